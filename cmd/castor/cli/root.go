@@ -1,0 +1,125 @@
+// Package cli wires castor's commands: flags, environment and I/O streams
+// are turned into an options struct and handed to the matching package
+// under actions/. It holds no business logic.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit codes, documented in the README.
+const (
+	ExitOK       = 0 // clean
+	ExitInvalid  = 1 // invalid records, or outside writes that did not all succeed
+	ExitInternal = 2 // usage error, missing credentials, internal error
+)
+
+// Factory carries what every command needs from the outside world, so
+// that tests can run commands in process with their own streams and
+// environment.
+type Factory struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	// Getenv reads the environment; secrets come only from here.
+	Getenv func(string) string
+	// IsTerminal reports whether Stdout is a terminal (progress lines).
+	IsTerminal bool
+}
+
+// exitCoder is implemented by errors that choose their exit code. Packages
+// under actions/ define their own such errors without importing this one.
+type exitCoder interface{ ExitCode() int }
+
+// silentError carries an exit code for a failure that has already been
+// reported to the user (e.g. validation diagnostics).
+type silentError struct{ code int }
+
+func (e silentError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+func (e silentError) ExitCode() int { return e.code }
+
+// Main runs castor with the process's arguments, streams and environment.
+func Main() int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	f := &Factory{
+		Stdin:      os.Stdin,
+		Stdout:     os.Stdout,
+		Stderr:     os.Stderr,
+		Getenv:     os.Getenv,
+		IsTerminal: isTerminal(os.Stdout),
+	}
+	return Run(ctx, f, os.Args[1:])
+}
+
+// Run executes one castor command line and returns its exit code.
+func Run(ctx context.Context, f *Factory, args []string) int {
+	root := NewRootCmd(f)
+	root.SetArgs(args)
+	root.SetIn(f.Stdin)
+	root.SetOut(f.Stdout)
+	root.SetErr(f.Stderr)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return ExitOK
+	}
+	var ec exitCoder
+	if errors.As(err, &ec) {
+		if _, silent := err.(silentError); !silent {
+			fmt.Fprintf(f.Stderr, "castor: %v\n", err)
+		}
+		return ec.ExitCode()
+	}
+	fmt.Fprintf(f.Stderr, "castor: %v\n", err)
+	return ExitInternal
+}
+
+// NewRootCmd builds the command tree.
+func NewRootCmd(f *Factory) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "castor",
+		Short: "Incidents and post-mortems as code",
+		Long: `castor keeps incidents and post-mortems as files in a git repository.
+It validates the records, turns action items into GitHub issues and posts
+status updates to status pages.
+
+Exit codes: 0 clean, 1 invalid records (or outside writes that did not all
+succeed), 2 usage or internal error.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.PersistentFlags().StringP("chdir", "C", "", "run as if castor was started in `DIR`")
+	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
+		if dir, _ := cmd.Flags().GetString("chdir"); dir != "" {
+			if err := os.Chdir(dir); err != nil {
+				return usageError{err}
+			}
+		}
+		return nil
+	}
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usageError{err} })
+	root.AddCommand(
+		newValidateCmd(f),
+	)
+	return root
+}
+
+// usageError is a mistake in the command line: exit 2.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+func (e usageError) ExitCode() int { return ExitInternal }
+
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}

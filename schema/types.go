@@ -1,0 +1,177 @@
+package schema
+
+import "time"
+
+// Incident is one record file: an incident, its public status updates, its
+// internal timeline and its post-mortem. Field names follow the YAML keys of
+// the record format; the CUE definition #Incident in incident.cue is the
+// authority on shape, and this type is decoded from the validated value.
+type Incident struct {
+	ID             string          `json:"id"`
+	Title          string          `json:"title"`
+	Severity       string          `json:"severity"`
+	Status         string          `json:"status"`
+	Visibility     string          `json:"visibility"`
+	Lang           string          `json:"lang,omitempty"`
+	StartedAt      time.Time       `json:"started_at"`
+	DetectedAt     *time.Time      `json:"detected_at,omitempty"`
+	AcknowledgedAt *time.Time      `json:"acknowledged_at,omitempty"`
+	ResolvedAt     *time.Time      `json:"resolved_at,omitempty"`
+	Components     []string        `json:"components,omitempty"`
+	Commander      string          `json:"commander,omitempty"`
+	Summary        string          `json:"summary,omitempty"`
+	Impact         string          `json:"impact,omitempty"`
+	Updates        []StatusUpdate  `json:"updates,omitempty"`
+	Timeline       []TimelineEntry `json:"timeline,omitempty"`
+	Postmortem     *Postmortem     `json:"postmortem,omitempty"`
+	ActionItems    []ActionItem    `json:"action_items,omitempty"`
+	Links          []Link          `json:"links,omitempty"`
+	Tags           []string        `json:"tags,omitempty"`
+}
+
+// Public reports whether the record may reach a status page.
+func (inc *Incident) Public() bool { return inc.Visibility == VisibilityPublic }
+
+// StatusUpdate is one public status update, posted on merge.
+type StatusUpdate struct {
+	At      time.Time `json:"at"`
+	Status  string    `json:"status"`
+	Message string    `json:"message"`
+	// Components maps a component name declared in castor.yaml to its
+	// status at the time of the update (operational, major_outage, ...).
+	Components map[string]string `json:"components,omitempty"`
+}
+
+// TimelineEntry is one line of the internal chronology. Until is set for a
+// span ("9h05 – 9h40").
+type TimelineEntry struct {
+	At    time.Time  `json:"at"`
+	Until *time.Time `json:"until,omitempty"`
+	Event string     `json:"event"`
+}
+
+// Postmortem holds the lessons of an incident.
+type Postmortem struct {
+	Public              bool     `json:"public"`
+	Trigger             string   `json:"trigger,omitempty"`
+	RootCause           string   `json:"root_cause,omitempty"`
+	Resolution          string   `json:"resolution,omitempty"`
+	Detection           string   `json:"detection,omitempty"`
+	ContributingFactors []string `json:"contributing_factors,omitempty"`
+	WentWell            []string `json:"went_well,omitempty"`
+	WentWrong           []string `json:"went_wrong,omitempty"`
+	Lucky               []string `json:"lucky,omitempty"`
+}
+
+// ActionItem is one follow-up; each becomes a GitHub issue.
+type ActionItem struct {
+	ID       string `json:"id"`
+	Title    string `json:"title"`
+	Owner    string `json:"owner,omitempty"`
+	Kind     string `json:"kind"`
+	Priority string `json:"priority"`
+	// Due is a calendar date, YYYY-MM-DD, with no time zone.
+	Due    string `json:"due,omitempty"`
+	Status string `json:"status"`
+}
+
+// Link is a reference: a public report, a dashboard, a ticket.
+type Link struct {
+	Title string `json:"title"`
+	URL   string `json:"url"`
+}
+
+// Config is castor.yaml. Every field is optional.
+type Config struct {
+	Records    string      `json:"records,omitempty"`
+	Site       SiteConfig  `json:"site,omitempty"`
+	Components []Component `json:"components,omitempty"`
+	Tracking   Tracking    `json:"tracking,omitempty"`
+	Publishers Publishers  `json:"publishers,omitempty"`
+	Policies   Policies    `json:"policies,omitempty"`
+}
+
+// SiteConfig describes the public status page.
+type SiteConfig struct {
+	Title    string `json:"title,omitempty"`
+	URL      string `json:"url,omitempty"`
+	Timezone string `json:"timezone,omitempty"`
+	Lang     string `json:"lang,omitempty"`
+}
+
+// Component is a part of the service that incidents affect.
+type Component struct {
+	Name        string `json:"name"`
+	Description string `json:"description,omitempty"`
+	Group       string `json:"group,omitempty"`
+}
+
+// Tracking configures the GitHub issues made from action items.
+type Tracking struct {
+	Repository string   `json:"repository,omitempty"`
+	Labels     []string `json:"labels,omitempty"`
+}
+
+// Publishers lists where status updates go. A nil publisher is not configured.
+type Publishers struct {
+	Statuspage *StatuspageConfig `json:"statuspage,omitempty"`
+	Webhook    *WebhookConfig    `json:"webhook,omitempty"`
+	Site       *SitePublisher    `json:"site,omitempty"`
+}
+
+// StatuspageConfig configures the Atlassian Statuspage publisher. The API
+// key is read from $STATUSPAGE_API_KEY, never from the file.
+type StatuspageConfig struct {
+	PageID string `json:"page_id"`
+	// Components maps a castor component name to a Statuspage component id.
+	Components map[string]string `json:"components,omitempty"`
+}
+
+// WebhookConfig configures the signed JSON webhook publisher. The secret is
+// read from $CASTOR_WEBHOOK_SECRET.
+type WebhookConfig struct {
+	URL string `json:"url"`
+}
+
+// SitePublisher configures the static status page output.
+type SitePublisher struct {
+	Dir string `json:"dir,omitempty"`
+}
+
+// Policies are the built-in team policies.
+type Policies struct {
+	// PostmortemDueDays maps a severity to the number of days after
+	// resolution within which a post-mortem (root cause and at least one
+	// action item) is expected.
+	PostmortemDueDays map[string]int `json:"postmortem_due_days,omitempty"`
+	// RequireOwner asks every open action item to have an owner and a due date.
+	RequireOwner bool `json:"require_owner,omitempty"`
+	// Level is "warning" (default) or "error": how policy findings are reported.
+	Level string `json:"level,omitempty"`
+}
+
+// Enumerations of the record format.
+const (
+	VisibilityPublic   = "public"
+	VisibilityInternal = "internal"
+
+	StatusInvestigating = "investigating"
+	StatusIdentified    = "identified"
+	StatusMonitoring    = "monitoring"
+	StatusResolved      = "resolved"
+
+	ItemOpen    = "open"
+	ItemDone    = "done"
+	ItemWontfix = "wontfix"
+)
+
+// Severities, Statuses, ComponentStatuses, ItemKinds, Priorities and
+// ItemStatuses list the allowed values, in order.
+var (
+	Severities        = []string{"SEV1", "SEV2", "SEV3", "SEV4"}
+	Statuses          = []string{StatusInvestigating, StatusIdentified, StatusMonitoring, StatusResolved}
+	ComponentStatuses = []string{"operational", "degraded_performance", "partial_outage", "major_outage", "under_maintenance"}
+	ItemKinds         = []string{"prevent", "detect", "mitigate", "process", "document"}
+	Priorities        = []string{"P0", "P1", "P2", "P3"}
+	ItemStatuses      = []string{ItemOpen, ItemDone, ItemWontfix}
+)
