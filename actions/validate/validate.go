@@ -1,0 +1,246 @@
+// Package validate checks record files against the schema, the repository
+// rules and the team's policies, and reports every finding at once as
+// text, GitHub workflow-command annotations or JSON.
+package validate
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/castor-incidents/castor/internal/gitrepo"
+	"github.com/castor-incidents/castor/internal/workflow"
+	"github.com/castor-incidents/castor/schema"
+)
+
+// Options configures a validation run.
+type Options struct {
+	// Dir is the repository root; paths in the output are relative to it.
+	Dir string
+	// Paths restricts the run to these files or folders (relative to Dir).
+	Paths []string
+	// ChangedSince restricts the run to the records changed between this
+	// revision and HEAD; the cross-record checks still see every record.
+	ChangedSince string
+	// Format is text, github or json.
+	Format string
+	// CacheDir holds the result cache; empty disables it.
+	CacheDir string
+	// Now evaluates time-dependent policies; zero means time.Now.
+	Now time.Time
+
+	Out    io.Writer
+	ErrOut io.Writer
+}
+
+// Result sums up a run.
+type Result struct {
+	Records     int                 `json:"records"`
+	Errors      int                 `json:"errors"`
+	Warnings    int                 `json:"warnings"`
+	Diagnostics []schema.Diagnostic `json:"diagnostics"`
+}
+
+// ErrInvalid is returned when some record has errors; they have been
+// printed already.
+var ErrInvalid = invalidError{}
+
+type invalidError struct{}
+
+func (invalidError) Error() string { return "invalid records" }
+func (invalidError) ExitCode() int { return 1 }
+
+// Formats lists the output formats.
+var Formats = []string{"text", "github", "json"}
+
+// Run validates and prints the findings. It returns ErrInvalid when there
+// are errors.
+func Run(ctx context.Context, opts Options) (*Result, error) {
+	if !slices.Contains(Formats, opts.Format) {
+		return nil, fmt.Errorf("unknown format %q (want %s)", opts.Format, strings.Join(Formats, ", "))
+	}
+	res, err := Check(ctx, opts)
+	var cfgErr *schema.ConfigError
+	if errors.As(err, &cfgErr) {
+		res = summarize(cfgErr.Diagnostics, 0)
+	} else if err != nil {
+		return nil, err
+	}
+	if err := write(opts, res); err != nil {
+		return nil, err
+	}
+	if res.Errors > 0 {
+		return res, ErrInvalid
+	}
+	return res, nil
+}
+
+// Check validates without printing.
+func Check(ctx context.Context, opts Options) (*Result, error) {
+	repo, err := schema.OpenRepo(opts.Dir)
+	if err != nil {
+		return nil, err
+	}
+	repo.Now = opts.Now
+	if opts.CacheDir != "" {
+		if repo.Cache, err = schema.OpenCache(opts.CacheDir); err != nil {
+			return nil, err
+		}
+	}
+	all, err := repo.RecordPaths()
+	if err != nil {
+		return nil, err
+	}
+	paths := all
+	if len(opts.Paths) > 0 {
+		if paths, err = selectPaths(opts.Dir, opts.Paths, all); err != nil {
+			return nil, err
+		}
+	}
+	if opts.ChangedSince != "" {
+		changed, whole, err := changedRecords(ctx, opts.Dir, opts.ChangedSince, repo)
+		if err != nil {
+			return nil, err
+		}
+		if !whole {
+			paths = slices.DeleteFunc(slices.Clone(paths), func(p string) bool { return !changed[p] })
+		}
+	}
+	set, err := repo.LoadPaths(ctx, paths, all)
+	if err != nil {
+		return nil, err
+	}
+	return summarize(set.Diagnostics, len(paths)), nil
+}
+
+func summarize(ds []schema.Diagnostic, records int) *Result {
+	res := &Result{Records: records, Diagnostics: ds}
+	for _, d := range ds {
+		if d.Severity == schema.Error {
+			res.Errors++
+		} else {
+			res.Warnings++
+		}
+	}
+	if res.Diagnostics == nil {
+		res.Diagnostics = []schema.Diagnostic{}
+	}
+	return res
+}
+
+// selectPaths keeps the record files named by args, files or folders.
+func selectPaths(dir string, args, all []string) ([]string, error) {
+	var out []string
+	for _, a := range args {
+		rel := a
+		if filepath.IsAbs(a) {
+			r, err := filepath.Rel(dir, a)
+			if err != nil {
+				return nil, err
+			}
+			rel = r
+		}
+		rel = path.Clean(filepath.ToSlash(rel))
+		if strings.HasPrefix(rel, "../") {
+			return nil, fmt.Errorf("%s is outside the repository %s", a, dir)
+		}
+		n := len(out)
+		for _, p := range all {
+			if p == rel || rel == "." || strings.HasPrefix(p, rel+"/") {
+				out = append(out, p)
+			}
+		}
+		if len(out) == n {
+			return nil, fmt.Errorf("%s: no record file there (records are .yaml, .yml, .json or .cue files under the records folder)", a)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out), nil
+}
+
+// changedRecords lists the record files changed between rev and HEAD.
+// whole is true when castor.yaml or a policy changed: every record must
+// then be checked again.
+func changedRecords(ctx context.Context, dir, rev string, repo *schema.Repo) (map[string]bool, bool, error) {
+	g, err := gitrepo.Open(dir)
+	if err != nil {
+		return nil, false, err
+	}
+	changes, err := g.Changes(ctx, rev, "HEAD")
+	if err != nil {
+		return nil, false, fmt.Errorf("--changed-since: %w", err)
+	}
+	// Paths from git are relative to the top of the work tree, which may
+	// be above the castor repository.
+	prefix := ""
+	if top := g.Root(); top != "" {
+		abs, _ := filepath.Abs(dir)
+		if rel, err := filepath.Rel(top, abs); err == nil && rel != "." {
+			prefix = filepath.ToSlash(rel) + "/"
+		}
+	}
+	out := map[string]bool{}
+	for _, c := range changes {
+		p, ok := strings.CutPrefix(c.To, prefix)
+		if !ok || c.To == "" {
+			continue
+		}
+		if p == schema.ConfigFile || strings.HasSuffix(p, ".cue") && (!strings.Contains(p, "/") || strings.HasPrefix(p, "policies/")) {
+			return nil, true, nil
+		}
+		out[p] = true
+	}
+	return out, false, nil
+}
+
+func write(opts Options, res *Result) error {
+	switch opts.Format {
+	case "json":
+		enc := json.NewEncoder(opts.Out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(res)
+	case "github":
+		for _, d := range res.Diagnostics {
+			kind := "error"
+			if d.Severity == schema.Warning {
+				kind = "warning"
+			}
+			fmt.Fprintln(opts.Out, workflow.Command(kind, map[string]string{
+				"file":  d.Pos.File,
+				"line":  itoa(d.Pos.Line),
+				"col":   itoa(d.Pos.Col),
+				"title": "castor [" + d.Rule + "]",
+			}, d.Message))
+		}
+	default:
+		for _, d := range res.Diagnostics {
+			fmt.Fprintln(opts.Out, d.String())
+		}
+	}
+	fmt.Fprintln(opts.ErrOut, summaryLine(res))
+	return nil
+}
+
+func itoa(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprint(n)
+}
+
+func summaryLine(res *Result) string {
+	plural := func(n int, s string) string {
+		if n == 1 {
+			return fmt.Sprintf("%d %s", n, s)
+		}
+		return fmt.Sprintf("%d %ss", n, s)
+	}
+	return fmt.Sprintf("%s, %s in %s", plural(res.Errors, "error"), plural(res.Warnings, "warning"), plural(res.Records, "record"))
+}

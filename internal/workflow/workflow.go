@@ -1,0 +1,90 @@
+// Package workflow writes GitHub Actions workflow commands
+// (::error file=...::message) with the escaping of the Actions toolkit, so
+// that text from a record can never start a command of its own.
+package workflow
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+)
+
+// EscapeData escapes a command's message: %, CR and LF, as
+// @actions/core's escapeData does. Without CR and LF the message stays on
+// the command's line, so nothing in it can start a new command.
+func EscapeData(s string) string {
+	s = strings.ReplaceAll(s, "%", "%25")
+	s = strings.ReplaceAll(s, "\r", "%0D")
+	return strings.ReplaceAll(s, "\n", "%0A")
+}
+
+// EscapeProperty escapes a property value: as EscapeData, plus ':' and ','
+// which separate properties.
+func EscapeProperty(s string) string {
+	s = EscapeData(s)
+	s = strings.ReplaceAll(s, ":", "%3A")
+	return strings.ReplaceAll(s, ",", "%2C")
+}
+
+// Command formats ::name k=v,...::message. Empty properties are left out;
+// the others are written in sorted order, for stable output.
+func Command(name string, props map[string]string, message string) string {
+	var b strings.Builder
+	b.WriteString("::")
+	b.WriteString(name)
+	keys := make([]string, 0, len(props))
+	for k, v := range props {
+		if v != "" {
+			keys = append(keys, k)
+		}
+	}
+	slices.SortFunc(keys, func(a, b string) int { return order(a) - order(b) })
+	for i, k := range keys {
+		if i == 0 {
+			b.WriteByte(' ')
+		} else {
+			b.WriteByte(',')
+		}
+		b.WriteString(k)
+		b.WriteByte('=')
+		b.WriteString(EscapeProperty(props[k]))
+	}
+	b.WriteString("::")
+	b.WriteString(EscapeData(message))
+	return b.String()
+}
+
+// order puts file, line and col first, like the toolkit's examples.
+func order(k string) int {
+	switch k {
+	case "file":
+		return 0
+	case "line":
+		return 1
+	case "endLine":
+		return 2
+	case "col":
+		return 3
+	case "endColumn":
+		return 4
+	case "title":
+		return 5
+	}
+	return 6 + int(k[0])
+}
+
+// Verbatim writes untrusted text to a log between ::stop-commands::TOKEN
+// and ::TOKEN::, with a token the text cannot guess, so that no line of it
+// is taken as a workflow command.
+func Verbatim(w io.Writer, text string) error {
+	var raw [16]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return fmt.Errorf("make stop-commands token: %w", err)
+	}
+	token := hex.EncodeToString(raw[:])
+	_, err := fmt.Fprintf(w, "::stop-commands::%s\n%s\n::%s::\n", token, strings.TrimSuffix(text, "\n"), token)
+	return err
+}

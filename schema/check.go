@@ -1,0 +1,212 @@
+package schema
+
+import (
+	"fmt"
+	"path"
+	"strconv"
+	"strings"
+
+	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/ast"
+	"cuelang.org/go/cue/cuecontext"
+	"cuelang.org/go/cue/literal"
+	"cuelang.org/go/cue/parser"
+	"cuelang.org/go/cue/token"
+	cuejson "cuelang.org/go/encoding/json"
+	cueyaml "cuelang.org/go/encoding/yaml"
+)
+
+// checker validates files against the schema in one cue.Context. It is not
+// safe for concurrent use: each worker has its own.
+type checker struct {
+	schema *Schema
+	ctx    *cue.Context
+	root   cue.Value
+	uses   int
+}
+
+// contextReuse bounds how many files share a context: a context keeps what
+// it has seen, so a fresh one now and then keeps memory flat on large
+// repositories while amortising the schema build.
+const contextReuse = 200
+
+func newChecker(s *Schema) *checker { return &checker{schema: s} }
+
+func (c *checker) value(def Definition) (cue.Value, error) {
+	if c.uses%contextReuse == 0 {
+		c.ctx = cuecontext.New()
+		v, err := c.schema.build(c.ctx)
+		if err != nil {
+			return cue.Value{}, err
+		}
+		c.root = v
+	}
+	c.uses++
+	return c.root.LookupPath(cue.MakePath(cue.Def(string(def)))), nil
+}
+
+// parsed is a data file after parsing: its CUE syntax tree and the position
+// of every value in it.
+type parsed struct {
+	file *ast.File
+	pos  positions
+	// keys lists the keys written in each map, by the map's path.
+	keys map[string][]string
+	// keyPos is where each key is written; pos is where its value is.
+	keyPos positions
+	// id is the top-level id as written, if it is a string.
+	id string
+}
+
+// positions maps a value's path ("updates.2.at") to where it is written.
+type positions map[string]Position
+
+// pathKey is the key of positions: path elements joined by dots.
+func pathKey(elems ...any) string {
+	var b strings.Builder
+	for i, e := range elems {
+		if i > 0 {
+			b.WriteByte('.')
+		}
+		fmt.Fprint(&b, e)
+	}
+	return b.String()
+}
+
+// lookup returns the position of path, or of its nearest ancestor that has
+// one: a missing field is reported where its parent is written.
+func (p positions) lookup(key string) Position {
+	for {
+		if pos, ok := p[key]; ok {
+			return pos
+		}
+		i := strings.LastIndexByte(key, '.')
+		if i < 0 {
+			return p[""]
+		}
+		key = key[:i]
+	}
+}
+
+// parse turns file content into CUE syntax according to its extension.
+func parse(name string, data []byte) (*parsed, []Diagnostic) {
+	data, diags := precheck(name, data)
+	if diags != nil {
+		return nil, diags
+	}
+	var f *ast.File
+	var err error
+	switch strings.ToLower(path.Ext(name)) {
+	case ".yaml", ".yml":
+		f, err = cueyaml.Extract(name, data)
+	case ".json":
+		var expr ast.Expr
+		expr, err = cuejson.Extract(name, data)
+		if err == nil {
+			f = &ast.File{Filename: name}
+			if st, ok := expr.(*ast.StructLit); ok {
+				f.Decls = st.Elts
+			} else {
+				f.Decls = []ast.Decl{&ast.EmbedDecl{Expr: expr}}
+			}
+		}
+	case ".cue":
+		f, err = parser.ParseFile(name, data)
+		if err == nil {
+			for _, d := range f.Decls {
+				if imp, ok := d.(*ast.ImportDecl); ok {
+					return nil, []Diagnostic{{Pos: posOf(name, imp.Pos()), Message: "a record file cannot import packages", Rule: "syntax"}}
+				}
+			}
+		}
+	default:
+		return nil, []Diagnostic{{Pos: Position{File: name}, Message: "unsupported file type: want .yaml, .yml, .json or .cue", Rule: "syntax"}}
+	}
+	if err != nil {
+		return nil, cueDiagnostics(err, "syntax", name)
+	}
+	p := &parsed{file: f, pos: positions{"": {File: name, Line: 1, Col: 1}}, keys: map[string][]string{}, keyPos: positions{}}
+	var diags2 []Diagnostic
+	var fields []ast.Decl
+	for _, d := range f.Decls {
+		switch d := d.(type) {
+		case *ast.Package, *ast.ImportDecl, *ast.CommentGroup, *ast.Attribute:
+		case *ast.EmbedDecl:
+			// A YAML stream, a top-level list or scalar: not a record.
+			return nil, []Diagnostic{{Pos: posOf(name, d.Pos()), Message: "the file must hold a single mapping (one YAML document, one JSON object)", Rule: "syntax"}}
+		default:
+			fields = append(fields, d)
+		}
+	}
+	p.walkStruct(name, "", fields, 1, &diags2)
+	if len(diags2) > 0 {
+		return nil, diags2
+	}
+	return p, nil
+}
+
+func posOf(name string, pos token.Pos) Position {
+	if !pos.IsValid() {
+		return Position{File: name}
+	}
+	return Position{File: name, Line: pos.Line(), Col: pos.Column()}
+}
+
+// walkStruct records positions, rejects duplicate keys (YAML and JSON
+// parsers accept them, and CUE would silently unify equal values) and
+// bounds the nesting depth.
+func (p *parsed) walkStruct(name, prefix string, decls []ast.Decl, depth int, diags *[]Diagnostic) {
+	seen := map[string]Position{}
+	for _, d := range decls {
+		fd, ok := d.(*ast.Field)
+		if !ok {
+			continue
+		}
+		label, _, err := ast.LabelName(fd.Label)
+		if err != nil {
+			*diags = append(*diags, Diagnostic{Pos: posOf(name, fd.Label.Pos()), Message: "keys must be plain names", Rule: "syntax"})
+			continue
+		}
+		kpos := posOf(name, fd.Label.Pos())
+		if first, dup := seen[label]; dup {
+			*diags = append(*diags, Diagnostic{Pos: kpos, Message: fmt.Sprintf("duplicate key %q (first at line %d)", label, first.Line), Rule: "syntax"})
+			continue
+		}
+		seen[label] = kpos
+		p.keys[prefix] = append(p.keys[prefix], label)
+		key := label
+		if prefix != "" {
+			key = prefix + "." + label
+		}
+		p.pos[key] = kpos
+		p.keyPos[key] = kpos
+		p.walkValue(name, key, fd.Value, depth, diags)
+		if key == "id" {
+			if lit, ok := fd.Value.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+				p.id, _ = literal.Unquote(lit.Value)
+			}
+		}
+	}
+}
+
+func (p *parsed) walkValue(name, key string, v ast.Expr, depth int, diags *[]Diagnostic) {
+	if depth > MaxDepth {
+		*diags = append(*diags, Diagnostic{Pos: posOf(name, v.Pos()), Message: fmt.Sprintf("nesting deeper than %d levels", MaxDepth), Rule: "syntax"})
+		return
+	}
+	switch v := v.(type) {
+	case *ast.StructLit:
+		p.walkStruct(name, key, v.Elts, depth+1, diags)
+	case *ast.ListLit:
+		for i, e := range v.Elts {
+			k := key + "." + strconv.Itoa(i)
+			p.pos[k] = posOf(name, e.Pos())
+			p.walkValue(name, k, e, depth+1, diags)
+		}
+	default:
+		// Point scalars at their value rather than their key.
+		if pos := v.Pos(); pos.IsValid() {
+			p.pos[key] = posOf(name, pos)
+		}
+	}
+}

@@ -1,0 +1,43 @@
+package schema
+
+import (
+	"slices"
+	"strings"
+)
+
+func init() {
+	// Component names are checked against castor.yaml once it declares
+	// components: a typo would otherwise create a component on the status
+	// page.
+	register("components", func(rc *ruleContext) {
+		if len(rc.cfg.Components) == 0 {
+			return
+		}
+		declared := make([]string, 0, len(rc.cfg.Components))
+		for _, c := range rc.cfg.Components {
+			declared = append(declared, c.Name)
+		}
+		check := func(name string, at Position) {
+			if !slices.Contains(declared, name) {
+				rc.errorf(at, "component %q is not declared in castor.yaml (declared: %s)", name, strings.Join(declared, ", "))
+			}
+		}
+		for i, c := range rc.inc.Components {
+			check(c, rc.at("components", i))
+		}
+		for i, u := range rc.inc.Updates {
+			for _, name := range sortedKeys(u.Components) {
+				check(name, rc.keyAt("updates", i, "components", name))
+			}
+		}
+	})
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

@@ -1,0 +1,9 @@
+package schema
+
+func init() {
+	register("id", func(rc *ruleContext) {
+		if id, stem := rc.rec.id, rc.rec.Stem(); id != "" && id != stem {
+			rc.errorf(rc.at("id"), "id %q must equal the file name %q", id, stem)
+		}
+	})
+}

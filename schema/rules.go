@@ -1,0 +1,106 @@
+package schema
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// A recordRule checks one decoded record: what CUE cannot say well (order
+// of times, cross-field agreement, references to castor.yaml). Each rule
+// lives in its own rule_*.go file and names itself in its diagnostics.
+type recordRule struct {
+	name  string
+	check func(rc *ruleContext)
+}
+
+// recordRules run on every record whose shape is valid.
+var recordRules []recordRule
+
+func register(name string, check func(rc *ruleContext)) {
+	recordRules = append(recordRules, recordRule{name: name, check: check})
+}
+
+// ruleContext is what a rule sees: the record, where its values are, the
+// configuration, and a way to report.
+type ruleContext struct {
+	rec   *Record
+	inc   *Incident
+	cfg   *Config
+	p     *parsed
+	rule  string
+	diags []Diagnostic
+}
+
+func (rc *ruleContext) errorf(at Position, format string, args ...any) {
+	rc.diags = append(rc.diags, Diagnostic{Pos: at, Message: fmt.Sprintf(format, args...), Rule: rc.rule})
+}
+
+func (rc *ruleContext) warnf(at Position, format string, args ...any) {
+	rc.diags = append(rc.diags, Diagnostic{Pos: at, Severity: Warning, Message: fmt.Sprintf(format, args...), Rule: rc.rule})
+}
+
+// at returns the position of a value by path.
+func (rc *ruleContext) at(elems ...any) Position { return rc.rec.Pos(elems...) }
+
+// keyAt returns the position of a map key by path.
+func (rc *ruleContext) keyAt(elems ...any) Position {
+	if pos, ok := rc.p.keyPos[pathKey(elems...)]; ok {
+		return pos
+	}
+	return rc.at(elems...)
+}
+
+func runRecordRules(cfg *Config, rec *Record, p *parsed) []Diagnostic {
+	rc := &ruleContext{rec: rec, inc: rec.Incident, cfg: cfg, p: p}
+	for _, r := range recordRules {
+		if rc.inc == nil && !r.rawOK() {
+			continue
+		}
+		rc.rule = r.name
+		r.check(rc)
+	}
+	return rc.diags
+}
+
+// rawOK tells the rules that also run on records with errors of shape:
+// they read the file rather than the decoded record.
+func (r recordRule) rawOK() bool { return r.name == "id" }
+
+// formatTime prints a time as written in records.
+func formatTime(t time.Time) string { return t.Format(time.RFC3339) }
+
+// checkUniqueIDs reports ids used by more than one record. Records not
+// loaded (all minus recs) are assumed to hold the id of their file name,
+// which the id rule enforces when they are loaded.
+func checkUniqueIDs(recs []*Record, all []string) []Diagnostic {
+	byID := map[string][]string{}
+	loaded := map[string]bool{}
+	for _, r := range recs {
+		loaded[r.Path] = true
+		if r.id != "" {
+			byID[r.id] = append(byID[r.id], r.Path)
+		}
+	}
+	for _, p := range all {
+		if loaded[p] {
+			continue
+		}
+		stem := (&Record{Path: p}).Stem()
+		if _, ok := byID[stem]; ok {
+			byID[stem] = append(byID[stem], p)
+		}
+	}
+	var out []Diagnostic
+	for _, r := range recs {
+		paths := byID[r.id]
+		if len(paths) < 2 {
+			continue
+		}
+		others := slices.DeleteFunc(slices.Clone(paths), func(p string) bool { return p == r.Path })
+		slices.Sort(others)
+		out = append(out, Diagnostic{Pos: r.Pos("id"), Message: fmt.Sprintf("id %q is also used by %s", r.id, strings.Join(others, ", ")), Rule: "id-unique"})
+	}
+	return out
+}

@@ -1,0 +1,310 @@
+package schema
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/errors"
+)
+
+// checkValue validates a parsed file against def and returns every error,
+// and, when there is none, the unified value to decode.
+//
+// CUE's own report is not enough on its own: with several errors it hides
+// unknown fields and missing required fields, it reports a missing field at
+// the schema's position rather than the data's, and a failed enum yields
+// one error per allowed value. So the errors of Validate are regrouped by
+// path, and two walks over the unified value add what it hid.
+func (c *checker) checkValue(p *parsed, name string, def Definition) (cue.Value, []Diagnostic, error) {
+	schemaDef, err := c.value(def)
+	if err != nil {
+		return cue.Value{}, nil, err
+	}
+	data := c.ctx.BuildFile(p.file)
+	if err := data.Err(); err != nil {
+		// Only .cue records can fail here (references, arithmetic).
+		return cue.Value{}, cueDiagnostics(err, "syntax", name), nil
+	}
+	u := schemaDef.Unify(data)
+	var diags []Diagnostic
+	byPath := map[string][]errors.Error{}
+	var order []string
+	for _, e := range errors.Errors(u.Validate(cue.All(), cue.Concrete(true))) {
+		k := dataPath(e.Path())
+		if _, ok := byPath[k]; !ok {
+			order = append(order, k)
+		}
+		byPath[k] = append(byPath[k], e)
+	}
+	for _, k := range order {
+		diags = append(diags, c.explain(p, name, k, data, byPath[k])...)
+	}
+	c.walkSchema(p, schemaDef, "", &diags)
+	c.walkUnified(p, name, u, "", &diags)
+	if len(diags) > 0 {
+		return cue.Value{}, diags, nil
+	}
+	return u, nil, nil
+}
+
+// explain turns the CUE errors found at one path into diagnostics.
+func (c *checker) explain(p *parsed, name, key string, data cue.Value, errs []errors.Error) []Diagnostic {
+	at := p.pos.lookup(key)
+	shown := displayPath(strings.Split(key, "."))
+	prefix := ""
+	if shown != "" {
+		prefix = shown + ": "
+	}
+	rule := c.ruleOf(errs)
+	var got cue.Value
+	if key != "" {
+		got = data.LookupPath(cue.ParsePath(quotePath(key)))
+	} else {
+		got = data
+	}
+	var conflicts []string
+	var out []Diagnostic
+	boundFailed := false
+	for _, e := range errs {
+		if format, _ := e.Msg(); strings.HasPrefix(format, "invalid value %v (out of bound %s)") {
+			boundFailed = true
+		}
+	}
+	for _, e := range errs {
+		format, args := e.Msg()
+		switch {
+		case strings.HasSuffix(format, "errors in empty disjunction:"):
+			// The details follow as "conflicting values" errors.
+		case strings.HasPrefix(format, "conflicting values %s and %s") && len(args) >= 2:
+			for _, a := range args[:2] {
+				s := fmt.Sprint(a)
+				if !got.Exists() || s != fmt.Sprint(got) {
+					conflicts = append(conflicts, s)
+				}
+			}
+		case strings.HasPrefix(format, "invalid value %v (out of bound %s)") && len(args) == 2:
+			bound := fmt.Sprint(args[1])
+			if bound == `!=""` {
+				out = append(out, Diagnostic{Pos: at, Message: prefix + "must not be empty", Rule: rule})
+			} else {
+				out = append(out, Diagnostic{Pos: at, Message: fmt.Sprintf("%s%v is not %s", prefix, args[0], describeBound(bound)), Rule: rule})
+			}
+		case strings.HasPrefix(format, "invalid value %s (does not satisfy %s)") && len(args) == 2:
+			// The format check says more when it failed too.
+			if boundFailed {
+				continue
+			}
+			what := "a valid value for " + fmt.Sprint(args[1])
+			switch v := fmt.Sprint(args[1]); {
+			case strings.HasPrefix(v, "time.Time"):
+				what = "a real date and time"
+			case strings.HasPrefix(v, "time.Format"):
+				what = "a real date"
+			}
+			out = append(out, Diagnostic{Pos: at, Message: fmt.Sprintf("%s%v is not %s", prefix, args[0], what), Rule: rule})
+		case strings.Contains(format, "field not allowed"), strings.Contains(format, "field is required but not present"):
+			// Reported by walkUnified, at the data's position.
+		case strings.Contains(format, "incomplete value"), strings.Contains(format, "non-concrete value"):
+			if rule == "schema" && !got.Exists() {
+				continue // a missing required field: walkUnified reports it
+			}
+			out = append(out, Diagnostic{Pos: at, Message: prefix + "value is not concrete: " + fmt.Sprintf(format, args...), Rule: rule})
+		default:
+			out = append(out, Diagnostic{Pos: at, Message: prefix + fmt.Sprintf(format, args...), Rule: rule})
+		}
+	}
+	if len(conflicts) > 0 {
+		slices.Sort(conflicts)
+		conflicts = slices.Compact(conflicts)
+		found := describeFound(got)
+		var msg string
+		switch {
+		case len(conflicts) == 1 && isKindName(conflicts[0]):
+			msg = fmt.Sprintf("%sexpected %s, found %s", prefix, conflicts[0], found)
+		case len(conflicts) == 1:
+			msg = fmt.Sprintf("%sfound %s, want %s", prefix, found, conflicts[0])
+		default:
+			msg = fmt.Sprintf("%s%s is not one of %s", prefix, found, strings.Join(orderEnum(conflicts), ", "))
+		}
+		out = append(out, Diagnostic{Pos: at, Message: msg, Rule: rule})
+	}
+	return out
+}
+
+// ruleOf names an error "policy" when a local policy file takes part in it.
+func (c *checker) ruleOf(errs []errors.Error) string {
+	for _, e := range errs {
+		for _, p := range errors.Positions(e) {
+			if c.schema.isPolicyFile(p.Filename()) {
+				return "policy " + p.Filename()
+			}
+		}
+	}
+	return "schema"
+}
+
+func isKindName(s string) bool {
+	switch s {
+	case "string", "int", "float", "number", "bool", "null", "bytes", "struct", "list":
+		return true
+	}
+	return false
+}
+
+// describeFound prints the data value in an error: its kind and, for a
+// scalar, the value itself.
+func describeFound(v cue.Value) string {
+	if !v.Exists() {
+		return "nothing"
+	}
+	switch k := v.IncompleteKind(); k {
+	case cue.StructKind:
+		return "a map"
+	case cue.ListKind:
+		return "a list"
+	case cue.StringKind:
+		return fmt.Sprint(v)
+	default:
+		return fmt.Sprintf("%s %v", k, v)
+	}
+}
+
+// orderEnum keeps the schema's order of an enum when it is one castor
+// knows (SEV1..SEV4 rather than alphabetical).
+func orderEnum(vals []string) []string {
+	for _, enum := range [][]string{Severities, Statuses, ComponentStatuses, ItemKinds, Priorities, ItemStatuses} {
+		var quoted []string
+		for _, e := range enum {
+			quoted = append(quoted, strconv.Quote(e))
+		}
+		if sameSet(quoted, vals) {
+			return enum
+		}
+	}
+	return vals
+}
+
+func sameSet(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for _, x := range a {
+		if !slices.Contains(b, x) {
+			return false
+		}
+	}
+	return true
+}
+
+// walkSchema follows the data alongside the schema definition (not the
+// unified value, whose closedness checks CUE skips once it holds another
+// error) and reports unknown fields and missing required fields.
+func (c *checker) walkSchema(p *parsed, s cue.Value, key string, diags *[]Diagnostic) {
+	if !s.Exists() {
+		return
+	}
+	labels, isMap := p.keys[key]
+	if !isMap {
+		elem := s.LookupPath(cue.MakePath(cue.AnyIndex))
+		for i := 0; ; i++ {
+			k := joinKey(key, strconv.Itoa(i))
+			if _, ok := p.pos[k]; !ok {
+				return
+			}
+			c.walkSchema(p, elem, k, diags)
+		}
+	}
+	if s.IncompleteKind()&cue.StructKind == 0 {
+		return // a type error, reported by Validate
+	}
+	for _, label := range labels {
+		if !s.Allows(cue.Str(label)) {
+			*diags = append(*diags, Diagnostic{Pos: p.keyPos[joinKey(key, label)], Message: fmt.Sprintf("%sunknown field %q", pathPrefix(key), label), Rule: "schema"})
+			continue
+		}
+		child := s.LookupPath(cue.MakePath(cue.Str(label).Optional()))
+		if !child.Exists() {
+			child = s.LookupPath(cue.MakePath(cue.AnyString))
+		}
+		c.walkSchema(p, child, joinKey(key, label), diags)
+	}
+	it, err := s.Fields(cue.Optional(true))
+	if err != nil {
+		return
+	}
+	for it.Next() {
+		sel := it.Selector()
+		if sel.ConstraintType() != cue.RequiredConstraint {
+			continue
+		}
+		label := sel.Unquoted()
+		if _, written := p.pos[joinKey(key, label)]; !written {
+			*diags = append(*diags, Diagnostic{Pos: p.pos.lookup(key), Message: fmt.Sprintf("%smissing required field %q", pathPrefix(key), label), Rule: "schema"})
+		}
+	}
+}
+
+// walkUnified reports missing required fields that only the unified value
+// knows of: those a policy requires under a condition on the data.
+func (c *checker) walkUnified(p *parsed, name string, v cue.Value, key string, diags *[]Diagnostic) {
+	// Follow the data's shape, not the value's kind: a struct with an
+	// error has kind bottom, yet its fields are still there to check.
+	if _, isMap := p.keys[key]; !isMap {
+		for i := 0; ; i++ {
+			k := joinKey(key, strconv.Itoa(i))
+			if _, ok := p.pos[k]; !ok {
+				return
+			}
+			c.walkUnified(p, name, v.LookupPath(cue.MakePath(cue.Index(i))), k, diags)
+		}
+	}
+	it, err := v.Fields(cue.Optional(true))
+	if err != nil {
+		return
+	}
+	for it.Next() {
+		sel := it.Selector()
+		label := sel.Unquoted()
+		k := joinKey(key, label)
+		if sel.ConstraintType() == cue.RequiredConstraint {
+			if _, written := p.pos[k]; !written {
+				*diags = append(*diags, Diagnostic{Pos: p.pos.lookup(key), Message: fmt.Sprintf("%smissing required field %q", pathPrefix(key), label), Rule: "schema"})
+			}
+			continue
+		}
+		if _, written := p.pos[k]; written {
+			c.walkUnified(p, name, it.Value(), k, diags)
+		}
+	}
+}
+
+func joinKey(key, elem string) string {
+	if key == "" {
+		return elem
+	}
+	return key + "." + elem
+}
+
+func pathPrefix(key string) string {
+	if key == "" {
+		return ""
+	}
+	return displayPath(strings.Split(key, ".")) + ": "
+}
+
+// quotePath makes a positions key a CUE path: list indexes become [i] and
+// labels are quoted.
+func quotePath(key string) string {
+	var sels []cue.Selector
+	for _, e := range strings.Split(key, ".") {
+		if i, err := strconv.Atoi(e); err == nil {
+			sels = append(sels, cue.Index(i))
+		} else {
+			sels = append(sels, cue.Str(e))
+		}
+	}
+	return cue.MakePath(sels...).String()
+}
