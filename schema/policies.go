@@ -33,7 +33,11 @@ func checkPolicies(cfg *Config, recs []*Record, now time.Time) []Diagnostic {
 				missing = append(missing, "an action item")
 			}
 			if len(missing) > 0 && now.After(due) {
-				report(r.Pos("postmortem"), "policy-postmortem", "%s incident resolved on %s needs a post-mortem with %s within %d days (due %s)",
+				at := r.Pos("postmortem")
+				if inc.Postmortem == nil {
+					at = r.Pos("resolved_at")
+				}
+				report(at, "policy-postmortem", "%s incident resolved on %s needs a post-mortem with %s within %d days (due %s)",
 					inc.Severity, inc.ResolvedAt.Format(time.DateOnly), strings.Join(missing, " and "), days, due.Format(time.DateOnly))
 			}
 		}

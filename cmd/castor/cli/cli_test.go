@@ -1,0 +1,106 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+// The castor command in scripts is this test binary run again as castor:
+// the real CLI, in a real process, with its real exit code.
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"castor": func() { os.Exit(Main()) },
+	})
+}
+
+// scriptSetups and scriptCmds let other test files of this package add
+// what their scripts need (fake servers, fixtures) without editing this
+// one: they append in an init function.
+var (
+	scriptSetups []func(env *testscript.Env) error
+	scriptCmds   = map[string]func(ts *testscript.TestScript, neg bool, args []string){}
+)
+
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir: filepath.Join("testdata", "script"),
+		Setup: func(env *testscript.Env) error {
+			// Keep the result cache and git's view of the user inside the
+			// script's directory.
+			env.Setenv("XDG_CACHE_HOME", filepath.Join(env.WorkDir, ".cache"))
+			env.Setenv("HOME", env.WorkDir)
+			for _, name := range []string{"GITHUB_TOKEN", "GITHUB_ACTIONS", "STATUSPAGE_API_KEY", "CASTOR_WEBHOOK_SECRET"} {
+				env.Setenv(name, "")
+			}
+			for _, s := range scriptSetups {
+				if err := s(env); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+		Cmds: mergeCmds(map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"git-commit": gitCommit,
+		}),
+		RequireUniqueNames: true,
+	})
+}
+
+func mergeCmds(base map[string]func(ts *testscript.TestScript, neg bool, args []string)) map[string]func(ts *testscript.TestScript, neg bool, args []string) {
+	for k, v := range scriptCmds {
+		base[k] = v
+	}
+	return base
+}
+
+// gitCommit commits the whole work tree of $WORK (initialising the
+// repository on first use) with go-git, and stores the new commit's hash in
+// the environment variable named by its second argument:
+//
+//	git-commit 'message' VAR
+func gitCommit(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: git-commit MESSAGE VAR")
+	}
+	dir := ts.Getenv("WORK")
+	repo, err := git.PlainOpen(dir)
+	if err == git.ErrRepositoryNotExists {
+		repo, err = git.PlainInit(dir, false)
+	}
+	ts.Check(err)
+	wt, err := repo.Worktree()
+	ts.Check(err)
+	// The cache and other dot-folders made by the test are not records.
+	entries, err := os.ReadDir(dir)
+	ts.Check(err)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		_, err := wt.Add(e.Name())
+		ts.Check(err)
+	}
+	st, err := wt.Status()
+	ts.Check(err)
+	for path, s := range st {
+		if s.Worktree == git.Deleted {
+			_, err := wt.Remove(path)
+			ts.Check(err)
+		}
+	}
+	h, err := wt.Commit(args[0], &git.CommitOptions{
+		AllowEmptyCommits: true,
+		Author:            &object.Signature{Name: "castor test", Email: "test@example.org", When: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)},
+	})
+	ts.Check(err)
+	ts.Setenv(args[1], h.String())
+	fmt.Fprintf(ts.Stdout(), "%s\n", h)
+}
