@@ -127,7 +127,7 @@ func (c *checker) explain(p *parsed, name, key string, data cue.Value, errs []er
 		case len(conflicts) == 1:
 			msg = fmt.Sprintf("%sfound %s, want %s", prefix, found, conflicts[0])
 		default:
-			msg = fmt.Sprintf("%s%s is not one of %s", prefix, found, strings.Join(orderEnum(conflicts), ", "))
+			msg = fmt.Sprintf("%s%s is not one of %s", prefix, found, strings.Join(unquoteAll(orderEnum(conflicts)), ", "))
 		}
 		out = append(out, Diagnostic{Pos: at, Message: msg, Rule: rule})
 	}
@@ -144,6 +144,19 @@ func (c *checker) ruleOf(errs []errors.Error) string {
 		}
 	}
 	return "schema"
+}
+
+// unquoteAll prints an enum of strings without quotes, as the README does.
+func unquoteAll(vals []string) []string {
+	out := make([]string, len(vals))
+	for i, v := range vals {
+		u, err := strconv.Unquote(v)
+		if err != nil {
+			return vals
+		}
+		out[i] = u
+	}
+	return out
 }
 
 func isKindName(s string) bool {
@@ -242,9 +255,20 @@ func (c *checker) walkSchema(p *parsed, s cue.Value, key string, diags *[]Diagno
 		}
 		label := sel.Unquoted()
 		if _, written := p.pos[joinKey(key, label)]; !written {
-			*diags = append(*diags, Diagnostic{Pos: p.pos.lookup(key), Message: fmt.Sprintf("%smissing required field %q", pathPrefix(key), label), Rule: "schema"})
+			*diags = append(*diags, Diagnostic{Pos: p.pos.lookup(key), Message: fmt.Sprintf("%smissing required field %q", pathPrefix(key), label), Rule: c.ruleOfValue(it.Value())})
 		}
 	}
+}
+
+// ruleOfValue names the policy file that declares a schema value, if any.
+func (c *checker) ruleOfValue(v cue.Value) string {
+	_, conjuncts := v.Expr()
+	for _, conj := range append(conjuncts, v) {
+		if f := conj.Pos().Filename(); c.schema.isPolicyFile(f) {
+			return "policy " + f
+		}
+	}
+	return "schema"
 }
 
 // walkUnified reports missing required fields that only the unified value
@@ -271,7 +295,7 @@ func (c *checker) walkUnified(p *parsed, name string, v cue.Value, key string, d
 		k := joinKey(key, label)
 		if sel.ConstraintType() == cue.RequiredConstraint {
 			if _, written := p.pos[k]; !written {
-				*diags = append(*diags, Diagnostic{Pos: p.pos.lookup(key), Message: fmt.Sprintf("%smissing required field %q", pathPrefix(key), label), Rule: "schema"})
+				*diags = append(*diags, Diagnostic{Pos: p.pos.lookup(key), Message: fmt.Sprintf("%smissing required field %q", pathPrefix(key), label), Rule: c.ruleOfValue(it.Value())})
 			}
 			continue
 		}
