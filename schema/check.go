@@ -125,6 +125,9 @@ func parse(name string, data []byte) (*parsed, []Diagnostic) {
 	if err != nil {
 		return nil, cueDiagnostics(err, "syntax", name)
 	}
+	if len(f.Decls) == 0 {
+		return nil, []Diagnostic{{Pos: Position{File: name, Line: 1, Col: 1}, Message: "the file is empty", Rule: "syntax"}}
+	}
 	p := &parsed{file: f, pos: positions{"": {File: name, Line: 1, Col: 1}}, keys: map[string][]string{}, keyPos: positions{}}
 	var diags2 []Diagnostic
 	var fields []ast.Decl
@@ -133,7 +136,11 @@ func parse(name string, data []byte) (*parsed, []Diagnostic) {
 		case *ast.Package, *ast.ImportDecl, *ast.CommentGroup, *ast.Attribute:
 		case *ast.EmbedDecl:
 			// A YAML stream, a top-level list or scalar: not a record.
-			return nil, []Diagnostic{{Pos: posOf(name, d.Pos()), Message: "the file must hold a single mapping (one YAML document, one JSON object)", Rule: "syntax"}}
+			at := posOf(name, d.Pos())
+			if at.Line == 0 {
+				at.Line, at.Col = 1, 1
+			}
+			return nil, []Diagnostic{{Pos: at, Message: "the file must hold a single mapping (one YAML document, one JSON object)", Rule: "syntax"}}
 		default:
 			fields = append(fields, d)
 		}

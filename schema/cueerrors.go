@@ -22,11 +22,28 @@ func cueDiagnostics(err error, rule, file string) []Diagnostic {
 				break
 			}
 		}
+		format, args := e.Msg()
+		msg := fmt.Sprintf(format, args...)
+		if strings.HasPrefix(format, "invalid JSON for file") {
+			// The reason follows the generic prefix in the full text.
+			_, reason, _ := strings.Cut(e.Error(), ": ")
+			msg = "invalid JSON: " + reason
+		}
+		if pos.Line == 0 {
+			// The YAML parser's errors carry their line in their text
+			// only: "name:LINE: message".
+			if m := yamlErrorRE.FindStringSubmatch(e.Error()); m != nil {
+				line, _ := strconv.Atoi(m[2])
+				pos = Position{File: m[1], Line: max(line, 1), Col: 1}
+				msg = m[3]
+			}
+		}
 		if pos.File == "" {
 			pos.File = file
 		}
-		format, args := e.Msg()
-		msg := fmt.Sprintf(format, args...)
+		if pos.Line == 0 {
+			pos.Line, pos.Col = 1, 1
+		}
 		if p := e.Path(); len(p) > 0 {
 			msg = displayPath(p) + ": " + msg
 		}
@@ -34,6 +51,8 @@ func cueDiagnostics(err error, rule, file string) []Diagnostic {
 	}
 	return out
 }
+
+var yamlErrorRE = regexp.MustCompile(`^(.+?):(\d+): (.*)$`)
 
 // displayPath writes a CUE path the way a reader of the YAML file thinks of
 // it: updates[2].at.

@@ -65,7 +65,7 @@ func (c *checker) explain(p *parsed, name, key string, data cue.Value, errs []er
 	} else {
 		got = data
 	}
-	var conflicts []string
+	var conflicts, kinds []string
 	var out []Diagnostic
 	boundFailed := false
 	for _, e := range errs {
@@ -79,9 +79,16 @@ func (c *checker) explain(p *parsed, name, key string, data cue.Value, errs []er
 		case strings.HasSuffix(format, "errors in empty disjunction:"):
 			// The details follow as "conflicting values" errors.
 		case strings.HasPrefix(format, "conflicting values %s and %s") && len(args) >= 2:
+			if len(args) == 4 { // (mismatched types %s and %s)
+				k1, k2 := fmt.Sprint(args[2]), fmt.Sprint(args[3])
+				if k1 == got.IncompleteKind().String() {
+					kinds = append(kinds, k2)
+				} else {
+					kinds = append(kinds, k1)
+				}
+			}
 			for _, a := range args[:2] {
-				s := fmt.Sprint(a)
-				if !got.Exists() || s != fmt.Sprint(got) {
+				if s := fmt.Sprint(a); isLiteral(s) && (!got.Exists() || s != fmt.Sprint(got)) {
 					conflicts = append(conflicts, s)
 				}
 			}
@@ -116,22 +123,48 @@ func (c *checker) explain(p *parsed, name, key string, data cue.Value, errs []er
 			out = append(out, Diagnostic{Pos: at, Message: prefix + fmt.Sprintf(format, args...), Rule: rule})
 		}
 	}
-	if len(conflicts) > 0 {
-		slices.Sort(conflicts)
-		conflicts = slices.Compact(conflicts)
-		found := describeFound(got)
-		var msg string
-		switch {
-		case len(conflicts) == 1 && isKindName(conflicts[0]):
-			msg = fmt.Sprintf("%sexpected %s, found %s", prefix, conflicts[0], found)
-		case len(conflicts) == 1:
-			msg = fmt.Sprintf("%sfound %s, want %s", prefix, found, conflicts[0])
-		default:
-			msg = fmt.Sprintf("%s%s is not one of %s", prefix, found, strings.Join(unquoteAll(orderEnum(conflicts)), ", "))
+	slices.Sort(conflicts)
+	conflicts = slices.Compact(conflicts)
+	slices.Sort(kinds)
+	kinds = slices.Compact(kinds)
+	found := describeFound(got)
+	var msg string
+	switch {
+	case len(conflicts) >= 2:
+		msg = fmt.Sprintf("%s%s is not one of %s", prefix, found, strings.Join(unquoteAll(orderEnum(conflicts)), ", "))
+	case len(conflicts) == 1 && len(kinds) == 0:
+		msg = fmt.Sprintf("%sfound %s, want %s", prefix, found, conflicts[0])
+	case len(kinds) > 0:
+		names := make([]string, len(kinds))
+		for i, k := range kinds {
+			names[i] = kindDisplay(k)
 		}
+		msg = fmt.Sprintf("%sexpected %s, found %s", prefix, strings.Join(names, " or "), found)
+	}
+	if msg != "" {
 		out = append(out, Diagnostic{Pos: at, Message: msg, Rule: rule})
 	}
 	return out
+}
+
+// isLiteral tells a concrete scalar printed by CUE ("SEV1", 3, true) from
+// a type or a composite value.
+func isLiteral(s string) bool {
+	if strings.HasPrefix(s, `"`) || s == "true" || s == "false" || s == "null" {
+		return true
+	}
+	_, err := strconv.ParseFloat(s, 64)
+	return err == nil
+}
+
+func kindDisplay(k string) string {
+	switch k {
+	case "struct":
+		return "a map"
+	case "list":
+		return "a list"
+	}
+	return k
 }
 
 // ruleOf names an error "policy" when a local policy file takes part in it.
@@ -159,13 +192,6 @@ func unquoteAll(vals []string) []string {
 	return out
 }
 
-func isKindName(s string) bool {
-	switch s {
-	case "string", "int", "float", "number", "bool", "null", "bytes", "struct", "list":
-		return true
-	}
-	return false
-}
 
 // describeFound prints the data value in an error: its kind and, for a
 // scalar, the value itself.
