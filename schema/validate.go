@@ -192,7 +192,6 @@ func unquoteAll(vals []string) []string {
 	return out
 }
 
-
 // describeFound prints the data value in an error: its kind and, for a
 // scalar, the value itself.
 func describeFound(v cue.Value) string {
