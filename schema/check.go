@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"encoding/json"
 	"fmt"
 	"path"
 	"strconv"
@@ -23,12 +24,29 @@ type checker struct {
 	ctx    *cue.Context
 	root   cue.Value
 	uses   int
+	// shapes caches what the schema allows at each path pattern
+	// ("updates.*.components"): every record asks the same questions.
+	shapes map[string]*shape
+}
+
+// shape is what a schema struct or list accepts.
+type shape struct {
+	value    cue.Value
+	allowed  map[string]bool
+	children map[string]*shape
+	elem     *shape
+	required []requiredField
+}
+
+type requiredField struct {
+	label string
+	rule  string
 }
 
 // contextReuse bounds how many files share a context: a context keeps what
 // it has seen, so a fresh one now and then keeps memory flat on large
 // repositories while amortising the schema build.
-const contextReuse = 200
+const contextReuse = 50
 
 func newChecker(s *Schema) *checker { return &checker{schema: s} }
 
@@ -40,6 +58,7 @@ func (c *checker) value(def Definition) (cue.Value, error) {
 			return cue.Value{}, err
 		}
 		c.root = v
+		c.shapes = map[string]*shape{}
 	}
 	c.uses++
 	return c.root.LookupPath(cue.MakePath(cue.Def(string(def)))), nil
@@ -216,4 +235,72 @@ func (p *parsed) walkValue(name, key string, v ast.Expr, depth int, diags *[]Dia
 			p.pos[key] = posOf(name, pos)
 		}
 	}
+}
+
+// plainData converts a data-only syntax tree (what YAML and JSON files
+// give) to Go values for encoding/json; ok is false when the tree holds
+// CUE expressions that need evaluation.
+func plainData(e ast.Node) (v any, ok bool) {
+	switch e := e.(type) {
+	case *ast.File:
+		return plainFields(e.Decls)
+	case *ast.StructLit:
+		return plainFields(e.Elts)
+	case *ast.ListLit:
+		out := make([]any, 0, len(e.Elts))
+		for _, x := range e.Elts {
+			v, ok := plainData(x)
+			if !ok {
+				return nil, false
+			}
+			out = append(out, v)
+		}
+		return out, true
+	case *ast.BasicLit:
+		switch e.Kind {
+		case token.STRING:
+			s, err := literal.Unquote(e.Value)
+			return s, err == nil
+		case token.INT, token.FLOAT:
+			return json.Number(e.Value), json.Valid([]byte(e.Value))
+		case token.TRUE:
+			return true, true
+		case token.FALSE:
+			return false, true
+		case token.NULL:
+			return nil, true
+		}
+	case *ast.Ident:
+		switch e.Name {
+		case "true":
+			return true, true
+		case "false":
+			return false, true
+		case "null":
+			return nil, true
+		}
+	}
+	return nil, false
+}
+
+func plainFields(decls []ast.Decl) (any, bool) {
+	out := make(map[string]any, len(decls))
+	for _, d := range decls {
+		switch f := d.(type) {
+		case *ast.Field:
+			label, _, err := ast.LabelName(f.Label)
+			if err != nil {
+				return nil, false
+			}
+			v, ok := plainData(f.Value)
+			if !ok {
+				return nil, false
+			}
+			out[label] = v
+		case *ast.Package, *ast.CommentGroup, *ast.Attribute:
+		default:
+			return nil, false
+		}
+	}
+	return out, true
 }

@@ -2,6 +2,7 @@ package schema
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"cuelang.org/go/cue"
 )
 
 // ConfigFile is the optional configuration at the repository root.
@@ -412,7 +415,7 @@ func (r *Repo) checkRecord(c *checker, rec *Record, data []byte) error {
 	rec.Diagnostics = diags
 	if diags == nil {
 		var inc Incident
-		if err := v.Decode(&inc); err != nil {
+		if err := decodeRecord(c, p, v, &inc); err != nil {
 			rec.Diagnostics = append(rec.Diagnostics, Diagnostic{Pos: Position{File: rec.Path, Line: 1, Col: 1}, Message: "decode: " + err.Error(), Rule: "schema"})
 		} else {
 			rec.Incident = &inc
@@ -420,6 +423,24 @@ func (r *Repo) checkRecord(c *checker, rec *Record, data []byte) error {
 	}
 	rec.Diagnostics = append(rec.Diagnostics, runRecordRules(r.Config, rec, p)...)
 	return nil
+}
+
+// decodeRecord fills inc from a valid record. Plain data (YAML, JSON) is
+// decoded from its syntax tree through encoding/json, several times faster
+// than asking CUE; a .cue record with expressions, or a schema with local
+// policies (which could add defaults), is decoded from the unified value.
+func decodeRecord(c *checker, p *parsed, v cue.Value, inc *Incident) error {
+	var js []byte
+	var err error
+	if plain, ok := plainData(p.file); ok && !c.schema.hasPolicies() {
+		js, err = json.Marshal(plain)
+	} else {
+		js, err = v.MarshalJSON()
+	}
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(js, inc)
 }
 
 // finish adds the cross-record checks and the policies, and sorts.

@@ -119,6 +119,8 @@ func (s *Schema) build(ctx *cue.Context) (cue.Value, error) {
 	return v, nil
 }
 
+func (s *Schema) hasPolicies() bool { return len(s.policyFiles) > 0 }
+
 // isPolicyFile reports whether a CUE position belongs to a local policy.
 func (s *Schema) isPolicyFile(name string) bool { return s.policyFiles[name] }
 

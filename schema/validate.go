@@ -42,8 +42,17 @@ func (c *checker) checkValue(p *parsed, name string, def Definition) (cue.Value,
 	for _, k := range order {
 		diags = append(diags, c.explain(p, name, k, data, byPath[k])...)
 	}
-	c.walkSchema(p, schemaDef, "", &diags)
-	c.walkUnified(p, name, u, "", &diags)
+	root, ok := c.shapes[string(def)]
+	if !ok {
+		root = newShape(schemaDef)
+		c.shapes[string(def)] = root
+	}
+	c.walkSchema(p, root, "", &diags)
+	if c.schema.hasPolicies() {
+		// Only a policy can make a field required under a condition on
+		// the data, which the definition alone does not show.
+		c.walkUnified(p, name, u, "", &diags)
+	}
 	if len(diags) > 0 {
 		return cue.Value{}, diags, nil
 	}
@@ -240,13 +249,13 @@ func sameSet(a, b []string) bool {
 // walkSchema follows the data alongside the schema definition (not the
 // unified value, whose closedness checks CUE skips once it holds another
 // error) and reports unknown fields and missing required fields.
-func (c *checker) walkSchema(p *parsed, s cue.Value, key string, diags *[]Diagnostic) {
-	if !s.Exists() {
+func (c *checker) walkSchema(p *parsed, sh *shape, key string, diags *[]Diagnostic) {
+	if sh == nil || !sh.value.Exists() {
 		return
 	}
 	labels, isMap := p.keys[key]
 	if !isMap {
-		elem := s.LookupPath(cue.MakePath(cue.AnyIndex))
+		elem := c.elemShape(sh)
 		for i := 0; ; i++ {
 			k := joinKey(key, strconv.Itoa(i))
 			if _, ok := p.pos[k]; !ok {
@@ -255,34 +264,70 @@ func (c *checker) walkSchema(p *parsed, s cue.Value, key string, diags *[]Diagno
 			c.walkSchema(p, elem, k, diags)
 		}
 	}
-	if s.IncompleteKind()&cue.StructKind == 0 {
+	if sh.value.IncompleteKind()&cue.StructKind == 0 {
 		return // a type error, reported by Validate
 	}
+	c.fillStruct(sh)
 	for _, label := range labels {
-		if !s.Allows(cue.Str(label)) {
+		allowed, known := sh.allowed[label]
+		if !known {
+			allowed = sh.value.Allows(cue.Str(label))
+			sh.allowed[label] = allowed
+		}
+		if !allowed {
 			*diags = append(*diags, Diagnostic{Pos: p.keyPos[joinKey(key, label)], Message: fmt.Sprintf("%sunknown field %q", pathPrefix(key), label), Rule: "schema"})
 			continue
 		}
-		child := s.LookupPath(cue.MakePath(cue.Str(label).Optional()))
-		if !child.Exists() {
-			child = s.LookupPath(cue.MakePath(cue.AnyString))
-		}
-		c.walkSchema(p, child, joinKey(key, label), diags)
+		c.walkSchema(p, c.childShape(sh, label), joinKey(key, label), diags)
 	}
-	it, err := s.Fields(cue.Optional(true))
+	for _, r := range sh.required {
+		if _, written := p.pos[joinKey(key, r.label)]; !written {
+			*diags = append(*diags, Diagnostic{Pos: p.pos.lookup(key), Message: fmt.Sprintf("%smissing required field %q", pathPrefix(key), r.label), Rule: r.rule})
+		}
+	}
+}
+
+func newShape(v cue.Value) *shape { return &shape{value: v} }
+
+// fillStruct computes once what a struct requires.
+func (c *checker) fillStruct(sh *shape) {
+	if sh.allowed != nil {
+		return
+	}
+	sh.allowed = map[string]bool{}
+	sh.children = map[string]*shape{}
+	it, err := sh.value.Fields(cue.Optional(true))
 	if err != nil {
 		return
 	}
 	for it.Next() {
 		sel := it.Selector()
-		if sel.ConstraintType() != cue.RequiredConstraint {
-			continue
-		}
 		label := sel.Unquoted()
-		if _, written := p.pos[joinKey(key, label)]; !written {
-			*diags = append(*diags, Diagnostic{Pos: p.pos.lookup(key), Message: fmt.Sprintf("%smissing required field %q", pathPrefix(key), label), Rule: c.ruleOfValue(it.Value())})
+		sh.allowed[label] = true
+		if sel.ConstraintType() == cue.RequiredConstraint {
+			sh.required = append(sh.required, requiredField{label: label, rule: c.ruleOfValue(it.Value())})
 		}
 	}
+}
+
+func (c *checker) childShape(sh *shape, label string) *shape {
+	if ch, ok := sh.children[label]; ok {
+		return ch
+	}
+	v := sh.value.LookupPath(cue.MakePath(cue.Str(label).Optional()))
+	if !v.Exists() {
+		v = sh.value.LookupPath(cue.MakePath(cue.AnyString))
+	}
+	ch := newShape(v)
+	sh.children[label] = ch
+	return ch
+}
+
+func (c *checker) elemShape(sh *shape) *shape {
+	if sh.elem == nil {
+		sh.elem = newShape(sh.value.LookupPath(cue.MakePath(cue.AnyIndex)))
+	}
+	return sh.elem
 }
 
 // ruleOfValue names the policy file that declares a schema value, if any.
