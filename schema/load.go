@@ -15,8 +15,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"cuelang.org/go/cue"
 )
 
 // ConfigFile is the optional configuration at the repository root.
@@ -38,6 +36,9 @@ type Repo struct {
 	Now time.Time
 
 	configHash string
+	// fast is the schema compiled to Go for valid records; nil when local
+	// policies make every record go through CUE.
+	fast *fastSchema
 }
 
 // ConfigError is returned by OpenRepo when castor.yaml or a policy file is
@@ -71,6 +72,7 @@ func OpenRepo(root string) (*Repo, error) {
 		return nil, &ConfigError{Diagnostics: sortDiagnostics(diags)}
 	}
 	r.Schema = s
+	r.fast = compileFast(s, DefIncident)
 	data, err := readLimited(filepath.Join(root, ConfigFile))
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -401,6 +403,9 @@ func (r *Repo) checkFile(c *checker, p string, read func(string) ([]byte, error)
 // checkRecord runs everything that depends on the file alone (and the
 // configuration): parsing, the schema, and the per-record rules.
 func (r *Repo) checkRecord(c *checker, rec *Record, data []byte) error {
+	if r.fast != nil && r.checkFast(rec, data) {
+		return nil
+	}
 	p, diags := parse(rec.Path, data)
 	if diags != nil {
 		rec.Diagnostics = diags
@@ -415,7 +420,11 @@ func (r *Repo) checkRecord(c *checker, rec *Record, data []byte) error {
 	rec.Diagnostics = diags
 	if diags == nil {
 		var inc Incident
-		if err := decodeRecord(c, p, v, &inc); err != nil {
+		js, err := v.MarshalJSON()
+		if err == nil {
+			err = json.Unmarshal(js, &inc)
+		}
+		if err != nil {
 			rec.Diagnostics = append(rec.Diagnostics, Diagnostic{Pos: Position{File: rec.Path, Line: 1, Col: 1}, Message: "decode: " + err.Error(), Rule: "schema"})
 		} else {
 			rec.Incident = &inc
@@ -425,18 +434,41 @@ func (r *Repo) checkRecord(c *checker, rec *Record, data []byte) error {
 	return nil
 }
 
-// decodeRecord fills inc from a valid record. Plain data (YAML, JSON) is
-// decoded from its syntax tree through encoding/json, several times faster
-// than asking CUE; a .cue record with expressions, or a schema with local
-// policies (which could add defaults), is decoded from the unified value.
-func decodeRecord(c *checker, p *parsed, v cue.Value, inc *Incident) error {
-	var js []byte
-	var err error
-	if plain, ok := plainData(p.file); ok && !c.schema.hasPolicies() {
-		js, err = json.Marshal(plain)
-	} else {
-		js, err = v.MarshalJSON()
+// checkFast validates a plain record with the schema compiled to Go; it
+// returns false, having changed nothing, when the record needs the full
+// path: a parse problem, any doubt about the schema, or an error to
+// report precisely.
+func (r *Repo) checkFast(rec *Record, data []byte) bool {
+	var p *parsed
+	var plain any
+	switch ext := strings.ToLower(path.Ext(rec.Path)); ext {
+	case ".yaml", ".yml":
+		clean, diags := precheck(rec.Path, data)
+		if diags != nil {
+			return false
+		}
+		var ok bool
+		if p, plain, ok = parseYAMLFast(rec.Path, clean); !ok {
+			return false
+		}
+	default:
+		return false
 	}
+	if !r.fast.valid(plain) {
+		return false
+	}
+	var inc Incident
+	if err := decodePlain(plain, &inc); err != nil {
+		return false
+	}
+	rec.pos, rec.id, rec.Incident = p.pos, p.id, &inc
+	rec.Diagnostics = runRecordRules(r.Config, rec, p)
+	return true
+}
+
+// decodePlain fills inc from plain data that the schema accepted.
+func decodePlain(plain any, inc *Incident) error {
+	js, err := json.Marshal(plain)
 	if err != nil {
 		return err
 	}
