@@ -117,6 +117,9 @@ func parse(name string, data []byte) (*parsed, []Diagnostic) {
 	var err error
 	switch strings.ToLower(path.Ext(name)) {
 	case ".yaml", ".yml":
+		if diags := checkAliases(name, data); diags != nil {
+			return nil, diags
+		}
 		f, err = cueyaml.Extract(name, data)
 	case ".json":
 		var expr ast.Expr

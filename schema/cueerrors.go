@@ -24,6 +24,14 @@ func cueDiagnostics(err error, rule, file string) []Diagnostic {
 		}
 		format, args := e.Msg()
 		msg := fmt.Sprintf(format, args...)
+		if format == "%s" && strings.TrimSpace(msg) == "" {
+			// Errors wrapped from the YAML parser keep their text only in
+			// Error(): "name:LINE: message" or "name: message".
+			msg = e.Error()
+			if f := pos.File; f == "" && file != "" {
+				msg = strings.TrimPrefix(msg, file+": ")
+			}
+		}
 		if strings.HasPrefix(format, "invalid JSON for file") {
 			// The reason follows the generic prefix in the full text.
 			_, reason, _ := strings.Cut(e.Error(), ": ")

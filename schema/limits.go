@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"unicode/utf8"
+
+	yaml "go.yaml.in/yaml/v3"
 )
 
 // Limits on a record file. They bound the time and memory a hostile or
@@ -14,6 +16,10 @@ const (
 	// MaxDepth is the deepest nesting of maps and lists accepted. A record
 	// needs 4.
 	MaxDepth = 32
+	// MaxValues is the most values (maps, lists, scalars) a record may
+	// hold once YAML aliases are expanded. A record has a few hundred; a
+	// small file of aliases can otherwise expand to millions.
+	MaxValues = 10000
 )
 
 // precheck rejects, with a precise position, what must not reach a parser:
@@ -77,4 +83,43 @@ func precheck(name string, data []byte) ([]byte, []Diagnostic) {
 		col++
 	}
 	return data, nil
+}
+
+// checkAliases parses YAML with the parser alone (which does not expand
+// aliases) and refuses a document that would expand to more than MaxValues
+// values. Parse errors are left to the full parser, which reports them.
+func checkAliases(name string, data []byte) []Diagnostic {
+	if !bytes.Contains(data, []byte("*")) {
+		return nil // no alias
+	}
+	var doc yaml.Node
+	if yaml.Unmarshal(data, &doc) != nil {
+		return nil
+	}
+	sizes := map[*yaml.Node]int{}
+	var size func(n *yaml.Node, depth int) int
+	size = func(n *yaml.Node, depth int) int {
+		if s, ok := sizes[n]; ok {
+			return s
+		}
+		if depth > MaxDepth*4 {
+			return MaxValues + 1
+		}
+		s := 1
+		if n.Kind == yaml.AliasNode && n.Alias != nil {
+			s = size(n.Alias, depth+1)
+		}
+		for _, c := range n.Content {
+			s += size(c, depth+1)
+			if s > MaxValues {
+				break
+			}
+		}
+		sizes[n] = s
+		return s
+	}
+	if size(&doc, 0) > MaxValues {
+		return []Diagnostic{{Pos: Position{File: name, Line: 1, Col: 1}, Message: fmt.Sprintf("YAML aliases expand to more than %d values", MaxValues), Rule: "syntax"}}
+	}
+	return nil
 }

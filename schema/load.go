@@ -406,6 +406,12 @@ func (r *Repo) checkRecord(c *checker, rec *Record, data []byte) error {
 	if r.fast != nil && r.checkFast(rec, data) {
 		return nil
 	}
+	return r.checkFull(c, rec, data)
+}
+
+// checkFull parses the file into CUE syntax and evaluates it against the
+// schema, reporting every error.
+func (r *Repo) checkFull(c *checker, rec *Record, data []byte) error {
 	p, diags := parse(rec.Path, data)
 	if diags != nil {
 		rec.Diagnostics = diags
