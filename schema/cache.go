@@ -2,24 +2,38 @@ package schema
 
 import (
 	"crypto/sha256"
+	"encoding/gob"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 )
 
 // cacheVersion changes whenever what is cached, or how records are
-// checked, changes: old entries then simply stop matching.
-const cacheVersion = "castor-validate-1"
+// checked, changes: old packs then simply stop matching.
+const cacheVersion = "castor-validate-2"
 
-// Cache keeps the result of checking a record file, keyed by a hash of the
-// schema, the policies, castor.yaml and the file's bytes. A hit skips
-// parsing and CUE evaluation entirely; time-dependent policies and the
-// cross-record checks still run.
-type Cache struct{ dir string }
+// Cache keeps the result of checking record files across runs, keyed by a
+// hash of the schema, the local policies, castor.yaml and each file's
+// bytes. A hit skips parsing and CUE evaluation; the time-dependent
+// policies and the cross-record checks still run.
+//
+// Results of one repository live in one pack file, read once and written
+// once per run (a temporary file renamed into place, so a killed run or a
+// concurrent one never leaves a torn pack). A cached record carries its
+// diagnostics and what the checks after the cache need, not its decoded
+// incident: a cache serves validation only.
+type Cache struct {
+	dir string
 
-// OpenCache uses dir, typically $XDG_CACHE_HOME/castor, creating it.
+	mu      sync.Mutex
+	name    string
+	old     map[string]cacheEntry
+	entries map[string]cacheEntry
+}
+
+// OpenCache uses dir, typically $XDG_CACHE_HOME/castor/validate.
 func OpenCache(dir string) (*Cache, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("open cache: %w", err)
@@ -41,67 +55,85 @@ func hashBytes(b []byte) string {
 	return hex.EncodeToString(h[:])
 }
 
-func (c *Cache) key(schemaHash, configHash, path string, data []byte) string {
+type cacheEntry struct {
+	Diagnostics []Diagnostic
+	ID          string
+	IDPos       Position
+	Facts       *policyFacts
+}
+
+// open loads the pack of a repository and schema, once.
+func (c *Cache) open(root, schemaHash, configHash string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entries != nil {
+		return
+	}
+	abs, _ := filepath.Abs(root)
+	c.name = filepath.Join(c.dir, hashBytes([]byte(cacheVersion+"\x00"+abs+"\x00"+schemaHash+"\x00"+configHash))+".gob")
+	c.entries = map[string]cacheEntry{}
+	c.old = map[string]cacheEntry{}
+	f, err := os.Open(c.name)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	if gob.NewDecoder(f).Decode(&c.old) != nil {
+		c.old = map[string]cacheEntry{} // a bad pack is a miss, not an error
+	}
+}
+
+func (c *Cache) key(path string, data []byte) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00", cacheVersion, schemaHash, configHash, path)
+	fmt.Fprintf(h, "%s\x00", path)
 	h.Write(data)
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-type cacheEntry struct {
-	Incident    *Incident         `json:"incident,omitempty"`
-	Diagnostics []Diagnostic      `json:"diagnostics,omitempty"`
-	Pos         map[string][2]int `json:"pos,omitempty"`
-	ID          string            `json:"id,omitempty"`
-}
-
-func (c *Cache) file(key string) string { return filepath.Join(c.dir, key[:2], key[2:]+".json") }
-
 func (c *Cache) get(key string) (*Record, bool) {
-	b, err := os.ReadFile(c.file(key))
-	if err != nil {
+	c.mu.Lock()
+	e, ok := c.old[key]
+	if ok {
+		c.entries[key] = e
+	}
+	c.mu.Unlock()
+	if !ok {
 		return nil, false
 	}
-	var e cacheEntry
-	if json.Unmarshal(b, &e) != nil {
-		return nil, false // a torn or old entry is a miss, not an error
-	}
-	rec := &Record{Incident: e.Incident, Diagnostics: e.Diagnostics, id: e.ID}
-	if e.Pos != nil {
-		rec.pos = make(positions, len(e.Pos))
-		for k, lc := range e.Pos {
-			rec.pos[k] = Position{Line: lc[0], Col: lc[1]}
-		}
-	}
-	return rec, true
+	return &Record{Diagnostics: e.Diagnostics, id: e.ID, idPos: e.IDPos, facts: e.Facts}, true
 }
 
-// put stores an entry atomically (temp file and rename) so that a killed
-// run or a concurrent one never leaves a half-written entry; failures are
-// ignored: the cache only saves time.
 func (c *Cache) put(key string, rec *Record) {
-	e := cacheEntry{Incident: rec.Incident, Diagnostics: rec.Diagnostics, ID: rec.id}
-	if rec.pos != nil {
-		e.Pos = make(map[string][2]int, len(rec.pos))
-		for k, p := range rec.pos {
-			e.Pos[k] = [2]int{p.Line, p.Col}
-		}
+	c.mu.Lock()
+	c.entries[key] = cacheEntry{Diagnostics: rec.Diagnostics, ID: rec.id, IDPos: rec.idPos, Facts: rec.facts}
+	c.mu.Unlock()
+}
+
+// flush writes the entries of this run as the new pack, dropping those of
+// files that no longer exist. Failures are ignored: the cache only saves
+// time.
+func (c *Cache) flush() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entries == nil || len(c.entries) == len(c.old) && sameKeys(c.entries, c.old) {
+		return
 	}
-	b, err := json.Marshal(e)
+	tmp, err := os.CreateTemp(c.dir, ".pack-*")
 	if err != nil {
 		return
 	}
-	name := c.file(key)
-	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-		return
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(name), ".tmp-*")
-	if err != nil {
-		return
-	}
-	_, werr := tmp.Write(b)
+	werr := gob.NewEncoder(tmp).Encode(c.entries)
 	cerr := tmp.Close()
-	if werr != nil || cerr != nil || os.Rename(tmp.Name(), name) != nil {
+	if werr != nil || cerr != nil || os.Rename(tmp.Name(), c.name) != nil {
 		os.Remove(tmp.Name())
 	}
+}
+
+func sameKeys(a, b map[string]cacheEntry) bool {
+	for k := range a {
+		if _, ok := b[k]; !ok {
+			return false
+		}
+	}
+	return true
 }

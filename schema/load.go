@@ -30,8 +30,12 @@ type Repo struct {
 	ConfigPath string
 	// Schema is the embedded schema unified with the local policies.
 	Schema *Schema
-	// Cache, when set, keeps validation results across runs.
+	// Cache, when set, keeps validation results across runs; records
+	// then carry findings only (see Cache).
 	Cache *Cache
+	// Lean drops each record's decoded incident and positions once it is
+	// checked: validation of a large repository then holds only findings.
+	Lean bool
 	// Now is the time policies are evaluated at; time.Now when zero.
 	Now time.Time
 
@@ -189,6 +193,10 @@ type Record struct {
 	// id is the raw id written in the file, for the cross-record checks
 	// even when the record has other errors.
 	id string
+	// idPos is where the id is written, and facts what the policies
+	// read: both are kept when the record is not (Lean, Cache).
+	idPos Position
+	facts *policyFacts
 }
 
 // Pos returns where the value at path (keys and list indexes, e.g.
@@ -308,6 +316,9 @@ func (r *Repo) LoadPaths(ctx context.Context, paths, all []string) (*Set, error)
 	if err != nil {
 		return nil, err
 	}
+	if r.Cache != nil {
+		r.Cache.flush()
+	}
 	return r.finish(recs, all), nil
 }
 
@@ -385,7 +396,8 @@ func (r *Repo) checkFile(c *checker, p string, read func(string) ([]byte, error)
 	}
 	var key string
 	if r.Cache != nil {
-		key = r.Cache.key(r.Schema.Hash, r.configHash, p, data)
+		r.Cache.open(r.Root, r.Schema.Hash, r.configHash)
+		key = r.Cache.key(p, data)
 		if cached, ok := r.Cache.get(key); ok {
 			cached.Path = p
 			return cached, nil
@@ -394,8 +406,13 @@ func (r *Repo) checkFile(c *checker, p string, read func(string) ([]byte, error)
 	if err := r.checkRecord(c, rec, data); err != nil {
 		return nil, err
 	}
+	rec.facts = factsOf(rec)
+	rec.idPos = rec.Pos("id")
 	if r.Cache != nil {
 		r.Cache.put(key, rec)
+	}
+	if r.Lean {
+		rec.Incident, rec.pos = nil, nil
 	}
 	return rec, nil
 }

@@ -6,6 +6,50 @@ import (
 	"time"
 )
 
+// policyFacts is what the built-in policies read from a record: small
+// enough to cache, so that a warm run evaluates the time-dependent
+// policies without decoding records again.
+type policyFacts struct {
+	Severity      string     `json:"severity"`
+	Status        string     `json:"status"`
+	ResolvedAt    *time.Time `json:"resolved_at,omitempty"`
+	RootCause     bool       `json:"root_cause,omitempty"`
+	ActionItems   int        `json:"action_items,omitempty"`
+	OpenItems     []openItem `json:"open_items,omitempty"`
+	PostmortemPos Position   `json:"postmortem_pos"`
+}
+
+type openItem struct {
+	ID       string   `json:"id"`
+	HasOwner bool     `json:"has_owner,omitempty"`
+	HasDue   bool     `json:"has_due,omitempty"`
+	Pos      Position `json:"pos"`
+}
+
+func factsOf(r *Record) *policyFacts {
+	inc := r.Incident
+	if inc == nil {
+		return nil
+	}
+	f := &policyFacts{
+		Severity:      inc.Severity,
+		Status:        inc.Status,
+		ResolvedAt:    inc.ResolvedAt,
+		RootCause:     inc.Postmortem != nil && strings.TrimSpace(inc.Postmortem.RootCause) != "",
+		ActionItems:   len(inc.ActionItems),
+		PostmortemPos: r.Pos("postmortem"),
+	}
+	if inc.Postmortem == nil {
+		f.PostmortemPos = r.Pos("resolved_at")
+	}
+	for i, it := range inc.ActionItems {
+		if it.Status == ItemOpen {
+			f.OpenItems = append(f.OpenItems, openItem{ID: it.ID, HasOwner: it.Owner != "", HasDue: it.Due != "", Pos: r.Pos("action_items", i)})
+		}
+	}
+	return f
+}
+
 // checkPolicies applies the built-in team policies of castor.yaml. They
 // depend on the current time, so they run after the result cache.
 func checkPolicies(cfg *Config, recs []*Record, now time.Time) []Diagnostic {
@@ -19,42 +63,35 @@ func checkPolicies(cfg *Config, recs []*Record, now time.Time) []Diagnostic {
 		out = append(out, Diagnostic{Pos: at, Severity: sev, Message: fmt.Sprintf(format, args...), Rule: rule})
 	}
 	for _, r := range recs {
-		inc := r.Incident
-		if inc == nil {
+		f := r.facts
+		if f == nil {
 			continue
 		}
-		if days, ok := pol.PostmortemDueDays[inc.Severity]; ok && inc.Status == StatusResolved && inc.ResolvedAt != nil {
-			due := inc.ResolvedAt.AddDate(0, 0, days)
+		if days, ok := pol.PostmortemDueDays[f.Severity]; ok && f.Status == StatusResolved && f.ResolvedAt != nil {
+			due := f.ResolvedAt.AddDate(0, 0, days)
 			var missing []string
-			if inc.Postmortem == nil || strings.TrimSpace(inc.Postmortem.RootCause) == "" {
+			if !f.RootCause {
 				missing = append(missing, "a root cause")
 			}
-			if len(inc.ActionItems) == 0 {
+			if f.ActionItems == 0 {
 				missing = append(missing, "an action item")
 			}
 			if len(missing) > 0 && now.After(due) {
-				at := r.Pos("postmortem")
-				if inc.Postmortem == nil {
-					at = r.Pos("resolved_at")
-				}
-				report(at, "policy-postmortem", "%s incident resolved on %s needs a post-mortem with %s within %d days (due %s)",
-					inc.Severity, inc.ResolvedAt.Format(time.DateOnly), strings.Join(missing, " and "), days, due.Format(time.DateOnly))
+				report(f.PostmortemPos, "policy-postmortem", "%s incident resolved on %s needs a post-mortem with %s within %d days (due %s)",
+					f.Severity, f.ResolvedAt.Format(time.DateOnly), strings.Join(missing, " and "), days, due.Format(time.DateOnly))
 			}
 		}
 		if pol.RequireOwner {
-			for i, it := range inc.ActionItems {
-				if it.Status != ItemOpen {
-					continue
-				}
+			for _, it := range f.OpenItems {
 				var missing []string
-				if it.Owner == "" {
+				if !it.HasOwner {
 					missing = append(missing, "an owner")
 				}
-				if it.Due == "" {
+				if !it.HasDue {
 					missing = append(missing, "a due date")
 				}
 				if len(missing) > 0 {
-					report(r.Pos("action_items", i), "policy-owner", "open action item %q needs %s", it.ID, strings.Join(missing, " and "))
+					report(it.Pos, "policy-owner", "open action item %q needs %s", it.ID, strings.Join(missing, " and "))
 				}
 			}
 		}

@@ -100,7 +100,7 @@ func checkUniqueIDs(recs []*Record, all []string) []Diagnostic {
 		}
 		others := slices.DeleteFunc(slices.Clone(paths), func(p string) bool { return p == r.Path })
 		slices.Sort(others)
-		out = append(out, Diagnostic{Pos: r.Pos("id"), Message: fmt.Sprintf("id %q is also used by %s", r.id, strings.Join(others, ", ")), Rule: "id-unique"})
+		out = append(out, Diagnostic{Pos: r.idPos, Message: fmt.Sprintf("id %q is also used by %s", r.id, strings.Join(others, ", ")), Rule: "id-unique"})
 	}
 	return out
 }

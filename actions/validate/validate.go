@@ -89,6 +89,7 @@ func Check(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 	repo.Now = opts.Now
+	repo.Lean = true
 	if opts.CacheDir != "" {
 		if repo.Cache, err = schema.OpenCache(opts.CacheDir); err != nil {
 			return nil, err
