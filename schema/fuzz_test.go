@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/castor-incidents/castor/internal/recordgen"
 )
 
 // FuzzValidate feeds arbitrary bytes to the loader as a YAML record. It
@@ -18,7 +20,7 @@ import (
 //	go test ./schema -run XXX -fuzz FuzzValidate -fuzztime 60s
 func FuzzValidate(f *testing.F) {
 	for i := range 12 {
-		_, data := genRecord(i)
+		_, data := recordgen.Record(i)
 		f.Add(data)
 	}
 	bad, _ := filepath.Glob(filepath.Join("testdata", "bad", "*.yaml"))
