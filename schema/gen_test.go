@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"bytes"
 	"flag"
 	"os"
 	"path/filepath"
@@ -10,7 +11,10 @@ import (
 	"github.com/castor-incidents/castor/internal/recordgen"
 )
 
-var corpusDir = flag.String("corpus", "", "write the generated benchmark corpus to this directory (TestWriteCorpus)")
+var (
+	corpusDir   = flag.String("corpus", "", "write the generated benchmark corpus to this directory (TestWriteCorpus)")
+	corpusValid = flag.Bool("corpus-valid", false, "with -corpus: repair the one record in ten that has errors")
+)
 
 // writeCorpus writes n generated records and a castor.yaml under dir.
 func writeCorpus(tb testing.TB, dir string, n int) {
@@ -41,6 +45,20 @@ func TestWriteCorpus(t *testing.T) {
 		t.Fatal(err)
 	}
 	writeCorpus(t, *corpusDir, 5000)
+	if *corpusValid {
+		// Rewrite the invalid records as the valid record of the same slot.
+		for i := range 5000 {
+			if recordgen.Valid(i) {
+				continue
+			}
+			p, data := recordgen.Record(i)
+			data = bytes.Replace(data, []byte("severity_note: unknown field\n"), nil, 1)
+			data = bytes.Replace(data, []byte("status: resolvd\n"), []byte("status: resolved\n"), 1)
+			if err := os.WriteFile(filepath.Join(*corpusDir, filepath.FromSlash(p)), data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 }
 
 func TestGeneratedRecords(t *testing.T) {

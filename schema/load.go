@@ -489,15 +489,6 @@ func (r *Repo) checkFast(rec *Record, data []byte) bool {
 	return true
 }
 
-// decodePlain fills inc from plain data that the schema accepted.
-func decodePlain(plain any, inc *Incident) error {
-	js, err := json.Marshal(plain)
-	if err != nil {
-		return err
-	}
-	return json.Unmarshal(js, inc)
-}
-
 // finish adds the cross-record checks and the policies, and sorts.
 func (r *Repo) finish(recs []*Record, all []string) *Set {
 	set := &Set{Records: recs}

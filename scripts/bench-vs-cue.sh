@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Measures `castor validate` against `cue vet -c -d '#Incident'` on the same
-# 5,000 generated records (~2 KB each, one in ten invalid), in one run so
-# that the ratios hold on a noisy machine. Prints wall time, CPU time and
-# peak RSS (median of N runs) and the ratios. On demand, not in CI:
+# 5,000 generated records (~2 KB each; one in ten invalid, or none with
+# "valid"), in one run so that the ratios hold on a noisy machine. Prints
+# wall time, CPU time and peak RSS (median of RUNS runs) and the ratios.
+# On demand, not in CI:
 #
-#   scripts/bench-vs-cue.sh [RUNS]
+#   scripts/bench-vs-cue.sh [RUNS] [valid]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}
@@ -18,7 +19,7 @@ if [ -z "$cue" ]; then
   cue="$work/cue"
 fi
 "$cue" version | head -1
-go test ./schema -run TestWriteCorpus -corpus "$work/corpus" -count=1 >/dev/null
+go test ./schema -run TestWriteCorpus -corpus "$work/corpus" -corpus-valid="$([ "${2:-}" = valid ] && echo true || echo false)" -count=1 >/dev/null
 cd "$work/corpus"
 files=$(find records -name '*.yaml' | sort)
 export XDG_CACHE_HOME="$work/cache"
