@@ -108,6 +108,7 @@ succeed), 2 usage or internal error.`,
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(
 		newValidateCmd(f),
+		newRenderCmd(f),
 	)
 	return root
 }

@@ -1,0 +1,132 @@
+package render
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/castor-incidents/castor/schema"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+func loadBundled(t *testing.T, id string) *schema.Incident {
+	t.Helper()
+	repo, err := schema.OpenRepo("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := repo.LoadAll(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := set.Record(id)
+	if rec == nil {
+		t.Fatalf("no bundled record %s", id)
+	}
+	return rec.Incident
+}
+
+// The bundled records render to their golden Markdown: French labels for
+// the French record, the SRE book's order, the timeline only when internal.
+func TestGolden(t *testing.T) {
+	for _, tt := range []struct {
+		id       string
+		internal bool
+	}{
+		{"2021-03-10-mail-server-down", true},
+		{"2022-06-21-cloudflare-outage", false},
+	} {
+		t.Run(tt.id, func(t *testing.T) {
+			var b bytes.Buffer
+			if err := Markdown(&b, loadBundled(t, tt.id), Options{Internal: tt.internal}); err != nil {
+				t.Fatal(err)
+			}
+			golden := filepath.Join("testdata", tt.id+".md")
+			if *update {
+				if err := os.WriteFile(golden, b.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if b.String() != string(want) {
+				t.Errorf("render differs from %s (go test -update to accept):\n%s", golden, b.String())
+			}
+		})
+	}
+}
+
+func TestOrderAndVisibility(t *testing.T) {
+	inc := loadBundled(t, "2022-06-21-cloudflare-outage")
+	var pub, internal bytes.Buffer
+	Markdown(&pub, inc, Options{})
+	Markdown(&internal, inc, Options{Internal: true})
+	order := []string{"## Summary", "## Impact", "## Root cause and trigger", "## Resolution", "## Detection", "## Action items", "## Lessons learned", "## Timeline"}
+	last := -1
+	for _, h := range order {
+		i := strings.Index(internal.String(), h)
+		if i < 0 {
+			t.Fatalf("internal render lacks %q", h)
+		}
+		if i < last {
+			t.Errorf("%q is out of the SRE book's order", h)
+		}
+		last = i
+	}
+	if strings.Contains(pub.String(), "## Timeline") {
+		t.Error("a public render shows the internal timeline")
+	}
+}
+
+// Record text cannot open HTML, forge a castor marker, break a table or
+// start a heading.
+func TestHostileText(t *testing.T) {
+	at := time.Date(2024, 1, 2, 3, 4, 0, 0, time.UTC)
+	inc := &schema.Incident{
+		ID: "2024-01-02-x", Title: "Title\n# Injected heading <script>alert(1)</script>", Severity: "SEV2", Status: "resolved",
+		StartedAt: at, ResolvedAt: &at,
+		Summary:     "<!-- castor:comment --> <img src=x onerror=alert(1)>",
+		Timeline:    []schema.TimelineEntry{{At: at, Event: "a | b\n| c | d |"}},
+		ActionItems: []schema.ActionItem{{ID: "a", Title: "x|y", Kind: "prevent", Priority: "P1", Status: "open"}},
+		Links:       []schema.Link{{Title: "x](javascript:alert(1))", URL: "javascript:alert(1)"}},
+		Postmortem:  &schema.Postmortem{Public: true, RootCause: "</details><script>x</script>"},
+	}
+	var b bytes.Buffer
+	Markdown(&b, inc, Options{Internal: true})
+	out := b.String()
+	for _, bad := range []string{"<script", "<img", "<!--", "</details", "\n# Injected"} {
+		if strings.Contains(out, bad) {
+			t.Errorf("output contains %q:\n%s", bad, out)
+		}
+	}
+	// The link's title stays text and its target is neutralised.
+	if regexp.MustCompile(`[^\\]\]\(javascript`).MatchString(out) || !strings.Contains(out, "](#)") {
+		t.Errorf("link not neutralised:\n%s", out)
+	}
+	if !strings.Contains(out, `| a \| b \| c \| d \| |`) {
+		t.Errorf("table cell not escaped:\n%s", out)
+	}
+}
+
+func TestDuration(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		45 * time.Minute:              "45m",
+		2*time.Hour + 25*time.Minute:  "2h25m",
+		3*24*time.Hour + 4*time.Hour:  "3d4h",
+		-(10 * time.Minute):           "-10m",
+		18*time.Hour + 29*time.Second: "18h00m",
+	} {
+		if got := Duration(d); got != want {
+			t.Errorf("Duration(%v) = %q, want %q", d, got, want)
+		}
+	}
+}

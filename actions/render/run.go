@@ -1,0 +1,65 @@
+package render
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/castor-incidents/castor/schema"
+)
+
+// RunOptions configures `castor render`.
+type RunOptions struct {
+	Dir string
+	// Target is a record id or the path of a record file.
+	Target string
+	// Public renders what a status page may show: no timeline, and no
+	// post-mortem unless it is public.
+	Public bool
+	Out    io.Writer
+}
+
+// Run renders one record of the repository.
+func Run(ctx context.Context, opts RunOptions) error {
+	repo, err := schema.OpenRepo(opts.Dir)
+	if err != nil {
+		return err
+	}
+	paths, err := repo.RecordPaths()
+	if err != nil {
+		return err
+	}
+	target := filepath.ToSlash(filepath.Clean(opts.Target))
+	var path string
+	for _, p := range paths {
+		if p == target || (&schema.Record{Path: p}).Stem() == opts.Target {
+			path = p
+			break
+		}
+	}
+	if path == "" {
+		return fmt.Errorf("no record %q (give an id like 2021-03-10-mail-server-down or a file under %s/)", opts.Target, repo.Config.Records)
+	}
+	set, err := repo.LoadPaths(ctx, []string{path}, paths)
+	if err != nil {
+		return err
+	}
+	rec := set.Records[0]
+	if rec.Incident == nil || set.HasErrors() {
+		var msgs []string
+		for _, d := range set.Diagnostics {
+			if d.Severity == schema.Error {
+				msgs = append(msgs, d.String())
+			}
+		}
+		return fmt.Errorf("%s is not valid; fix it first (castor validate):\n%s", path, strings.Join(msgs, "\n"))
+	}
+	var loc *time.Location
+	if tz := repo.Config.Site.Timezone; tz != "" {
+		loc, _ = time.LoadLocation(tz)
+	}
+	return Markdown(opts.Out, rec.Incident, Options{Internal: !opts.Public, Location: loc})
+}
