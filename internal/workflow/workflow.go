@@ -88,3 +88,21 @@ func Verbatim(w io.Writer, text string) error {
 	_, err := fmt.Fprintf(w, "::stop-commands::%s\n%s\n::%s::\n", token, strings.TrimSuffix(text, "\n"), token)
 	return err
 }
+
+// Guard stops the runner from reading workflow commands in the log until
+// the returned function is called: what is written in between (plans,
+// progress lines with record text) is shown, never obeyed.
+func Guard(w io.Writer) (end func() error, err error) {
+	var raw [16]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return nil, fmt.Errorf("make stop-commands token: %w", err)
+	}
+	token := hex.EncodeToString(raw[:])
+	if _, err := fmt.Fprintf(w, "::stop-commands::%s\n", token); err != nil {
+		return nil, err
+	}
+	return func() error {
+		_, err := fmt.Fprintf(w, "::%s::\n", token)
+		return err
+	}, nil
+}

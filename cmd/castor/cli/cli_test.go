@@ -48,7 +48,9 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: mergeCmds(map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"git-commit": gitCommit,
+			"git-commit":   gitCommit,
+			"envsubst":     envsubst,
+			"workflow-log": workflowLog,
 		}),
 		RequireUniqueNames: true,
 	})
@@ -103,4 +105,54 @@ func gitCommit(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(err)
 	ts.Setenv(args[1], h.String())
 	fmt.Fprintf(ts.Stdout(), "%s\n", h)
+}
+
+// envsubst copies a file, expanding $VARS from the script's environment:
+//
+//	envsubst event.json.in event.json
+func envsubst(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: envsubst IN OUT")
+	}
+	in := ts.ReadFile(args[0])
+	ts.Check(os.WriteFile(ts.MkAbs(args[1]), []byte(os.Expand(in, ts.Getenv)), 0o644))
+}
+
+// workflowLog reads the last command's stdout the way the Actions runner
+// does, and fails if any line would run a workflow command other than the
+// annotations castor means to make: record text must never be obeyed.
+//
+//	workflow-log
+func workflowLog(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 0 {
+		ts.Fatalf("usage: workflow-log")
+	}
+	stopped := "" // the token that resumes commands, while they are stopped
+	for i, line := range strings.Split(ts.ReadFile("stdout"), "\n") {
+		if !strings.HasPrefix(line, "::") {
+			continue
+		}
+		if stopped != "" {
+			if line == "::"+stopped+"::" {
+				stopped = ""
+			}
+			continue
+		}
+		switch {
+		case strings.HasPrefix(line, "::stop-commands::"):
+			stopped = strings.TrimPrefix(line, "::stop-commands::")
+			if len(stopped) < 32 {
+				ts.Fatalf("line %d: guessable stop-commands token %q", i+1, stopped)
+			}
+		case strings.HasPrefix(line, "::error file="), strings.HasPrefix(line, "::warning file="), strings.HasPrefix(line, "::notice::"):
+			if strings.ContainsAny(line, "\r") {
+				ts.Fatalf("line %d: command with a carriage return: %q", i+1, line)
+			}
+		default:
+			ts.Fatalf("line %d: the runner would obey %q", i+1, line)
+		}
+	}
+	if stopped != "" {
+		ts.Fatalf("commands stopped and never resumed")
+	}
 }

@@ -109,6 +109,7 @@ succeed), 2 usage or internal error.`,
 	root.AddCommand(
 		newValidateCmd(f),
 		newRenderCmd(f),
+		newActionCmd(f),
 	)
 	return root
 }

@@ -1,0 +1,389 @@
+// Package action is castor inside GitHub Actions: it reads the runner's
+// environment and event, and picks its work from it. On a pull request it
+// validates the changed records (annotations on their lines), shows the
+// plan of what merging will do and previews the post-mortems, in the job
+// summary and one sticky comment. On a push to the default branch it
+// validates, then applies: tracking issues, then status updates. A manual
+// run resynchronises everything.
+package action
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/castor-incidents/castor/actions/render"
+	"github.com/castor-incidents/castor/actions/validate"
+	"github.com/castor-incidents/castor/internal/gitrepo"
+	"github.com/castor-incidents/castor/internal/workflow"
+	"github.com/castor-incidents/castor/schema"
+)
+
+// Tracker is `castor track` as the Action uses it.
+type Tracker interface {
+	// PlanMarkdown writes what applying would do, as Markdown.
+	PlanMarkdown(ctx context.Context, w io.Writer) error
+	// Apply makes the issues follow the records, logging each write.
+	Apply(ctx context.Context, log io.Writer) (created, closed int, err error)
+}
+
+// Publisher is `castor publish` as the Action uses it. With all set,
+// before and after are ignored and every public record is published.
+type Publisher interface {
+	PlanMarkdown(ctx context.Context, before, after string, all bool, w io.Writer) error
+	Apply(ctx context.Context, before, after string, all bool, log io.Writer) (published int, siteDir string, err error)
+}
+
+// Commenter keeps one comment of castor's on a pull request.
+type Commenter interface {
+	// Upsert edits the comment holding marker, or creates it.
+	Upsert(ctx context.Context, number int, marker, body string) error
+}
+
+// ErrReadOnly is returned by a Commenter when the token may not write
+// (a pull request from a fork): the comment is skipped, nothing fails.
+var ErrReadOnly = errors.New("the token may not write to this repository")
+
+// Modes of `castor action`.
+const (
+	ModeAuto     = "auto"
+	ModeValidate = "validate"
+	ModePlan     = "plan"
+	ModeApply    = "apply"
+)
+
+// Options configures a run. Track, Publish and Comments may be nil: the
+// step then says what it could not do and why.
+type Options struct {
+	Dir     string
+	Getenv  func(string) string
+	Mode    string
+	Comment bool
+	Out     io.Writer
+
+	Track    Tracker
+	Publish  Publisher
+	Comments Commenter
+	// TrackUnavailable and PublishUnavailable say why Track or Publish is
+	// nil (no token, no publisher configured).
+	TrackUnavailable, PublishUnavailable string
+
+	Now time.Time
+}
+
+// Result is what the step outputs.
+type Result struct {
+	Mode             string
+	Errors           int
+	Warnings         int
+	IssuesCreated    int
+	IssuesClosed     int
+	UpdatesPublished int
+	SiteDir          string
+}
+
+// CommentMarker finds castor's sticky comment again.
+const CommentMarker = "<!-- castor:pull-request-comment -->"
+
+// maxComment keeps the comment under GitHub's 65,536 characters.
+const maxComment = 60000
+
+type failedError struct{ msg string }
+
+func (e failedError) Error() string { return e.msg }
+func (e failedError) ExitCode() int { return 1 }
+
+// Run does the work the event calls for.
+func Run(ctx context.Context, opts Options) (*Result, error) {
+	env := opts.Getenv
+	ev, err := ReadEvent(env("GITHUB_EVENT_NAME"), env("GITHUB_EVENT_PATH"))
+	if err != nil {
+		return nil, err
+	}
+	mode, err := pickMode(opts.Mode, ev)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Mode: mode}
+	var summary strings.Builder
+	fmt.Fprintf(&summary, "## castor: %s\n\n", modeTitle(mode, ev))
+
+	// 1. Validation, with annotations on the exact lines.
+	since := ""
+	switch {
+	case ev.Name == "pull_request" || ev.Name == "pull_request_target":
+		since = ev.BaseSHA
+	case ev.Name == "push" && ev.Before != "" && ev.Before != gitrepo.ZeroSHA:
+		since = ev.Before
+	}
+	vres, err := validate.Run(ctx, validate.Options{
+		Dir: opts.Dir, ChangedSince: since, Format: "github", Now: opts.Now,
+		Out: opts.Out, ErrOut: opts.Out,
+	})
+	if err != nil && !errors.Is(err, validate.ErrInvalid) {
+		return nil, fmt.Errorf("validate: %w", err)
+	}
+	res.Errors, res.Warnings = vres.Errors, vres.Warnings
+	writeValidation(&summary, vres)
+
+	// From here on the log may hold record text: the runner must not obey it.
+	end, err := workflow.Guard(opts.Out)
+	if err != nil {
+		return nil, err
+	}
+	runErr := work(ctx, opts, ev, mode, res, &summary)
+	if err := end(); err != nil && runErr == nil {
+		runErr = err
+	}
+
+	if err := appendFile(env("GITHUB_STEP_SUMMARY"), summary.String()); err != nil && runErr == nil {
+		runErr = err
+	}
+	outputs := map[string]string{
+		"errors":            strconv.Itoa(res.Errors),
+		"warnings":          strconv.Itoa(res.Warnings),
+		"issues-created":    strconv.Itoa(res.IssuesCreated),
+		"issues-closed":     strconv.Itoa(res.IssuesClosed),
+		"updates-published": strconv.Itoa(res.UpdatesPublished),
+		"site-dir":          res.SiteDir,
+	}
+	if err := writeOutputs(env("GITHUB_OUTPUT"), outputs); err != nil && runErr == nil {
+		runErr = err
+	}
+	if runErr != nil {
+		return res, runErr
+	}
+	if res.Errors > 0 {
+		return res, failedError{fmt.Sprintf("%d invalid record findings", res.Errors)}
+	}
+	return res, nil
+}
+
+func pickMode(mode string, ev *Event) (string, error) {
+	switch mode {
+	case "", ModeAuto:
+	case ModeValidate, ModePlan, ModeApply:
+		return mode, nil
+	default:
+		return "", fmt.Errorf("unknown mode %q (want auto, validate, plan or apply)", mode)
+	}
+	switch ev.Name {
+	case "pull_request", "pull_request_target":
+		return ModePlan, nil
+	case "push":
+		if ev.OnDefaultBranch() {
+			return ModeApply, nil
+		}
+		return ModeValidate, nil
+	case "workflow_dispatch", "schedule":
+		return ModeApply, nil
+	}
+	return ModeValidate, nil
+}
+
+func modeTitle(mode string, ev *Event) string {
+	switch mode {
+	case ModePlan:
+		if ev.Number > 0 {
+			return fmt.Sprintf("review of pull request #%d", ev.Number)
+		}
+		return "plan"
+	case ModeApply:
+		if resync(ev) {
+			return "full resynchronisation"
+		}
+		return "apply"
+	}
+	return "validation"
+}
+
+// resync is a run that publishes every record rather than a push's changes.
+func resync(ev *Event) bool {
+	return ev.Name != "push" || ev.Before == "" || ev.Before == gitrepo.ZeroSHA
+}
+
+func work(ctx context.Context, opts Options, ev *Event, mode string, res *Result, summary *strings.Builder) error {
+	switch mode {
+	case ModePlan:
+		return plan(ctx, opts, ev, res, summary)
+	case ModeApply:
+		if res.Errors > 0 {
+			summary.WriteString("Nothing was applied: the records have errors.\n")
+			fmt.Fprintln(opts.Out, "castor: nothing applied, the records have errors")
+			return nil
+		}
+		return apply(ctx, opts, ev, res, summary)
+	}
+	return nil
+}
+
+func plan(ctx context.Context, opts Options, ev *Event, res *Result, summary *strings.Builder) error {
+	var body strings.Builder
+	body.WriteString("### What merging will do\n\n")
+	if opts.Track != nil {
+		body.WriteString("#### Tracking issues\n\n")
+		if err := opts.Track.PlanMarkdown(ctx, &body); err != nil {
+			fmt.Fprintf(&body, "The tracking plan could not be made: %s\n", render.Inline(err.Error()))
+		}
+		body.WriteString("\n")
+	} else if opts.TrackUnavailable != "" {
+		fmt.Fprintf(&body, "Tracking issues: not planned (%s).\n\n", opts.TrackUnavailable)
+	}
+	if opts.Publish != nil {
+		body.WriteString("#### Status updates\n\n")
+		if err := opts.Publish.PlanMarkdown(ctx, ev.BaseSHA, ev.HeadSHA, false, &body); err != nil {
+			fmt.Fprintf(&body, "The publishing plan could not be made: %s\n", render.Inline(err.Error()))
+		}
+		body.WriteString("\n")
+	} else if opts.PublishUnavailable != "" {
+		fmt.Fprintf(&body, "Status updates: not planned (%s).\n\n", opts.PublishUnavailable)
+	}
+	if err := previews(ctx, opts, ev, &body); err != nil {
+		return err
+	}
+	summary.WriteString(body.String())
+	fmt.Fprint(opts.Out, body.String())
+
+	if !opts.Comment || ev.Number == 0 {
+		return nil
+	}
+	if opts.Comments == nil {
+		fmt.Fprintln(opts.Out, "castor: no token to comment with; the plan is in the job summary")
+		return nil
+	}
+	comment := CommentMarker + "\n" + summary.String()
+	if len(comment) > maxComment {
+		comment = comment[:maxComment] + "\n\n…(cut: the whole plan is in the job summary of the workflow run)\n"
+	}
+	err := opts.Comments.Upsert(ctx, ev.Number, CommentMarker, comment)
+	switch {
+	case errors.Is(err, ErrReadOnly):
+		fmt.Fprintln(opts.Out, "castor: the token is read-only (a pull request from a fork?): no comment, the plan is in the job summary")
+		return nil
+	case err != nil:
+		return fmt.Errorf("comment on pull request #%d: %w", ev.Number, err)
+	}
+	return nil
+}
+
+// previews renders the post-mortem of each record the pull request changes.
+func previews(ctx context.Context, opts Options, ev *Event, w io.Writer) error {
+	if ev.BaseSHA == "" {
+		return nil
+	}
+	g, err := gitrepo.Open(opts.Dir)
+	if err != nil {
+		return err
+	}
+	changes, err := g.Changes(ctx, ev.BaseSHA, "HEAD")
+	if err != nil {
+		return err
+	}
+	repo, err := schema.OpenRepo(opts.Dir)
+	if err != nil {
+		return nil // reported by validation already
+	}
+	var paths []string
+	for _, c := range changes {
+		if c.To != "" && schema.IsRecordFile(c.To) && strings.HasPrefix(c.To, path.Clean(repo.Config.Records)+"/") {
+			paths = append(paths, c.To)
+		}
+	}
+	if len(paths) == 0 {
+		return nil
+	}
+	slices.Sort(paths)
+	set, err := repo.LoadPaths(ctx, paths, paths)
+	if err != nil {
+		return err
+	}
+	var loc *time.Location
+	if tz := repo.Config.Site.Timezone; tz != "" {
+		loc, _ = time.LoadLocation(tz)
+	}
+	fmt.Fprintf(w, "### Post-mortems in this pull request\n\n")
+	for _, rec := range set.Records {
+		if rec.Incident == nil {
+			fmt.Fprintf(w, "- `%s`: invalid, see the errors above\n", render.Cell(rec.Path))
+			continue
+		}
+		fmt.Fprintf(w, "<details><summary>%s — %s</summary>\n\n", render.Inline(rec.Path), render.Inline(rec.Incident.Title))
+		if err := render.Markdown(w, rec.Incident, render.Options{Internal: true, Location: loc, HeadingLevel: 4}); err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "\n</details>\n\n")
+	}
+	return nil
+}
+
+func apply(ctx context.Context, opts Options, ev *Event, res *Result, summary *strings.Builder) error {
+	var errs []error
+	if opts.Track != nil {
+		created, closed, err := opts.Track.Apply(ctx, opts.Out)
+		res.IssuesCreated, res.IssuesClosed = created, closed
+		fmt.Fprintf(summary, "Tracking issues: %d created, %d closed.\n\n", created, closed)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("track: %w", err))
+			fmt.Fprintf(summary, "Tracking failed: %s\n\n", render.Inline(err.Error()))
+		}
+	} else if opts.TrackUnavailable != "" {
+		fmt.Fprintf(summary, "Tracking issues: skipped (%s).\n\n", opts.TrackUnavailable)
+	}
+	if opts.Publish != nil {
+		all := resync(ev)
+		n, dir, err := opts.Publish.Apply(ctx, ev.Before, ev.After, all, opts.Out)
+		res.UpdatesPublished, res.SiteDir = n, dir
+		fmt.Fprintf(summary, "Status updates published: %d.\n\n", n)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("publish: %w", err))
+			fmt.Fprintf(summary, "Publishing failed: %s\n\n", render.Inline(err.Error()))
+		}
+	} else if opts.PublishUnavailable != "" {
+		fmt.Fprintf(summary, "Status updates: skipped (%s).\n\n", opts.PublishUnavailable)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return failedError{err.Error()}
+	}
+	return nil
+}
+
+// writeValidation lists every finding: the runner shows only ten
+// annotations of a step, the summary shows them all.
+func writeValidation(w *strings.Builder, res *validate.Result) {
+	if res.Errors == 0 && res.Warnings == 0 {
+		fmt.Fprintf(w, "✅ %d records checked, no finding.\n\n", res.Records)
+		return
+	}
+	fmt.Fprintf(w, "❌ %d errors, %d warnings in %d records checked.\n\n", res.Errors, res.Warnings, res.Records)
+	w.WriteString("| | File | Finding | Rule |\n|---|---|---|---|\n")
+	for _, d := range res.Diagnostics {
+		mark := "error"
+		if d.Severity == schema.Warning {
+			mark = "warning"
+		}
+		fmt.Fprintf(w, "| %s | `%s:%d:%d` | %s | %s |\n", mark, render.Cell(d.Pos.File), d.Pos.Line, d.Pos.Col, render.Cell(d.Message), render.Cell(d.Rule))
+	}
+	w.WriteString("\n")
+}
+
+func appendFile(name, text string) error {
+	if name == "" {
+		return nil
+	}
+	f, err := os.OpenFile(name, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return fmt.Errorf("write job summary: %w", err)
+	}
+	if _, err := f.WriteString(text); err != nil {
+		f.Close()
+		return fmt.Errorf("write job summary: %w", err)
+	}
+	return f.Close()
+}
