@@ -89,6 +89,10 @@ type Result struct {
 	SiteDir          string
 }
 
+// OutputNames are the step outputs castor writes (and action.yml
+// declares).
+var OutputNames = []string{"errors", "warnings", "issues-created", "issues-closed", "updates-published", "site-dir"}
+
 // CommentMarker finds castor's sticky comment again.
 const CommentMarker = "<!-- castor:pull-request-comment -->"
 
@@ -146,7 +150,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if err := appendFile(env("GITHUB_STEP_SUMMARY"), summary.String()); err != nil && runErr == nil {
 		runErr = err
 	}
-	outputs := map[string]string{
+	outputs := map[string]string{ // keep in step with OutputNames
 		"errors":            strconv.Itoa(res.Errors),
 		"warnings":          strconv.Itoa(res.Warnings),
 		"issues-created":    strconv.Itoa(res.IssuesCreated),
