@@ -1,7 +1,6 @@
 package schema
 
 import (
-	"encoding/json"
 	"fmt"
 	"path"
 	"strconv"
@@ -238,72 +237,4 @@ func (p *parsed) walkValue(name, key string, v ast.Expr, depth int, diags *[]Dia
 			p.pos[key] = posOf(name, pos)
 		}
 	}
-}
-
-// plainData converts a data-only syntax tree (what YAML and JSON files
-// give) to Go values for encoding/json; ok is false when the tree holds
-// CUE expressions that need evaluation.
-func plainData(e ast.Node) (v any, ok bool) {
-	switch e := e.(type) {
-	case *ast.File:
-		return plainFields(e.Decls)
-	case *ast.StructLit:
-		return plainFields(e.Elts)
-	case *ast.ListLit:
-		out := make([]any, 0, len(e.Elts))
-		for _, x := range e.Elts {
-			v, ok := plainData(x)
-			if !ok {
-				return nil, false
-			}
-			out = append(out, v)
-		}
-		return out, true
-	case *ast.BasicLit:
-		switch e.Kind {
-		case token.STRING:
-			s, err := literal.Unquote(e.Value)
-			return s, err == nil
-		case token.INT, token.FLOAT:
-			return json.Number(e.Value), json.Valid([]byte(e.Value))
-		case token.TRUE:
-			return true, true
-		case token.FALSE:
-			return false, true
-		case token.NULL:
-			return nil, true
-		}
-	case *ast.Ident:
-		switch e.Name {
-		case "true":
-			return true, true
-		case "false":
-			return false, true
-		case "null":
-			return nil, true
-		}
-	}
-	return nil, false
-}
-
-func plainFields(decls []ast.Decl) (any, bool) {
-	out := make(map[string]any, len(decls))
-	for _, d := range decls {
-		switch f := d.(type) {
-		case *ast.Field:
-			label, _, err := ast.LabelName(f.Label)
-			if err != nil {
-				return nil, false
-			}
-			v, ok := plainData(f.Value)
-			if !ok {
-				return nil, false
-			}
-			out[label] = v
-		case *ast.Package, *ast.CommentGroup, *ast.Attribute:
-		default:
-			return nil, false
-		}
-	}
-	return out, true
 }
