@@ -153,7 +153,7 @@ func loadConfig(s *Schema, name string, data []byte) (*Config, []Diagnostic) {
 	if err := v.Decode(&cfg); err != nil {
 		return nil, []Diagnostic{{Pos: Position{File: name, Line: 1, Col: 1}, Message: "decode: " + err.Error(), Rule: "schema"}}
 	}
-	diags = checkConfig(&cfg, p.pos)
+	diags = checkConfig(&cfg, p)
 	if hasErrors(diags) {
 		return nil, diags
 	}

@@ -100,12 +100,15 @@ func checkPolicies(cfg *Config, recs []*Record, now time.Time) []Diagnostic {
 }
 
 // checkConfig checks castor.yaml beyond its shape.
-func checkConfig(cfg *Config, pos positions) []Diagnostic {
+func checkConfig(cfg *Config, p *parsed) []Diagnostic {
 	var out []Diagnostic
 	at := func(key string) Position {
-		p := pos.lookup(key)
-		p.File = ConfigFile
-		return p
+		pos, ok := p.keyPos[key]
+		if !ok || strings.HasSuffix(key, ".name") || strings.HasSuffix(key, "timezone") {
+			pos = p.pos.lookup(key) // point at the value in question
+		}
+		pos.File = ConfigFile
+		return pos
 	}
 	if tz := cfg.Site.Timezone; tz != "" {
 		if _, err := time.LoadLocation(tz); err != nil {
