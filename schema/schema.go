@@ -5,7 +5,6 @@ import (
 	"embed"
 	"encoding/hex"
 	"fmt"
-	"io/fs"
 	"path"
 	"slices"
 
@@ -13,7 +12,6 @@ import (
 	"cuelang.org/go/cue/ast"
 	"cuelang.org/go/cue/build"
 	"cuelang.org/go/cue/cuecontext"
-	"cuelang.org/go/cue/errors"
 	"cuelang.org/go/cue/parser"
 )
 
@@ -79,7 +77,6 @@ func Compile(policies map[string][]byte) (*Schema, []Diagnostic) {
 		}
 		s.files = append(s.files, f)
 	}
-	_ = fs.ValidPath
 	add("castor.cue", Source(), false)
 	names := make([]string, 0, len(policies))
 	for n := range policies {
@@ -123,5 +120,3 @@ func (s *Schema) hasPolicies() bool { return len(s.policyFiles) > 0 }
 
 // isPolicyFile reports whether a CUE position belongs to a local policy.
 func (s *Schema) isPolicyFile(name string) bool { return s.policyFiles[name] }
-
-var _ = errors.Errors
