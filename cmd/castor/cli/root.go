@@ -110,6 +110,7 @@ succeed), 2 usage or internal error.`,
 		newValidateCmd(f),
 		newRenderCmd(f),
 		newActionCmd(f),
+		newSiteCmd(f),
 	)
 	return root
 }

@@ -1,0 +1,206 @@
+package site
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/castor-incidents/castor/internal/browser"
+)
+
+// serveFixture builds the fixture site and serves it over HTTP, as a
+// static host would.
+func serveFixture(t *testing.T) string {
+	t.Helper()
+	out := t.TempDir()
+	if _, err := Build(context.Background(), Options{Config: fixtureConfig(), Incidents: fixture(), Out: out, Now: fixtureNow}); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.FileServer(http.Dir(out)))
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// TestBrowserIndex loads the status page in Chromium and checks what a
+// reader gets: the overall status, each component's status and 90 bars,
+// the ongoing incident with its updates, nothing internal, in light and
+// dark.
+func TestBrowserIndex(t *testing.T) {
+	b := browser.New(t)
+	base := serveFixture(t)
+	p := b.Open(base + "/index.html")
+
+	if got := p.Text(".overall p"); len(got) != 1 || got[0] != "Partial system outage" {
+		t.Errorf("overall status = %q, want the SEV2 incident's major indicator", got)
+	}
+	var lang string
+	p.Eval(`document.documentElement.lang`, &lang)
+	if lang != "en" {
+		t.Errorf("lang = %q", lang)
+	}
+	type comp struct{ Name, Status string }
+	var comps []comp
+	p.Eval(`Array.from(document.querySelectorAll(".component"), c => ({
+		Name: c.querySelector(".component-name").textContent,
+		Status: c.querySelector(".component-head .status").textContent.trim()}))`, &comps)
+	want := []comp{{"api", "Partial outage"}, {"web", "Degraded performance"}, {"email", "Operational"}, {"dns", "Operational"}}
+	if !slices.Equal(comps, want) {
+		t.Errorf("components = %v, want %v", comps, want)
+	}
+	var bars []int
+	p.Eval(`Array.from(document.querySelectorAll(".component .bars"), b => b.querySelectorAll("li.bar").length)`, &bars)
+	if !slices.Equal(bars, []int{90, 90, 90, 90}) {
+		t.Errorf("bars per component = %v, want 90 each", bars)
+	}
+	// Bars are drawn (they have a size), and each says in words what it
+	// shows.
+	var drawn struct{ Width, Height float64 }
+	p.Eval(`(r => ({Width: r.width, Height: r.height}))(document.querySelector(".bars li.bar").getBoundingClientRect())`, &drawn)
+	if drawn.Width < 2 || drawn.Height < 10 {
+		t.Errorf("a bar is %vx%v px: not visible", drawn.Width, drawn.Height)
+	}
+	emailDays := p.Text("#component-email .bars li")
+	if got := emailDays[len(emailDays)-11]; got != "10 Mar 2024: Major outage – Serveur de mail indisponible" {
+		t.Errorf("email bar of 10 March says %q", got)
+	}
+	if got := emailDays[len(emailDays)-1]; got != "20 Mar 2024: Operational" {
+		t.Errorf("email bar of today says %q", got)
+	}
+	if got := p.Text("#component-api .uptime"); len(got) != 1 || got[0] != "Affected on 1 of the last 90 days" {
+		t.Errorf("api summary = %q", got)
+	}
+	if got := p.Text(".active article h3"); !slices.Equal(got, []string{"Elevated API error rates"}) {
+		t.Errorf("active incidents = %q", got)
+	}
+	if got := p.Text(".active .update .incident-status"); !slices.Equal(got, []string{"Identified", "Investigating"}) {
+		t.Errorf("active incident updates = %q, want newest first", got)
+	}
+	checkPage(t, p)
+	p.Screenshot("index-light")
+
+	dark := b.Open(base+"/index.html", browser.ColorScheme("dark"))
+	var bg string
+	dark.Eval(`getComputedStyle(document.documentElement).backgroundColor`, &bg)
+	if bg != "rgb(13, 17, 23)" {
+		t.Errorf("dark background = %s", bg)
+	}
+	dark.Screenshot("index-dark")
+}
+
+// TestBrowserIncidentPages checks the incident pages: updates newest
+// first, the post-mortem only when public, never the timeline, and record
+// text inert.
+func TestBrowserIncidentPages(t *testing.T) {
+	b := browser.New(t)
+	base := serveFixture(t)
+
+	fr := b.Open(base + "/incidents/2024-03-10-mail-down.html")
+	var lang string
+	fr.Eval(`document.documentElement.lang`, &lang)
+	if lang != "fr" {
+		t.Errorf("French record: lang = %q", lang)
+	}
+	if got := fr.Text(".updates .incident-status"); !slices.Equal(got, []string{"Résolu", "Analyse en cours"}) {
+		t.Errorf("updates = %q, want newest first in French", got)
+	}
+	if got := fr.Text(".postmortem h3"); !slices.Equal(got, []string{"Résumé", "Impact", "Cause racine", "Déclencheur", "Résolution", "Détection", "Actions", "Leçons"}) {
+		t.Errorf("post-mortem sections = %q", got)
+	}
+	if got := fr.Text(".action-items tbody td:first-child"); !slices.Equal(got, []string{"Écrire une procédure d'incident", "Sauvegarder hors site"}) {
+		t.Errorf("action items = %q", got)
+	}
+	checkPage(t, fr)
+	fr.Screenshot("incident-fr-light")
+	b.Open(base+"/incidents/2024-03-10-mail-down.html", browser.ColorScheme("dark")).Screenshot("incident-fr-dark")
+
+	private := b.Open(base + "/incidents/2024-02-01-dns-slow.html")
+	if n := private.Count(".postmortem"); n != 0 {
+		t.Errorf("a non-public post-mortem is on the page")
+	}
+	if got := private.Text(".note"); len(got) != 1 || !strings.Contains(got[0], "not public") {
+		t.Errorf("no note that the post-mortem is not public: %q", got)
+	}
+	checkPage(t, private)
+
+	xss := b.Open(base + "/incidents/2024-01-05-xss.html")
+	checkPage(t, xss)
+	if got := xss.Text("h1"); len(got) != 1 || got[0] != `<script>alert("title")</script> Broken <b>bold</b>` {
+		t.Errorf("the title is not shown as text: %q", got)
+	}
+	// The harmless part of the text survives the sanitiser.
+	var href string
+	xss.Eval(`document.querySelector('.update a[href^="https://example.org"]').href`, &href)
+	if href != "https://example.org/report" {
+		t.Errorf("a plain link was lost: %q", href)
+	}
+	xss.Screenshot("incident-xss")
+
+	for _, page := range []string{"/history.html", "/incidents/2024-03-20-api-errors.html"} {
+		checkPage(t, b.Open(base+page))
+	}
+	if _, err := b.Load(base + "/incidents/2024-03-15-internal.html"); err == nil || !strings.Contains(err.Error(), "404") {
+		t.Errorf("the internal record has a page: %v", err)
+	}
+}
+
+// checkPage asserts what holds for every page of the site, on the DOM the
+// browser built: no script, no event handler, no javascript: URL, no
+// frame or form, nothing internal, landmarks, one h1 and no skipped
+// heading level.
+func checkPage(t *testing.T, p *browser.Page) {
+	t.Helper()
+	var found struct {
+		Scripts, Frames, Forms, Handlers, JSURLs, Styles []string
+		Landmarks                                        []string
+		Headings                                         []int
+		Lang                                             string
+	}
+	p.Eval(`(() => {
+		const all = Array.from(document.querySelectorAll("*"));
+		const out = {Scripts: [], Frames: [], Forms: [], Handlers: [], JSURLs: [], Styles: [], Landmarks: [], Headings: []};
+		for (const e of all) {
+			const tag = e.localName;
+			if (tag === "script") out.Scripts.push(e.outerHTML);
+			if (["iframe", "frame", "object", "embed"].includes(tag)) out.Frames.push(e.outerHTML);
+			if (["form", "button", "input"].includes(tag)) out.Forms.push(e.outerHTML);
+			if (tag === "style" || e.hasAttribute("style")) out.Styles.push(e.outerHTML.slice(0, 80));
+			for (const a of e.attributes) {
+				if (a.name.startsWith("on")) out.Handlers.push(tag + " " + a.name);
+				if (/^\s*(javascript|vbscript|data):/i.test(a.value.replace(/[\s\u0000-\u001f]/g, "")) && a.name !== "content") out.JSURLs.push(tag + " " + a.name + "=" + a.value);
+			}
+			if (["header", "main", "footer", "nav"].includes(tag)) out.Landmarks.push(tag);
+			if (/^h[1-6]$/.test(tag)) out.Headings.push(+tag[1]);
+		}
+		// Resolved URLs too: what a click would actually open.
+		for (const a of document.links) if (a.protocol === "javascript:") out.JSURLs.push("link " + a.href);
+		return out;
+	})()`, &found)
+	for what, list := range map[string][]string{"script": found.Scripts, "frame": found.Frames, "form": found.Forms,
+		"event handler": found.Handlers, "script URL": found.JSURLs, "inline style": found.Styles} {
+		if len(list) > 0 {
+			t.Errorf("%s: %s in the DOM: %q", p.URL, what, list)
+		}
+	}
+	for _, l := range []string{"header", "nav", "main", "footer"} {
+		if !slices.Contains(found.Landmarks, l) {
+			t.Errorf("%s: no <%s> landmark", p.URL, l)
+		}
+	}
+	if len(found.Headings) == 0 || found.Headings[0] != 1 || slices.Index(found.Headings[1:], 1) >= 0 {
+		t.Errorf("%s: headings %v: want one h1, first", p.URL, found.Headings)
+	}
+	for i := 1; i < len(found.Headings); i++ {
+		if found.Headings[i] > found.Headings[i-1]+1 {
+			t.Errorf("%s: heading level skips from h%d to h%d", p.URL, found.Headings[i-1], found.Headings[i])
+		}
+	}
+	dom := p.DOM()
+	for _, s := range secrets {
+		if strings.Contains(dom, s) {
+			t.Errorf("%s: %q is on the page", p.URL, s)
+		}
+	}
+}

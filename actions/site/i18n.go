@@ -1,0 +1,241 @@
+package site
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// labels are the words of the site, in English and in French. The index
+// and the history speak site.lang; an incident page speaks its record's
+// lang.
+type labels struct {
+	Lang string // "en" or "fr": the html lang attribute of the labels
+
+	SkipToContent, CurrentStatus, ActiveIncidents, Components, PastIncidents string
+	History, AllIncidents, NoIncidents, NoPastIncidents, BackToStatus        string
+	Updates, Postmortem, Summary, Impact, RootCause, Trigger, Contributing   string
+	Resolution, Detection, ActionItems, Lessons, WentWell, WentWrong, Lucky  string
+	Item, Kind, Priority, ItemStatus                                         string
+	Severity, ImpactLabel, Started, Resolved, Duration, Affected, Ongoing    string
+	DaysAgo, Today, Uptime90None, Legend, Feed, JSON, TimesIn, LastUpdate    string
+	PostmortemNotPublic, Incident, Status                                    string
+
+	// Uptime90 is "affected on %d of the last 90 days".
+	Uptime90 string
+	// Bars is the accessible name of a component's 90-day bars: "%s, last 90 days".
+	Bars string
+
+	statuses   map[string]string // investigating .. resolved
+	components map[string]string // operational .. under_maintenance
+	indicators map[string]string // none .. critical, maintenance
+	impacts    map[string]string // none .. critical
+	kinds      map[string]string
+	items      map[string]string
+	months     [12]string
+	monthsLong [12]string
+	// Formats of durations: days and hours, hours and minutes, minutes.
+	durDays, durHours, durMinutes string
+}
+
+var english = &labels{
+	Lang:                "en",
+	SkipToContent:       "Skip to content",
+	CurrentStatus:       "Current status",
+	ActiveIncidents:     "Active incidents",
+	Components:          "Components",
+	PastIncidents:       "Past incidents",
+	History:             "Incident history",
+	AllIncidents:        "All past incidents",
+	NoIncidents:         "No incidents reported.",
+	NoPastIncidents:     "No past incidents.",
+	BackToStatus:        "Back to the current status",
+	Updates:             "Updates",
+	Postmortem:          "Post-mortem",
+	Summary:             "Summary",
+	Impact:              "Impact",
+	RootCause:           "Root cause",
+	Trigger:             "Trigger",
+	Contributing:        "Contributing factors",
+	Resolution:          "Resolution",
+	Detection:           "Detection",
+	ActionItems:         "Action items",
+	Lessons:             "Lessons learned",
+	WentWell:            "What went well",
+	WentWrong:           "What went wrong",
+	Lucky:               "Where we got lucky",
+	Item:                "Action",
+	Kind:                "Kind",
+	Priority:            "Priority",
+	ItemStatus:          "Status",
+	Severity:            "Severity",
+	ImpactLabel:         "Impact",
+	Started:             "Started",
+	Resolved:            "Resolved",
+	Duration:            "Duration",
+	Affected:            "Affected components",
+	Ongoing:             "ongoing",
+	DaysAgo:             "90 days ago",
+	Today:               "Today",
+	Uptime90None:        "No incidents in the last 90 days",
+	Uptime90:            "Affected on %d of the last 90 days",
+	Bars:                "%s, last 90 days",
+	Legend:              "Legend",
+	Feed:                "Atom feed",
+	JSON:                "status.json",
+	TimesIn:             "Times are shown in %s.",
+	LastUpdate:          "Last update",
+	PostmortemNotPublic: "The post-mortem of this incident is not public.",
+	Incident:            "Incident",
+	Status:              "Status",
+	statuses: map[string]string{
+		"investigating": "Investigating", "identified": "Identified", "monitoring": "Monitoring", "resolved": "Resolved",
+	},
+	components: map[string]string{
+		"operational": "Operational", "degraded_performance": "Degraded performance", "partial_outage": "Partial outage",
+		"major_outage": "Major outage", "under_maintenance": "Under maintenance",
+	},
+	indicators: map[string]string{
+		"none": "All systems operational", "minor": "Minor service outage", "major": "Partial system outage",
+		"critical": "Major system outage", "maintenance": "Service under maintenance",
+	},
+	impacts: map[string]string{"none": "None", "minor": "Minor", "major": "Major", "critical": "Critical"},
+	kinds: map[string]string{
+		"prevent": "Prevent", "detect": "Detect", "mitigate": "Mitigate", "process": "Process", "document": "Document",
+	},
+	items:      map[string]string{"open": "Open", "done": "Done", "wontfix": "Won't fix"},
+	months:     [12]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"},
+	monthsLong: [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
+	durDays:    "%dd %dh", durHours: "%dh %02dm", durMinutes: "%dm",
+}
+
+var french = &labels{
+	Lang:                "fr",
+	SkipToContent:       "Aller au contenu",
+	CurrentStatus:       "État actuel",
+	ActiveIncidents:     "Incidents en cours",
+	Components:          "Composants",
+	PastIncidents:       "Incidents passés",
+	History:             "Historique des incidents",
+	AllIncidents:        "Tous les incidents passés",
+	NoIncidents:         "Aucun incident signalé.",
+	NoPastIncidents:     "Aucun incident passé.",
+	BackToStatus:        "Retour à l'état actuel",
+	Updates:             "Mises à jour",
+	Postmortem:          "Post-mortem",
+	Summary:             "Résumé",
+	Impact:              "Impact",
+	RootCause:           "Cause racine",
+	Trigger:             "Déclencheur",
+	Contributing:        "Facteurs contributifs",
+	Resolution:          "Résolution",
+	Detection:           "Détection",
+	ActionItems:         "Actions",
+	Lessons:             "Leçons",
+	WentWell:            "Ce qui s'est bien passé",
+	WentWrong:           "Ce qui s'est moins bien passé",
+	Lucky:               "Ce qui a été de la chance",
+	Item:                "Action",
+	Kind:                "Type",
+	Priority:            "Priorité",
+	ItemStatus:          "État",
+	Severity:            "Gravité",
+	ImpactLabel:         "Impact",
+	Started:             "Début",
+	Resolved:            "Résolution",
+	Duration:            "Durée",
+	Affected:            "Composants touchés",
+	Ongoing:             "en cours",
+	DaysAgo:             "il y a 90 jours",
+	Today:               "Aujourd'hui",
+	Uptime90None:        "Aucun incident ces 90 derniers jours",
+	Uptime90:            "Touché %d jours sur les 90 derniers",
+	Bars:                "%s, 90 derniers jours",
+	Legend:              "Légende",
+	Feed:                "Flux Atom",
+	JSON:                "status.json",
+	TimesIn:             "Heures affichées dans le fuseau %s.",
+	LastUpdate:          "Dernière mise à jour",
+	PostmortemNotPublic: "Le post-mortem de cet incident n'est pas public.",
+	Incident:            "Incident",
+	Status:              "État",
+	statuses: map[string]string{
+		"investigating": "Analyse en cours", "identified": "Cause identifiée", "monitoring": "Sous surveillance", "resolved": "Résolu",
+	},
+	components: map[string]string{
+		"operational": "Opérationnel", "degraded_performance": "Performances dégradées", "partial_outage": "Panne partielle",
+		"major_outage": "Panne majeure", "under_maintenance": "En maintenance",
+	},
+	indicators: map[string]string{
+		"none": "Tous les systèmes sont opérationnels", "minor": "Perturbation mineure", "major": "Panne partielle",
+		"critical": "Panne majeure", "maintenance": "Maintenance en cours",
+	},
+	impacts: map[string]string{"none": "Aucun", "minor": "Mineur", "major": "Majeur", "critical": "Critique"},
+	kinds: map[string]string{
+		"prevent": "Prévenir", "detect": "Détecter", "mitigate": "Atténuer", "process": "Processus", "document": "Documenter",
+	},
+	items:      map[string]string{"open": "Ouverte", "done": "Faite", "wontfix": "Abandonnée"},
+	months:     [12]string{"janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."},
+	monthsLong: [12]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"},
+	durDays:    "%d j %d h", durHours: "%d h %02d min", durMinutes: "%d min",
+}
+
+// labelsFor picks the labels for a BCP 47 tag: French for fr, fr-CA...,
+// English otherwise.
+func labelsFor(lang string) *labels {
+	primary, _, _ := strings.Cut(strings.ToLower(lang), "-")
+	if primary == "fr" {
+		return french
+	}
+	return english
+}
+
+// word returns the label of an enumerated value, or the value itself
+// when it has none (a value the schema allows but the labels lack must
+// still show).
+func word(m map[string]string, v string) string {
+	if s, ok := m[v]; ok {
+		return s
+	}
+	return v
+}
+
+func (l *labels) StatusWord(s string) string     { return word(l.statuses, s) }
+func (l *labels) ComponentWord(s string) string  { return word(l.components, s) }
+func (l *labels) IndicatorWord(s string) string  { return word(l.indicators, s) }
+func (l *labels) ImpactWord(s string) string     { return word(l.impacts, s) }
+func (l *labels) KindWord(s string) string       { return word(l.kinds, s) }
+func (l *labels) ItemStatusWord(s string) string { return word(l.items, s) }
+
+// Time shows an instant to people: "10 Mar 2021, 09:43 CET" or
+// "10 mars 2021, 09:43 CET". The zone abbreviation says which clock.
+func (l *labels) Time(t time.Time) string {
+	return fmt.Sprintf("%s, %s", l.Date(t), t.Format("15:04 MST"))
+}
+
+// Date shows a calendar day: "10 Mar 2021", "10 mars 2021".
+func (l *labels) Date(t time.Time) string {
+	return fmt.Sprintf("%d %s %d", t.Day(), l.months[t.Month()-1], t.Year())
+}
+
+// Month names a month: "March 2021", "mars 2021".
+func (l *labels) Month(t time.Time) string {
+	return fmt.Sprintf("%s %d", l.monthsLong[t.Month()-1], t.Year())
+}
+
+// DurationText says how long something lasted: "2h 25m", "3d 4h"
+// ("2 h 25 min", "3 j 4 h" in French).
+func (l *labels) DurationText(d time.Duration) string {
+	if d < 0 {
+		d = 0
+	}
+	d = d.Round(time.Minute)
+	days, hours, minutes := int(d.Hours())/24, int(d.Hours())%24, int(d.Minutes())%60
+	switch {
+	case days > 0:
+		return fmt.Sprintf(l.durDays, days, hours)
+	case hours > 0:
+		return fmt.Sprintf(l.durHours, hours, minutes)
+	}
+	return fmt.Sprintf(l.durMinutes, minutes)
+}

@@ -1,0 +1,379 @@
+package site
+
+import (
+	"cmp"
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/castor-incidents/castor/schema"
+)
+
+// Window is the number of days of history bars per component.
+const Window = 90
+
+// Component statuses, in increasing order of gravity.
+const (
+	operational = "operational"
+	maintenance = "under_maintenance"
+	degraded    = "degraded_performance"
+	partial     = "partial_outage"
+	majorOutage = "major_outage"
+)
+
+// rank orders component statuses by gravity; an unknown status ranks as
+// operational.
+func rank(status string) int {
+	switch status {
+	case maintenance:
+		return 1
+	case degraded:
+		return 2
+	case partial:
+		return 3
+	case majorOutage:
+		return 4
+	}
+	return 0
+}
+
+func worse(a, b string) string {
+	if rank(b) > rank(a) {
+		return b
+	}
+	if a == "" {
+		return operational
+	}
+	return a
+}
+
+// Impact is the Statuspage impact of an incident of a severity: SEV1 is
+// critical, SEV2 major, SEV3 and SEV4 minor (an incident on the page is
+// never "no impact").
+func Impact(severity string) string {
+	switch severity {
+	case "SEV1":
+		return "critical"
+	case "SEV2":
+		return "major"
+	}
+	return "minor"
+}
+
+// indicatorRank orders the page's status indicators as Statuspage does.
+var indicatorRank = map[string]int{"none": 0, "maintenance": 1, "minor": 2, "major": 3, "critical": 4}
+
+// componentIndicator is the page indicator a component status calls for.
+func componentIndicator(status string) string {
+	switch status {
+	case maintenance:
+		return "maintenance"
+	case degraded:
+		return "minor"
+	case partial:
+		return "major"
+	case majorOutage:
+		return "critical"
+	}
+	return "none"
+}
+
+// idPattern is what an incident id must look like to become a file name;
+// validated records always match, and Build refuses others rather than
+// write outside its directory.
+var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
+
+// model is everything the pages are made of, computed once from the
+// public records.
+type model struct {
+	cfg   *schema.Config
+	loc   *time.Location
+	now   time.Time
+	today time.Time // midnight of now, in loc
+	// days are the midnights of the window's days, oldest first, plus the
+	// midnight after today.
+	days []time.Time
+
+	incidents  []*incident // newest first
+	active     []*incident // unresolved, newest first
+	groups     []*group
+	components []*component
+	byName     map[string]*component
+	indicator  string
+	updatedAt  time.Time
+}
+
+// incident is a public record with what the pages derive from it.
+type incident struct {
+	*schema.Incident
+	impact string
+	active bool
+	// end is when the incident stopped affecting anything: resolved_at,
+	// else the last update of a resolved incident, else now.
+	end time.Time
+	// lastAt is the time of the last update, or started_at.
+	lastAt time.Time
+	// state is each component's status after the last update, and peak
+	// the worst status each went through.
+	state, peak map[string]string
+}
+
+type group struct {
+	Name       string
+	Components []*component
+	status     string
+}
+
+type component struct {
+	schema.Component
+	Status string
+	// Days is the worst status of each day of the window, oldest first.
+	Days []day
+	// Affected counts the days of the window with a status other than
+	// operational.
+	Affected int
+	// first and last are the first and last updates that set this
+	// component's status, for status.json.
+	first, last time.Time
+	group       *group
+	position    int
+}
+
+type day struct {
+	Date      time.Time
+	Status    string
+	Incidents []*incident
+}
+
+func newModel(cfg *schema.Config, all []*schema.Incident, now time.Time) (*model, error) {
+	if cfg == nil {
+		cfg = &schema.Config{}
+	}
+	loc := time.UTC
+	if tz := cfg.Site.Timezone; tz != "" {
+		l, err := time.LoadLocation(tz)
+		if err != nil {
+			return nil, fmt.Errorf("site.timezone %q: %w", tz, err)
+		}
+		loc = l
+	}
+	m := &model{cfg: cfg, loc: loc, now: now.In(loc), byName: map[string]*component{}}
+	y, mo, d := m.now.Date()
+	m.today = time.Date(y, mo, d, 0, 0, 0, 0, loc)
+	for i := Window - 1; i >= -1; i-- {
+		m.days = append(m.days, time.Date(y, mo, d-i, 0, 0, 0, 0, loc))
+	}
+
+	seen := map[string]bool{}
+	for _, inc := range all {
+		if inc == nil || !inc.Public() {
+			continue
+		}
+		if !idPattern.MatchString(inc.ID) {
+			return nil, fmt.Errorf("record id %q cannot name a page (want lowercase letters, digits and dashes)", inc.ID)
+		}
+		if seen[inc.ID] {
+			return nil, fmt.Errorf("two public records have the id %s", inc.ID)
+		}
+		seen[inc.ID] = true
+		m.incidents = append(m.incidents, m.newIncident(inc))
+	}
+	slices.SortFunc(m.incidents, func(a, b *incident) int {
+		if c := b.StartedAt.Compare(a.StartedAt); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	for _, inc := range m.incidents {
+		if inc.active {
+			m.active = append(m.active, inc)
+		}
+		if inc.lastAt.After(m.updatedAt) {
+			m.updatedAt = inc.lastAt
+		}
+	}
+	if m.updatedAt.IsZero() {
+		// Nothing ever happened: a date that changes only once a day keeps
+		// rebuilds identical.
+		m.updatedAt = m.today
+	}
+	m.updatedAt = m.updatedAt.In(loc)
+
+	m.declareComponents()
+	m.history()
+	m.indicator = "none"
+	for _, c := range m.components {
+		m.indicator = worseIndicator(m.indicator, componentIndicator(c.Status))
+	}
+	for _, inc := range m.active {
+		m.indicator = worseIndicator(m.indicator, inc.impact)
+	}
+	return m, nil
+}
+
+func worseIndicator(a, b string) string {
+	if indicatorRank[b] > indicatorRank[a] {
+		return b
+	}
+	return a
+}
+
+func (m *model) newIncident(inc *schema.Incident) *incident {
+	i := &incident{Incident: inc, impact: Impact(inc.Severity), active: inc.Status != schema.StatusResolved, lastAt: inc.StartedAt, state: map[string]string{}, peak: map[string]string{}}
+	for _, u := range inc.Updates {
+		if u.At.After(i.lastAt) {
+			i.lastAt = u.At
+		}
+		for name, st := range u.Components {
+			i.state[name] = st
+			i.peak[name] = worse(i.peak[name], st)
+		}
+	}
+	switch {
+	case i.active:
+		i.end = m.now
+	case inc.ResolvedAt != nil:
+		i.end = *inc.ResolvedAt
+	default:
+		i.end = i.lastAt
+	}
+	return i
+}
+
+// declareComponents lists the components of castor.yaml in their order,
+// grouped by their group in the order groups first appear. Without
+// declared components, the ones the public records name are shown, sorted.
+func (m *model) declareComponents() {
+	decl := m.cfg.Components
+	if len(decl) == 0 {
+		names := map[string]bool{}
+		for _, inc := range m.incidents {
+			for _, n := range inc.Components {
+				names[n] = true
+			}
+			for _, u := range inc.Updates {
+				for n := range u.Components {
+					names[n] = true
+				}
+			}
+		}
+		for _, n := range sortedKeys(names) {
+			decl = append(decl, schema.Component{Name: n})
+		}
+	}
+	groups := map[string]*group{}
+	for i, c := range decl {
+		comp := &component{Component: c, Status: operational, position: i + 1}
+		m.components = append(m.components, comp)
+		m.byName[c.Name] = comp
+		g := groups[c.Group]
+		if g == nil {
+			g = &group{Name: c.Group}
+			groups[c.Group] = g
+			m.groups = append(m.groups, g)
+		}
+		g.Components = append(g.Components, comp)
+		comp.group = g
+	}
+	for _, inc := range m.active {
+		for name, st := range inc.state {
+			if c := m.byName[name]; c != nil {
+				c.Status = worse(c.Status, st)
+			}
+		}
+	}
+	for _, g := range m.groups {
+		g.status = operational
+		for _, c := range g.Components {
+			g.status = worse(g.status, c.Status)
+		}
+	}
+}
+
+// history fills each component's days: the worst status in effect at any
+// moment of the day, from every public incident's updates. A status set
+// by an update lasts until the next update of the same incident that
+// sets that component, or until the incident ends.
+func (m *model) history() {
+	for _, c := range m.components {
+		c.Days = make([]day, Window)
+		for i := range c.Days {
+			c.Days[i] = day{Date: m.days[i], Status: operational}
+		}
+	}
+	start, stop := m.days[0], m.days[Window]
+	for _, inc := range m.incidents {
+		since := map[string]time.Time{}
+		cur := map[string]string{}
+		for _, u := range inc.Updates {
+			for _, name := range sortedKeys(u.Components) {
+				if c := m.byName[name]; c != nil {
+					if c.first.IsZero() || u.At.Before(c.first) {
+						c.first = u.At
+					}
+					if u.At.After(c.last) {
+						c.last = u.At
+					}
+				}
+				if st, ok := cur[name]; ok {
+					m.mark(inc, name, st, since[name], u.At, start, stop)
+				}
+				cur[name], since[name] = u.Components[name], u.At
+			}
+		}
+		for _, name := range sortedKeys(cur) {
+			m.mark(inc, name, cur[name], since[name], inc.end, start, stop)
+		}
+	}
+	for _, c := range m.components {
+		for _, d := range c.Days {
+			if d.Status != operational {
+				c.Affected++
+			}
+		}
+	}
+}
+
+// mark records status st of a component over [from, to) on the days it
+// overlaps; an instant (to ≤ from) marks its own day.
+func (m *model) mark(inc *incident, name, st string, from, to, start, stop time.Time) {
+	c := m.byName[name]
+	if c == nil || rank(st) == 0 {
+		return
+	}
+	if !to.After(from) {
+		to = from.Add(time.Nanosecond)
+	}
+	if !to.After(start) || !from.Before(stop) {
+		return
+	}
+	first := m.dayIndex(from)
+	last := m.dayIndex(to.Add(-time.Nanosecond))
+	for i := max(first, 0); i <= min(last, Window-1); i++ {
+		d := &c.Days[i]
+		d.Status = worse(d.Status, st)
+		if len(d.Incidents) == 0 || d.Incidents[len(d.Incidents)-1] != inc {
+			d.Incidents = append(d.Incidents, inc)
+		}
+	}
+}
+
+// dayIndex is the index in the window of the day holding t: negative
+// before the window, Window or more after it.
+func (m *model) dayIndex(t time.Time) int {
+	if t.Before(m.days[0]) {
+		return -1
+	}
+	return sort.Search(len(m.days), func(i int) bool { return m.days[i].After(t) }) - 1
+}
+
+func sortedKeys[V any](mp map[string]V) []string {
+	keys := make([]string, 0, len(mp))
+	for k := range mp {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

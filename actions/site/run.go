@@ -1,0 +1,99 @@
+package site
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/castor-incidents/castor/schema"
+)
+
+// RunOptions configures `castor site`.
+type RunOptions struct {
+	// Dir is the repository root.
+	Dir string
+	// OutDir is the output directory; when empty, publishers.site.dir of
+	// castor.yaml (relative to Dir), else DefaultOut.
+	OutDir string
+	// Now: see Options.Now.
+	Now time.Time
+
+	// Out receives the summary line, ErrOut the findings of invalid
+	// records.
+	Out    io.Writer
+	ErrOut io.Writer
+}
+
+// DefaultOut is where the site goes when neither --out nor castor.yaml
+// say.
+const DefaultOut = "_site"
+
+// ErrInvalid is returned when records have errors; they have been printed
+// and nothing was written.
+var ErrInvalid = invalidError{}
+
+type invalidError struct{}
+
+func (invalidError) Error() string { return "invalid records; the site was not built" }
+func (invalidError) ExitCode() int { return 1 }
+
+// Run loads and validates every record of the repository, and builds the
+// site from them. A repository with errors builds nothing: a status page
+// must not silently lose an incident because its file is broken.
+func Run(ctx context.Context, opts RunOptions) (*Result, error) {
+	repo, err := schema.OpenRepo(opts.Dir)
+	if err != nil {
+		return nil, err
+	}
+	set, err := repo.LoadAll(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if set.HasErrors() {
+		for _, d := range set.Diagnostics {
+			if d.Severity == schema.Error {
+				fmt.Fprintln(opts.ErrOut, d.String())
+			}
+		}
+		return nil, ErrInvalid
+	}
+	out := opts.OutDir
+	if out == "" {
+		out = DefaultOut
+		if p := repo.Config.Publishers.Site; p != nil && p.Dir != "" {
+			out = p.Dir
+		}
+		out = filepath.Join(opts.Dir, filepath.FromSlash(out))
+	}
+	if err := checkOut(opts.Dir, out, repo.Config.Records); err != nil {
+		return nil, err
+	}
+	res, err := Build(ctx, Options{Config: repo.Config, Incidents: set.Incidents(), Out: out, Now: opts.Now})
+	if err != nil {
+		return res, err
+	}
+	fmt.Fprintf(opts.Out, "site: %d incident pages in %s (%d files written, %d unchanged, %d removed)\n",
+		res.Incidents, out, len(res.Written), len(res.Unchanged), len(res.Removed))
+	return res, nil
+}
+
+// checkOut refuses an output directory that would put generated files
+// among the records.
+func checkOut(dir, out, records string) error {
+	absOut, err := filepath.Abs(out)
+	if err != nil {
+		return err
+	}
+	absRec, err := filepath.Abs(filepath.Join(dir, filepath.FromSlash(records)))
+	if err != nil {
+		return err
+	}
+	if absOut == absRec || strings.HasPrefix(absOut, absRec+string(filepath.Separator)) || strings.HasPrefix(absRec, absOut+string(filepath.Separator)) {
+		return errors.New("the site's output directory must not be, contain or be inside the records folder " + records)
+	}
+	return nil
+}

@@ -1,0 +1,509 @@
+// Package site builds the static status page from the public records:
+// the overall status, components with 90-day history bars, active
+// incidents with their updates, a page per incident (with its post-mortem
+// when that is public), the history, a status.json in the shape of
+// Statuspage's public summary.json, and an Atom feed.
+//
+// The pages need no JavaScript, follow the reader's light or dark
+// preference, and speak English or French. Record text is Markdown,
+// rendered with goldmark and sanitised with bluemonday, and the pages
+// carry a Content-Security-Policy that forbids script anyway. Internal
+// records, timelines and non-public post-mortems never reach the output:
+// internal records are dropped before anything is computed, and the
+// timeline is never read.
+//
+// The output is deterministic: the same records, configuration and day
+// give byte-identical files, so a site kept in git diffs cleanly.
+package site
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"embed"
+	"fmt"
+	"html/template"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/castor-incidents/castor/schema"
+)
+
+// Options says what to build.
+type Options struct {
+	// Config gives the site's title, URL, time zone and language, and the
+	// components. Nil is an empty configuration.
+	Config *schema.Config
+	// Incidents are the records; only the public ones are used, so
+	// callers may pass them all.
+	Incidents []*schema.Incident
+	// Out is the directory written by Build.
+	Out string
+	// Now ends the 90-day window and stands for the end of ongoing
+	// incidents; time.Now when zero.
+	Now time.Time
+}
+
+// File is one generated file.
+type File struct {
+	// Path is slash-separated, relative to the output directory.
+	Path string
+	Data []byte
+}
+
+// Paths of the generated files.
+const (
+	IndexFile   = "index.html"
+	HistoryFile = "history.html"
+	StatusFile  = "status.json"
+	FeedFile    = "history.atom"
+	StyleFile   = "style.css"
+	IncidentDir = "incidents"
+)
+
+// IncidentPath is the path of an incident's page in the site.
+func IncidentPath(id string) string { return IncidentDir + "/" + id + ".html" }
+
+//go:embed templates
+var templateFS embed.FS
+
+var (
+	tmpl = template.Must(template.New("").ParseFS(templateFS, "templates/*.html"))
+	css  = must(templateFS.ReadFile("templates/style.css"))
+)
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+// Render builds the site in memory. Files are in the order Build writes
+// them: what pages link to comes before the pages linking to it.
+func Render(ctx context.Context, opts Options) ([]File, error) {
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	m, err := newModel(opts.Config, opts.Incidents, now)
+	if err != nil {
+		return nil, err
+	}
+	r := &renderer{m: m, site: siteInfo{Title: m.cfg.Site.Title, URL: m.cfg.Site.URL}}
+	if r.site.Title == "" {
+		r.site.Title = "Status"
+	}
+	r.l = labelsFor(m.cfg.Site.Lang)
+
+	files := []File{{Path: StyleFile, Data: css}}
+	pages, err := r.incidentPages(ctx)
+	if err != nil {
+		return nil, err
+	}
+	files = append(files, pages...)
+	for _, f := range []struct {
+		path string
+		gen  func() ([]byte, error)
+	}{
+		{HistoryFile, r.historyPage},
+		{FeedFile, r.feed},
+		{StatusFile, r.summary},
+		{IndexFile, r.indexPage},
+	} {
+		data, err := f.gen()
+		if err != nil {
+			return nil, fmt.Errorf("render %s: %w", f.path, err)
+		}
+		files = append(files, File{Path: f.path, Data: data})
+	}
+	return files, nil
+}
+
+type siteInfo struct{ Title, URL string }
+
+type renderer struct {
+	m    *model
+	site siteInfo
+	l    *labels // the site's own language
+}
+
+// formatter shows times in the site's zone, in one language.
+type formatter struct {
+	l   *labels
+	loc *time.Location
+}
+
+func (f *formatter) Time(t time.Time) string { return f.l.Time(t.In(f.loc)) }
+func (f *formatter) Date(t time.Time) string { return f.l.Date(t.In(f.loc)) }
+
+// ISO is the machine-readable form, for datetime attributes.
+func (f *formatter) ISO(t time.Time) string { return t.In(f.loc).Format(time.RFC3339) }
+
+// page is what the layout needs.
+type page struct {
+	L         *labels
+	F         *formatter
+	Site      siteInfo
+	Title     string
+	Root      string // "" or "../": links stay relative, so the site works under any path
+	TZ        string
+	UpdatedAt time.Time
+}
+
+func (r *renderer) page(l *labels, title, root string) page {
+	return page{L: l, F: &formatter{l: l, loc: r.m.loc}, Site: r.site, Title: title, Root: root, TZ: r.m.loc.String(), UpdatedAt: r.m.updatedAt}
+}
+
+type badge struct{ Status, Text string }
+
+type componentState struct {
+	Name string
+	badge
+}
+
+type updateView struct {
+	F          *formatter
+	ID         string
+	Status     string
+	StatusText string
+	At         time.Time
+	Lang       string
+	Message    template.HTML
+	Components []componentState
+}
+
+type incidentView struct {
+	page
+	ID, Title, Href, Lang string
+	Status, StatusText    string
+	Impact, ImpactText    string
+	Severity              string
+	StartedAt             time.Time
+	End                   *time.Time
+	DurationText          string
+	Active                bool
+	Components            []componentState
+	Updates               []updateView
+	Postmortem            *postmortemView
+	PostmortemPrivate     bool
+}
+
+type postmortemView struct{ Sections []pmSection }
+
+type pmSection struct {
+	ID, Title string
+	Body      template.HTML
+	Lists     []pmList
+	Items     []itemView
+}
+
+type pmList struct {
+	Title string
+	Items []template.HTML
+}
+
+type itemView struct {
+	Title, KindText, Priority, Status, StatusText string
+}
+
+// recordLang is the lang attribute for record text shown among labels of
+// another language; empty when they agree.
+func recordLang(inc *schema.Incident, l *labels) string {
+	if inc.Lang == "" || strings.EqualFold(inc.Lang, l.Lang) {
+		return ""
+	}
+	return inc.Lang
+}
+
+// view prepares an incident for a page in language l; root is the path
+// from the page to the site's root. When under > 0, the updates and the
+// public post-mortem are rendered too, the updates' text below a heading
+// of that level.
+func (r *renderer) view(inc *incident, l *labels, root string, under int) incidentView {
+	v := incidentView{
+		page:         r.page(l, inc.Title, root),
+		ID:           inc.ID,
+		Title:        inc.Title,
+		Href:         root + IncidentPath(inc.ID),
+		Lang:         recordLang(inc.Incident, l),
+		Status:       inc.Status,
+		StatusText:   l.StatusWord(inc.Status),
+		Impact:       inc.impact,
+		ImpactText:   l.ImpactWord(inc.impact),
+		Severity:     inc.Severity,
+		StartedAt:    inc.StartedAt,
+		Active:       inc.active,
+		DurationText: l.DurationText(inc.end.Sub(inc.StartedAt)),
+	}
+	if !inc.active {
+		end := inc.end
+		v.End = &end
+	}
+	if under == 0 {
+		return v
+	}
+	v.Title = inc.Title
+	v.page.Title = inc.Title + " – " + r.site.Title
+	names := slices.Clone(inc.Components)
+	for _, n := range sortedKeys(inc.peak) {
+		if !slices.Contains(names, n) {
+			names = append(names, n)
+		}
+	}
+	for _, n := range names {
+		// An ongoing incident shows where each component stands now; a
+		// resolved one, the worst it went through.
+		st := inc.peak[n]
+		if inc.active {
+			st = inc.state[n]
+		}
+		if st == "" {
+			st = operational
+		}
+		v.Components = append(v.Components, componentState{Name: n, badge: badge{st, l.ComponentWord(st)}})
+	}
+	for i := len(inc.Updates) - 1; i >= 0; i-- {
+		v.Updates = append(v.Updates, r.update(inc, i, l, under))
+	}
+	pm := inc.Postmortem
+	switch {
+	case pm != nil && pm.Public:
+		v.Postmortem = r.postmortem(inc, l)
+	case pm != nil:
+		v.PostmortemPrivate = true
+	}
+	return v
+}
+
+func (r *renderer) update(inc *incident, i int, l *labels, under int) updateView {
+	u := inc.Updates[i]
+	uv := updateView{
+		F:          &formatter{l: l, loc: r.m.loc},
+		ID:         updateID(inc.ID, u),
+		Status:     u.Status,
+		StatusText: l.StatusWord(u.Status),
+		At:         u.At,
+		Lang:       recordLang(inc.Incident, l),
+		Message:    Markdown(u.Message, under),
+	}
+	for _, n := range sortedKeys(u.Components) {
+		st := u.Components[n]
+		uv.Components = append(uv.Components, componentState{Name: n, badge: badge{st, l.ComponentWord(st)}})
+	}
+	return uv
+}
+
+// postmortem lays out a public post-mortem in the order of the SRE book's
+// example: summary, impact, root cause and trigger, resolution,
+// detection, action items, lessons. Never the timeline.
+func (r *renderer) postmortem(inc *incident, l *labels) *postmortemView {
+	pm := inc.Postmortem
+	var out postmortemView
+	add := func(id, title string, body string, lists ...pmList) {
+		s := pmSection{ID: id, Title: title, Body: Markdown(body, 3)}
+		for _, li := range lists {
+			if len(li.Items) > 0 {
+				s.Lists = append(s.Lists, li)
+			}
+		}
+		if s.Body != "" || len(s.Lists) > 0 {
+			out.Sections = append(out.Sections, s)
+		}
+	}
+	list := func(title string, items []string) pmList {
+		li := pmList{Title: title}
+		for _, it := range items {
+			li.Items = append(li.Items, InlineMarkdown(it))
+		}
+		return li
+	}
+	add("summary", l.Summary, inc.Summary)
+	add("impact", l.Impact, inc.Impact)
+	add("root-cause", l.RootCause, pm.RootCause, list(l.Contributing, pm.ContributingFactors))
+	add("trigger", l.Trigger, pm.Trigger)
+	add("resolution", l.Resolution, pm.Resolution)
+	add("detection", l.Detection, pm.Detection)
+	if len(inc.ActionItems) > 0 {
+		s := pmSection{ID: "action-items", Title: l.ActionItems}
+		for _, it := range inc.ActionItems {
+			s.Items = append(s.Items, itemView{Title: it.Title, KindText: l.KindWord(it.Kind), Priority: it.Priority, Status: it.Status, StatusText: l.ItemStatusWord(it.Status)})
+		}
+		out.Sections = append(out.Sections, s)
+	}
+	add("lessons", l.Lessons, "", list(l.WentWell, pm.WentWell), list(l.WentWrong, pm.WentWrong), list(l.Lucky, pm.Lucky))
+	if len(out.Sections) == 0 {
+		return nil
+	}
+	return &out
+}
+
+// incidentPages renders one page per public incident, on every core: at
+// 5,000 incidents they are most of the work.
+func (r *renderer) incidentPages(ctx context.Context) ([]File, error) {
+	incs := r.m.incidents
+	files := make([]File, len(incs))
+	workers := min(runtime.GOMAXPROCS(0), max(1, len(incs)))
+	var wg sync.WaitGroup
+	errs := make([]error, workers)
+	next := make(chan int)
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var buf bytes.Buffer
+			for i := range next {
+				if errs[w] != nil {
+					continue
+				}
+				inc := incs[i]
+				l := labelsFor(cmp.Or(inc.Lang, r.m.cfg.Site.Lang))
+				buf.Reset()
+				if err := tmpl.ExecuteTemplate(&buf, "incident.html", r.view(inc, l, "../", 2)); err != nil {
+					errs[w] = fmt.Errorf("render the page of %s: %w", inc.ID, err)
+					continue
+				}
+				files[i] = File{Path: IncidentPath(inc.ID), Data: bytes.Clone(buf.Bytes())}
+			}
+		}()
+	}
+loop:
+	for i := range incs {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break loop
+		}
+	}
+	close(next)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return files, nil
+}
+
+type dayView struct{ Status, Text string }
+
+type componentView struct {
+	Name, Description string
+	InGroup           bool
+	Badge             badge
+	BarsLabel         string
+	Days              []dayView
+	Summary           string
+}
+
+type groupView struct {
+	Name       string
+	Badge      badge
+	Components []componentView
+}
+
+type indexView struct {
+	page
+	Indicator, IndicatorText string
+	Active                   []incidentView
+	Legend                   []badge
+	Groups                   []groupView
+	Past                     []incidentView
+}
+
+// pastOnIndex is how many resolved incidents the index lists.
+const pastOnIndex = 10
+
+func (r *renderer) indexPage() ([]byte, error) {
+	l := r.l
+	v := indexView{
+		page:          r.page(l, r.site.Title, ""),
+		Indicator:     r.m.indicator,
+		IndicatorText: l.IndicatorWord(r.m.indicator),
+	}
+	for _, inc := range r.m.active {
+		v.Active = append(v.Active, r.view(inc, l, "", 3))
+	}
+	for _, st := range []string{operational, maintenance, degraded, partial, majorOutage} {
+		v.Legend = append(v.Legend, badge{st, l.ComponentWord(st)})
+	}
+	f := &formatter{l: l, loc: r.m.loc}
+	for _, g := range r.m.groups {
+		gv := groupView{Name: g.Name, Badge: badge{g.status, l.ComponentWord(g.status)}}
+		for _, c := range g.Components {
+			cv := componentView{
+				Name:        c.Name,
+				Description: c.Description,
+				InGroup:     g.Name != "",
+				Badge:       badge{c.Status, l.ComponentWord(c.Status)},
+				BarsLabel:   fmt.Sprintf(l.Bars, c.Name),
+				Summary:     l.Uptime90None,
+			}
+			if c.Affected > 0 {
+				cv.Summary = fmt.Sprintf(l.Uptime90, c.Affected)
+			}
+			for _, d := range c.Days {
+				text := f.l.Date(d.Date) + ": " + l.ComponentWord(d.Status)
+				for i, inc := range d.Incidents {
+					if i == 3 {
+						text += fmt.Sprintf(" (+%d)", len(d.Incidents)-3)
+						break
+					}
+					sep := " – "
+					if i > 0 {
+						sep = "; "
+					}
+					text += sep + inc.Title
+				}
+				cv.Days = append(cv.Days, dayView{Status: d.Status, Text: text})
+			}
+			gv.Components = append(gv.Components, cv)
+		}
+		v.Groups = append(v.Groups, gv)
+	}
+	past := slices.DeleteFunc(slices.Clone(r.m.incidents), func(i *incident) bool { return i.active })
+	slices.SortStableFunc(past, func(a, b *incident) int { return b.end.Compare(a.end) })
+	for _, inc := range past[:min(len(past), pastOnIndex)] {
+		v.Past = append(v.Past, r.view(inc, l, "", 0))
+	}
+	return r.execute("index.html", v)
+}
+
+type monthView struct {
+	ID, Title string
+	Incidents []incidentView
+}
+
+type historyView struct {
+	page
+	Months []monthView
+}
+
+func (r *renderer) historyPage() ([]byte, error) {
+	l := r.l
+	v := historyView{page: r.page(l, l.History+" – "+r.site.Title, "")}
+	for _, inc := range r.m.incidents {
+		start := inc.StartedAt.In(r.m.loc)
+		id := start.Format("2006-01")
+		if n := len(v.Months); n == 0 || v.Months[n-1].ID != id {
+			v.Months = append(v.Months, monthView{ID: id, Title: l.Month(start)})
+		}
+		mv := &v.Months[len(v.Months)-1]
+		mv.Incidents = append(mv.Incidents, r.view(inc, l, "", 0))
+	}
+	return r.execute("history.html", v)
+}
+
+func (r *renderer) execute(name string, data any) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := tmpl.ExecuteTemplate(&buf, name, data); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}

@@ -1,0 +1,54 @@
+package cli
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/castor-incidents/castor/actions/site"
+)
+
+func newSiteCmd(f *Factory) *cobra.Command {
+	opts := site.RunOptions{Dir: "."}
+	cmd := &cobra.Command{
+		Use:   "site",
+		Short: "Build the static status page from the public records",
+		Long: `Build a static status page from every public record: the overall status,
+components with 90-day history bars, active incidents, a page per incident
+(with its post-mortem when postmortem.public is true), the history,
+status.json in the shape of Statuspage's /api/v2/summary.json, and an Atom
+feed, history.atom. The pages need no JavaScript.
+
+The output goes to --out, else publishers.site.dir of castor.yaml, else
+_site. Internal records and timelines never appear in it. Files whose content
+did not change are left untouched, and pages of records that are no longer
+public are removed.
+
+The same records give the same bytes. The 90-day window ends today; set
+SOURCE_DATE_EPOCH (seconds since 1970) to build as of another instant.
+
+Exit status: 0 when the site was built, 1 when a record or castor.yaml is
+invalid (nothing is written), 2 on a usage or internal error.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if s := f.Getenv("SOURCE_DATE_EPOCH"); s != "" {
+				sec, err := strconv.ParseInt(s, 10, 64)
+				if err != nil {
+					return usageError{fmt.Errorf("SOURCE_DATE_EPOCH=%q: want seconds since 1970", s)}
+				}
+				opts.Now = time.Unix(sec, 0)
+			}
+			opts.Out = f.Stdout
+			opts.ErrOut = f.Stderr
+			_, err := site.Run(cmd.Context(), opts)
+			if err == site.ErrInvalid {
+				return silentError{ExitInvalid}
+			}
+			return err
+		},
+	}
+	cmd.Flags().StringVarP(&opts.OutDir, "out", "o", "", "write the site to `DIR` (default: publishers.site.dir of castor.yaml, else _site)")
+	return cmd
+}
