@@ -103,6 +103,11 @@ func TestBrowserIncidentPages(t *testing.T) {
 	if lang != "fr" {
 		t.Errorf("French record: lang = %q", lang)
 	}
+	var title string
+	fr.Eval(`document.title`, &title)
+	if title != "Serveur de mail indisponible – Acme status" {
+		t.Errorf("title = %q", title)
+	}
 	if got := fr.Text(".updates .incident-status"); !slices.Equal(got, []string{"Résolu", "Analyse en cours"}) {
 		t.Errorf("updates = %q, want newest first in French", got)
 	}

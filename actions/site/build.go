@@ -19,7 +19,8 @@ type Result struct {
 	Incidents int
 	// Written, Unchanged and Removed are site paths: files whose content
 	// changed (or that are new), files left as they were, and incident
-	// pages of records that are no longer public (or no longer exist).
+	// pages of records that are no longer public (or no longer exist)
+	// along with temporary files a killed build left.
 	Written, Unchanged, Removed []string
 }
 

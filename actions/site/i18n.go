@@ -11,6 +11,9 @@ import (
 // lang.
 type labels struct {
 	Lang string // "en" or "fr": the html lang attribute of the labels
+	// Colon separates a label from its value: ": ", or " : " with a
+	// no-break space in French.
+	Colon string
 
 	SkipToContent, CurrentStatus, ActiveIncidents, Components, PastIncidents string
 	History, AllIncidents, NoIncidents, NoPastIncidents, BackToStatus        string
@@ -40,6 +43,7 @@ type labels struct {
 
 var english = &labels{
 	Lang:                "en",
+	Colon:               ": ",
 	SkipToContent:       "Skip to content",
 	CurrentStatus:       "Current status",
 	ActiveIncidents:     "Active incidents",
@@ -111,6 +115,7 @@ var english = &labels{
 
 var french = &labels{
 	Lang:                "fr",
+	Colon:               "\u00a0: ",
 	SkipToContent:       "Aller au contenu",
 	CurrentStatus:       "État actuel",
 	ActiveIncidents:     "Incidents en cours",

@@ -140,6 +140,9 @@ type formatter struct {
 func (f *formatter) Time(t time.Time) string { return f.l.Time(t.In(f.loc)) }
 func (f *formatter) Date(t time.Time) string { return f.l.Date(t.In(f.loc)) }
 
+// Colon separates a label from its value, as the language writes it.
+func (f *formatter) Colon() string { return f.l.Colon }
+
 // ISO is the machine-readable form, for datetime attributes.
 func (f *formatter) ISO(t time.Time) string { return t.In(f.loc).Format(time.RFC3339) }
 
@@ -148,14 +151,14 @@ type page struct {
 	L         *labels
 	F         *formatter
 	Site      siteInfo
-	Title     string
+	PageTitle string // the <title>
 	Root      string // "" or "../": links stay relative, so the site works under any path
 	TZ        string
 	UpdatedAt time.Time
 }
 
 func (r *renderer) page(l *labels, title, root string) page {
-	return page{L: l, F: &formatter{l: l, loc: r.m.loc}, Site: r.site, Title: title, Root: root, TZ: r.m.loc.String(), UpdatedAt: r.m.updatedAt}
+	return page{L: l, F: &formatter{l: l, loc: r.m.loc}, Site: r.site, PageTitle: title, Root: root, TZ: r.m.loc.String(), UpdatedAt: r.m.updatedAt}
 }
 
 type badge struct{ Status, Text string }
@@ -225,29 +228,31 @@ func recordLang(inc *schema.Incident, l *labels) string {
 // of that level.
 func (r *renderer) view(inc *incident, l *labels, root string, under int) incidentView {
 	v := incidentView{
-		page:         r.page(l, inc.Title, root),
-		ID:           inc.ID,
-		Title:        inc.Title,
-		Href:         root + IncidentPath(inc.ID),
-		Lang:         recordLang(inc.Incident, l),
-		Status:       inc.Status,
-		StatusText:   l.StatusWord(inc.Status),
-		Impact:       inc.impact,
-		ImpactText:   l.ImpactWord(inc.impact),
-		Severity:     inc.Severity,
-		StartedAt:    inc.StartedAt,
-		Active:       inc.active,
-		DurationText: l.DurationText(inc.end.Sub(inc.StartedAt)),
+		page:       r.page(l, inc.Title, root),
+		ID:         inc.ID,
+		Title:      inc.Title,
+		Href:       root + IncidentPath(inc.ID),
+		Lang:       recordLang(inc.Incident, l),
+		Status:     inc.Status,
+		StatusText: l.StatusWord(inc.Status),
+		Impact:     inc.impact,
+		ImpactText: l.ImpactWord(inc.impact),
+		Severity:   inc.Severity,
+		StartedAt:  inc.StartedAt,
+		Active:     inc.active,
+		// An ongoing incident's duration would change with every build;
+		// it says "ongoing" instead, so that rebuilds within a day agree.
+		DurationText: l.Ongoing,
 	}
 	if !inc.active {
 		end := inc.end
 		v.End = &end
+		v.DurationText = l.DurationText(inc.end.Sub(inc.StartedAt))
 	}
 	if under == 0 {
 		return v
 	}
-	v.Title = inc.Title
-	v.page.Title = inc.Title + " – " + r.site.Title
+	v.PageTitle = inc.Title + " – " + r.site.Title
 	names := slices.Clone(inc.Components)
 	for _, n := range sortedKeys(inc.peak) {
 		if !slices.Contains(names, n) {
@@ -449,7 +454,7 @@ func (r *renderer) indexPage() ([]byte, error) {
 				cv.Summary = fmt.Sprintf(l.Uptime90, c.Affected)
 			}
 			for _, d := range c.Days {
-				text := f.l.Date(d.Date) + ": " + l.ComponentWord(d.Status)
+				text := f.l.Date(d.Date) + l.Colon + l.ComponentWord(d.Status)
 				for i, inc := range d.Incidents {
 					if i == 3 {
 						text += fmt.Sprintf(" (+%d)", len(d.Incidents)-3)

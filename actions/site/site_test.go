@@ -1,0 +1,499 @@
+package site
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"encoding/xml"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+
+	"github.com/castor-incidents/castor/schema"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+
+func render(t testing.TB, cfg *schema.Config, incs []*schema.Incident, now time.Time) map[string][]byte {
+	t.Helper()
+	files, err := Render(context.Background(), Options{Config: cfg, Incidents: incs, Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]byte{}
+	for _, f := range files {
+		if _, dup := out[f.Path]; dup {
+			t.Fatalf("%s rendered twice", f.Path)
+		}
+		out[f.Path] = f.Data
+	}
+	return out
+}
+
+// TestGolden pins every generated file of the fixture site. Run with
+// -update after a deliberate change and review the diff.
+func TestGolden(t *testing.T) {
+	files := render(t, fixtureConfig(), fixture(), fixtureNow)
+	dir := filepath.Join("testdata", "golden")
+	if *update {
+		os.RemoveAll(dir)
+		for p, data := range files {
+			if p == StyleFile {
+				continue // the stylesheet is a source file already
+			}
+			f := filepath.Join(dir, filepath.FromSlash(p))
+			os.MkdirAll(filepath.Dir(f), 0o755)
+			if err := os.WriteFile(f, data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	var want []string
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			rel, _ := filepath.Rel(dir, p)
+			want = append(want, filepath.ToSlash(rel))
+		}
+		return err
+	})
+	var got []string
+	for p := range files {
+		if p != StyleFile {
+			got = append(got, p)
+		}
+	}
+	sort.Strings(got)
+	if !slices.Equal(got, want) {
+		t.Fatalf("files = %v\nwant %v", got, want)
+	}
+	for _, p := range want {
+		golden, _ := os.ReadFile(filepath.Join(dir, filepath.FromSlash(p)))
+		if !bytes.Equal(files[p], golden) {
+			t.Errorf("%s differs from testdata/golden/%s (run go test -update and review the diff):\n%s", p, p, firstDiff(golden, files[p]))
+		}
+	}
+}
+
+func firstDiff(want, got []byte) string {
+	wl, gl := strings.Split(string(want), "\n"), strings.Split(string(got), "\n")
+	for i := range max(len(wl), len(gl)) {
+		var w, g string
+		if i < len(wl) {
+			w = wl[i]
+		}
+		if i < len(gl) {
+			g = gl[i]
+		}
+		if w != g {
+			return fmt.Sprintf("line %d:\n want %q\n got  %q", i+1, w, g)
+		}
+	}
+	return ""
+}
+
+// The same records in any order give the same bytes; the output does not
+// depend on map order or on which worker rendered which page.
+func TestDeterministic(t *testing.T) {
+	first := render(t, fixtureConfig(), fixture(), fixtureNow)
+	for i := range 5 {
+		incs := fixture()
+		rand.Shuffle(len(incs), func(a, b int) { incs[a], incs[b] = incs[b], incs[a] })
+		// Another instant of the same day changes nothing: nothing
+		// shows the build time.
+		again := render(t, fixtureConfig(), incs, fixtureNow.Add(time.Duration(i)*time.Hour))
+		if !reflect.DeepEqual(first, again) {
+			for p := range first {
+				if !bytes.Equal(first[p], again[p]) {
+					t.Fatalf("run %d: %s differs:\n%s", i, p, firstDiff(first[p], again[p]))
+				}
+			}
+			t.Fatalf("run %d: different files", i)
+		}
+	}
+}
+
+// Nothing internal reaches any file, JSON and feed included: not the
+// internal record, not a timeline, not a post-mortem that is not public.
+func TestNoLeaks(t *testing.T) {
+	files := render(t, fixtureConfig(), fixture(), fixtureNow)
+	for p, data := range files {
+		for _, s := range secrets {
+			if bytes.Contains(data, []byte(s)) {
+				t.Errorf("%s contains %q", p, s)
+			}
+		}
+		if bytes.Contains(data, []byte("2024-03-15-internal")) {
+			t.Errorf("%s names the internal record", p)
+		}
+	}
+	if _, ok := files[IncidentPath("2024-03-15-internal")]; ok {
+		t.Errorf("the internal record has a page")
+	}
+	// The private post-mortem's record is on the site, without it.
+	page := string(files[IncidentPath("2024-02-01-dns-slow")])
+	if !strings.Contains(page, "DNS is fast again.") || strings.Contains(page, `class="postmortem"`) {
+		t.Errorf("dns page: updates missing or post-mortem present")
+	}
+}
+
+// Every page is well-formed HTML5 with no script, no handler and no
+// script URL, whatever the records say: checked on the parsed tree, the
+// way a browser reads it.
+func TestPagesInert(t *testing.T) {
+	files := render(t, fixtureConfig(), fixture(), fixtureNow)
+	for p, data := range files {
+		if !strings.HasSuffix(p, ".html") {
+			continue
+		}
+		doc, err := html.Parse(bytes.NewReader(data))
+		if err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+		checkInert(t, p, doc)
+		if !bytes.HasPrefix(data, []byte("<!doctype html>\n<html lang=\"")) {
+			t.Errorf("%s does not start with a doctype and a lang attribute", p)
+		}
+	}
+}
+
+// status.json has exactly the keys of Statuspage's summary.json at every
+// level (testdata/statuspage-summary.json is an example of that public
+// API's answer), and the values castor derives.
+func TestStatusJSONShape(t *testing.T) {
+	files := render(t, fixtureConfig(), fixture(), fixtureNow)
+	var got, ref map[string]any
+	if err := json.Unmarshal(files[StatusFile], &got); err != nil {
+		t.Fatal(err)
+	}
+	refData, err := os.ReadFile(filepath.Join("testdata", "statuspage-summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(refData, &ref); err != nil {
+		t.Fatal(err)
+	}
+	sameShape(t, "summary", ref, got)
+
+	var s summary
+	dec := json.NewDecoder(bytes.NewReader(files[StatusFile]))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&s); err != nil {
+		t.Fatal(err)
+	}
+	if s.Status.Indicator != "major" || s.Status.Description != "Partial System Outage" {
+		t.Errorf("status = %+v", s.Status)
+	}
+	if s.Page.Name != "Acme status" || s.Page.URL != "https://status.example.org" || s.Page.TimeZone != "Europe/Paris" || s.Page.UpdatedAt != "2024-03-20T09:40:00.000+01:00" {
+		t.Errorf("page = %+v", s.Page)
+	}
+	var comps []string
+	for _, c := range s.Components {
+		comps = append(comps, fmt.Sprintf("%s=%s", c.ID, c.Status))
+		if c.PageID != s.Page.ID {
+			t.Errorf("component %s on page %s", c.ID, c.PageID)
+		}
+	}
+	if got := strings.Join(comps, " "); got != "group:Platform=partial_outage api=partial_outage web=degraded_performance email=operational dns=operational" {
+		t.Errorf("components: %s", got)
+	}
+	if len(s.Incidents) != 1 || s.Incidents[0].ID != "2024-03-20-api-errors" || s.Incidents[0].Impact != "major" {
+		t.Fatalf("incidents = %+v; want only the unresolved public one", s.Incidents)
+	}
+	inc := s.Incidents[0]
+	if len(inc.IncidentUpdates) != 2 || inc.IncidentUpdates[0].Status != "identified" || inc.IncidentUpdates[1].Status != "investigating" {
+		t.Errorf("updates not newest first: %+v", inc.IncidentUpdates)
+	}
+	if a := inc.IncidentUpdates[0].AffectedComponents; len(a) != 2 || a[1] != (affectedSummary{"web", "web", "operational", "degraded_performance"}) {
+		t.Errorf("affected components = %+v", a)
+	}
+	if inc.Shortlink != "https://status.example.org/incidents/2024-03-20-api-errors.html" {
+		t.Errorf("shortlink = %s", inc.Shortlink)
+	}
+	for _, ts := range []string{inc.CreatedAt, inc.UpdatedAt, inc.StartedAt, s.Page.UpdatedAt} {
+		if _, err := time.Parse("2006-01-02T15:04:05.000Z07:00", ts); err != nil {
+			t.Errorf("time %q: %v", ts, err)
+		}
+	}
+	if s.ScheduledMaintenances == nil || len(s.ScheduledMaintenances) != 0 {
+		t.Errorf("scheduled_maintenances = %v, want []", s.ScheduledMaintenances)
+	}
+}
+
+// sameShape compares the keys of two JSON values, recursively: objects
+// must have the same keys; array elements are compared with the
+// reference's first element of the same kind (a group component has
+// "components", a plain one does not).
+func sameShape(t *testing.T, path string, ref, got any) {
+	t.Helper()
+	switch r := ref.(type) {
+	case map[string]any:
+		g, ok := got.(map[string]any)
+		if !ok {
+			t.Errorf("%s: %T, want an object", path, got)
+			return
+		}
+		for k := range r {
+			if _, ok := g[k]; !ok {
+				t.Errorf("%s: no key %q", path, k)
+			}
+		}
+		for k := range g {
+			if _, ok := r[k]; !ok {
+				t.Errorf("%s: key %q that Statuspage does not have", path, k)
+			}
+		}
+		for k, rv := range r {
+			if gv, ok := g[k]; ok && rv != nil && gv != nil {
+				sameShape(t, path+"."+k, rv, gv)
+			}
+		}
+	case []any:
+		g, ok := got.([]any)
+		if !ok {
+			t.Errorf("%s: %T, want an array", path, got)
+			return
+		}
+		if len(r) == 0 {
+			if len(g) > 0 {
+				t.Errorf("%s: %d elements where the reference has none to compare with", path, len(g))
+			}
+			return
+		}
+		for i, gv := range g {
+			ref := r[0]
+			// A group is compared with a group, a component with a
+			// component.
+			if gm, ok := gv.(map[string]any); ok {
+				for _, rv := range r {
+					if rm, ok := rv.(map[string]any); ok && (rm["components"] != nil) == (gm["components"] != nil) {
+						ref = rv
+						break
+					}
+				}
+			}
+			sameShape(t, fmt.Sprintf("%s[%d]", path, i), ref, gv)
+		}
+	default:
+		if reflect.TypeOf(ref) != reflect.TypeOf(got) {
+			t.Errorf("%s: %T, want %T", path, got, ref)
+		}
+	}
+}
+
+// checkInert fails the test for any element, attribute or URL in the
+// tree that could run script or change the page around it.
+func checkInert(t *testing.T, name string, n *html.Node) {
+	t.Helper()
+	if n.Type == html.ElementNode {
+		switch n.Data {
+		case "script", "iframe", "object", "embed", "form", "style", "svg", "math", "base":
+			t.Errorf("%s: <%s> element", name, n.Data)
+		}
+		for _, a := range n.Attr {
+			v := strings.ToLower(strings.Map(func(r rune) rune {
+				if r <= ' ' {
+					return -1
+				}
+				return r
+			}, a.Val))
+			switch {
+			case strings.HasPrefix(a.Key, "on"):
+				t.Errorf("%s: %s attribute on <%s>", name, a.Key, n.Data)
+			case a.Key == "style":
+				t.Errorf("%s: style attribute on <%s>", name, n.Data)
+			case (a.Key == "href" || a.Key == "src") && (strings.HasPrefix(v, "javascript:") || strings.HasPrefix(v, "data:") || strings.HasPrefix(v, "vbscript:")):
+				t.Errorf("%s: %s=%q on <%s>", name, a.Key, a.Val, n.Data)
+			}
+		}
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		checkInert(t, name, c)
+	}
+}
+
+// history.atom is well-formed Atom: the required elements, unique ids,
+// RFC 3339 times, entries newest first, at most feedEntries of them.
+func TestFeed(t *testing.T) {
+	files := render(t, fixtureConfig(), fixture(), fixtureNow)
+	checkFeed(t, files[FeedFile], 4)
+
+	// Many incidents: the feed keeps the latest ones.
+	many := generate(120, fixtureNow)
+	files = render(t, fixtureConfig(), many, fixtureNow)
+	checkFeed(t, files[FeedFile], feedEntries)
+}
+
+type atomFeed struct {
+	XMLName xml.Name `xml:"http://www.w3.org/2005/Atom feed"`
+	ID      string   `xml:"id"`
+	Title   string   `xml:"title"`
+	Updated string   `xml:"updated"`
+	Author  struct {
+		Name string `xml:"name"`
+	} `xml:"author"`
+	Entries []struct {
+		ID      string `xml:"id"`
+		Title   string `xml:"title"`
+		Updated string `xml:"updated"`
+		Link    struct {
+			Href string `xml:"href,attr"`
+			Rel  string `xml:"rel,attr"`
+		} `xml:"link"`
+		Content struct {
+			Type string `xml:"type,attr"`
+			Body string `xml:",chardata"`
+		} `xml:"content"`
+	} `xml:"entry"`
+}
+
+func checkFeed(t *testing.T, data []byte, entries int) {
+	t.Helper()
+	// Well-formed: the strict decoder reads every token.
+	dec := xml.NewDecoder(bytes.NewReader(data))
+	dec.Strict = true
+	for {
+		_, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("history.atom is not well-formed XML: %v", err)
+		}
+	}
+	var f atomFeed
+	if err := xml.Unmarshal(data, &f); err != nil {
+		t.Fatal(err)
+	}
+	if f.ID == "" || f.Title == "" || f.Author.Name == "" {
+		t.Errorf("feed lacks id, title or author: %+v", f)
+	}
+	if _, err := time.Parse(time.RFC3339, f.Updated); err != nil {
+		t.Errorf("feed updated %q: %v", f.Updated, err)
+	}
+	if len(f.Entries) != entries {
+		t.Errorf("%d entries, want %d", len(f.Entries), entries)
+	}
+	ids := map[string]bool{}
+	var prev time.Time
+	for i, e := range f.Entries {
+		if e.ID == "" || e.Title == "" || ids[e.ID] {
+			t.Errorf("entry %d: id %q (duplicate: %v), title %q", i, e.ID, ids[e.ID], e.Title)
+		}
+		ids[e.ID] = true
+		u, err := time.Parse(time.RFC3339, e.Updated)
+		if err != nil {
+			t.Errorf("entry %d updated %q: %v", i, e.Updated, err)
+		}
+		if i > 0 && u.After(prev) {
+			t.Errorf("entry %d is newer than the one before", i)
+		}
+		prev = u
+		if !strings.HasPrefix(e.Link.Href, "https://status.example.org/incidents/") || e.Content.Type != "html" || e.Content.Body == "" {
+			t.Errorf("entry %d: link %q, content type %q", i, e.Link.Href, e.Content.Type)
+		}
+		// Feed readers render the content as HTML: it must be as inert
+		// as the pages.
+		nodes, err := html.ParseFragment(strings.NewReader(e.Content.Body), &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div})
+		if err != nil {
+			t.Fatalf("entry %d content: %v", i, err)
+		}
+		for _, n := range nodes {
+			checkInert(t, fmt.Sprintf("feed entry %d", i), n)
+		}
+	}
+}
+
+// Without site.url links stay relative, and the site still works.
+func TestNoSiteURL(t *testing.T) {
+	cfg := fixtureConfig()
+	cfg.Site = schema.SiteConfig{}
+	files := render(t, cfg, fixture(), fixtureNow)
+	var s summary
+	json.Unmarshal(files[StatusFile], &s)
+	if s.Page.Name != "Status" || s.Page.URL != "" || s.Page.TimeZone != "UTC" || s.Incidents[0].Shortlink != "incidents/2024-03-20-api-errors.html" {
+		t.Errorf("page %+v, shortlink %s", s.Page, s.Incidents[0].Shortlink)
+	}
+	if !bytes.Contains(files[IndexFile], []byte(`<html lang="en">`)) || !bytes.Contains(files[IndexFile], []byte("Times are shown in UTC.")) {
+		t.Errorf("index without site settings:\n%s", files[IndexFile][:300])
+	}
+}
+
+// The index speaks site.lang; incident pages speak their record's lang,
+// falling back to site.lang.
+func TestLanguages(t *testing.T) {
+	cfg := fixtureConfig()
+	cfg.Site.Lang = "fr"
+	files := render(t, cfg, fixture(), fixtureNow)
+	for p, want := range map[string]string{
+		IndexFile:                             `<html lang="fr">`,
+		HistoryFile:                           `<html lang="fr">`,
+		IncidentPath("2024-03-10-mail-down"):  `<html lang="fr">`,
+		IncidentPath("2024-03-20-api-errors"): `<html lang="fr">`,
+	} {
+		if !bytes.Contains(files[p], []byte(want)) {
+			t.Errorf("%s: no %s", p, want)
+		}
+	}
+	if !bytes.Contains(files[IndexFile], []byte("Panne partielle")) || !bytes.Contains(files[IndexFile], []byte("Heures affichées dans le fuseau Europe/Paris.")) {
+		t.Errorf("index not in French")
+	}
+	// An English record on a French site: French labels, the record's
+	// text marked as English.
+	en := &schema.Incident{ID: "2024-03-19-en", Title: "English title", Lang: "en-GB", Severity: "SEV3", Status: "resolved", Visibility: "public",
+		StartedAt: at("2024-03-19T10:00:00Z"), Updates: []schema.StatusUpdate{{At: at("2024-03-19T10:00:00Z"), Status: "resolved", Message: "Fixed."}}}
+	files = render(t, &schema.Config{Site: schema.SiteConfig{Lang: "fr"}}, []*schema.Incident{en}, fixtureNow)
+	page := string(files[IncidentPath(en.ID)])
+	for _, want := range []string{`<html lang="en">`, `<h1 id="title" lang="en-GB">English title</h1>`, `<div class="md" lang="en-GB"><p>Fixed.</p>`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("no %s in\n%s", want, page)
+		}
+	}
+	index := string(files[IndexFile])
+	if !strings.Contains(index, `<a href="incidents/2024-03-19-en.html" lang="en-GB">English title</a>`) {
+		t.Errorf("the index does not mark the English title")
+	}
+}
+
+func TestMarkdown(t *testing.T) {
+	for _, tc := range []struct {
+		src   string
+		under int
+		want  string
+	}{
+		{"", 2, ""},
+		{"plain *text*", 2, "<p>plain <em>text</em></p>\n"},
+		{"## b\n\n### c", 2, "<h3>b</h3>\n<h4>c</h4>\n"},
+		{"# a", 5, "<h6>a</h6>\n"},
+		{"x <b>y</b>", 2, "<p>x &lt;b&gt;y&lt;/b&gt;</p>\n"},
+		{"<div>\nblock\n</div>", 2, "<p>&lt;div&gt;\nblock\n&lt;/div&gt;</p>\n"},
+		{"[a](https://example.org)", 2, `<p><a href="https://example.org" rel="nofollow noreferrer">a</a></p>` + "\n"},
+		{"[a](javascript:alert(1))", 2, "<p>a</p>\n"},
+		{"see https://example.org/x", 2, `<p>see <a href="https://example.org/x" rel="nofollow noreferrer">https://example.org/x</a></p>` + "\n"},
+		{"| a |\n|---|\n| b |", 2, "<table>\n<thead>\n<tr>\n<th>a</th>\n</tr>\n</thead>\n<tbody>\n<tr>\n<td>b</td>\n</tr>\n</tbody>\n</table>\n"},
+	} {
+		if got := string(Markdown(tc.src, tc.under)); got != tc.want {
+			t.Errorf("Markdown(%q, %d) = %q, want %q", tc.src, tc.under, got, tc.want)
+		}
+	}
+	for src, want := range map[string]string{
+		"one *line*":   "one <em>line</em>",
+		"two\n\nparas": "<p>two</p>\n<p>paras</p>\n",
+		"":             "",
+	} {
+		if got := string(InlineMarkdown(src)); got != want {
+			t.Errorf("InlineMarkdown(%q) = %q, want %q", src, got, want)
+		}
+	}
+}
