@@ -42,10 +42,9 @@ invalid (nothing is written), 2 on a usage or internal error.`,
 			}
 			opts.Out = f.Stdout
 			opts.ErrOut = f.Stderr
+			// Invalid records exit 1 with the findings printed and a
+			// last line saying nothing was built (site.ErrInvalid).
 			_, err := site.Run(cmd.Context(), opts)
-			if err == site.ErrInvalid {
-				return silentError{ExitInvalid}
-			}
 			return err
 		},
 	}
