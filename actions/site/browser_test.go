@@ -79,6 +79,7 @@ func TestBrowserIndex(t *testing.T) {
 		t.Errorf("active incident updates = %q, want newest first", got)
 	}
 	checkPage(t, p)
+	checkContrast(t, p)
 	p.Screenshot("index-light")
 
 	dark := b.Open(base+"/index.html", browser.ColorScheme("dark"))
@@ -87,6 +88,7 @@ func TestBrowserIndex(t *testing.T) {
 	if bg != "rgb(13, 17, 23)" {
 		t.Errorf("dark background = %s", bg)
 	}
+	checkContrast(t, dark)
 	dark.Screenshot("index-dark")
 }
 
@@ -118,8 +120,11 @@ func TestBrowserIncidentPages(t *testing.T) {
 		t.Errorf("action items = %q", got)
 	}
 	checkPage(t, fr)
+	checkContrast(t, fr)
 	fr.Screenshot("incident-fr-light")
-	b.Open(base+"/incidents/2024-03-10-mail-down.html", browser.ColorScheme("dark")).Screenshot("incident-fr-dark")
+	frDark := b.Open(base+"/incidents/2024-03-10-mail-down.html", browser.ColorScheme("dark"))
+	checkContrast(t, frDark)
+	frDark.Screenshot("incident-fr-dark")
 
 	private := b.Open(base + "/incidents/2024-02-01-dns-slow.html")
 	if n := private.Count(".postmortem"); n != 0 {
@@ -207,5 +212,37 @@ func checkPage(t *testing.T, p *browser.Page) {
 		if strings.Contains(dom, s) {
 			t.Errorf("%s: %q is on the page", p.URL, s)
 		}
+	}
+}
+
+// checkContrast measures, on the rendered page, the WCAG contrast ratio of
+// every element that has text of its own against the background it is
+// drawn on (at least 4.5:1), and of the status colours of bars and icons
+// against the page (at least 3:1, for graphics).
+func checkContrast(t *testing.T, p *browser.Page) {
+	t.Helper()
+	var low []string
+	p.Eval(`(() => {
+		const parse = c => { const m = c.match(/[\d.]+/g).map(Number); return {r: m[0], g: m[1], b: m[2], a: m.length > 3 ? m[3] : 1}; };
+		const lum = c => { const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); }; return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b); };
+		const ratio = (a, b) => { const x = lum(a), y = lum(b); return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05); };
+		const bg = e => { for (; e; e = e.parentElement) { const c = parse(getComputedStyle(e).backgroundColor); if (c.a > 0) return c; } return {r: 255, g: 255, b: 255, a: 1}; };
+		const out = [];
+		for (const e of document.querySelectorAll("body *")) {
+			const own = Array.from(e.childNodes).some(n => n.nodeType === 3 && n.textContent.trim() !== "");
+			if (!own || e.closest(".visually-hidden") || e.closest(".skip")) continue;
+			const r = ratio(parse(getComputedStyle(e).color), bg(e));
+			if (r < 4.5) out.push(e.localName + "." + e.className + " " + JSON.stringify(e.textContent.trim().slice(0, 30)) + " " + r.toFixed(2));
+		}
+		const page = bg(document.body);
+		for (const e of document.querySelectorAll(".bar, .status .icon, .swatch")) {
+			const c = parse(getComputedStyle(e).backgroundColor);
+			const r = ratio(c, page);
+			if (r < 3) out.push(e.className + " graphic " + r.toFixed(2));
+		}
+		return out;
+	})()`, &low)
+	if len(low) > 0 {
+		t.Errorf("%s: contrast too low:\n%s", p.URL, strings.Join(low, "\n"))
 	}
 }

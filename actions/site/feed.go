@@ -43,7 +43,7 @@ func (r *renderer) feed() ([]byte, error) {
 		var content bytes.Buffer
 		for i := len(inc.Updates) - 1; i >= 0; i-- {
 			u := r.update(inc, i, il, 1)
-			fmt.Fprintf(&content, "<p><strong>%s</strong> – %s</p>\n%s\n", template.HTMLEscapeString(u.StatusText), template.HTMLEscapeString(il.Time(u.At.In(m.loc))), u.Message)
+			fmt.Fprintf(&content, "<p><strong>%s</strong> – %s</p>\n%s\n", template.HTMLEscapeString(u.StatusText), template.HTMLEscapeString(u.At.Text), u.Message)
 		}
 		if content.Len() == 0 {
 			content.WriteString("<p>" + template.HTMLEscapeString(il.StatusWord(inc.Status)) + "</p>")

@@ -131,34 +131,29 @@ type renderer struct {
 	l    *labels // the site's own language
 }
 
-// formatter shows times in the site's zone, in one language.
-type formatter struct {
-	l   *labels
-	loc *time.Location
+// when is an instant on a page: machine-readable for the datetime
+// attribute, and in words, in the site's zone.
+type when struct{ ISO, Text string }
+
+func (r *renderer) when(l *labels, t time.Time) when {
+	t = t.In(r.m.loc)
+	return when{ISO: t.Format(time.RFC3339), Text: l.Time(t)}
 }
 
-func (f *formatter) Time(t time.Time) string { return f.l.Time(t.In(f.loc)) }
-func (f *formatter) Date(t time.Time) string { return f.l.Date(t.In(f.loc)) }
-
-// Colon separates a label from its value, as the language writes it.
-func (f *formatter) Colon() string { return f.l.Colon }
-
-// ISO is the machine-readable form, for datetime attributes.
-func (f *formatter) ISO(t time.Time) string { return t.In(f.loc).Format(time.RFC3339) }
-
-// page is what the layout needs.
+// page is what the layout needs. Views hold it by pointer rather than
+// embedding it: html/template looks fields up by name on every use, and
+// a lookup through an embedded struct costs a search of the whole type.
 type page struct {
 	L         *labels
-	F         *formatter
 	Site      siteInfo
 	PageTitle string // the <title>
 	Root      string // "" or "../": links stay relative, so the site works under any path
 	TZ        string
-	UpdatedAt time.Time
+	Updated   when
 }
 
-func (r *renderer) page(l *labels, title, root string) page {
-	return page{L: l, F: &formatter{l: l, loc: r.m.loc}, Site: r.site, PageTitle: title, Root: root, TZ: r.m.loc.String(), UpdatedAt: r.m.updatedAt}
+func (r *renderer) page(l *labels, title, root string) *page {
+	return &page{L: l, Site: r.site, PageTitle: title, Root: root, TZ: r.m.loc.String(), Updated: r.when(l, r.m.updatedAt)}
 }
 
 type badge struct{ Status, Text string }
@@ -169,24 +164,24 @@ type componentState struct {
 }
 
 type updateView struct {
-	F          *formatter
+	L          *labels
 	ID         string
 	Status     string
 	StatusText string
-	At         time.Time
+	At         when
 	Lang       string
 	Message    template.HTML
 	Components []componentState
 }
 
 type incidentView struct {
-	page
+	P                     *page
 	ID, Title, Href, Lang string
 	Status, StatusText    string
 	Impact, ImpactText    string
 	Severity              string
-	StartedAt             time.Time
-	End                   *time.Time
+	Started               when
+	End                   *when
 	DurationText          string
 	Active                bool
 	Components            []componentState
@@ -228,7 +223,7 @@ func recordLang(inc *schema.Incident, l *labels) string {
 // of that level.
 func (r *renderer) view(inc *incident, l *labels, root string, under int) incidentView {
 	v := incidentView{
-		page:       r.page(l, inc.Title, root),
+		P:          r.page(l, inc.Title, root),
 		ID:         inc.ID,
 		Title:      inc.Title,
 		Href:       root + IncidentPath(inc.ID),
@@ -238,21 +233,21 @@ func (r *renderer) view(inc *incident, l *labels, root string, under int) incide
 		Impact:     inc.impact,
 		ImpactText: l.ImpactWord(inc.impact),
 		Severity:   inc.Severity,
-		StartedAt:  inc.StartedAt,
+		Started:    r.when(l, inc.StartedAt),
 		Active:     inc.active,
 		// An ongoing incident's duration would change with every build;
 		// it says "ongoing" instead, so that rebuilds within a day agree.
 		DurationText: l.Ongoing,
 	}
 	if !inc.active {
-		end := inc.end
+		end := r.when(l, inc.end)
 		v.End = &end
 		v.DurationText = l.DurationText(inc.end.Sub(inc.StartedAt))
 	}
 	if under == 0 {
 		return v
 	}
-	v.PageTitle = inc.Title + " – " + r.site.Title
+	v.P.PageTitle = inc.Title + " – " + r.site.Title
 	names := slices.Clone(inc.Components)
 	for _, n := range sortedKeys(inc.peak) {
 		if !slices.Contains(names, n) {
@@ -287,11 +282,11 @@ func (r *renderer) view(inc *incident, l *labels, root string, under int) incide
 func (r *renderer) update(inc *incident, i int, l *labels, under int) updateView {
 	u := inc.Updates[i]
 	uv := updateView{
-		F:          &formatter{l: l, loc: r.m.loc},
+		L:          l,
 		ID:         updateID(inc.ID, u),
 		Status:     u.Status,
 		StatusText: l.StatusWord(u.Status),
-		At:         u.At,
+		At:         r.when(l, u.At),
 		Lang:       recordLang(inc.Incident, l),
 		Message:    Markdown(u.Message, under),
 	}
@@ -414,7 +409,7 @@ type groupView struct {
 }
 
 type indexView struct {
-	page
+	P                        *page
 	Indicator, IndicatorText string
 	Active                   []incidentView
 	Legend                   []badge
@@ -428,7 +423,7 @@ const pastOnIndex = 10
 func (r *renderer) indexPage() ([]byte, error) {
 	l := r.l
 	v := indexView{
-		page:          r.page(l, r.site.Title, ""),
+		P:             r.page(l, r.site.Title, ""),
 		Indicator:     r.m.indicator,
 		IndicatorText: l.IndicatorWord(r.m.indicator),
 	}
@@ -438,7 +433,6 @@ func (r *renderer) indexPage() ([]byte, error) {
 	for _, st := range []string{operational, maintenance, degraded, partial, majorOutage} {
 		v.Legend = append(v.Legend, badge{st, l.ComponentWord(st)})
 	}
-	f := &formatter{l: l, loc: r.m.loc}
 	for _, g := range r.m.groups {
 		gv := groupView{Name: g.Name, Badge: badge{g.status, l.ComponentWord(g.status)}}
 		for _, c := range g.Components {
@@ -454,7 +448,7 @@ func (r *renderer) indexPage() ([]byte, error) {
 				cv.Summary = fmt.Sprintf(l.Uptime90, c.Affected)
 			}
 			for _, d := range c.Days {
-				text := f.l.Date(d.Date) + l.Colon + l.ComponentWord(d.Status)
+				text := l.Date(d.Date) + l.Colon + l.ComponentWord(d.Status)
 				for i, inc := range d.Incidents {
 					if i == 3 {
 						text += fmt.Sprintf(" (+%d)", len(d.Incidents)-3)
@@ -486,13 +480,13 @@ type monthView struct {
 }
 
 type historyView struct {
-	page
+	P      *page
 	Months []monthView
 }
 
 func (r *renderer) historyPage() ([]byte, error) {
 	l := r.l
-	v := historyView{page: r.page(l, l.History+" – "+r.site.Title, "")}
+	v := historyView{P: r.page(l, l.History+" – "+r.site.Title, "")}
 	for _, inc := range r.m.incidents {
 		start := inc.StartedAt.In(r.m.loc)
 		id := start.Format("2006-01")
