@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -153,6 +155,38 @@ func TestBrowserIncidentPages(t *testing.T) {
 	}
 	if _, err := b.Load(base + "/incidents/2024-03-15-internal.html"); err == nil || !strings.Contains(err.Error(), "404") {
 		t.Errorf("the internal record has a page: %v", err)
+	}
+}
+
+// The site works opened from disk, without a server: relative links
+// reach the stylesheet and the other pages, and the Content-Security-
+// Policy lets the stylesheet through.
+func TestBrowserFromFile(t *testing.T) {
+	b := browser.New(t)
+	out := t.TempDir()
+	if _, err := Build(context.Background(), Options{Config: fixtureConfig(), Incidents: fixture(), Out: out, Now: fixtureNow}); err != nil {
+		t.Fatal(err)
+	}
+	u, err := browser.FileURL(filepath.Join(out, IncidentPath("2024-03-10-mail-down")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := b.Open(u)
+	var got struct {
+		Sheets int
+		Color  string
+		Links  []string
+	}
+	p.Eval(`({Sheets: document.styleSheets.length,
+		Color: getComputedStyle(document.querySelector(".status-major_outage .icon")).backgroundColor,
+		Links: Array.from(document.querySelectorAll("header a, footer a"), a => a.href)})`, &got)
+	if got.Sheets != 1 || got.Color != "rgb(207, 34, 46)" {
+		t.Errorf("stylesheet not applied from file: %d sheets, icon colour %s", got.Sheets, got.Color)
+	}
+	for _, l := range got.Links {
+		if _, err := os.Stat(strings.TrimPrefix(l, "file://")); err != nil {
+			t.Errorf("link %s leads nowhere: %v", l, err)
+		}
 	}
 }
 

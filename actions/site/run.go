@@ -76,8 +76,12 @@ func Run(ctx context.Context, opts RunOptions) (*Result, error) {
 	if err != nil {
 		return res, err
 	}
-	fmt.Fprintf(opts.Out, "site: %d incident pages in %s (%d files written, %d unchanged, %d removed)\n",
-		res.Incidents, out, len(res.Written), len(res.Unchanged), len(res.Removed))
+	pages := "pages"
+	if res.Incidents == 1 {
+		pages = "page"
+	}
+	fmt.Fprintf(opts.Out, "site: %d incident %s in %s (%d files written, %d unchanged, %d removed)\n",
+		res.Incidents, pages, out, len(res.Written), len(res.Unchanged), len(res.Removed))
 	return res, nil
 }
 
