@@ -16,16 +16,17 @@ type labels struct {
 	Colon string
 
 	SkipToContent, CurrentStatus, ActiveIncidents, Components, PastIncidents string
-	History, AllIncidents, NoIncidents, NoPastIncidents, BackToStatus        string
+	History, AllIncidents, NoIncidents, NoPastIncidents                      string
 	Updates, Postmortem, Summary, Impact, RootCause, Trigger, Contributing   string
 	Resolution, Detection, ActionItems, Lessons, WentWell, WentWrong, Lucky  string
 	Item, Kind, Priority, ItemStatus                                         string
 	Severity, ImpactLabel, Started, Resolved, Duration, Affected, Ongoing    string
 	DaysAgo, Today, Uptime90None, Legend, Feed, JSON, TimesIn, LastUpdate    string
-	PostmortemNotPublic, Incident, Status                                    string
+	PostmortemNotPublic                                                      string
 
-	// Uptime90 is "affected on %d of the last 90 days".
-	Uptime90 string
+	// Uptime90 is "affected on %d of the last 90 days"; Uptime90One is
+	// the same for one day.
+	Uptime90, Uptime90One string
 	// Bars is the accessible name of a component's 90-day bars: "%s, last 90 days".
 	Bars string
 
@@ -53,7 +54,6 @@ var english = &labels{
 	AllIncidents:        "All past incidents",
 	NoIncidents:         "No incidents reported.",
 	NoPastIncidents:     "No past incidents.",
-	BackToStatus:        "Back to the current status",
 	Updates:             "Updates",
 	Postmortem:          "Post-mortem",
 	Summary:             "Summary",
@@ -83,6 +83,7 @@ var english = &labels{
 	Today:               "Today",
 	Uptime90None:        "No incidents in the last 90 days",
 	Uptime90:            "Affected on %d of the last 90 days",
+	Uptime90One:         "Affected on 1 of the last 90 days",
 	Bars:                "%s, last 90 days",
 	Legend:              "Legend",
 	Feed:                "Atom feed",
@@ -90,8 +91,6 @@ var english = &labels{
 	TimesIn:             "Times are shown in %s.",
 	LastUpdate:          "Last update",
 	PostmortemNotPublic: "The post-mortem of this incident is not public.",
-	Incident:            "Incident",
-	Status:              "Status",
 	statuses: map[string]string{
 		"investigating": "Investigating", "identified": "Identified", "monitoring": "Monitoring", "resolved": "Resolved",
 	},
@@ -125,7 +124,6 @@ var french = &labels{
 	AllIncidents:        "Tous les incidents passés",
 	NoIncidents:         "Aucun incident signalé.",
 	NoPastIncidents:     "Aucun incident passé.",
-	BackToStatus:        "Retour à l'état actuel",
 	Updates:             "Mises à jour",
 	Postmortem:          "Post-mortem",
 	Summary:             "Résumé",
@@ -155,6 +153,7 @@ var french = &labels{
 	Today:               "Aujourd'hui",
 	Uptime90None:        "Aucun incident ces 90 derniers jours",
 	Uptime90:            "Touché %d jours sur les 90 derniers",
+	Uptime90One:         "Touché 1 jour sur les 90 derniers",
 	Bars:                "%s, 90 derniers jours",
 	Legend:              "Légende",
 	Feed:                "Flux Atom",
@@ -162,8 +161,6 @@ var french = &labels{
 	TimesIn:             "Heures affichées dans le fuseau %s.",
 	LastUpdate:          "Dernière mise à jour",
 	PostmortemNotPublic: "Le post-mortem de cet incident n'est pas public.",
-	Incident:            "Incident",
-	Status:              "État",
 	statuses: map[string]string{
 		"investigating": "Analyse en cours", "identified": "Cause identifiée", "monitoring": "Sous surveillance", "resolved": "Résolu",
 	},

@@ -99,7 +99,7 @@ func Render(ctx context.Context, opts Options) ([]File, error) {
 	}
 	r.l = labelsFor(m.cfg.Site.Lang)
 
-	files := []File{{Path: StyleFile, Data: css}}
+	files := []File{{Path: StyleFile, Data: bytes.Clone(css)}}
 	pages, err := r.incidentPages(ctx)
 	if err != nil {
 		return nil, err
@@ -444,7 +444,10 @@ func (r *renderer) indexPage() ([]byte, error) {
 				BarsLabel:   fmt.Sprintf(l.Bars, c.Name),
 				Summary:     l.Uptime90None,
 			}
-			if c.Affected > 0 {
+			switch {
+			case c.Affected == 1:
+				cv.Summary = l.Uptime90One
+			case c.Affected > 1:
 				cv.Summary = fmt.Sprintf(l.Uptime90, c.Affected)
 			}
 			for _, d := range c.Days {

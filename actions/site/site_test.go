@@ -446,8 +446,10 @@ func TestLanguages(t *testing.T) {
 			t.Errorf("%s: no %s", p, want)
 		}
 	}
-	if !bytes.Contains(files[IndexFile], []byte("Panne partielle")) || !bytes.Contains(files[IndexFile], []byte("Heures affichées dans le fuseau Europe/Paris.")) {
-		t.Errorf("index not in French")
+	for _, want := range []string{"Panne partielle", "Heures affichées dans le fuseau Europe/Paris.", "Touché 1 jour sur les 90 derniers", "Touché 2 jours sur les 90 derniers"} {
+		if !bytes.Contains(files[IndexFile], []byte(want)) {
+			t.Errorf("index: no %q", want)
+		}
 	}
 	// An English record on a French site: French labels, the record's
 	// text marked as English.
