@@ -18,8 +18,9 @@ import (
 // Options says how to render.
 type Options struct {
 	// Internal includes what a public page never shows: the timeline, and
-	// the post-mortem even when it is not public. Reviewers of a pull
-	// request see everything; readers of a status page do not.
+	// everything but the title and facts when the post-mortem is not
+	// public (the site's rule). Reviewers of a pull request see
+	// everything; readers of a status page do not.
 	Internal bool
 	// Location shows times in this zone; nil keeps each time's own offset.
 	Location *time.Location
@@ -111,9 +112,14 @@ func (r *renderer) incident(inc *schema.Incident) {
 	}
 	r.add(strings.Join(facts, " · "))
 
+	pm := inc.Postmortem
+	if !r.opts.Internal && (pm == nil || !pm.Public) {
+		// What a status page shows: the same rule as the site.
+		r.add(r.l.notPublic)
+		return
+	}
 	r.section(r.l.summary, inc.Summary)
 	r.section(r.l.impact, inc.Impact)
-	pm := inc.Postmortem
 	if pm != nil && (pm.Public || r.opts.Internal) {
 		if pm.Trigger != "" || pm.RootCause != "" || len(pm.ContributingFactors) > 0 {
 			r.heading(1, r.l.rootCause)

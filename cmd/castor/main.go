@@ -5,6 +5,9 @@ package main
 
 import (
 	"os"
+	// Time zone data in the binary: site.timezone must work on runners
+	// and containers without /usr/share/zoneinfo.
+	_ "time/tzdata"
 
 	"github.com/castor-incidents/castor/cmd/castor/cli"
 )
