@@ -25,8 +25,8 @@ func NewHTTPClient(cfg Config) *http.Client {
 	p := &policy{cfg: cfg}
 	rc := &retryablehttp.Client{
 		// Each attempt is paced (writes) and given its own deadline.
-		HTTPClient: &http.Client{Transport: &attempt{next: base, timeout: cfg.Timeout, pacer: newPacer(cfg), policy: p}},
-		Logger:     nil, // nothing is logged: URLs are in errors, the token nowhere
+		HTTPClient:   &http.Client{Transport: &attempt{next: base, timeout: cfg.Timeout, pacer: newPacer(cfg), policy: p}},
+		Logger:       nil, // nothing is logged: URLs are in errors, the token nowhere
 		RetryWaitMin: cfg.RetryWaitMin,
 		RetryWaitMax: cfg.RetryWaitMax,
 		RetryMax:     cfg.RetryMax,
