@@ -1,0 +1,381 @@
+// Package webhook sends castor's status updates to a webhook: one JSON
+// POST per update, signed with HMAC-SHA256 of the body
+// (X-Castor-Signature: sha256=<hex>) and carrying an Idempotency-Key that
+// is the same every time the same update is sent.
+//
+// A webhook cannot be asked what it already has, so the key is what makes
+// delivery exactly-once: castor may send an update again (a retry after a
+// timeout, a re-run of a job that died), and the receiver drops a key it
+// has seen. Because of that key, a POST here is safe to retry, unlike a
+// Statuspage write. Retries are bounded, with backoff, and honour
+// Retry-After up to a cap; the secret never leaves the signature.
+package webhook
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// Headers of a delivery.
+const (
+	SignatureHeader   = "X-Castor-Signature"
+	IdempotencyHeader = "Idempotency-Key"
+	EventHeader       = "X-Castor-Event"
+)
+
+// Events.
+const (
+	// EventCreated is a new status update.
+	EventCreated = "update.created"
+	// EventEdited is a published update whose message was corrected.
+	EventEdited = "update.edited"
+)
+
+// Payload is the JSON body of a delivery.
+type Payload struct {
+	Event string `json:"event"`
+	// ID is the record's id.
+	ID       string `json:"id"`
+	Title    string `json:"title"`
+	Severity string `json:"severity"`
+	// Index is the update's position in the record, from 0.
+	Index   int    `json:"index"`
+	Status  string `json:"status"`
+	Message string `json:"message"`
+	// Components maps a component name to its status with this update.
+	Components map[string]string `json:"components,omitempty"`
+	At         time.Time         `json:"at"`
+	// URL is the record's page on the status site, when site.url is set.
+	URL string `json:"url,omitempty"`
+}
+
+// Key is the Idempotency-Key of an update: it depends on what identifies
+// the update in its record (record id, at, status) and, for an edit, on
+// the new message, so each distinct edit is delivered once too.
+func Key(event, id string, at time.Time, status, message string) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "castor/v1\x00%s\x00%s\x00%s\x00%s", event, id, at.UTC().Format(time.RFC3339Nano), status)
+	if event == EventEdited {
+		fmt.Fprintf(h, "\x00%s", message)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// Sign returns the signature header value of body.
+func Sign(secret, body []byte) string {
+	m := hmac.New(sha256.New, secret)
+	m.Write(body)
+	return "sha256=" + hex.EncodeToString(m.Sum(nil))
+}
+
+// Verify checks a signature header value, in constant time.
+func Verify(secret, body []byte, header string) bool {
+	hexSig, ok := strings.CutPrefix(header, "sha256=")
+	if !ok {
+		return false
+	}
+	got, err := hex.DecodeString(hexSig)
+	if err != nil {
+		return false
+	}
+	m := hmac.New(sha256.New, secret)
+	m.Write(body)
+	return hmac.Equal(got, m.Sum(nil))
+}
+
+// Clock is where the sender reads the time and waits.
+type Clock interface {
+	Now() time.Time
+	Sleep(ctx context.Context, d time.Duration) error
+}
+
+type realClock struct{}
+
+func (realClock) Now() time.Time { return time.Now() }
+func (realClock) Sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// Defaults of Options.
+const (
+	DefaultTimeout    = 15 * time.Second
+	DefaultMaxRetries = 4
+	DefaultMaxWait    = 30 * time.Second
+)
+
+// Options configure New.
+type Options struct {
+	// URL receives the POSTs; absolute http(s).
+	URL string
+	// Secret signs the bodies. Required.
+	Secret string
+	// Timeout bounds each attempt (DefaultTimeout when zero).
+	Timeout time.Duration
+	// MaxRetries bounds the retries of one delivery (DefaultMaxRetries
+	// when zero, none when negative).
+	MaxRetries int
+	// MaxWait caps a wait before a retry, Retry-After included
+	// (DefaultMaxWait when zero).
+	MaxWait   time.Duration
+	Transport http.RoundTripper
+	Clock     Clock
+}
+
+// Sender delivers payloads to one webhook.
+type Sender struct {
+	url    string
+	secret []byte
+	http   *retryablehttp.Client
+	w      *waiter
+}
+
+// New returns a sender.
+func New(opts Options) (*Sender, error) {
+	if opts.Secret == "" {
+		return nil, errors.New("no webhook secret (set CASTOR_WEBHOOK_SECRET)")
+	}
+	u, err := url.Parse(opts.URL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("webhook URL %q: want an absolute http(s) URL", Redact(opts.URL))
+	}
+	if opts.Timeout == 0 {
+		opts.Timeout = DefaultTimeout
+	}
+	switch {
+	case opts.MaxRetries == 0:
+		opts.MaxRetries = DefaultMaxRetries
+	case opts.MaxRetries < 0:
+		opts.MaxRetries = 0
+	}
+	if opts.MaxWait == 0 {
+		opts.MaxWait = DefaultMaxWait
+	}
+	if opts.Transport == nil {
+		opts.Transport = http.DefaultTransport
+	}
+	if opts.Clock == nil {
+		opts.Clock = realClock{}
+	}
+	w := &waiter{clock: opts.Clock, maxWait: opts.MaxWait, timeout: opts.Timeout, next: opts.Transport}
+	rc := &retryablehttp.Client{
+		HTTPClient:   &http.Client{Transport: w},
+		RetryWaitMin: time.Second,
+		RetryWaitMax: opts.MaxWait,
+		RetryMax:     opts.MaxRetries,
+		CheckRetry:   checkRetry,
+		Backoff:      w.backoff,
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+	}
+	return &Sender{url: opts.URL, secret: []byte(opts.Secret), http: rc, w: w}, nil
+}
+
+// URL returns the webhook's address without credentials or query, for
+// messages.
+func (s *Sender) URL() string { return Redact(s.url) }
+
+// Redact drops the user information and the query of a URL, where
+// secrets of a webhook address usually are.
+func Redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(invalid URL)"
+	}
+	u.User = nil
+	if u.RawQuery != "" {
+		u.RawQuery = "…"
+	}
+	return u.String()
+}
+
+// Requests returns the number of HTTP attempts made so far.
+func (s *Sender) Requests() int { return s.w.count() }
+
+// Error is a delivery that failed.
+type Error struct {
+	// StatusCode is 0 when no answer came.
+	StatusCode int
+	Message    string
+}
+
+func (e *Error) Error() string {
+	if e.StatusCode != 0 {
+		return fmt.Sprintf("webhook: %d %s%s", e.StatusCode, http.StatusText(e.StatusCode), e.Message)
+	}
+	return "webhook: " + e.Message
+}
+
+// Send POSTs one payload, signed, with its idempotency key.
+func (s *Sender) Send(ctx context.Context, key string, p *Payload) error {
+	body, err := jsonMarshal(p)
+	if err != nil {
+		return fmt.Errorf("webhook: encode: %w", err)
+	}
+	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodPost, s.url, body)
+	if err != nil {
+		return &Error{Message: "bad request: " + err.Error()}
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", "castor")
+	req.Header.Set(SignatureHeader, Sign(s.secret, body))
+	req.Header.Set(IdempotencyHeader, key)
+	req.Header.Set(EventHeader, p.Event)
+	resp, err := s.http.Do(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return &Error{Message: transportMessage(err)}
+	}
+	defer resp.Body.Close()
+	snippet, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		return nil
+	}
+	msg := strings.Join(strings.Fields(string(snippet)), " ")
+	if len(msg) > 200 {
+		msg = msg[:200] + "…"
+	}
+	if msg != "" {
+		msg = ": " + msg
+	}
+	return &Error{StatusCode: resp.StatusCode, Message: msg}
+}
+
+// jsonMarshal encodes without escaping <, > and & (record text is shown
+// as written; it is data, not HTML).
+func jsonMarshal(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(b.Bytes(), "\n"), nil
+}
+
+func transportMessage(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return "timed out"
+	}
+	return err.Error()
+}
+
+// checkRetry retries what may succeed later: transport errors, 408, 429
+// and 5xx. The idempotency key makes a repeated POST harmless.
+func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if ctx.Err() != nil {
+		return false, ctx.Err()
+	}
+	if err != nil {
+		return true, nil
+	}
+	switch c := resp.StatusCode; {
+	case c == http.StatusRequestTimeout, c == http.StatusTooManyRequests, c == 420:
+		return true, nil
+	case c >= 500 && c != http.StatusNotImplemented:
+		return true, nil
+	}
+	return false, nil
+}
+
+// waiter is the transport that applies the per-attempt timeout and does
+// the waiting between retries, through the clock.
+type waiter struct {
+	clock   Clock
+	maxWait time.Duration
+	timeout time.Duration
+	next    http.RoundTripper
+
+	mu        sync.Mutex
+	notBefore time.Time
+	n         int
+}
+
+func (w *waiter) count() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.n
+}
+
+func (w *waiter) RoundTrip(req *http.Request) (*http.Response, error) {
+	w.mu.Lock()
+	d := w.notBefore.Sub(w.clock.Now())
+	w.n++
+	w.mu.Unlock()
+	if d > 0 {
+		if err := w.clock.Sleep(req.Context(), d); err != nil {
+			return nil, err
+		}
+	}
+	ctx, cancel := context.WithTimeout(req.Context(), w.timeout)
+	resp, err := w.next.RoundTrip(req.WithContext(ctx))
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel}
+	return resp, nil
+}
+
+type cancelBody struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (b *cancelBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
+}
+
+func (w *waiter) backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
+	wait := minWait << attempt
+	if wait > maxWait || wait <= 0 {
+		wait = maxWait
+	}
+	if resp != nil {
+		if v := strings.TrimSpace(resp.Header.Get("Retry-After")); v != "" {
+			if n, err := strconv.ParseInt(v, 10, 64); err == nil && n >= 0 {
+				wait = time.Duration(min(n, 86400)) * time.Second
+			} else if t, err := http.ParseTime(v); err == nil {
+				wait = max(t.Sub(w.clock.Now()), 0)
+			}
+		}
+	}
+	wait = min(wait, w.maxWait)
+	w.mu.Lock()
+	w.notBefore = w.clock.Now().Add(wait)
+	w.mu.Unlock()
+	return 0
+}
