@@ -1,0 +1,239 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/castor-incidents/castor/schema"
+)
+
+// Formats are the values of --format.
+var Formats = []string{"markdown", "json", "html"}
+
+// Files written by --out, besides charts/<name>.svg.
+const (
+	MarkdownFile = "report.md"
+	JSONFile     = "report.json"
+	HTMLFile     = "report.html"
+	ChartDir     = "charts"
+)
+
+// RunOptions configures `castor report`.
+type RunOptions struct {
+	// Dir is the repository root.
+	Dir string
+	// Since and Until are inclusive dates, YYYY-MM-DD, or empty.
+	Since, Until string
+	// Format is markdown (default), json or html: what goes to Out when
+	// OutDir is empty.
+	Format string
+	// OutDir, when set, receives every format and the charts as files,
+	// and Out only a summary line.
+	OutDir string
+	// Now is the instant the report is made at; time.Now when zero.
+	Now time.Time
+
+	Out    io.Writer
+	ErrOut io.Writer
+}
+
+// ErrInvalid is returned when records have errors; they have been printed
+// and no report was made: counts over a repository with broken files
+// would be silently wrong.
+var ErrInvalid = invalidError{}
+
+type invalidError struct{}
+
+func (invalidError) Error() string { return "invalid records; no report was made" }
+func (invalidError) ExitCode() int { return 1 }
+
+// argError is a mistake in the command's arguments: exit status 2.
+type argError struct{ err error }
+
+func (e argError) Error() string { return e.err.Error() }
+func (e argError) Unwrap() error { return e.err }
+func (e argError) ExitCode() int { return 2 }
+
+// Run loads and validates the records of the repository, reads the
+// action items' history from git when there is one, computes the report
+// and writes it.
+func Run(ctx context.Context, opts RunOptions) (*Report, error) {
+	format := opts.Format
+	if format == "" {
+		format = "markdown"
+	}
+	if !validFormat(format) {
+		return nil, argError{fmt.Errorf("--format %q: want one of %s", format, strings.Join(Formats, ", "))}
+	}
+	repo, err := schema.OpenRepo(opts.Dir)
+	if err != nil {
+		return nil, err
+	}
+	set, err := repo.LoadAll(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if set.HasErrors() {
+		for _, d := range set.Diagnostics {
+			if d.Severity == schema.Error {
+				fmt.Fprintln(opts.ErrOut, d.String())
+			}
+		}
+		return nil, ErrInvalid
+	}
+	cfg := repo.Config
+	loc := time.UTC
+	if tz := cfg.Site.Timezone; tz != "" {
+		if loc, err = time.LoadLocation(tz); err != nil {
+			return nil, fmt.Errorf("site.timezone %q: %w", tz, err)
+		}
+	}
+	recordsDir := filepath.Join(repo.Root, filepath.FromSlash(cfg.Records))
+	hist, err := ReadHistory(ctx, repo.Root, recordsDir)
+	if err != nil {
+		return nil, fmt.Errorf("read the action items' history: %w", err)
+	}
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	components := make([]string, len(cfg.Components))
+	for i, c := range cfg.Components {
+		components[i] = c.Name
+	}
+	r, err := Compute(Options{
+		Incidents:   set.Incidents(),
+		Components:  components,
+		Policies:    cfg.Policies,
+		Location:    loc,
+		Now:         now,
+		Since:       opts.Since,
+		Until:       opts.Until,
+		History:     hist.Observations,
+		HasHistory:  hist.OK,
+		HistoryNote: hist.Note,
+		Title:       cfg.Site.Title,
+	})
+	if err != nil {
+		return nil, argError{err}
+	}
+
+	if opts.OutDir == "" {
+		var buf bytes.Buffer
+		if err := render(&buf, format, r, ""); err != nil {
+			return nil, err
+		}
+		_, err := opts.Out.Write(buf.Bytes())
+		return r, err
+	}
+	if err := checkOut(opts.OutDir, recordsDir); err != nil {
+		return nil, argError{err}
+	}
+	if err := WriteDir(opts.OutDir, r); err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(opts.Out, "report: %s; %s, %s, %s and %d charts in %s\n",
+		plural(r.Incidents, "incident", "incidents"), MarkdownFile, JSONFile, HTMLFile, len(Charts(r)), opts.OutDir)
+	return r, nil
+}
+
+func validFormat(f string) bool {
+	for _, v := range Formats {
+		if v == f {
+			return true
+		}
+	}
+	return false
+}
+
+// render writes one format. chartDir is passed to the Markdown (see
+// MarkdownOptions.ChartDir).
+func render(w io.Writer, format string, r *Report, chartDir string) error {
+	switch format {
+	case "json":
+		b, err := json.MarshalIndent(r, "", "  ")
+		if err != nil {
+			return fmt.Errorf("encode the report: %w", err)
+		}
+		_, err = w.Write(append(b, '\n'))
+		return err
+	case "html":
+		return WriteHTML(w, r, Charts(r))
+	default:
+		return WriteMarkdown(w, r, MarkdownOptions{ChartDir: chartDir})
+	}
+}
+
+// WriteDir writes report.md, report.json, report.html and charts/*.svg
+// into dir, each file replaced whole (a temporary file renamed over it),
+// so that a reader, or the status site's build linking the charts, never
+// sees half a file.
+func WriteDir(dir string, r *Report) error {
+	files := map[string][]byte{}
+	for _, f := range []struct{ name, format string }{{MarkdownFile, "markdown"}, {JSONFile, "json"}, {HTMLFile, "html"}} {
+		var buf bytes.Buffer
+		if err := render(&buf, f.format, r, ChartDir); err != nil {
+			return fmt.Errorf("render %s: %w", f.name, err)
+		}
+		files[f.name] = buf.Bytes()
+	}
+	for _, c := range Charts(r) {
+		files[filepath.Join(ChartDir, c.Name+".svg")] = c.SVG
+	}
+	// Everything is rendered before anything is written.
+	if err := os.MkdirAll(filepath.Join(dir, ChartDir), 0o755); err != nil {
+		return fmt.Errorf("create %s: %w", filepath.Join(dir, ChartDir), err)
+	}
+	for _, name := range sortedKeys(files, strings.Compare) {
+		if err := writeFile(filepath.Join(dir, name), files[name]); err != nil {
+			return fmt.Errorf("write %s: %w", filepath.Join(dir, name), err)
+		}
+	}
+	return nil
+}
+
+func writeFile(name string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(name), ".castor-report-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // nothing is left to remove after the rename
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), name)
+}
+
+// checkOut refuses an output directory among the records: the report's
+// files would be taken for records.
+func checkOut(out, records string) error {
+	absOut, err := filepath.Abs(out)
+	if err != nil {
+		return err
+	}
+	absRec, err := filepath.Abs(records)
+	if err != nil {
+		return err
+	}
+	sep := string(filepath.Separator)
+	if absOut == absRec || strings.HasPrefix(absOut, absRec+sep) || strings.HasPrefix(absRec, absOut+sep) {
+		return errors.New("--out must not be, contain or be inside the records folder")
+	}
+	return nil
+}

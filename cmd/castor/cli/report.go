@@ -1,0 +1,63 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/castor-incidents/castor/actions/report"
+)
+
+func newReportCmd(f *Factory) *cobra.Command {
+	opts := report.RunOptions{Dir: "."}
+	cmd := &cobra.Command{
+		Use:   "report",
+		Short: "What the incidents say: counts, time to detect and resolve, follow-ups",
+		Long: `Report on the records: incidents by severity, component and quarter; time to
+detect (detected_at − started_at) and time to resolve (resolved_at −
+started_at) as distributions — median, 90th percentile (nearest-rank), maximum
+and a histogram — with records lacking those times counted apart; action
+items open, done and won't fix, the overdue ones with their owners, and a
+burn-down read from the records' git history; post-mortems later than
+policies.postmortem_due_days allows.
+
+--since and --until are inclusive dates (YYYY-MM-DD) on started_at, in
+site.timezone of castor.yaml (else UTC).
+
+The report goes to standard output as Markdown, JSON or a self-contained
+HTML page with SVG charts. With --out DIR, report.md, report.json,
+report.html and charts/*.svg (incidents per month, time to resolve,
+action-item burn-down) are written there instead.
+
+What is overdue or late depends on today; set SOURCE_DATE_EPOCH (seconds
+since 1970) to report as of another instant.
+
+Exit status: 0 when the report was made, 1 when a record or castor.yaml is
+invalid (no report is made), 2 on a usage or internal error.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if opts.OutDir != "" && cmd.Flags().Changed("format") {
+				return usageError{errors.New("--out writes every format; use --format without --out")}
+			}
+			if s := f.Getenv("SOURCE_DATE_EPOCH"); s != "" {
+				sec, err := strconv.ParseInt(s, 10, 64)
+				if err != nil {
+					return usageError{fmt.Errorf("SOURCE_DATE_EPOCH=%q: want seconds since 1970", s)}
+				}
+				opts.Now = time.Unix(sec, 0)
+			}
+			opts.Out = f.Stdout
+			opts.ErrOut = f.Stderr
+			_, err := report.Run(cmd.Context(), opts)
+			return err
+		},
+	}
+	cmd.Flags().StringVar(&opts.Since, "since", "", "only incidents started on or after `DATE` (YYYY-MM-DD)")
+	cmd.Flags().StringVar(&opts.Until, "until", "", "only incidents started on or before `DATE` (YYYY-MM-DD)")
+	cmd.Flags().StringVarP(&opts.Format, "format", "f", "markdown", "output `FORMAT`: markdown, json or html")
+	cmd.Flags().StringVarP(&opts.OutDir, "out", "o", "", "write report.md, report.json, report.html and charts/*.svg to `DIR`")
+	return cmd
+}
