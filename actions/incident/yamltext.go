@@ -95,12 +95,12 @@ func doubleQuote(s string) string {
 	return b.String()
 }
 
-// text writes s as the value of a key whose own line is indented by
+// yamlValue writes s as the value of a key whose own line is indented by
 // indent spaces: a single-line scalar, or a literal block ("|") for text
 // with line breaks, its lines indented two spaces deeper than the key.
 // The result starts with the separator after "key:", so callers write
-// "key:" + text(...).
-func text(s string, indent int) string {
+// "key:" + yamlValue(...).
+func yamlValue(s string, indent int) string {
 	if !strings.Contains(s, "\n") {
 		return " " + quote(s)
 	}

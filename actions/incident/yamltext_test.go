@@ -27,9 +27,9 @@ func TestQuoteRoundTrip(t *testing.T) {
 func roundTrip(t *testing.T, s string) {
 	t.Helper()
 	docs := map[string]string{
-		"value": "k:" + text(s, 0) + "\n",
+		"value": "k:" + yamlValue(s, 0) + "\n",
 		"flow":  "k: {x: " + quoteFlow(s) + "}\n",
-		"item":  "k:\n  - m:" + text(s, 4) + "\n    n: 1\n",
+		"item":  "k:\n  - m:" + yamlValue(s, 4) + "\n    n: 1\n",
 	}
 	for kind, doc := range docs {
 		var v map[string]any
@@ -60,8 +60,8 @@ func TestTextLiteral(t *testing.T) {
 		{"a\n\n", ` "a\n\n"`},
 		{" lead\nx", ` " lead\nx"`},
 	} {
-		if got := text(tc.in, 2); got != tc.want {
-			t.Errorf("text(%q) = %q, want %q", tc.in, got, tc.want)
+		if got := yamlValue(tc.in, 2); got != tc.want {
+			t.Errorf("yamlValue(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 		roundTrip(t, tc.in)
 	}

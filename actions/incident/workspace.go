@@ -1,0 +1,206 @@
+package incident
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/castor-incidents/castor/schema"
+)
+
+// workspace is the repository a command works in: its configuration,
+// its records and its time zone.
+type workspace struct {
+	root string
+	repo *schema.Repo
+	loc  *time.Location
+}
+
+func openWorkspace(dir, timezone string) (*workspace, error) {
+	if dir == "" {
+		dir = "."
+	}
+	repo, err := schema.OpenRepo(dir)
+	if err != nil {
+		return nil, err
+	}
+	w := &workspace{root: dir, repo: repo, loc: time.Local}
+	if timezone == "" {
+		timezone = repo.Config.Site.Timezone
+	}
+	if timezone != "" {
+		if w.loc, err = time.LoadLocation(timezone); err != nil {
+			return nil, fmt.Errorf("time zone %q: %w", timezone, err)
+		}
+	}
+	return w, nil
+}
+
+// recordPath is where a new record with this id goes: records/<YYYY>/<id>.yaml.
+func (w *workspace) recordPath(id string) string {
+	return path.Join(w.repo.Config.Records, id[:4], id+".yaml")
+}
+
+// abs turns a slash path relative to the root into a file name.
+func (w *workspace) abs(p string) string { return filepath.Join(w.root, filepath.FromSlash(p)) }
+
+// ids returns the ids (file stems) of the records in the work tree.
+func (w *workspace) ids() (map[string]string, error) {
+	paths, err := w.repo.RecordPaths()
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(paths))
+	for _, p := range paths {
+		out[(&schema.Record{Path: p}).Stem()] = p
+	}
+	return out, nil
+}
+
+// find returns the path of the record with this id.
+func (w *workspace) find(id string) (string, error) {
+	ids, err := w.ids()
+	if err != nil {
+		return "", err
+	}
+	if p, ok := ids[id]; ok {
+		if ext := path.Ext(p); ext != ".yaml" && ext != ".yml" {
+			return "", fmt.Errorf("record %s is a %s file: castor edits YAML records only", p, ext)
+		}
+		return p, nil
+	}
+	var near []string
+	for other := range ids {
+		// The same slug on another day, or a part of an id.
+		if strings.Contains(other, id) || len(other) > 11 && len(id) > 11 && other[11:] == id[11:] {
+			near = append(near, other)
+		}
+	}
+	slices.Sort(near)
+	msg := fmt.Sprintf("no record %q under %s/", id, w.repo.Config.Records)
+	if len(near) > 0 && len(near) <= 5 {
+		msg += " (did you mean " + strings.Join(near, ", ") + "?)"
+	}
+	return "", errors.New(msg)
+}
+
+// InvalidError is returned when what a command would write does not
+// validate; nothing has been written.
+type InvalidError struct {
+	Path        string
+	Diagnostics []schema.Diagnostic
+}
+
+func (e *InvalidError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s would not be valid; nothing was written:", e.Path)
+	for _, d := range e.Diagnostics {
+		if d.Severity == schema.Error {
+			b.WriteString("\n  " + d.String())
+		}
+	}
+	return b.String()
+}
+
+// ExitCode: an invalid result is like an invalid record.
+func (e *InvalidError) ExitCode() int { return 1 }
+
+// check validates a record's new content with the repository's schema,
+// rules and policies, as if it were written at p. It returns the warnings.
+func (w *workspace) check(ctx context.Context, p string, data []byte) ([]schema.Diagnostic, error) {
+	set, err := w.repo.LoadFiles(ctx, map[string][]byte{p: data})
+	if err != nil {
+		return nil, fmt.Errorf("validate %s: %w", p, err)
+	}
+	if set.HasErrors() {
+		return nil, &InvalidError{Path: p, Diagnostics: set.Diagnostics}
+	}
+	return set.Diagnostics, nil
+}
+
+// writeAtomic replaces a file's content all at once: the content goes to
+// a temporary file in the same folder, then is renamed over the file, so
+// a reader (or a crash) never sees half a record. The mode of an existing
+// file is kept.
+func writeAtomic(name string, data []byte) error {
+	mode := fs.FileMode(0o644)
+	if fi, err := os.Stat(name); err == nil {
+		mode = fi.Mode().Perm()
+	}
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // after a successful rename, a no-op
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), mode); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), name)
+}
+
+// createAtomic writes a new file, refusing to replace one that exists.
+func createAtomic(name string, data []byte) error {
+	if _, err := os.Lstat(name); err == nil {
+		return fmt.Errorf("%s already exists", name)
+	}
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	// A hard link fails if the name was taken meanwhile, where a rename
+	// would replace it.
+	err = os.Link(tmp.Name(), name)
+	if errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("%s already exists", name)
+	}
+	if err != nil {
+		// No hard links on this file system: check, then rename.
+		if _, err := os.Lstat(name); err == nil {
+			return fmt.Errorf("%s already exists", name)
+		}
+		return os.Rename(tmp.Name(), name)
+	}
+	return nil
+}
+
+// formatTime writes a record time: RFC 3339 with the zone's offset,
+// to the second.
+func formatTime(t time.Time) string { return t.Truncate(time.Second).Format(time.RFC3339) }
+
+func warningsTo(w interface{ Write([]byte) (int, error) }, ds []schema.Diagnostic) {
+	for _, d := range ds {
+		fmt.Fprintln(w, d.String())
+	}
+}
