@@ -54,6 +54,7 @@ type htmlData struct {
 	BurndownRows []BurndownPoint
 	BurndownCut  bool
 	Policy       string
+	Quarters     []Period
 }
 
 // WriteHTML writes the report as one self-contained HTML page: styles and
@@ -89,6 +90,7 @@ func WriteHTML(w io.Writer, r *Report, charts []Chart) error {
 		}
 		d.Times = append(d.Times, ht)
 	}
+	d.Quarters = quarterRows(r.ByQuarter)
 	pts := r.ActionItems.Burndown.Points
 	if len(pts) > BurndownRows {
 		pts, d.BurndownCut = pts[len(pts)-BurndownRows:], true

@@ -72,13 +72,15 @@ func (m *mdWriter) printf(format string, args ...any) {
 	}
 }
 
-func (m *mdWriter) table(head []string, rows [][]string) {
+// table writes a table; align has one letter per column, l or r (for
+// numbers).
+func (m *mdWriter) table(head []string, align string, rows [][]string) {
 	m.printf("| %s |\n|", strings.Join(head, " | "))
 	for i := range head {
-		if i == 0 {
-			m.printf(" --- |")
-		} else {
+		if align[i] == 'r' {
 			m.printf(" ---: |")
+		} else {
+			m.printf(" --- |")
 		}
 	}
 	m.printf("\n")
@@ -119,7 +121,7 @@ func WriteMarkdown(w io.Writer, r *Report, opts MarkdownOptions) error {
 	for _, g := range r.BySeverity {
 		rows = append(rows, []string{mdEscape(g.Name), strconv.Itoa(g.Incidents)})
 	}
-	m.table([]string{"Severity", "Incidents"}, rows)
+	m.table([]string{"Severity", "Incidents"}, "lr", rows)
 	if len(r.ByQuarter) > 0 {
 		m.printf("### By quarter\n\n")
 		head := []string{"Quarter", "Incidents"}
@@ -127,14 +129,14 @@ func WriteMarkdown(w io.Writer, r *Report, opts MarkdownOptions) error {
 			head = append(head, mdEscape(c.Name))
 		}
 		rows = nil
-		for _, p := range r.ByQuarter {
+		for _, p := range quarterRows(r.ByQuarter) {
 			row := []string{p.Period, strconv.Itoa(p.Incidents)}
 			for _, c := range p.BySeverity {
 				row = append(row, strconv.Itoa(c.Count))
 			}
 			rows = append(rows, row)
 		}
-		m.table(head, rows)
+		m.table(head, "l"+strings.Repeat("r", len(head)-1), rows)
 	}
 	m.printf("### By component\n\n")
 	if len(r.ByComponent) == 0 {
@@ -144,7 +146,7 @@ func WriteMarkdown(w io.Writer, r *Report, opts MarkdownOptions) error {
 		for _, g := range r.ByComponent {
 			rows = append(rows, []string{mdEscape(g.Name), strconv.Itoa(g.Incidents)})
 		}
-		m.table([]string{"Component", "Incidents"}, rows)
+		m.table([]string{"Component", "Incidents"}, "lr", rows)
 	}
 	if r.NoComponent > 0 {
 		m.printf("%s no component. An incident on several components counts once for each.\n\n", plural(r.NoComponent, "incident names", "incidents name"))
@@ -186,12 +188,12 @@ func WriteMarkdown(w io.Writer, r *Report, opts MarkdownOptions) error {
 				rows = append(rows, summaryRow(mdEscape(g.Name), g.Incidents, sec.pick(g)))
 			}
 		}
-		m.table(head, rows)
+		m.table(head, "lrrrrrr", rows)
 		rows = nil
 		for _, b := range d.Histogram {
 			rows = append(rows, []string{b.Label, strconv.Itoa(b.Incidents)})
 		}
-		m.table([]string{sec.title, "Incidents"}, rows)
+		m.table([]string{sec.title, "Incidents"}, "lr", rows)
 	}
 
 	a := r.ActionItems
@@ -204,7 +206,7 @@ func WriteMarkdown(w io.Writer, r *Report, opts MarkdownOptions) error {
 		for _, it := range a.OverdueItems {
 			rows = append(rows, []string{it.Due, strconv.Itoa(it.DaysOverdue), mdEscape(owner(it.Owner)), mdEscape(it.Priority), "`" + it.Incident + "`", "`" + it.ID + "` " + mdEscape(it.Title)})
 		}
-		m.table([]string{"Due", "Days overdue", "Owner", "Priority", "Incident", "Item"}, rows)
+		m.table([]string{"Due", "Days overdue", "Owner", "Priority", "Incident", "Item"}, "lrllll", rows)
 	}
 	if len(a.ByOwner) > 0 {
 		m.printf("### By owner\n\n")
@@ -212,7 +214,7 @@ func WriteMarkdown(w io.Writer, r *Report, opts MarkdownOptions) error {
 		for _, o := range a.ByOwner {
 			rows = append(rows, []string{mdEscape(owner(o.Owner)), strconv.Itoa(o.Open), strconv.Itoa(o.Overdue), strconv.Itoa(o.Done), strconv.Itoa(o.Wontfix)})
 		}
-		m.table([]string{"Owner", "Open", "Overdue", "Done", "Won't fix"}, rows)
+		m.table([]string{"Owner", "Open", "Overdue", "Done", "Won't fix"}, "lrrrr", rows)
 	}
 	m.printf("### Burn-down\n\n")
 	b := a.Burndown
@@ -233,7 +235,7 @@ func WriteMarkdown(w io.Writer, r *Report, opts MarkdownOptions) error {
 		for _, p := range pts {
 			rows = append(rows, []string{p.Month, strconv.Itoa(p.Open), strconv.Itoa(p.Opened), strconv.Itoa(p.Closed)})
 		}
-		m.table([]string{"Month", "Open at the end", "Opened", "Closed"}, rows)
+		m.table([]string{"Month", "Open at the end", "Opened", "Closed"}, "lrrr", rows)
 	}
 
 	m.printf("## Post-mortems past due\n\n")
@@ -255,7 +257,7 @@ func WriteMarkdown(w io.Writer, r *Report, opts MarkdownOptions) error {
 	for _, l := range pm.Missing {
 		rows = append(rows, []string{"`" + l.Incident + "` " + mdEscape(l.Title), mdEscape(l.Severity), l.ResolvedAt.Format(dateLayout), l.Due.Format(dateLayout), strconv.Itoa(l.DaysLate), lacksText(l.Lacks)})
 	}
-	m.table([]string{"Incident", "Severity", "Resolved", "Due", "Days late", "Missing"}, rows)
+	m.table([]string{"Incident", "Severity", "Resolved", "Due", "Days late", "Missing"}, "llllrl", rows)
 	return m.err
 }
 
@@ -272,4 +274,24 @@ func lacksText(lacks []string) string {
 		}
 	}
 	return strings.Join(out, ", ")
+}
+
+// quarterRows shortens a run of two or more quarters without incidents to
+// one row, "2017-Q2 – 2020-Q4", for the tables people read; the JSON
+// keeps every quarter.
+func quarterRows(qs []Period) []Period {
+	var out []Period
+	for i := 0; i < len(qs); i++ {
+		j := i
+		for j+1 < len(qs) && qs[i].Incidents == 0 && qs[j+1].Incidents == 0 {
+			j++
+		}
+		p := qs[i]
+		if j > i {
+			p.Period += " – " + qs[j].Period
+		}
+		out = append(out, p)
+		i = j
+	}
+	return out
 }
