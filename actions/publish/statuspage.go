@@ -1,0 +1,352 @@
+package publish
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"time"
+
+	"github.com/castor-incidents/castor/internal/statuspage"
+	"github.com/castor-incidents/castor/schema"
+)
+
+// MetadataKey and MetadataField hold the record id in an incident's
+// metadata: {"castor": {"record": "<id>"}}. The q search of the API does
+// not cover metadata, so incidents are found by listing them all.
+const (
+	MetadataKey   = "castor"
+	MetadataField = "record"
+)
+
+// statuspagePublisher makes a Statuspage page show each record's updates:
+// the first creates the incident, later ones are added to it, edited
+// messages replace the published ones. What the page already shows (same
+// status and body) is not posted again, so a re-run after any failure
+// writes only what is missing.
+type statuspagePublisher struct {
+	api StatuspageAPI
+	cfg *schema.StatuspageConfig
+	log io.Writer
+
+	listed   bool
+	byRecord map[string]*statuspage.Incident
+	// simulated marks incidents a dry run pretends to have created.
+	simulated map[string]bool
+	warned    map[string]bool
+}
+
+func newStatuspage(api StatuspageAPI, cfg *schema.StatuspageConfig, log io.Writer) *statuspagePublisher {
+	return &statuspagePublisher{api: api, cfg: cfg, log: log, byRecord: map[string]*statuspage.Incident{}, simulated: map[string]bool{}, warned: map[string]bool{}}
+}
+
+func (s *statuspagePublisher) name() string { return "statuspage" }
+
+// index lists every incident of the page once per run (all pages) and
+// keeps castor's, by record id. Should two incidents claim the same
+// record, the oldest is the one castor made first.
+func (s *statuspagePublisher) index(ctx context.Context) error {
+	if s.listed {
+		return nil
+	}
+	list, err := s.api.ListIncidents(ctx, s.cfg.PageID, "")
+	if err != nil {
+		return err
+	}
+	for i := range list {
+		inc := &list[i]
+		id := inc.MetadataString(MetadataKey, MetadataField)
+		if id == "" {
+			continue
+		}
+		if cur := s.byRecord[id]; cur == nil || inc.CreatedAt.Before(cur.CreatedAt) {
+			s.byRecord[id] = inc
+		}
+	}
+	s.listed = true
+	return nil
+}
+
+func mine(id string) func(*statuspage.Incident) bool {
+	return func(inc *statuspage.Incident) bool { return inc.MetadataString(MetadataKey, MetadataField) == id }
+}
+
+func (s *statuspagePublisher) record(ctx context.Context, rp *RecordPlan, dry bool, report func(Outcome)) error {
+	out := func(it Item, action, detail string, err error) {
+		report(Outcome{Publisher: "statuspage", Record: rp.ID, Item: it, Action: action, Detail: detail, Err: err})
+	}
+	// fail reports the failed item and skips the record's later ones (the
+	// order must hold). A refusal of this record's content (400, 404,
+	// 422) lets the publisher go on with other records; anything else
+	// (no answer, 5xx, 401) stops it.
+	fail := func(k int, err error) error {
+		out(rp.Items[k], Failed, "", err)
+		for _, it := range rp.Items[k+1:] {
+			out(it, Skipped, "not attempted: an earlier update of this record failed", nil)
+		}
+		var se *statuspage.Error
+		if errors.As(err, &se) && se.Permanent() {
+			return nil
+		}
+		return err
+	}
+	if err := s.index(ctx); err != nil {
+		if len(rp.Items) == 0 {
+			out(Item{}, Failed, "listing the incidents", err)
+			return err
+		}
+		return fail(0, fmt.Errorf("list the page's incidents: %w", err))
+	}
+	inc := s.byRecord[rp.ID]
+	if inc == nil && rp.PreviousID != "" {
+		inc = s.byRecord[rp.PreviousID]
+	}
+	page := s.cfg.PageID
+	for k, it := range rp.Items {
+		u := it.Update
+		body := statuspage.NormBody(u.Message)
+		if inc == nil {
+			req := s.createRequest(rp, u)
+			if dry {
+				inc = &statuspage.Incident{Name: req.Name, ImpactOverride: req.ImpactOverride, Metadata: req.Metadata}
+				addLocal(inc, u.Status, body)
+				s.byRecord[rp.ID], s.simulated[rp.ID] = inc, true
+				out(it, Would+Created, "", nil)
+				continue
+			}
+			created, err := s.api.CreateIncidentOnce(ctx, page, req, mine(rp.ID))
+			if err != nil {
+				return fail(k, err)
+			}
+			inc = created
+			s.byRecord[rp.ID] = inc
+			out(it, Created, "incident "+inc.ID, nil)
+			continue
+		}
+		remote := inc.UpdatesOldestFirst()
+		match := matchUpdates(rp.Incident.Updates, remote)
+		if match[it.Index] >= 0 {
+			out(it, Present, "", nil)
+			continue
+		}
+		if it.Kind == Edit {
+			if r := findUnmatched(remote, match, u.Status, it.OldMessage); r >= 0 {
+				if !dry {
+					if _, err := s.api.EditUpdate(ctx, page, inc.ID, remote[r].ID, body); err != nil {
+						return fail(k, err)
+					}
+				}
+				editLocal(inc, remote[r].ID, remote[r].CreatedAt, body)
+				out(it, action(dry, Edited), "", nil)
+				continue
+			}
+			// The old message is not on the page either: the update
+			// never reached it, so it is posted now.
+		}
+		if dry {
+			addLocal(inc, u.Status, body)
+			out(it, Would+Posted, "", nil)
+			continue
+		}
+		updated, err := s.api.AddUpdateOnce(ctx, page, inc, s.updateRequest(rp, u))
+		if err != nil {
+			return fail(k, err)
+		}
+		inc = updated
+		s.byRecord[rp.ID] = inc
+		out(it, Posted, "", nil)
+	}
+	if inc == nil || s.simulated[rp.ID] {
+		return nil
+	}
+	// The incident follows the record's title and severity, and its
+	// metadata the record's id (after a rename).
+	var req statuspage.IncidentRequest
+	var what []string
+	if name := incidentName(rp.Incident); inc.Name != name {
+		req.Name = name
+		what = append(what, "name")
+	}
+	if impact := severityImpact[rp.Incident.Severity]; impact != "" && inc.ImpactOverride != impact {
+		req.ImpactOverride = impact
+		what = append(what, "impact")
+	}
+	if inc.MetadataString(MetadataKey, MetadataField) != rp.ID {
+		req.Metadata = metadata(rp.ID)
+		what = append(what, "record id")
+	}
+	if len(what) == 0 {
+		return nil
+	}
+	detail := "incident " + joinWords(what)
+	if dry {
+		out(Item{}, Would+"update", detail, nil)
+		return nil
+	}
+	updated, err := s.api.UpdateIncident(ctx, page, inc.ID, req)
+	if err != nil {
+		out(Item{}, Failed, detail, err)
+		var se *statuspage.Error
+		if errors.As(err, &se) && se.Permanent() {
+			return nil
+		}
+		return err
+	}
+	s.byRecord[rp.ID] = updated
+	out(Item{}, "updated", detail, nil)
+	return nil
+}
+
+func action(dry bool, a string) string {
+	if dry {
+		return Would + a
+	}
+	return a
+}
+
+// matchUpdates pairs each record update with a distinct remote update of
+// the same status and body (first unused one), or -1. Counting, not
+// order, decides: the same text posted twice is two updates, and an
+// update inserted in the middle of a record is found at the page's end.
+func matchUpdates(record []schema.StatusUpdate, remote []statuspage.IncidentUpdate) []int {
+	used := make([]bool, len(remote))
+	out := make([]int, len(record))
+	for i, u := range record {
+		out[i] = -1
+		body := statuspage.NormBody(u.Message)
+		for k, r := range remote {
+			if !used[k] && r.Status == u.Status && statuspage.NormBody(r.Body) == body {
+				used[k], out[i] = true, k
+				break
+			}
+		}
+	}
+	return out
+}
+
+// findUnmatched returns the first remote update no record update claims
+// with this status and body, or -1.
+func findUnmatched(remote []statuspage.IncidentUpdate, match []int, status, body string) int {
+	body = statuspage.NormBody(body)
+	for k, r := range remote {
+		if !slices.Contains(match, k) && r.Status == status && statuspage.NormBody(r.Body) == body {
+			return k
+		}
+	}
+	return -1
+}
+
+// addLocal records in inc an update a dry run would post.
+func addLocal(inc *statuspage.Incident, status, body string) {
+	at := time.Time{}
+	for _, u := range inc.Updates {
+		if u.CreatedAt.After(at) {
+			at = u.CreatedAt
+		}
+	}
+	u := statuspage.IncidentUpdate{ID: fmt.Sprintf("local-%d", len(inc.Updates)), Status: status, Body: body, CreatedAt: at.Add(time.Microsecond)}
+	inc.Updates = append([]statuspage.IncidentUpdate{u}, inc.Updates...)
+}
+
+func editLocal(inc *statuspage.Incident, id string, at time.Time, body string) {
+	for i := range inc.Updates {
+		if inc.Updates[i].ID == id && inc.Updates[i].CreatedAt.Equal(at) {
+			inc.Updates[i].Body = body
+		}
+	}
+}
+
+func metadata(id string) map[string]any {
+	return map[string]any{MetadataKey: map[string]any{MetadataField: id}}
+}
+
+// incidentName is the record's title within the API's 255 characters.
+func incidentName(inc *schema.Incident) string {
+	r := []rune(inc.Title)
+	if len(r) > 255 {
+		return string(r[:254]) + "…"
+	}
+	return inc.Title
+}
+
+func (s *statuspagePublisher) createRequest(rp *RecordPlan, u schema.StatusUpdate) statuspage.IncidentRequest {
+	return statuspage.IncidentRequest{
+		Name:           incidentName(rp.Incident),
+		Status:         u.Status,
+		Body:           statuspage.NormBody(u.Message),
+		ImpactOverride: severityImpact[rp.Incident.Severity],
+		Components:     s.componentStatuses(u),
+		ComponentIDs:   s.componentIDs(rp.Incident, u),
+		Metadata:       metadata(rp.ID),
+	}
+}
+
+func (s *statuspagePublisher) updateRequest(rp *RecordPlan, u schema.StatusUpdate) statuspage.IncidentRequest {
+	return statuspage.IncidentRequest{
+		Status:       u.Status,
+		Body:         statuspage.NormBody(u.Message),
+		Components:   s.componentStatuses(u),
+		ComponentIDs: s.componentIDs(rp.Incident, u),
+	}
+}
+
+// componentID maps a castor component to the page's, warning once about
+// a component the configuration does not map.
+func (s *statuspagePublisher) componentID(name string) (string, bool) {
+	id, ok := s.cfg.Components[name]
+	if !ok && !s.warned[name] {
+		s.warned[name] = true
+		fmt.Fprintf(s.log, "statuspage: component %q has no id in publishers.statuspage.components: its status is not sent\n", name)
+	}
+	return id, ok
+}
+
+func (s *statuspagePublisher) componentStatuses(u schema.StatusUpdate) map[string]string {
+	if len(u.Components) == 0 {
+		return nil
+	}
+	out := map[string]string{}
+	for name, st := range u.Components {
+		if id, ok := s.componentID(name); ok {
+			out[id] = st
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+func (s *statuspagePublisher) componentIDs(inc *schema.Incident, u schema.StatusUpdate) []string {
+	names := slices.Clone(inc.Components)
+	for name := range u.Components {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	var ids []string
+	for _, name := range slices.Compact(names) {
+		if id, ok := s.componentID(name); ok && !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
+func joinWords(w []string) string {
+	switch len(w) {
+	case 0:
+		return ""
+	case 1:
+		return w[0]
+	}
+	return fmt.Sprintf("%s and %s", joinList(w[:len(w)-1]), w[len(w)-1])
+}
+
+func joinList(w []string) string {
+	s := w[0]
+	for _, x := range w[1:] {
+		s += ", " + x
+	}
+	return s
+}
