@@ -1,0 +1,548 @@
+package track
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/castor-incidents/castor/schema"
+)
+
+// Action is what a plan does to one issue.
+type Action string
+
+// The actions of a plan. Drift writes nothing: it reports an issue whose
+// state was changed by hand against the record.
+const (
+	ActionCreate Action = "create"
+	ActionUpdate Action = "update"
+	ActionClose  Action = "close"
+	ActionDrift  Action = "drift"
+)
+
+// Plan is what tracking would do: the issues to create, update and close,
+// the labels to create, and the drift to report. It is computed from the
+// records and one listing of the tracking issues, without writing.
+type Plan struct {
+	Repository string `json:"repository"`
+	// Label is castor's tracking label, the first of tracking.labels: it
+	// is on every issue castor makes, and the listing filters by it.
+	Label string `json:"label"`
+	// Items counts the action items of the records; Found the issues
+	// carrying a castor marker.
+	Items int `json:"action_items"`
+	Found int `json:"issues_found"`
+	// Labels are the labels to create before the issues.
+	Labels    []Label  `json:"labels_to_create"`
+	Changes   []Change `json:"changes"`
+	Unchanged int      `json:"unchanged"`
+	// Notes explain what castor will not do, such as an owner who cannot
+	// be assigned.
+	Notes []Note `json:"notes,omitempty"`
+
+	wantLabels []string      // every label the items need
+	seenLabels []string      // labels on the listed issues
+	issues     map[int]Issue // the listed issues, by number
+}
+
+// Change is one issue to create, update or close, or a drift to report.
+type Change struct {
+	Action Action `json:"action"`
+	// Key is <record-id>/<item-id>, the issue's identity.
+	Key    string `json:"key"`
+	Record string `json:"record"`
+	Item   string `json:"item"`
+	// Path is the record's file ("" when the record is gone).
+	Path string `json:"path,omitempty"`
+	// Issue is the issue's number (0 for a creation, until it is made).
+	Issue int    `json:"issue,omitempty"`
+	URL   string `json:"url,omitempty"`
+	// Title is the issue's title after the change.
+	Title string `json:"title"`
+	// Fields lists what an update or a close changes: title, body,
+	// labels, assignees, state.
+	Fields []string `json:"fields,omitempty"`
+	// State is the issue's state after the change: open, completed or
+	// not_planned (closed with that reason).
+	State string `json:"state,omitempty"`
+	// Assignee is the owner the issue is (or will be) assigned to.
+	Assignee string `json:"assignee,omitempty"`
+	// Comment: the issue is closed with a comment saying why.
+	Comment bool `json:"comment,omitempty"`
+	// Reason says why an issue is closed (removed item, deleted record,
+	// duplicate) or what the drift is.
+	Reason string `json:"reason,omitempty"`
+	// Position is, for drift, where the record says otherwise
+	// (file:line:col of the item's status).
+	Position string `json:"position,omitempty"`
+
+	req           IssueRequest  // what to send: the creation, or the edit
+	closeAfter    *IssueRequest // a creation closed at once (a done item)
+	commentMarker string
+	commentBody   string
+	addsOwner     bool // the edit assigns the owner: check that it may be
+}
+
+// Note is something castor leaves undone, and why.
+type Note struct {
+	Key     string `json:"key"`
+	Issue   int    `json:"issue,omitempty"`
+	Message string `json:"message"`
+}
+
+// Counts sums up a plan.
+func (p *Plan) Counts() (create, update, close, drift int) {
+	for _, c := range p.Changes {
+		switch c.Action {
+		case ActionCreate:
+			create++
+		case ActionUpdate:
+			update++
+		case ActionClose:
+			close++
+		case ActionDrift:
+			drift++
+		}
+	}
+	return
+}
+
+// Writes is how many changes write to GitHub (labels included).
+func (p *Plan) Writes() int {
+	n := len(p.Labels)
+	for _, c := range p.Changes {
+		if c.Action != ActionDrift {
+			n++
+		}
+	}
+	return n
+}
+
+// planInput is what a plan is computed from.
+type planInput struct {
+	Records    []*schema.Record
+	Issues     []Issue
+	Labels     []string // tracking.labels; the first is the tracking label
+	Repository string
+	// LinkServer and LinkRepository make the links to record files:
+	// <server>/<repository>/blob/HEAD/<path>.
+	LinkServer, LinkRepository string
+}
+
+// computePlan matches items to issues by their marker and decides, for
+// each, what to do. It makes no call.
+func computePlan(in planInput) (*Plan, error) {
+	p := &Plan{Repository: in.Repository, Label: in.Labels[0], issues: map[int]Issue{}}
+	byKey := map[string][]Issue{}
+	seen := map[string]string{}
+	for _, is := range in.Issues {
+		p.issues[is.Number] = is
+		for _, l := range is.Labels {
+			seen[strings.ToLower(l)] = l
+		}
+		key, ok := parseMarker(is.Body)
+		if !ok {
+			continue
+		}
+		p.Found++
+		byKey[key] = append(byKey[key], is)
+	}
+	for _, l := range seen {
+		p.seenLabels = append(p.seenLabels, l)
+	}
+	for _, list := range byKey {
+		slices.SortFunc(list, func(a, b Issue) int { return a.Number - b.Number })
+	}
+
+	records := map[string]bool{}
+	wanted := map[string]bool{}
+	want := map[string]bool{}
+	for _, rec := range in.Records {
+		inc := rec.Incident
+		if inc == nil {
+			return nil, fmt.Errorf("%s: the record could not be read", rec.Path)
+		}
+		if !idRe.MatchString(inc.ID) {
+			return nil, fmt.Errorf("%s: record id %q is not a valid id", rec.Path, inc.ID)
+		}
+		records[inc.ID] = true
+		link := recordURL(in.LinkServer, in.LinkRepository, rec.Path)
+		for i, it := range inc.ActionItems {
+			if !idRe.MatchString(it.ID) {
+				return nil, fmt.Errorf("%s: action item id %q is not a valid id", rec.Pos("action_items", i, "id"), it.ID)
+			}
+			key := inc.ID + "/" + it.ID
+			if wanted[key] {
+				return nil, fmt.Errorf("%s: action item %q appears twice in record %s", rec.Pos("action_items", i, "id"), it.ID, inc.ID)
+			}
+			wanted[key] = true
+			p.Items++
+			labels := itemLabels(in.Labels, inc, it)
+			for _, l := range labels {
+				if !want[strings.ToLower(l)] {
+					want[strings.ToLower(l)] = true
+					p.wantLabels = append(p.wantLabels, l)
+				}
+			}
+			d := desired{rec: rec, index: i, item: it, key: key, link: link, labels: labels}
+			list := byKey[key]
+			if len(list) == 0 {
+				p.Changes = append(p.Changes, d.create())
+				continue
+			}
+			p.planExisting(d, list[0])
+			for _, dup := range list[1:] {
+				if dup.State == "open" {
+					p.Changes = append(p.Changes, closeOrphan(dup, key, rec.Path,
+						fmt.Sprintf("duplicate of #%d, the issue of action item `%s` of record `%s`", list[0].Number, it.ID, inc.ID)))
+				}
+			}
+		}
+	}
+
+	var gone []string
+	for key := range byKey {
+		if !wanted[key] {
+			gone = append(gone, key)
+		}
+	}
+	sort.Strings(gone)
+	for _, key := range gone {
+		recID, itemID, _ := strings.Cut(key, "/")
+		why := fmt.Sprintf("The record `%s` was deleted.", recID)
+		if records[recID] {
+			why = fmt.Sprintf("The action item `%s` was removed from the record `%s`.", itemID, recID)
+		}
+		for _, is := range byKey[key] {
+			if is.State == "open" {
+				p.Changes = append(p.Changes, closeOrphan(is, key, "", why))
+			}
+		}
+	}
+	return p, nil
+}
+
+// desired is an action item and what its issue should be.
+type desired struct {
+	rec    *schema.Record
+	index  int
+	item   schema.ActionItem
+	key    string
+	link   string
+	labels []string
+}
+
+func (d desired) body(s syncState) string {
+	return issueBody(bodyInput{Record: d.rec.Incident, Item: d.item, RecordURL: d.link, Sync: s})
+}
+
+func (d desired) change(a Action) Change {
+	return Change{
+		Action: a, Key: d.key, Record: d.rec.Incident.ID, Item: d.item.ID, Path: d.rec.Path,
+		Title: issueTitle(d.rec.Incident.ID, d.item.Title), Assignee: d.item.Owner,
+	}
+}
+
+// create makes a new issue: open, with its labels and owner. An item
+// already done or dropped gets its issue closed right after (GitHub
+// creates issues open); the body records each state castor sets, so a
+// run killed in between finishes the job.
+func (d desired) create() Change {
+	c := d.change(ActionCreate)
+	want := wantState(d.item.Status)
+	c.State = want
+	body := d.body(syncState{State: stateOpen, Owner: d.item.Owner})
+	labels := slices.Clone(d.labels)
+	c.req = IssueRequest{Title: &c.Title, Body: &body, Labels: &labels}
+	if d.item.Owner != "" {
+		c.req.Assignees = &[]string{d.item.Owner}
+	}
+	if closed(want) {
+		closedBody := d.body(syncState{State: want, Owner: d.item.Owner})
+		c.closeAfter = &IssueRequest{Body: &closedBody, State: ptr("closed"), StateReason: ptr(want)}
+	}
+	return c
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// planExisting compares an item with its issue.
+func (p *Plan) planExisting(d desired, is Issue) {
+	cur := issueState(is)
+	want := wantState(d.item.Status)
+	prev, prevOK := parseSync(is.Body)
+	target, drift := cur, false
+	switch {
+	case cur == want:
+	case closed(cur) && closed(want):
+		// Closed either way; the reason follows the record.
+		target = want
+	case prevOK && closed(prev.State) == closed(cur):
+		// The issue is as castor left it: the record changed.
+		target = want
+	case !prevOK && closed(want):
+		target = want
+	default:
+		// Closed or reopened by hand against the record: report, do not
+		// undo a person's decision.
+		drift = true
+	}
+	s := syncState{State: target, Owner: d.item.Owner}
+	if drift {
+		// Keep what castor set, so that the drift stays visible until
+		// the record or the issue changes.
+		s.State = want
+		if prevOK {
+			s.State = prev.State
+		}
+	}
+
+	c := d.change(ActionUpdate)
+	c.Issue, c.URL, c.State = is.Number, is.URL, target
+	if c.Title != is.Title {
+		c.Fields = append(c.Fields, "title")
+		c.req.Title = &c.Title
+	}
+	if body := d.body(s); body != is.Body {
+		c.Fields = append(c.Fields, "body")
+		c.req.Body = &body
+	}
+	if labels, changed := mergeLabels(is.Labels, d.labels); changed {
+		c.Fields = append(c.Fields, "labels")
+		c.req.Labels = &labels
+	}
+	prevOwner := ""
+	if prevOK {
+		prevOwner = prev.Owner
+	}
+	if assignees, changed := mergeAssignees(is.Assignees, prevOwner, d.item.Owner); changed {
+		c.Fields = append(c.Fields, "assignees")
+		c.req.Assignees = &assignees
+		c.addsOwner = d.item.Owner != "" && !containsFold(is.Assignees, d.item.Owner)
+	}
+	if target != cur {
+		c.Fields = append(c.Fields, "state")
+		if closed(target) {
+			c.req.State, c.req.StateReason = ptr("closed"), ptr(target)
+		} else {
+			c.req.State = ptr("open")
+		}
+	}
+	switch {
+	case closed(target) && !closed(cur):
+		c.Action = ActionClose
+		p.Changes = append(p.Changes, c)
+	case len(c.Fields) > 0:
+		p.Changes = append(p.Changes, c)
+	default:
+		p.Unchanged++
+	}
+	if drift {
+		dc := d.change(ActionDrift)
+		dc.Issue, dc.URL, dc.State = is.Number, is.URL, cur
+		dc.Position = d.rec.Pos("action_items", d.index, "status").String()
+		if closed(cur) {
+			dc.Reason = fmt.Sprintf("%s on GitHub while the record says the item is %s: reopen the issue, or set the item's status to done or wontfix at %s",
+				describeState(cur), d.item.Status, dc.Position)
+		} else {
+			dc.Reason = fmt.Sprintf("reopened on GitHub while the record says the item is %s: close the issue, or set the item's status to open at %s",
+				d.item.Status, dc.Position)
+		}
+		p.Changes = append(p.Changes, dc)
+	}
+}
+
+// closeOrphan closes an issue whose item is gone (or a duplicate) as not
+// planned, with a comment saying why.
+func closeOrphan(is Issue, key, path, why string) Change {
+	recID, itemID, _ := strings.Cut(key, "/")
+	c := Change{
+		Action: ActionClose, Key: key, Record: recID, Item: itemID, Path: path, Issue: is.Number, URL: is.URL,
+		Title: is.Title, Fields: []string{"state", "body"}, State: stateNotPlanned, Comment: true, Reason: why,
+	}
+	if strings.HasPrefix(why, "duplicate") {
+		why = "This issue is a " + why + "."
+	}
+	c.commentMarker, c.commentBody = closingComment(key, why)
+	prev, _ := parseSync(is.Body)
+	body := withSync(is.Body, syncState{State: stateNotPlanned, Owner: prev.Owner})
+	c.req = IssueRequest{Body: &body, State: ptr("closed"), StateReason: ptr(stateNotPlanned)}
+	return c
+}
+
+// managedPrefixes are the label families castor sets from the record; a
+// label of these families that the record no longer asks for is removed.
+// Other labels (set by people) stay.
+var managedPrefixes = []string{"severity/", "priority/", "kind/"}
+
+func managed(label string) bool {
+	l := strings.ToLower(label)
+	for _, p := range managedPrefixes {
+		if strings.HasPrefix(l, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// itemLabels are the labels an item's issue carries: tracking.labels,
+// then severity/<sev>, priority/<p> and kind/<kind>.
+func itemLabels(tracking []string, inc *schema.Incident, it schema.ActionItem) []string {
+	out := slices.Clone(tracking)
+	for _, l := range []string{prefixed("severity/", inc.Severity), prefixed("priority/", it.Priority), prefixed("kind/", it.Kind)} {
+		if l != "" && !containsFold(out, l) {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func prefixed(p, v string) string {
+	if v == "" {
+		return ""
+	}
+	return p + v
+}
+
+// mergeLabels keeps an issue's labels, drops castor's families the
+// record no longer asks for, and adds the missing ones. Names compare
+// case-insensitively, as on GitHub.
+func mergeLabels(have, want []string) ([]string, bool) {
+	var out []string
+	changed := false
+	for _, l := range have {
+		if managed(l) && !containsFold(want, l) {
+			changed = true
+			continue
+		}
+		out = append(out, l)
+	}
+	for _, l := range want {
+		if !containsFold(out, l) {
+			out = append(out, l)
+			changed = true
+		}
+	}
+	return out, changed
+}
+
+// mergeAssignees makes the record's owner an assignee, in place of the
+// owner castor assigned before; people assigned by hand stay.
+func mergeAssignees(have []string, prevOwner, owner string) ([]string, bool) {
+	var out []string
+	changed := false
+	for _, a := range have {
+		if prevOwner != "" && strings.EqualFold(a, prevOwner) && !strings.EqualFold(a, owner) {
+			changed = true
+			continue
+		}
+		out = append(out, a)
+	}
+	if owner != "" && !containsFold(out, owner) {
+		out = append(out, owner)
+		changed = true
+	}
+	if out == nil {
+		out = []string{}
+	}
+	return out, changed
+}
+
+func containsFold(list []string, s string) bool {
+	return slices.ContainsFunc(list, func(x string) bool { return strings.EqualFold(x, s) })
+}
+
+// resolve asks GitHub what the plan cannot know from the listing: which
+// labels exist (only when an item needs one that no listed issue
+// carries), and whether owners to assign may be (only when an issue
+// lacks its owner).
+func (p *Plan) resolve(ctx context.Context, g GitHub) error {
+	var missing []string
+	for _, l := range p.wantLabels {
+		if !containsFold(p.seenLabels, l) {
+			missing = append(missing, l)
+		}
+	}
+	if len(missing) > 0 {
+		existing, err := g.ListLabels(ctx)
+		if err != nil {
+			return err
+		}
+		for _, l := range missing {
+			if !slices.ContainsFunc(existing, func(e Label) bool { return strings.EqualFold(e.Name, l) }) {
+				p.Labels = append(p.Labels, labelSpec(l, p.Label))
+			}
+		}
+	}
+
+	assignable := map[string]bool{}
+	kept := p.Changes[:0]
+	for _, c := range p.Changes {
+		if c.addsOwner {
+			owner := strings.ToLower(c.Assignee)
+			ok, known := assignable[owner]
+			if !known {
+				var err error
+				if ok, err = g.IsAssignable(ctx, c.Assignee); err != nil {
+					return err
+				}
+				assignable[owner] = ok
+			}
+			if !ok {
+				p.Notes = append(p.Notes, Note{Key: c.Key, Issue: c.Issue, Message: fmt.Sprintf(
+					"%s cannot be assigned issues in %s (not a collaborator?): the issue stays without its owner as assignee", c.Assignee, p.Repository)})
+				c = dropOwner(c, p.issues[c.Issue])
+				if len(c.Fields) == 0 {
+					p.Unchanged++
+					continue
+				}
+			}
+		}
+		kept = append(kept, c)
+	}
+	p.Changes = kept
+	return nil
+}
+
+// dropOwner removes the owner from an edit's assignees.
+func dropOwner(c Change, is Issue) Change {
+	var rest []string
+	for _, a := range *c.req.Assignees {
+		if !strings.EqualFold(a, c.Assignee) {
+			rest = append(rest, a)
+		}
+	}
+	c.addsOwner = false
+	if slices.Equal(rest, is.Assignees) || (len(rest) == 0 && len(is.Assignees) == 0) {
+		c.req.Assignees = nil
+		c.Fields = slices.DeleteFunc(slices.Clone(c.Fields), func(f string) bool { return f == "assignees" })
+		return c
+	}
+	if rest == nil {
+		rest = []string{}
+	}
+	c.req.Assignees = &rest
+	return c
+}
+
+// labelSpec gives a label castor creates its colour and description.
+func labelSpec(name, tracking string) Label {
+	l := strings.ToLower(name)
+	colors := map[string]string{
+		"severity/sev1": "b60205", "severity/sev2": "d93f0b", "severity/sev3": "fbca04", "severity/sev4": "0e8a16",
+		"priority/p0": "b60205", "priority/p1": "d93f0b", "priority/p2": "fbca04", "priority/p3": "c5def5",
+	}
+	switch c, ok := colors[l]; {
+	case ok && strings.HasPrefix(l, "severity/"):
+		return Label{Name: name, Color: c, Description: "Incident severity " + name[len("severity/"):] + " (castor)"}
+	case ok:
+		return Label{Name: name, Color: c, Description: "Action item priority " + name[len("priority/"):] + " (castor)"}
+	case strings.HasPrefix(l, "kind/"):
+		return Label{Name: name, Color: "1d76db", Description: "Action item kind: " + name[len("kind/"):] + " (castor)"}
+	case strings.EqualFold(name, tracking):
+		return Label{Name: name, Color: "5319e7", Description: "Follow-up of an incident, tracked by castor"}
+	}
+	return Label{Name: name, Color: "ededed", Description: "castor"}
+}

@@ -1,0 +1,275 @@
+// Package track keeps one GitHub issue per action item of every record,
+// in step with the record, which stays the source of truth: `castor
+// track` (apply) and its plan (`castor track --dry-run`, `castor plan`).
+//
+// Matching needs no local state. Every issue castor makes carries a hidden
+// marker, <!-- castor:action <record-id>/<item-id> -->, and castor's
+// tracking label (the first of tracking.labels in castor.yaml,
+// "incident-follow-up" by default); one paginated listing of the issues
+// with that label (state=all, 100 a page) finds them all. A second hidden
+// line, <!-- castor:sync state=... owner=... -->, remembers the state and
+// the assignee castor last set, which tells a record's change (followed)
+// from a person's change on GitHub (an issue closed by hand while the
+// item is open is drift: reported with the line of the record to change,
+// not undone).
+//
+// What follows the record: the title "[<record-id>] <item title>"; the
+// body (item, incident, severity, due date, a link to the record);
+// the labels (tracking.labels, severity/<sev>, priority/<p>,
+// kind/<kind>; labels of those families the record no longer asks for
+// are removed, other labels stay); the owner as assignee (in place of
+// the previous owner; people assigned by hand stay); the state (open,
+// closed as completed for done, as not planned for wontfix). An issue
+// whose item or record is gone is closed as not planned, with one
+// comment saying why.
+//
+// Every write looks before it writes, so a run killed at any point and
+// run again ends like one clean run, with no duplicate issue or comment,
+// and a run after success writes nothing.
+package track
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+	"time"
+
+	ghclient "github.com/castor-incidents/castor/internal/github"
+	"github.com/castor-incidents/castor/schema"
+)
+
+// DefaultLabel is the tracking label when castor.yaml names none.
+const DefaultLabel = "incident-follow-up"
+
+// Formats lists the plan's output formats.
+var Formats = []string{"text", "markdown", "json"}
+
+// Options configures a run, filled by the CLI from flags and environment.
+type Options struct {
+	// Dir is the repository root.
+	Dir string
+	// Repo is the repository of the issues (--repo), before
+	// tracking.repository and GITHUB_REPOSITORY.
+	Repo string
+	// DryRun prints the plan instead of applying it.
+	DryRun bool
+	// Format is the plan's format: text, markdown or json.
+	Format string
+	// Getenv reads GITHUB_TOKEN, GITHUB_API_URL, GITHUB_REPOSITORY and
+	// GITHUB_SERVER_URL.
+	Getenv func(string) string
+	// Out receives the plan, or the progress and the summary; ErrOut the
+	// findings of invalid records and the client's waits.
+	Out, ErrOut io.Writer
+	// IsTerminal redraws one progress line instead of a line per write.
+	IsTerminal bool
+
+	// Client replaces the go-github client built from the environment.
+	Client GitHub
+	// Clock is the client's clock for pacing and rate-limit waits;
+	// default the real one.
+	Clock ghclient.Clock
+	// Sleep: see ApplyOptions.Sleep.
+	Sleep func(ctx context.Context, d time.Duration) error
+}
+
+// ErrInvalid is returned when records have errors: they have been printed,
+// and nothing was planned or written (a record that cannot be read must
+// not look like a deleted one whose issues are to be closed).
+var ErrInvalid error = invalidError{}
+
+type invalidError struct{}
+
+func (invalidError) Error() string { return "invalid records: nothing was tracked (castor validate shows why)" }
+func (invalidError) ExitCode() int { return 1 }
+
+// UsageError is a mistake in the options or the configuration: exit 2.
+type UsageError struct{ Err error }
+
+func (e UsageError) Error() string { return e.Err.Error() }
+func (e UsageError) Unwrap() error { return e.Err }
+func (e UsageError) ExitCode() int { return 2 }
+
+var repoRe = regexp.MustCompile(`^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$`)
+
+// Run plans, then prints the plan (DryRun) or applies it. After applying,
+// the result is returned even with an error (*StoppedError,
+// *FailedError).
+func Run(ctx context.Context, opts Options) (*Result, error) {
+	if err := checkFormat(opts); err != nil {
+		return nil, err
+	}
+	p, g, err := makePlan(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	if opts.DryRun {
+		return nil, p.Write(opts.Out, opts.Format)
+	}
+	fmt.Fprintf(opts.Out, "tracking issues in %s (label %s): %d action items, %d issues found\n", p.Repository, p.Label, p.Items, p.Found)
+	res, err := p.Apply(ctx, g, ApplyOptions{Progress: opts.Out, Terminal: opts.IsTerminal, Sleep: opts.Sleep})
+	for _, n := range res.Notes {
+		fmt.Fprintln(opts.Out, oneLine(noteLine(n)))
+	}
+	fmt.Fprintln(opts.Out, res.Summary())
+	return res, err
+}
+
+func checkFormat(opts Options) error {
+	switch {
+	case opts.Format == "" || opts.Format == "text":
+	case !opts.DryRun:
+		return UsageError{fmt.Errorf("--format %s: only the plan (--dry-run) has other formats than text", opts.Format)}
+	case opts.Format != "markdown" && opts.Format != "json":
+		return UsageError{fmt.Errorf("--format %q: want text, markdown or json", opts.Format)}
+	}
+	return nil
+}
+
+// MakePlan computes what Run would do, without writing: for `castor plan`
+// and the pull-request comment. Render it with Plan.Write.
+func MakePlan(ctx context.Context, opts Options) (*Plan, error) {
+	p, _, err := makePlan(ctx, opts)
+	return p, err
+}
+
+func makePlan(ctx context.Context, opts Options) (*Plan, GitHub, error) {
+	if opts.Getenv == nil {
+		opts.Getenv = func(string) string { return "" }
+	}
+	if opts.ErrOut == nil {
+		opts.ErrOut = io.Discard
+	}
+	repo, err := schema.OpenRepo(opts.Dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	set, err := repo.LoadAll(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if set.HasErrors() {
+		for _, d := range set.Diagnostics {
+			if d.Severity == schema.Error {
+				fmt.Fprintln(opts.ErrOut, d.String())
+			}
+		}
+		return nil, nil, ErrInvalid
+	}
+	repository, err := resolveRepository(opts, repo.Config)
+	if err != nil {
+		return nil, nil, err
+	}
+	labels, err := trackingLabels(repo.Config)
+	if err != nil {
+		return nil, nil, err
+	}
+	g, err := connect(opts, repository)
+	if err != nil {
+		return nil, nil, err
+	}
+	issues, err := g.ListIssues(ctx, labels[0])
+	if err != nil {
+		return nil, nil, err
+	}
+	server := opts.Getenv("GITHUB_SERVER_URL")
+	if server == "" {
+		server = "https://github.com"
+	}
+	linkRepo := opts.Getenv("GITHUB_REPOSITORY")
+	if !repoRe.MatchString(linkRepo) {
+		linkRepo = repository
+	}
+	p, err := computePlan(planInput{
+		Records: set.Records, Issues: issues, Labels: labels, Repository: repository,
+		LinkServer: server, LinkRepository: linkRepo,
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := p.resolve(ctx, g); err != nil {
+		return nil, nil, err
+	}
+	return p, g, nil
+}
+
+// resolveRepository picks the issues' repository: --repo, then
+// tracking.repository, then GITHUB_REPOSITORY.
+func resolveRepository(opts Options, cfg *schema.Config) (string, error) {
+	for _, c := range []struct{ value, from string }{
+		{opts.Repo, "--repo"},
+		{cfg.Tracking.Repository, "tracking.repository in castor.yaml"},
+		{opts.Getenv("GITHUB_REPOSITORY"), "GITHUB_REPOSITORY"},
+	} {
+		if c.value == "" {
+			continue
+		}
+		if !repoRe.MatchString(c.value) {
+			return "", UsageError{fmt.Errorf("%s %q: want owner/name", c.from, c.value)}
+		}
+		return c.value, nil
+	}
+	return "", UsageError{errors.New("no repository for the tracking issues: pass --repo owner/name, or set tracking.repository in castor.yaml, or GITHUB_REPOSITORY")}
+}
+
+// trackingLabels are tracking.labels, or the default; the first is the
+// one the listing filters by, so it must be usable in a filter.
+func trackingLabels(cfg *schema.Config) ([]string, error) {
+	labels := cfg.Tracking.Labels
+	if len(labels) == 0 {
+		labels = []string{DefaultLabel}
+	}
+	first := labels[0]
+	if strings.TrimSpace(first) == "" || strings.Contains(first, ",") || len(first) > 50 {
+		return nil, UsageError{fmt.Errorf("tracking.labels in castor.yaml: the first label, %q, finds castor's issues: it must be a GitHub label name without commas", first)}
+	}
+	return labels, nil
+}
+
+func connect(opts Options, repository string) (GitHub, error) {
+	if opts.Client != nil {
+		return opts.Client, nil
+	}
+	cfg, err := ghclient.ConfigFromEnv(opts.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Clock != nil {
+		cfg.Clock = opts.Clock
+	}
+	cfg.OnWait = func(w ghclient.Wait) {
+		fmt.Fprintf(opts.ErrOut, "castor: waiting %v (%s)\n", w.Duration.Round(time.Second), w.Reason)
+	}
+	c, err := ghclient.New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return NewGitHub(c, repository)
+}
+
+// Tracker is tracking as `castor action` uses it (the Tracker interface of
+// actions/action): the plan as Markdown on pull requests, apply on merge.
+type Tracker struct{ Options Options }
+
+// PlanMarkdown writes the plan as Markdown.
+func (t *Tracker) PlanMarkdown(ctx context.Context, w io.Writer) error {
+	p, err := MakePlan(ctx, t.Options)
+	if err != nil {
+		return err
+	}
+	return p.Write(w, "markdown")
+}
+
+// Apply applies the plan, logging each write to log.
+func (t *Tracker) Apply(ctx context.Context, log io.Writer) (created, closed int, err error) {
+	o := t.Options
+	o.Out, o.DryRun, o.Format, o.IsTerminal = log, false, "text", false
+	res, err := Run(ctx, o)
+	if res != nil {
+		created, closed = res.Created, res.Closed
+	}
+	return created, closed, err
+}
