@@ -144,13 +144,13 @@ func sleep(ctx context.Context, d time.Duration) error {
 }
 
 type applier struct {
-	plan    *Plan
-	g       GitHub
-	opts    ApplyOptions
-	res     *Result
-	total   int
-	n       int  // writes attempted
-	drawn   bool // a progress line is on the terminal
+	plan  *Plan
+	g     GitHub
+	opts  ApplyOptions
+	res   *Result
+	total int
+	n     int  // writes attempted
+	drawn bool // a progress line is on the terminal
 }
 
 func (a *applier) run(ctx context.Context) error {

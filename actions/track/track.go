@@ -83,7 +83,9 @@ var ErrInvalid error = invalidError{}
 
 type invalidError struct{}
 
-func (invalidError) Error() string { return "invalid records: nothing was tracked (castor validate shows why)" }
+func (invalidError) Error() string {
+	return "invalid records: nothing was tracked (castor validate shows why)"
+}
 func (invalidError) ExitCode() int { return 1 }
 
 // UsageError is a mistake in the options or the configuration: exit 2.
