@@ -129,6 +129,13 @@ func (r *Receiver) Repeats() int {
 	return n
 }
 
+// Processed is the number of requests accepted and looked at.
+func (r *Receiver) Processed() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.processed
+}
+
 // BadSignatures is the number of requests refused for their signature.
 func (r *Receiver) BadSignatures() int {
 	r.mu.Lock()
