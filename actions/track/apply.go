@@ -108,7 +108,7 @@ type ApplyOptions struct {
 }
 
 // attempts bounds the tries of a creation whose answer was lost.
-const attempts = 3
+const attempts = 4
 
 // Apply makes the plan's changes, in order: labels, then issues. It stops
 // at a rate limit, a failing GitHub or a cancelled context (with a
@@ -155,12 +155,8 @@ type applier struct {
 
 func (a *applier) run(ctx context.Context) error {
 	for _, l := range a.plan.Labels {
-		err := a.g.CreateLabel(ctx, l)
-		var ae *APIError
-		if errors.As(err, &ae) && ae.Exists {
-			err = nil // made meanwhile: just as good
-		}
 		a.n++
+		err := a.createLabel(ctx, l)
 		if stop, serr := a.failed(ctx, err, Change{Key: "label " + l.Name}, a.plan.Changes); stop {
 			return serr
 		} else if err == nil {
@@ -204,14 +200,7 @@ func (a *applier) failed(ctx context.Context, err error, c Change, remaining []C
 	case ctx.Err() != nil:
 		reason = "interrupted"
 	case isAPI && ae.RateLimited:
-		kind := "the hourly API quota is used up"
-		if ae.Secondary {
-			kind = "GitHub's secondary rate limit was hit and the wait is too long"
-		}
-		reason = kind
-		if !ae.Reset.IsZero() {
-			reason += " until " + ae.Reset.UTC().Format("2006-01-02 15:04:05 UTC")
-		}
+		reason = rateLimitReason(ae)
 	case isAPI && (ae.Status == http.StatusUnauthorized || ae.Status == http.StatusForbidden || ae.Status == http.StatusGone):
 		reason = fmt.Sprintf("GitHub refuses to write (%d): check the token's permissions (issues: write) and that issues are enabled", ae.Status)
 	case isAPI && ae.Status >= 400 && ae.Status < 500:
@@ -228,6 +217,35 @@ func (a *applier) failed(ctx context.Context, err error, c Change, remaining []C
 		}
 	}
 	return true, &StoppedError{Reason: reason + ": " + err.Error(), Err: err, Result: a.res, Remaining: rest}
+}
+
+// createLabel makes a label. Labels are unique by name, so sending the
+// creation again after a lost answer is safe: "already exists" is as good.
+func (a *applier) createLabel(ctx context.Context, l Label) error {
+	for try := 1; ; try++ {
+		err := a.g.CreateLabel(ctx, l)
+		var ae *APIError
+		if err == nil || (errors.As(err, &ae) && ae.Exists) {
+			return nil
+		}
+		if !errors.As(err, &ae) || !ae.Uncertain || ctx.Err() != nil || try >= attempts {
+			return err
+		}
+		if err := a.opts.Sleep(ctx, time.Duration(try)*2*time.Second); err != nil {
+			return err
+		}
+	}
+}
+
+func rateLimitReason(ae *APIError) string {
+	reason := "the hourly API quota is used up"
+	if ae.Secondary {
+		reason = "GitHub's secondary rate limit was hit and the wait is too long"
+	}
+	if !ae.Reset.IsZero() {
+		reason += " until " + ae.Reset.UTC().Format("2006-01-02 15:04:05 UTC")
+	}
+	return reason
 }
 
 func (a *applier) note(c *Change, msg string) {

@@ -105,6 +105,11 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 	p, g, err := makePlan(ctx, opts)
+	var ae *APIError
+	if errors.As(err, &ae) && ae.RateLimited {
+		// Out of quota before anything was written: a clean stop too.
+		return &Result{}, &StoppedError{Reason: rateLimitReason(ae) + ", before planning: " + err.Error(), Err: err, Result: &Result{}}
+	}
 	if err != nil {
 		return nil, err
 	}

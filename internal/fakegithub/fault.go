@@ -12,7 +12,8 @@ type FaultKind int
 
 const (
 	// ServerError answers Status (default 502). GitHub's 502 and 504 are
-	// HTML pages; 500 and 503 carry a JSON message.
+	// HTML pages; 500 and 503 carry a JSON message. A 4xx Status gives
+	// a refusal with that status's text as message.
 	ServerError FaultKind = iota
 	// TooManyRequests answers 429 with Retry-After (when RetryAfter > 0)
 	// and the secondary-rate-limit message.
@@ -164,8 +165,11 @@ func (f *faultState) response(now time.Time) response {
 		return response{status: status, header: h, body: []byte("<html><body><h1>" + strconv.Itoa(status) + " " + http.StatusText(status) + "</h1>\nThe server did not answer in time.\n</body></html>\n")}
 	}
 	msg := "Server Error"
-	if status == 503 {
+	switch {
+	case status == 503:
 		msg = "Service Unavailable"
+	case status < 500:
+		msg = http.StatusText(status) // a refusal, for tests of 4xx handling
 	}
 	return response{status: status, header: h, body: errBody(msg, "https://docs.github.com/rest", status)}
 }
