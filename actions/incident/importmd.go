@@ -567,4 +567,3 @@ func (d *draft) bytes() []byte {
 	}
 	return []byte(b.String())
 }
-
