@@ -178,10 +178,6 @@ func makePlan(ctx context.Context, opts Options) (*Plan, GitHub, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	issues, err := g.ListIssues(ctx, labels[0])
-	if err != nil {
-		return nil, nil, err
-	}
 	server := opts.Getenv("GITHUB_SERVER_URL")
 	if server == "" {
 		server = "https://github.com"
@@ -190,17 +186,29 @@ func makePlan(ctx context.Context, opts Options) (*Plan, GitHub, error) {
 	if !repoRe.MatchString(linkRepo) {
 		linkRepo = repository
 	}
-	p, err := computePlan(planInput{
-		Records: set.Records, Issues: issues, Labels: labels, Repository: repository,
+	p, err := planRecords(ctx, g, planInput{
+		Records: set.Records, Labels: labels, Repository: repository,
 		LinkServer: server, LinkRepository: linkRepo,
 	})
+	return p, g, err
+}
+
+// planRecords plans for loaded records: one listing of the tracking
+// issues, the comparison, and the few reads the comparison calls for.
+func planRecords(ctx context.Context, g GitHub, in planInput) (*Plan, error) {
+	issues, err := g.ListIssues(ctx, in.Labels[0])
 	if err != nil {
-		return nil, nil, err
+		return nil, err
+	}
+	in.Issues = issues
+	p, err := computePlan(in)
+	if err != nil {
+		return nil, err
 	}
 	if err := p.resolve(ctx, g); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return p, g, nil
+	return p, nil
 }
 
 // resolveRepository picks the issues' repository: --repo, then
