@@ -72,6 +72,12 @@ type publisher struct {
 }
 
 func newPublisher(ctx context.Context, ws *workspace, opts PublishOptions, pr bool, errOut io.Writer) (*publisher, error) {
+	if pr && opts.Pulls == nil {
+		if opts.PullsErr != nil {
+			return nil, opts.PullsErr
+		}
+		return nil, errors.New("--pr needs GitHub: set GITHUB_TOKEN")
+	}
 	g, err := gitwrite.Open(ws.root)
 	if err != nil {
 		return nil, err
@@ -83,12 +89,6 @@ func newPublisher(ctx context.Context, ws *workspace, opts PublishOptions, pr bo
 	}
 	if !pr {
 		return p, nil
-	}
-	if opts.Pulls == nil {
-		if opts.PullsErr != nil {
-			return nil, opts.PullsErr
-		}
-		return nil, errors.New("--pr needs GitHub: set GITHUB_TOKEN")
 	}
 	u, err := g.RemoteURL(p.remote)
 	if err != nil {

@@ -279,7 +279,25 @@ func (d *yamlDoc) insertKey(key, text string) {
 		d.insertAfterLine(d.root.Content[0].Line-1, text)
 		return
 	}
-	d.insertAfterLine(d.entryEnd(after), text)
+	end := d.entryEnd(after)
+	// A template's one-line placeholder for the key ("# resolved_at: …")
+	// among the comments that follow gives way to the value.
+	next := d.lines() + 1
+	if 2*after+2 < len(d.root.Content) {
+		next = d.root.Content[2*after+2].Line
+	}
+	for l := end + 1; l < next && isComment(d.line(l)); l++ {
+		if strings.HasPrefix(d.line(l), "# "+key+":") && !strings.HasPrefix(d.line(l+1), "#  ") {
+			start := d.starts[l-1]
+			stop, _ := d.afterLine(l)
+			if stop == len(d.src) && !bytes.HasSuffix(d.src, []byte("\n")) {
+				text = strings.TrimSuffix(text, "\n")
+			}
+			d.edits = append(d.edits, splice{start, stop, strings.ReplaceAll(text, "\n", d.nl)})
+			return
+		}
+	}
+	d.insertAfterLine(end, text)
 }
 
 // remove deletes a top-level entry whose value is on its key's line.

@@ -1,0 +1,251 @@
+package incident
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/castor-incidents/castor/schema"
+)
+
+// NewOptions configures `castor new`.
+type NewOptions struct {
+	Dir      string
+	Title    string
+	Severity string
+	// Components are names, or "name=status" for the first update
+	// (default major_outage).
+	Components []string
+	Commander  string
+	// At is when it started; default now.
+	At string
+	// Slug replaces the one made from the title.
+	Slug string
+	// Message is the first public update; default a sentence from the
+	// title.
+	Message string
+	// Internal keeps the record off status pages.
+	Internal bool
+
+	// PR commits the record on a new branch incident/<id>, pushes it and
+	// opens a draft pull request.
+	PR      bool
+	Publish PublishOptions
+
+	Now    func() time.Time
+	Out    io.Writer
+	ErrOut io.Writer
+}
+
+// NewResult says what New made.
+type NewResult struct {
+	ID   string
+	Path string
+	PR   *PublishResult
+}
+
+func (o *NewOptions) check() error {
+	o.Title = strings.Join(strings.Fields(o.Title), " ")
+	if o.Title == "" {
+		return usagef("the title is empty")
+	}
+	if err := checkText("the title", o.Title); err != nil {
+		return UsageError{err}
+	}
+	if o.Severity == "" {
+		return usagef("--severity is required: one of %s", strings.Join(schema.Severities, ", "))
+	}
+	if err := oneOf("severity", o.Severity, schema.Severities); err != nil {
+		return err
+	}
+	if o.Commander != "" && !loginRE.MatchString(o.Commander) {
+		return usagef("--commander %q is not a GitHub login", o.Commander)
+	}
+	if o.Slug != "" && Slug(o.Slug, 0) != o.Slug {
+		return usagef("--slug %q: use lowercase letters, digits and hyphens", o.Slug)
+	}
+	if o.Message != "" {
+		if err := checkText("the message", o.Message); err != nil {
+			return UsageError{err}
+		}
+	}
+	return nil
+}
+
+// New writes a record for a new incident from a commented template, valid
+// as it is; with PR it goes to a branch and a draft pull request instead.
+func New(ctx context.Context, opts NewOptions) (*NewResult, error) {
+	if err := opts.check(); err != nil {
+		return nil, err
+	}
+	comps, order, err := componentStatuses(opts.Components, "major_outage")
+	if err != nil {
+		return nil, err
+	}
+	ws, err := openWorkspace(opts.Dir, "")
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now
+	if opts.Now != nil {
+		now = opts.Now
+	}
+	at := now().In(ws.loc).Truncate(time.Second)
+	if opts.At != "" {
+		if at, err = parseAt(opts.At, now(), ws.loc); err != nil {
+			return nil, err
+		}
+	}
+	slug := opts.Slug
+	if slug == "" {
+		slug = Slug(opts.Title, maxSlug)
+	}
+	if slug == "" {
+		return nil, usagef("the title %q has no letter or digit to make an id from: give --slug", opts.Title)
+	}
+	baseID := at.Format("2006-01-02") + "-" + slug
+	tv := templateValues{
+		title: opts.Title, severity: opts.Severity, at: at, loc: ws.loc, lang: ws.repo.Config.Site.Lang,
+		commander: opts.Commander, comps: comps, order: order, message: strings.TrimSpace(opts.Message), internal: opts.Internal,
+	}
+	// content makes and validates the record for an id.
+	content := func(id string) ([]byte, *schema.Incident, error) {
+		tv.id = id
+		data := tv.render()
+		p := ws.recordPath(id)
+		set, err := ws.repo.LoadFiles(ctx, map[string][]byte{p: data})
+		if err != nil {
+			return nil, nil, err
+		}
+		if set.HasErrors() || len(set.Records) == 0 || set.Records[0].Incident == nil {
+			return nil, nil, &InvalidError{Path: p, Diagnostics: set.Diagnostics}
+		}
+		warningsTo(opts.ErrOut, set.Diagnostics)
+		return data, set.Records[0].Incident, nil
+	}
+	if opts.PR {
+		pub, err := newPublisher(ctx, ws, opts.Publish, true, opts.ErrOut)
+		if err != nil {
+			return nil, err
+		}
+		id, pr, err := pub.startNew(ctx, baseID, content)
+		if err != nil {
+			return nil, err
+		}
+		res := &NewResult{ID: id, Path: ws.recordPath(id), PR: pr}
+		fmt.Fprintln(opts.Out, res.Path)
+		fmt.Fprintln(opts.Out, pr.Pull.URL)
+		return res, nil
+	}
+	ids, err := ws.ids()
+	if err != nil {
+		return nil, err
+	}
+	id := baseID
+	for n := 2; ids[id] != ""; n++ {
+		id = fmt.Sprintf("%s-%d", baseID, n)
+	}
+	data, _, err := content(id)
+	if err != nil {
+		return nil, err
+	}
+	p := ws.recordPath(id)
+	if err := createAtomic(ws.abs(p), data); err != nil {
+		return nil, fmt.Errorf("new %s: %w", id, err)
+	}
+	fmt.Fprintln(opts.Out, p)
+	return &NewResult{ID: id, Path: p}, nil
+}
+
+type templateValues struct {
+	id, title, severity string
+	at                  time.Time
+	loc                 *time.Location
+	lang                string
+	commander           string
+	comps               map[string]string
+	order               []string
+	message             string
+	internal            bool
+}
+
+// firstMessage is the first public update when --message is not given.
+func (tv *templateValues) firstMessage() string {
+	if tv.message != "" {
+		return tv.message
+	}
+	if strings.HasPrefix(strings.ToLower(tv.lang), "fr") {
+		return "Nous analysons un incident : " + tv.title + "."
+	}
+	return "We are investigating an incident: " + tv.title + "."
+}
+
+// render writes the record: the values castor knows, and the rest of the
+// format as comments to fill in.
+func (tv *templateValues) render() []byte {
+	t := formatTime(tv.at)
+	visibility := "public # public | internal: an internal record never reaches a status page"
+	if tv.internal {
+		visibility = "internal # public | internal: an internal record never reaches a status page"
+	}
+	var b strings.Builder
+	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	w("# Incident record, opened with castor new on %s (%s).\n", tv.at.Format("2006-01-02 15:04"), tv.loc)
+	w("# The updates below are posted to the status page when this file is\n")
+	w("# merged, each once and in order; the rest is for the post-mortem.\n")
+	w("# castor validate checks this file; castor update adds to it.\n")
+	w("id: %s\n", tv.id)
+	w("title:%s\n", yamlValue(tv.title, 0))
+	w("severity: %s # SEV1 (worst) .. SEV4\n", tv.severity)
+	w("status: investigating # investigating | identified | monitoring | resolved\n")
+	w("visibility: %s\n", visibility)
+	if tv.lang != "" {
+		w("lang: %s\n", quote(tv.lang))
+	}
+	w("started_at: %s # move it earlier if it began before anyone noticed\n", t)
+	w("detected_at: %s # the first alert\n", t)
+	w("acknowledged_at: %s # a human took it up\n", t)
+	w("# resolved_at: required once the status is resolved (castor update sets it)\n")
+	if len(tv.order) > 0 {
+		names := make([]string, 0, len(tv.order))
+		for _, c := range tv.order {
+			names = append(names, quoteFlow(c))
+		}
+		w("components: [%s] # declared in castor.yaml\n", strings.Join(names, ", "))
+	}
+	if tv.commander != "" {
+		w("commander: %s # the incident commander's GitHub login\n", tv.commander)
+	} else {
+		w("# commander: octocat # the incident commander's GitHub login\n")
+	}
+	w("# summary: |\n#   What happened and how it was fixed, in a few sentences (Markdown).\n")
+	w("# impact: |\n#   Who was affected, how, and for how long (Markdown).\n")
+	w("updates: # PUBLIC, oldest first\n")
+	w("  - at: %s\n    status: investigating\n    message:%s\n", t, yamlValue(tv.firstMessage(), 4))
+	if len(tv.order) > 0 {
+		var parts []string
+		for _, c := range tv.order {
+			parts = append(parts, quoteFlow(c)+": "+tv.comps[c])
+		}
+		w("    components: {%s} # operational | degraded_performance | partial_outage | major_outage | under_maintenance\n", strings.Join(parts, ", "))
+	}
+	w("timeline: # internal chronology, never published unless postmortem.public\n")
+	w("  - at: %s\n    event: Incident opened.\n", t)
+	w("# postmortem:\n")
+	w("#   public: false # may the post-mortem appear on the status page?\n")
+	w("#   root_cause: Markdown.\n")
+	w("#   contributing_factors: []\n#   went_well: []\n#   went_wrong: []\n#   lucky: []\n")
+	w("# action_items:\n")
+	w("#   - id: short-name # unique in this record\n")
+	w("#     title: What to do\n")
+	w("#     owner: octocat # becomes the issue's assignee\n")
+	w("#     kind: prevent # prevent | detect | mitigate | process | document\n")
+	w("#     priority: P2 # P0 .. P3\n")
+	w("#     due: %s\n", tv.at.AddDate(0, 0, 14).Format("2006-01-02"))
+	w("#     status: open # open | done | wontfix\n")
+	w("# links:\n#   - {title: Dashboard, url: \"https://…\"}\n")
+	return []byte(b.String())
+}
+
