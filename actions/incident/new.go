@@ -248,4 +248,3 @@ func (tv *templateValues) render() []byte {
 	w("# links:\n#   - {title: Dashboard, url: \"https://…\"}\n")
 	return []byte(b.String())
 }
-
