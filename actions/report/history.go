@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	yaml "go.yaml.in/yaml/v3"
 
@@ -109,33 +111,42 @@ func ReadHistory(ctx context.Context, dir, recordsDir string) (History, error) {
 			continue
 		}
 		commits++
-		changes, err := object.DiffTreeWithOptions(ctx, prev, s.tree, nil)
-		if err != nil {
-			return History{}, fmt.Errorf("diff the records folder: %w", err)
+		if err := ctx.Err(); err != nil {
+			return History{}, err
 		}
+		// One pass over what differs: the items of every record touched,
+		// before and after the commit.
 		touched := map[string]bool{}
 		before := map[string]map[string]string{}
-		for _, ch := range changes {
-			for _, name := range []string{ch.From.Name, ch.To.Name} {
-				if name != "" && schema.IsRecordFile(name) {
-					id := recordID(name)
-					if !touched[id] {
-						touched[id] = true
-						before[id] = files.of(id)
-					}
-				}
-			}
+		type write struct {
+			name  string
+			items map[string]string
+			ok    bool
 		}
-		for _, ch := range changes {
-			if ch.From.Name != "" && ch.From.Name != ch.To.Name {
-				files.remove(ch.From.Name)
+		var removed []string
+		var writes []write
+		err := diffTrees(prev, s.tree, "", func(name string, inTo bool, tree *object.Tree, e *object.TreeEntry) {
+			id := recordID(name)
+			if !touched[id] {
+				touched[id] = true
+				before[id] = files.of(id)
 			}
-			if ch.To.Name == "" || !schema.IsRecordFile(ch.To.Name) {
-				continue
+			if !inTo {
+				removed = append(removed, name)
+				return
 			}
-			items, ok := readItems(ch)
-			if ok {
-				files.set(ch.To.Name, items)
+			items, ok := readItems(tree, e)
+			writes = append(writes, write{name, items, ok})
+		})
+		if err != nil {
+			return History{}, fmt.Errorf("compare the records folder of two commits: %w", err)
+		}
+		for _, name := range removed {
+			files.remove(name)
+		}
+		for _, w := range writes {
+			if w.ok {
+				files.set(w.name, w.items)
 			}
 		}
 		for id := range touched {
@@ -242,22 +253,96 @@ func (f recordFiles) of(id string) map[string]string {
 	return out
 }
 
+// diffTrees calls fn for every record file that differs between two
+// trees (either may be nil): with inTo false for a file only in a, else
+// with the tree and entry of its version in b. Subtrees with the same hash
+// are not opened, and each tree is decoded once: a commit that changes
+// one record costs two small trees per level.
+func diffTrees(a, b *object.Tree, prefix string, fn func(name string, inTo bool, tree *object.Tree, e *object.TreeEntry)) error {
+	old := map[string]*object.TreeEntry{}
+	if a != nil {
+		for i := range a.Entries {
+			old[a.Entries[i].Name] = &a.Entries[i]
+		}
+	}
+	seen := map[string]bool{}
+	if b != nil {
+		for i := range b.Entries {
+			e := &b.Entries[i]
+			seen[e.Name] = true
+			o := old[e.Name]
+			if o != nil && o.Hash == e.Hash && o.Mode == e.Mode {
+				continue
+			}
+			name := prefix + e.Name
+			if e.Mode == filemode.Dir {
+				sub, err := b.Tree(e.Name)
+				if err != nil {
+					return fmt.Errorf("read %s: %w", name, err)
+				}
+				var subOld *object.Tree
+				if o != nil && o.Mode == filemode.Dir {
+					if subOld, err = a.Tree(o.Name); err != nil {
+						return fmt.Errorf("read %s: %w", name, err)
+					}
+				} else if o != nil && schema.IsRecordFile(o.Name) {
+					fn(name, false, nil, nil) // a file became a folder
+				}
+				if err := diffTrees(subOld, sub, name+"/", fn); err != nil {
+					return err
+				}
+				continue
+			}
+			if o != nil && o.Mode == filemode.Dir {
+				if err := removedTree(a, o, name, fn); err != nil {
+					return err
+				}
+			}
+			if e.Mode.IsFile() && schema.IsRecordFile(e.Name) {
+				fn(name, true, b, e)
+			}
+		}
+	}
+	for n, o := range old {
+		if seen[n] {
+			continue
+		}
+		name := prefix + n
+		if o.Mode == filemode.Dir {
+			if err := removedTree(a, o, name, fn); err != nil {
+				return err
+			}
+		} else if schema.IsRecordFile(n) {
+			fn(name, false, nil, nil)
+		}
+	}
+	return nil
+}
+
+func removedTree(parent *object.Tree, e *object.TreeEntry, name string, fn func(string, bool, *object.Tree, *object.TreeEntry)) error {
+	sub, err := parent.Tree(e.Name)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", name, err)
+	}
+	return diffTrees(sub, nil, name+"/", fn)
+}
+
 // readItems reads a record version's action items; ok is false when the
 // version cannot be read (CUE, too large, not YAML or JSON).
-func readItems(ch *object.Change) (map[string]string, bool) {
-	if strings.EqualFold(path.Ext(ch.To.Name), ".cue") {
+func readItems(tree *object.Tree, e *object.TreeEntry) (map[string]string, bool) {
+	if strings.EqualFold(path.Ext(e.Name), ".cue") {
 		return nil, false
 	}
-	_, to, err := ch.Files()
-	if err != nil || to == nil || to.Size > schema.MaxFileSize {
+	f, err := tree.TreeEntryFile(e)
+	if err != nil || f.Size > schema.MaxFileSize {
 		return nil, false
 	}
-	data, err := to.Contents()
+	data, err := f.Contents()
 	if err != nil {
 		return nil, false
 	}
-	var rec historyItems
-	if err := yaml.Unmarshal([]byte(data), &rec); err != nil {
+	rec, ok := decodeItems([]byte(data))
+	if !ok {
 		return nil, false
 	}
 	items := map[string]string{}
@@ -267,4 +352,55 @@ func readItems(ch *object.Change) (map[string]string, bool) {
 		}
 	}
 	return items, true
+}
+
+var actionItemsKey = []byte("action_items")
+
+// decodeItems reads the action items of a record version. A first
+// version of a repository holds every record, so this is the history's
+// hot path: in the usual block-style YAML only the action_items section
+// is parsed, a fraction of the file; anything else (JSON, flow style, a
+// section that does not parse alone) falls back to the whole document.
+func decodeItems(data []byte) (historyItems, bool) {
+	var rec historyItems
+	if !bytes.Contains(data, actionItemsKey) {
+		return rec, true
+	}
+	if section := itemsSection(data); section != nil {
+		if err := yaml.Unmarshal(section, &rec); err == nil {
+			return rec, true
+		}
+		rec = historyItems{}
+	}
+	if err := yaml.Unmarshal(data, &rec); err != nil {
+		return rec, false
+	}
+	return rec, true
+}
+
+// itemsSection returns the lines from a top-level "action_items:" key to
+// the next top-level key, or nil when there is no such key line.
+func itemsSection(data []byte) []byte {
+	start := -1
+	for i := 0; i < len(data); {
+		end := bytes.IndexByte(data[i:], '\n')
+		if end < 0 {
+			end = len(data)
+		} else {
+			end += i + 1
+		}
+		line := data[i:end]
+		if start < 0 {
+			if bytes.HasPrefix(line, []byte("action_items:")) {
+				start = i
+			}
+		} else if len(line) > 0 && line[0] != ' ' && line[0] != '\t' && line[0] != '-' && line[0] != '#' && line[0] != '\n' && line[0] != '\r' {
+			return data[start:i]
+		}
+		i = end
+	}
+	if start < 0 {
+		return nil
+	}
+	return data[start:]
 }

@@ -160,3 +160,34 @@ func TestReadHistoryWithout(t *testing.T) {
 		t.Error("a cancelled context reads the history")
 	}
 }
+
+// TestDecodeItems: the fast path (the action_items section alone) and
+// the fallback (the whole document) read the same items from every way
+// of writing them.
+func TestDecodeItems(t *testing.T) {
+	for name, doc := range map[string]string{
+		"block":      "id: x\naction_items:\n  - id: a\n    status: open\n  - {id: b, status: done}\nlinks: []\n",
+		"column 0":   "action_items:\n- id: a\n  status: open\n# a comment\n- id: b\n  status: done\ntags: [x]\n",
+		"last key":   "id: x\naction_items:\n  - id: a\n    status: open\n\n  - id: b\n    status: done",
+		"flow":       "id: x\naction_items: [{id: a, status: open}, {id: b, status: done}]\n",
+		"json":       `{"id": "x", "action_items": [{"id": "a", "status": "open"}, {"id": "b", "status": "done"}]}`,
+		"quoted key": "id: x\n\"action_items\":\n  - {id: a, status: open}\n  - {id: b, status: done}\n",
+		"alias":      "common: &done done\naction_items:\n  - {id: a, status: open}\n  - {id: b, status: *done}\n",
+		"crlf":       "id: x\r\naction_items:\r\n  - id: a\r\n    status: open\r\n  - id: b\r\n    status: done\r\nlinks: []\r\n",
+	} {
+		rec, ok := decodeItems([]byte(doc))
+		var got []string
+		for _, it := range rec.ActionItems {
+			got = append(got, it.ID+"="+it.Status)
+		}
+		if !ok || !slices.Equal(got, []string{"a=open", "b=done"}) {
+			t.Errorf("%s: %v, %v", name, got, ok)
+		}
+	}
+	if rec, ok := decodeItems([]byte("id: x\ntitle: no items\n")); !ok || len(rec.ActionItems) != 0 {
+		t.Errorf("no items: %v %v", rec, ok)
+	}
+	if _, ok := decodeItems([]byte("action_items: [unclosed\n")); ok {
+		t.Error("broken YAML read")
+	}
+}

@@ -77,6 +77,21 @@ func Run(ctx context.Context, opts RunOptions) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	cfg := repo.Config
+	recordsDir := filepath.Join(repo.Root, filepath.FromSlash(cfg.Records))
+	// The history comes from git objects, the records from the work tree:
+	// reading one while the other is validated overlaps their waits.
+	hctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type historyResult struct {
+		h   History
+		err error
+	}
+	histc := make(chan historyResult, 1)
+	go func() {
+		h, err := ReadHistory(hctx, repo.Root, recordsDir)
+		histc <- historyResult{h, err}
+	}()
 	set, err := repo.LoadAll(ctx)
 	if err != nil {
 		return nil, err
@@ -89,18 +104,17 @@ func Run(ctx context.Context, opts RunOptions) (*Report, error) {
 		}
 		return nil, ErrInvalid
 	}
-	cfg := repo.Config
 	loc := time.UTC
 	if tz := cfg.Site.Timezone; tz != "" {
 		if loc, err = time.LoadLocation(tz); err != nil {
 			return nil, fmt.Errorf("site.timezone %q: %w", tz, err)
 		}
 	}
-	recordsDir := filepath.Join(repo.Root, filepath.FromSlash(cfg.Records))
-	hist, err := ReadHistory(ctx, repo.Root, recordsDir)
-	if err != nil {
-		return nil, fmt.Errorf("read the action items' history: %w", err)
+	hr := <-histc
+	if hr.err != nil {
+		return nil, fmt.Errorf("read the action items' history: %w", hr.err)
 	}
+	hist := hr.h
 	now := opts.Now
 	if now.IsZero() {
 		now = time.Now()
