@@ -97,7 +97,11 @@ func (p *Plan) writeText(w io.Writer) error {
 		fmt.Fprintf(&b, "label   create %s\n", oneLine(l.Name))
 	}
 	for _, c := range p.Changes {
-		fmt.Fprintf(&b, "%-7s %s %s (%s): %s\n", c.Action, issueRef(c), c.Key, oneLine(c.Title), oneLine(c.details()))
+		fmt.Fprintf(&b, "%-7s %s %s (%s)", c.Action, issueRef(c), c.Key, oneLine(c.Title))
+		if d := oneLine(c.details()); d != "" {
+			b.WriteString(": " + d)
+		}
+		b.WriteByte('\n')
 	}
 	for _, n := range p.Notes {
 		b.WriteString(oneLine(noteLine(n)))

@@ -336,7 +336,7 @@ func (p *Plan) planExisting(d desired, is Issue) {
 		p.Changes = append(p.Changes, c)
 	case len(c.Fields) > 0:
 		p.Changes = append(p.Changes, c)
-	default:
+	case !drift:
 		p.Unchanged++
 	}
 	if drift {

@@ -111,6 +111,7 @@ succeed), 2 usage or internal error.`,
 		newRenderCmd(f),
 		newActionCmd(f),
 		newSiteCmd(f),
+		newTrackCmd(f),
 		newReportCmd(f),
 	)
 	return root
