@@ -238,7 +238,7 @@ func Compute(opts Options) (*Report, error) {
 	r := &Report{
 		Version:     Version,
 		Title:       opts.Title,
-		GeneratedAt: now,
+		GeneratedAt: now.Truncate(time.Second),
 		TimeZone:    loc.String(),
 		Percentiles: "nearest-rank",
 	}
