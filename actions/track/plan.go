@@ -42,6 +42,7 @@ type Plan struct {
 	// be assigned.
 	Notes []Note `json:"notes,omitempty"`
 
+	tracking   []string      // tracking.labels
 	wantLabels []string      // every label the items need
 	seenLabels []string      // labels on the listed issues
 	issues     map[int]Issue // the listed issues, by number
@@ -134,7 +135,7 @@ type planInput struct {
 // computePlan matches items to issues by their marker and decides, for
 // each, what to do. It makes no call.
 func computePlan(in planInput) (*Plan, error) {
-	p := &Plan{Repository: in.Repository, Label: in.Labels[0], issues: map[int]Issue{}}
+	p := &Plan{Repository: in.Repository, Label: in.Labels[0], tracking: in.Labels, issues: map[int]Issue{}}
 	byKey := map[string][]Issue{}
 	seen := map[string]string{}
 	for _, is := range in.Issues {
@@ -472,7 +473,7 @@ func (p *Plan) resolve(ctx context.Context, g GitHub) error {
 		}
 		for _, l := range missing {
 			if !slices.ContainsFunc(existing, func(e Label) bool { return strings.EqualFold(e.Name, l) }) {
-				p.Labels = append(p.Labels, labelSpec(l, p.Label))
+				p.Labels = append(p.Labels, labelSpec(l, p.tracking))
 			}
 		}
 	}
@@ -528,7 +529,7 @@ func dropOwner(c Change, is Issue) Change {
 }
 
 // labelSpec gives a label castor creates its colour and description.
-func labelSpec(name, tracking string) Label {
+func labelSpec(name string, tracking []string) Label {
 	l := strings.ToLower(name)
 	colors := map[string]string{
 		"severity/sev1": "b60205", "severity/sev2": "d93f0b", "severity/sev3": "fbca04", "severity/sev4": "0e8a16",
@@ -541,7 +542,7 @@ func labelSpec(name, tracking string) Label {
 		return Label{Name: name, Color: c, Description: "Action item priority " + name[len("priority/"):] + " (castor)"}
 	case strings.HasPrefix(l, "kind/"):
 		return Label{Name: name, Color: "1d76db", Description: "Action item kind: " + name[len("kind/"):] + " (castor)"}
-	case strings.EqualFold(name, tracking):
+	case containsFold(tracking, name):
 		return Label{Name: name, Color: "5319e7", Description: "Follow-up of an incident, tracked by castor"}
 	}
 	return Label{Name: name, Color: "ededed", Description: "castor"}
