@@ -73,10 +73,9 @@ func Import(ctx context.Context, opts ImportOptions) (*ImportResult, error) {
 		return nil, err
 	}
 	res := &ImportResult{ID: d.id, Draft: d.bytes(), Warnings: d.warnings}
+	// Checked where it belongs, whatever --output says: the id must
+	// match the file name there.
 	p := ws.recordPath(d.id)
-	if opts.Output != "" && opts.Output != "-" {
-		p = filepath.ToSlash(opts.Output)
-	}
 	vw, err := ws.check(ctx, p, res.Draft)
 	if err != nil {
 		return nil, fmt.Errorf("import %s: %w", name, err)
@@ -98,7 +97,7 @@ func Import(ctx context.Context, opts ImportOptions) (*ImportResult, error) {
 	}
 	target := ws.abs(p)
 	if opts.Output != "" {
-		target = opts.Output
+		target, p = opts.Output, filepath.ToSlash(opts.Output)
 	}
 	if err := createAtomic(target, res.Draft); err != nil {
 		return nil, fmt.Errorf("import %s: %w", name, err)

@@ -132,7 +132,7 @@ func New(ctx context.Context, opts NewOptions) (*NewResult, error) {
 		}
 		id, pr, err := pub.startNew(ctx, baseID, content)
 		if err != nil {
-			return nil, err
+			return nil, asPublishError(err)
 		}
 		res := &NewResult{ID: id, Path: ws.recordPath(id), PR: pr}
 		fmt.Fprintln(opts.Out, res.Path)

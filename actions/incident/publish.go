@@ -61,6 +61,24 @@ func (e *AlreadyStartedError) Error() string {
 // ExitCode: a refusal, like invalid input.
 func (e *AlreadyStartedError) ExitCode() int { return 1 }
 
+// publishError is a failure once castor has begun to write outside the
+// work tree (push, GitHub): like an outside write that did not succeed,
+// exit 1. Running the command again finishes the job.
+type publishError struct{ err error }
+
+func (e publishError) Error() string { return e.err.Error() }
+func (e publishError) Unwrap() error { return e.err }
+func (e publishError) ExitCode() int { return 1 }
+
+// asPublishError keeps an error's own exit code, or makes it exit 1.
+func asPublishError(err error) error {
+	var ec interface{ ExitCode() int }
+	if err == nil || errors.As(err, &ec) {
+		return err
+	}
+	return publishError{err}
+}
+
 type publisher struct {
 	opts   PublishOptions
 	ws     *workspace

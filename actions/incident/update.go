@@ -228,7 +228,7 @@ func Update(ctx context.Context, opts UpdateOptions) (*UpdateResult, error) {
 			fmt.Fprintln(opts.Out, res.PR.Pull.URL)
 		}
 		if err != nil {
-			return res, err
+			return res, asPublishError(err)
 		}
 	}
 	return res, nil

@@ -113,6 +113,9 @@ succeed), 2 usage or internal error.`,
 		newSiteCmd(f),
 		newTrackCmd(f),
 		newReportCmd(f),
+		newNewCmd(f),
+		newUpdateCmd(f),
+		newImportCmd(f),
 	)
 	return root
 }

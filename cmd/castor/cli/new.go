@@ -1,0 +1,91 @@
+package cli
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/castor-incidents/castor/actions/incident"
+	"github.com/castor-incidents/castor/internal/github"
+	"github.com/castor-incidents/castor/internal/gitwrite"
+)
+
+func newNewCmd(f *Factory) *cobra.Command {
+	opts := incident.NewOptions{Dir: "."}
+	cmd := &cobra.Command{
+		Use:   "new TITLE --severity SEV [flags]",
+		Short: "Open an incident: a record from the template; with --pr, its branch and draft pull request",
+		Long: `Write a record for a new incident, records/<YYYY>/<id>.yaml, from a
+commented template that validates as it is: times in site.timezone, status
+investigating, a first public update, an internal timeline entry, and the
+rest of the record format as comments to fill in.
+
+The id is YYYY-MM-DD-<slug>: the date it started (--at, default now) and the
+title in lowercase ASCII ("Serveur de courriels hors-service" gives
+serveur-de-courriels-hors-service); when a record has that id, -2, -3… is
+added. A title without Latin letters or digits needs --slug.
+
+With --pr, instead of writing to the work tree: a branch incident/<id> from
+the remote's default branch, one commit with the record, a push to origin
+(HTTPS remotes with GITHUB_TOKEN; local and file remotes too), and a draft
+pull request labelled incident and severity/<sev>, whose body links the
+record. The work tree is then switched to the branch when it has no changes.
+It prints the record's path and the pull request's URL. Run again after an
+interruption, it finishes the job; run again for an incident whose pull
+request exists, it refuses.
+
+Environment for --pr: GITHUB_TOKEN (contents: write, pull-requests: write),
+GITHUB_REPOSITORY (default: origin's URL on github.com), GITHUB_API_URL,
+GITHUB_SERVER_URL; GIT_AUTHOR_NAME and GIT_AUTHOR_EMAIL sign the commit
+(default git's configuration).`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Title = strings.Join(args, " ")
+			if opts.PR {
+				opts.Publish = publishOptions(f)
+			}
+			opts.Out, opts.ErrOut = f.Stdout, f.Stderr
+			_, err := incident.New(cmd.Context(), opts)
+			return err
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&opts.Severity, "severity", "", "SEV1 (worst) .. SEV4 (required)")
+	fl.StringArrayVar(&opts.Components, "component", nil, "affected component, declared in castor.yaml; `NAME[=STATUS]` (STATUS default major_outage); repeatable")
+	fl.StringVar(&opts.Commander, "commander", "", "incident commander's GitHub `LOGIN`")
+	fl.StringVar(&opts.At, "at", "", "when it started: RFC 3339, `DATE TIME` or a time today, in site.timezone (default now)")
+	fl.StringVar(&opts.Slug, "slug", "", "the id's slug, instead of one made from the title")
+	fl.StringVar(&opts.Message, "message", "", "the first public update (default: a sentence with the title)")
+	fl.BoolVar(&opts.Internal, "internal", false, "keep the record off status pages (visibility: internal)")
+	fl.BoolVar(&opts.PR, "pr", false, "commit on a branch incident/<id>, push it and open a draft pull request")
+	return cmd
+}
+
+// publishOptions reads the environment of the git and GitHub side of
+// new and update --pr.
+func publishOptions(f *Factory) incident.PublishOptions {
+	o := incident.PublishOptions{
+		Repository: f.Getenv("GITHUB_REPOSITORY"),
+		ServerURL:  f.Getenv("GITHUB_SERVER_URL"),
+		Token:      strings.TrimSpace(f.Getenv("GITHUB_TOKEN")),
+		Author:     gitwrite.Identity{Name: f.Getenv("GIT_AUTHOR_NAME"), Email: f.Getenv("GIT_AUTHOR_EMAIL")},
+	}
+	cfg, err := github.ConfigFromEnv(f.Getenv)
+	var missing github.MissingTokenError
+	switch {
+	case errors.As(err, &missing):
+		o.PullsErr = usageError{errors.New("--pr needs GITHUB_TOKEN: a token that may push and open pull requests (in a workflow: permissions contents: write, pull-requests: write)")}
+		return o
+	case err != nil:
+		o.PullsErr = usageError{err}
+		return o
+	}
+	client, err := github.New(cfg)
+	if err != nil {
+		o.PullsErr = usageError{err}
+		return o
+	}
+	o.Pulls = incident.GitHubPulls{Client: client}
+	return o
+}
