@@ -25,10 +25,10 @@ func (p *Plan) Write(w io.Writer, format string) error {
 // Summary is the plan's last line: "create 3, update 1, close 2,
 // unchanged 40", with drift when there is any.
 func (p *Plan) Summary() string {
-	create, update, close, drift := p.Counts()
-	s := fmt.Sprintf("create %d, update %d, close %d, unchanged %d", create, update, close, p.Unchanged)
-	if drift > 0 {
-		s += fmt.Sprintf(", drift %d", drift)
+	creates, updates, closes, drifts := p.Counts()
+	s := fmt.Sprintf("create %d, update %d, close %d, unchanged %d", creates, updates, closes, p.Unchanged)
+	if drifts > 0 {
+		s += fmt.Sprintf(", drift %d", drifts)
 	}
 	return s
 }
@@ -154,11 +154,11 @@ func (p *Plan) writeMarkdown(w io.Writer) error {
 }
 
 func (p *Plan) writeJSON(w io.Writer) error {
-	create, update, close, drift := p.Counts()
+	creates, updates, closes, drifts := p.Counts()
 	out := struct {
 		*Plan
 		Summary map[string]int `json:"summary"`
-	}{p, map[string]int{"create": create, "update": update, "close": close, "unchanged": p.Unchanged, "drift": drift, "labels": len(p.Labels)}}
+	}{p, map[string]int{"create": creates, "update": updates, "close": closes, "unchanged": p.Unchanged, "drift": drifts, "labels": len(p.Labels)}}
 	if out.Plan.Changes == nil {
 		out.Plan.Changes = []Change{}
 	}

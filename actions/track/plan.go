@@ -94,17 +94,17 @@ type Note struct {
 }
 
 // Counts sums up a plan.
-func (p *Plan) Counts() (create, update, close, drift int) {
+func (p *Plan) Counts() (creates, updates, closes, drifts int) {
 	for _, c := range p.Changes {
 		switch c.Action {
 		case ActionCreate:
-			create++
+			creates++
 		case ActionUpdate:
-			update++
+			updates++
 		case ActionClose:
-			close++
+			closes++
 		case ActionDrift:
-			drift++
+			drifts++
 		}
 	}
 	return

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/castor-incidents/castor/actions/action"
 	"github.com/castor-incidents/castor/internal/fakegithub"
 )
 
@@ -484,5 +485,50 @@ func TestTokenNeverShown(t *testing.T) {
 	}
 	if strings.Contains(out, testToken) || strings.Contains(err.Error(), testToken) {
 		t.Error("the token is shown")
+	}
+}
+
+func TestTerminalProgress(t *testing.T) {
+	e := newEnv(t, apiRec)
+	var out strings.Builder
+	opts := e.options(nil)
+	opts.Out, opts.ErrOut, opts.IsTerminal = &out, &out, true
+	if _, err := Run(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	// One line redrawn per write, counting them, then cleared for the
+	// summary.
+	for _, s := range []string{"\r\x1b[K[1/11] label incident-follow-up created", "\r\x1b[K[9/11] #1 created: [2024-03-01-api] Alert on the error rate", "\r\x1b[K[11/11] #3 created, closed as not planned: "} {
+		if !strings.Contains(got, s) {
+			t.Errorf("no %q in %q", s, got)
+		}
+	}
+	if !strings.HasSuffix(got, "\r\x1b[Kcreated 3, updated 0, closed 0, unchanged 0\n") {
+		t.Errorf("end: %q", got[max(0, len(got)-80):])
+	}
+	if n := strings.Count(got, "\n"); n != 2 {
+		t.Errorf("%d lines on a terminal: %q", n, got)
+	}
+}
+
+// Tracker is what castor action takes for tracking.
+var _ action.Tracker = (*Tracker)(nil)
+
+func TestTrackerForTheAction(t *testing.T) {
+	e := newEnv(t, apiRec)
+	var tr action.Tracker = &Tracker{Options: e.options(nil)}
+	var md strings.Builder
+	if err := tr.PlanMarkdown(context.Background(), &md); err != nil || !strings.Contains(md.String(), "**Plan:** create 3, update 0, close 0, unchanged 0.") {
+		t.Fatalf("%v\n%s", err, md.String())
+	}
+	var log strings.Builder
+	created, closed, err := tr.Apply(context.Background(), &log)
+	if err != nil || created != 3 || closed != 0 || !strings.Contains(log.String(), "#1 created: ") {
+		t.Fatalf("%d %d %v\n%s", created, closed, err, log.String())
+	}
+	e.write(record{id: apiRec.id, title: apiRec.title, sev: apiRec.sev, items: apiRec.items[1:]})
+	if created, closed, err = tr.Apply(context.Background(), &log); err != nil || created != 0 || closed != 1 {
+		t.Fatalf("%d %d %v", created, closed, err)
 	}
 }
