@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -83,6 +84,7 @@ type publisher struct {
 	opts   PublishOptions
 	ws     *workspace
 	git    *gitwrite.Repo
+	prefix string // the records' root inside the git work tree: "" or "sub/dir/"
 	remote string
 	branch string // the branch the commit goes to
 	base   string // the remote's default branch
@@ -104,6 +106,11 @@ func newPublisher(ctx context.Context, ws *workspace, opts PublishOptions, pr bo
 	p := &publisher{opts: opts, ws: ws, git: g, remote: opts.Remote, errOut: errOut}
 	if p.remote == "" {
 		p.remote = "origin"
+	}
+	// castor.yaml may sit in a folder of the repository (a monorepo):
+	// git paths are then longer than the records' own.
+	if p.prefix, err = subdir(g.Root(), ws.root); err != nil {
+		return nil, err
 	}
 	if !pr {
 		return p, nil
@@ -130,13 +137,39 @@ func newPublisher(ctx context.Context, ws *workspace, opts PublishOptions, pr bo
 	return p, nil
 }
 
+// subdir returns dir's slash path inside root, "" or ending in "/".
+func subdir(root, dir string) (string, error) {
+	r, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		return "", err
+	}
+	d, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	if d, err = filepath.EvalSymlinks(d); err != nil {
+		return "", err
+	}
+	rel, err := filepath.Rel(r, d)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return "", fmt.Errorf("%s is not inside the git work tree %s", dir, root)
+	}
+	if rel == "." {
+		return "", nil
+	}
+	return filepath.ToSlash(rel) + "/", nil
+}
+
+// gitPath is a record path as git sees it, from the work tree's top.
+func (p *publisher) gitPath(file string) string { return p.prefix + file }
+
 func (p *publisher) remoteRef(branch string) plumbing.ReferenceName {
 	return plumbing.NewRemoteReferenceName(p.remote, branch)
 }
 
 // recordURL links a record on a branch.
 func (p *publisher) recordURL(branch, file string) string {
-	return strings.TrimSuffix(p.opts.ServerURL, "/") + "/" + p.opts.Repository + "/blob/" + branch + "/" + file
+	return strings.TrimSuffix(p.opts.ServerURL, "/") + "/" + p.opts.Repository + "/blob/" + branch + "/" + p.gitPath(file)
 }
 
 func (p *publisher) labels(inc *schema.Incident) []string {
@@ -145,7 +178,7 @@ func (p *publisher) labels(inc *schema.Incident) []string {
 
 func (p *publisher) pullBody(inc *schema.Incident, branch, file string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Incident record: [`%s`](%s)\n\n", file, p.recordURL(branch, file))
+	fmt.Fprintf(&b, "Incident record: [`%s`](%s)\n\n", p.gitPath(file), p.recordURL(branch, file))
 	fmt.Fprintf(&b, "**%s**, %s, started %s.\n\n", inc.Severity, inc.Status, formatTime(inc.StartedAt))
 	fmt.Fprintf(&b, "Add status updates with `castor update %s --status identified --message \"…\" --pr`; when this pull request is merged, castor posts each new public update to the status page once, in order. Write the post-mortem in the same file.\n\n", inc.ID)
 	fmt.Fprintf(&b, "<!-- castor:incident %s -->\n", inc.ID)
@@ -186,7 +219,7 @@ func (p *publisher) takenIDs(baseHash plumbing.Hash) (map[string]bool, error) {
 	if err != nil {
 		return nil, err
 	}
-	files, err := rd.ListFiles(baseHash.String(), p.ws.repo.Config.Records)
+	files, err := rd.ListFiles(baseHash.String(), p.gitPath(p.ws.repo.Config.Records))
 	if err != nil {
 		return nil, err
 	}
@@ -246,7 +279,7 @@ func (p *publisher) startNew(ctx context.Context, baseID string, content func(id
 		if err != nil {
 			return "", nil, err
 		}
-		commit, err := p.git.CommitFile(baseHash, file, data, fmt.Sprintf("%s: open incident (%s)\n\n%s", id, inc.Severity, inc.Title))
+		commit, err := p.git.CommitFile(baseHash, p.gitPath(file), data, fmt.Sprintf("%s: open incident (%s)\n\n%s", id, inc.Severity, inc.Title))
 		if err != nil {
 			return "", nil, err
 		}
@@ -283,7 +316,7 @@ func (p *publisher) resumeNew(ctx context.Context, id, branch, file string, pr *
 		// Only the pull request is left (its branch was deleted).
 		return nil, &AlreadyStartedError{ID: id, Branch: branch, Pull: pr}
 	}
-	data, ok, err := p.git.FileAt(tip, file)
+	data, ok, err := p.git.FileAt(tip, p.gitPath(file))
 	if err != nil {
 		return nil, err
 	}
@@ -398,12 +431,12 @@ func (p *publisher) publishUpdate(ctx context.Context, inc *schema.Incident, fil
 		return nil, err
 	}
 	res := &PublishResult{Branch: p.branch, Commit: head.String()}
-	if old, ok, err := p.git.FileAt(head, file); err != nil {
+	if old, ok, err := p.git.FileAt(head, p.gitPath(file)); err != nil {
 		return nil, err
 	} else if data, rerr := readFileLimited(p.ws.abs(file)); rerr != nil {
 		return nil, rerr
 	} else if !ok || string(old) != string(data) {
-		c, err := p.git.CommitPaths(fmt.Sprintf("%s: %s", inc.ID, what), file)
+		c, err := p.git.CommitPaths(fmt.Sprintf("%s: %s", inc.ID, what), p.gitPath(file))
 		if err != nil {
 			return nil, err
 		}

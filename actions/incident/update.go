@@ -193,24 +193,26 @@ func Update(ctx context.Context, opts UpdateOptions) (*UpdateResult, error) {
 	if err != nil {
 		return nil, err
 	}
+	before, err := readFileLimited(ws.abs(p))
+	if err != nil {
+		return nil, err
+	}
+	// The new content is made in memory first: a refused update leaves
+	// no trace, not even a branch.
+	after, inc, notes, err := editRecord(ctx, ws, p, before, &opts)
+	if err != nil {
+		return nil, err
+	}
 	var pub *publisher
 	if opts.Commit || opts.PR {
-		// Before anything is written: a dirty work tree or a branch
-		// behind its remote is refused with the record untouched.
+		// Before anything is written: a dirty work tree (the record
+		// included) or a branch behind its remote is refused.
 		if pub, err = newPublisher(ctx, ws, opts.Publish, opts.PR, opts.ErrOut); err != nil {
 			return nil, err
 		}
 		if err := pub.prepareUpdate(ctx, opts.ID, opts.PR); err != nil {
 			return nil, err
 		}
-	}
-	before, err := readFileLimited(ws.abs(p))
-	if err != nil {
-		return nil, err
-	}
-	after, inc, notes, err := editRecord(ctx, ws, p, before, &opts)
-	if err != nil {
-		return nil, err
 	}
 	for _, n := range notes {
 		fmt.Fprintf(opts.ErrOut, "castor: %s\n", n)
