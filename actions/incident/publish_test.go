@@ -124,7 +124,7 @@ func TestNewPRInSubfolder(t *testing.T) {
 // never forced, and the error says what to do; the local commit stays.
 func TestUpdatePushRejected(t *testing.T) {
 	origin, clone := gitSetup(t, map[string]string{
-		"castor.yaml": parisConfig,
+		"castor.yaml":                            parisConfig,
 		"records/2024/2024-03-10-mail-down.yaml": readFile(t, "testdata/update/resolved.yaml"),
 	})
 	_, pulls := fakeGitHub(t)
