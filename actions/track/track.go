@@ -33,6 +33,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"regexp"
 	"strings"
 	"time"
@@ -181,6 +182,9 @@ func makePlan(ctx context.Context, opts Options) (*Plan, GitHub, error) {
 	server := opts.Getenv("GITHUB_SERVER_URL")
 	if server == "" {
 		server = "https://github.com"
+	}
+	if u, err := url.Parse(server); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil {
+		return nil, nil, UsageError{fmt.Errorf("GITHUB_SERVER_URL=%q: want the web address of GitHub, such as https://github.com", server)}
 	}
 	linkRepo := opts.Getenv("GITHUB_REPOSITORY")
 	if !repoRe.MatchString(linkRepo) {

@@ -451,6 +451,13 @@ func TestConfiguration(t *testing.T) {
 	if _, err := MakePlan(context.Background(), opts); !errors.As(err, &ue) {
 		t.Errorf("bad --repo: %v", err)
 	}
+	// A web address that is not one.
+	e.vars["GITHUB_REPOSITORY"] = testRepo
+	e.vars["GITHUB_SERVER_URL"] = "javascript:alert(1)"
+	if _, err := MakePlan(context.Background(), e.options(nil)); !errors.As(err, &ue) || !strings.Contains(err.Error(), "GITHUB_SERVER_URL") {
+		t.Errorf("bad GITHUB_SERVER_URL: %v", err)
+	}
+	delete(e.vars, "GITHUB_SERVER_URL")
 	// No token: exit 2, clear message.
 	e.vars["GITHUB_REPOSITORY"] = testRepo
 	delete(e.vars, "GITHUB_TOKEN")

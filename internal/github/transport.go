@@ -113,15 +113,15 @@ func (p *policy) mayWait(d time.Duration) bool {
 // sleeps on the configured clock (so that tests do not wait) under the
 // request's context, and returns 0 for retryablehttp's own timer;
 // otherwise (network error) it returns the delay for retryablehttp.
-func (p *policy) backoff(min, max time.Duration, n int, resp *http.Response) time.Duration {
-	d := exponential(min, max, n)
+func (p *policy) backoff(lo, hi time.Duration, n int, resp *http.Response) time.Duration {
+	d := exponential(lo, hi, n)
 	reason := "network error"
 	if resp != nil {
 		reason = "HTTP " + strconv.Itoa(resp.StatusCode)
 		if resp.StatusCode == http.StatusForbidden || resp.StatusCode == http.StatusTooManyRequests || resp.Header.Get("Retry-After") != "" {
 			// checkRetry let it through: a rate limit (or a 503 saying
 			// when to come back) with a wait that fits the budget.
-			d = min2(rateLimitWait(resp, p.cfg.Clock.Now()), p.cfg.MaxWait)
+			d = min(rateLimitWait(resp, p.cfg.Clock.Now()), p.cfg.MaxWait)
 			reason = "secondary rate limit"
 			if resp.StatusCode == http.StatusTooManyRequests {
 				reason = "429 Too Many Requests"
@@ -148,22 +148,13 @@ func (p *policy) backoff(min, max time.Duration, n int, resp *http.Response) tim
 	return d
 }
 
-func min2(a, b time.Duration) time.Duration {
-	if a < b {
-		return a
-	}
-	return b
-}
-
-func exponential(min, max time.Duration, n int) time.Duration {
-	d := min
-	for i := 0; i < n && d < max; i++ {
+// exponential is lo doubled n times, at most hi.
+func exponential(lo, hi time.Duration, n int) time.Duration {
+	d := lo
+	for i := 0; i < n && d < hi; i++ {
 		d *= 2
 	}
-	if d > max {
-		d = max
-	}
-	return d
+	return min(d, hi)
 }
 
 type limitKind int
