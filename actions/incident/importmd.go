@@ -1,7 +1,9 @@
 package incident
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -14,6 +16,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/yuin/goldmark/ast"
+	"golang.org/x/text/encoding/charmap"
+	xunicode "golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
 
 	"github.com/castor-incidents/castor/schema"
 )
@@ -171,8 +176,12 @@ func buildDraft(src []byte, name string, opts draftOptions) (*draft, error) {
 		line, col := lineCol(text, off)
 		d.warnings = append(d.warnings, schema.Diagnostic{Pos: schema.Position{File: name, Line: line, Col: col}, Severity: schema.Warning, Message: fmt.Sprintf(format, args...), Rule: "import"})
 	}
-	if !utf8.Valid(src) {
-		return nil, fmt.Errorf("%s is not UTF-8 text", name)
+	src, note, err := toUTF8(src)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if note != "" {
+		d.warnings = append(d.warnings, schema.Diagnostic{Pos: schema.Position{File: name}, Severity: schema.Warning, Rule: "encoding", Message: note})
 	}
 	orig := string(src)
 	fixed, rep := repairMojibake(orig)
@@ -435,6 +444,31 @@ func buildDraft(src []byte, name string, opts draftOptions) (*draft, error) {
 	}
 	d.header = append(d.header, "Lines marked TODO are castor's guesses: check them, then run castor validate.")
 	return d, nil
+}
+
+// toUTF8 returns the text of a file as UTF-8, without a byte order mark.
+// A UTF-16 file (with its byte order mark) is converted; a file that is
+// not UTF-8 at all is read as Windows-1252, the usual encoding of such
+// files, and said so.
+func toUTF8(src []byte) ([]byte, string, error) {
+	switch {
+	case bytes.HasPrefix(src, []byte{0xff, 0xfe}), bytes.HasPrefix(src, []byte{0xfe, 0xff}):
+		out, _, err := transform.Bytes(xunicode.BOMOverride(xunicode.UTF8.NewDecoder()), src)
+		if err != nil || !utf8.Valid(out) {
+			return nil, "", errors.New("not valid UTF-16 text")
+		}
+		return out, "", nil
+	case utf8.Valid(src):
+		return bytes.TrimPrefix(src, []byte("\ufeff")), "", nil
+	}
+	if bytes.IndexByte(src, 0) >= 0 {
+		return nil, "", errors.New("not text (it holds NUL bytes)")
+	}
+	out, err := charmap.Windows1252.NewDecoder().Bytes(src)
+	if err != nil {
+		return nil, "", err
+	}
+	return out, "the file is not UTF-8: it was read as Windows-1252", nil
 }
 
 // resolvedWords spot the chronology entry that announces the end.

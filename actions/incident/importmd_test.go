@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/text/encoding/charmap"
+
 	"github.com/castor-incidents/castor/schema"
 )
 
@@ -280,7 +282,7 @@ func TestImportBadInput(t *testing.T) {
 		{"no date", "---\ntitle: Outage\n---\n\n## Timeline\n\n- 10h00 : down\n", ImportOptions{}, "no incident date in the front matter or the text; give --date YYYY-MM-DD"},
 		{"bad date flag", "# Outage\n", ImportOptions{Date: "10/03/2021"}, `--date "10/03/2021": want YYYY-MM-DD`},
 		{"title only punctuation", "---\ntitle: \"?!…\"\ndate: 2021-03-11\n---\ntext\n", ImportOptions{}, `the title "?!…" has no letter or digit to make an id from; give --slug`},
-		{"not utf-8", "# Outage \xff\xfe\n", ImportOptions{Date: "2021-03-10"}, "is not UTF-8 text"},
+		{"not text", "# Outage\x00\xff\n", ImportOptions{Date: "2021-03-10"}, "post.md: not text (it holds NUL bytes)"},
 		{"bad severity", "# Outage\n", ImportOptions{Date: "2021-03-10", Severity: "high"}, `severity "high" is not one of SEV1, SEV2, SEV3, SEV4`},
 		{"bad slug", "# Outage\n", ImportOptions{Date: "2021-03-10", Slug: "Not A Slug"}, `--slug "Not A Slug": use lowercase letters, digits and hyphens`},
 	} {
@@ -319,5 +321,54 @@ func TestImportRefusesExisting(t *testing.T) {
 	res, err := Import(context.Background(), ImportOptions{Dir: dir, File: seedDir + "flus-2021-03-10-postmortem.utf8.md", Output: "-", Out: &out, ErrOut: &bytes.Buffer{}})
 	if err != nil || res.Path != "" || out.String() != string(before) {
 		t.Errorf("--output -: %v, %q", err, res.Path)
+	}
+}
+
+func TestImportEncodings(t *testing.T) {
+	post := "---\ntitle: Panne de l’API\ndate: 2024-03-11\n---\n\nL’API était en panne hier.\n\n## Chronologie\n\n- 9h00 : début\n"
+	utf16 := func(bom []byte, le bool) []byte {
+		out := append([]byte{}, bom...)
+		for _, r := range post {
+			if le {
+				out = append(out, byte(r), byte(r>>8))
+			} else {
+				out = append(out, byte(r>>8), byte(r))
+			}
+		}
+		return out
+	}
+	cp1252, err := charmap.Windows1252.NewEncoder().Bytes([]byte(post))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		data []byte
+		warn string
+	}{
+		{"utf-8 with a byte order mark", append([]byte("\ufeff"), post...), ""},
+		{"utf-16le", utf16([]byte{0xff, 0xfe}, true), ""},
+		{"utf-16be", utf16([]byte{0xfe, 0xff}, false), ""},
+		{"windows-1252", cp1252, "the file is not UTF-8: it was read as Windows-1252"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d, err := buildDraft(tc.data, "post.md", draftOptions{loc: time.UTC})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.title != "Panne de l’API" || d.id != "2024-03-10-panne-de-lapi" || len(d.timeline) != 1 {
+				t.Errorf("title %q, id %q, timeline %d", d.title, d.id, len(d.timeline))
+			}
+			got := ""
+			for _, w := range d.warnings {
+				got += w.Message
+			}
+			if got != tc.warn {
+				t.Errorf("warnings %q, want %q", got, tc.warn)
+			}
+		})
+	}
+	if _, err := buildDraft([]byte("a\x00\xff"), "bin.md", draftOptions{loc: time.UTC}); err == nil || !strings.Contains(err.Error(), "bin.md: not text") {
+		t.Errorf("binary: %v", err)
 	}
 }
