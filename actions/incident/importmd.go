@@ -586,7 +586,7 @@ func (d *draft) bytes() []byte {
 		b.WriteString("action_items:\n")
 		b.WriteString("  # TODO: kind and priority are defaults, and the post names no owner or due date.\n")
 		for i, a := range d.actions {
-			b.WriteString("  - id: " + d.actionIDs[i] + "\n")
+			b.WriteString("  - id: " + quote(d.actionIDs[i]) + "\n")
 			b.WriteString("    title:" + yamlValue(a, 4) + "\n")
 			b.WriteString("    kind: prevent\n    priority: P2\n    status: open\n")
 		}

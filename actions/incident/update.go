@@ -440,7 +440,7 @@ func addActionItem(doc *yamlDoc, inc *schema.Incident, title string, o *UpdateOp
 	}
 	return doc.addItem("action_items", len(inc.ActionItems), func(dash, content int) string {
 		pad := strings.Repeat(" ", content)
-		s := strings.Repeat(" ", dash) + "- " + strings.Repeat(" ", content-dash-2) + "id: " + id + "\n" +
+		s := strings.Repeat(" ", dash) + "- " + strings.Repeat(" ", content-dash-2) + "id: " + quote(id) + "\n" +
 			pad + "title:" + yamlValue(title, content) + "\n"
 		if o.Owner != "" {
 			s += pad + "owner: " + quote(o.Owner) + "\n"

@@ -200,3 +200,25 @@ func TestUpdateInvalidRecord(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// Item ids made from titles that YAML would read as something else than
+// text (null, a bool, a number, a date) are quoted.
+func TestUpdateActionIDsQuoted(t *testing.T) {
+	dir, file := repoWith(t, "resolved.yaml")
+	for _, title := range []string{"null", "true", "1", "0x1F", "2021-03-10", "+1"} {
+		if _, stderr, err := runUpdate(t, dir, UpdateOptions{Action: title}); err != nil {
+			t.Fatalf("--action %q: %v\n%s", title, err, stderr)
+		}
+	}
+	inc := loadRecord(t, dir, "2024-03-10-mail-down")
+	var ids []string
+	for _, it := range inc.ActionItems {
+		ids = append(ids, it.ID)
+	}
+	if got := strings.Join(ids, " "); got != "null true 1 0x1f 2021-03-10 1-2" {
+		t.Errorf("ids = %s", got)
+	}
+	if !strings.Contains(readFile(t, file), "  - id: 'null'\n") {
+		t.Errorf("id not quoted:\n%s", readFile(t, file))
+	}
+}
