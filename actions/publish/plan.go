@@ -361,9 +361,9 @@ func normText(s string) string {
 func (p *Plan) WriteText(w io.Writer) {
 	switch {
 	case p.All:
-		fmt.Fprintf(w, "Every public record at %s: %d records, %d updates\n", short(p.After), len(p.Records), p.Updates())
+		fmt.Fprintf(w, "Every public record at %s: %s, %s\n", short(p.After), plural(len(p.Records), "record", "records"), plural(p.Updates(), "update", "updates"))
 	default:
-		fmt.Fprintf(w, "Records changed between %s and %s: %d to publish, %d updates\n", short(p.Before), short(p.After), len(p.Records), p.Updates())
+		fmt.Fprintf(w, "Records changed between %s and %s: %d to publish, %s\n", short(p.Before), short(p.After), len(p.Records), plural(p.Updates(), "update", "updates"))
 	}
 	for _, r := range p.Records {
 		head := r.Path
@@ -394,7 +394,7 @@ func (p *Plan) WriteMarkdown(w io.Writer, publishers []string) {
 	if len(publishers) > 0 {
 		to = "to " + strings.Join(publishers, ", ")
 	}
-	fmt.Fprintf(w, "%d status updates in %d records, %s.\n\n", p.Updates(), len(p.Records), to)
+	fmt.Fprintf(w, "%s in %s, %s.\n\n", plural(p.Updates(), "status update", "status updates"), plural(len(p.Records), "record", "records"), to)
 	if p.Updates() > 0 {
 		fmt.Fprintln(w, "| Record | # | At | Status | Message |")
 		fmt.Fprintln(w, "|---|---|---|---|---|")

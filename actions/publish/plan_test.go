@@ -107,7 +107,7 @@ records/2026/2026-03-03-secret-thing.yaml: internal record: never published
 	g.remove(web)
 	c4 := g.commit("move and delete")
 	p = plan(t, g.dir, c3, c4, false)
-	wantText(t, "plan", planText(p), `Records changed between `+c3[:12]+` and `+c4[:12]+`: 1 to publish, 1 updates
+	wantText(t, "plan", planText(p), `Records changed between `+c3[:12]+` and `+c4[:12]+`: 1 to publish, 1 update
 records/2026/2026-03-01-mail-down.yaml → records/archive/2026-03-01-mail-down.yaml (2026-03-01-mail-down): 1 new update
   + #4 2026-03-01T12:00:00+01:00 resolved: "Post-mortem to follow."
 records/2026/2026-03-02-web-slow.yaml: deleted: nothing to publish (status pages keep what they show)
@@ -219,7 +219,7 @@ func TestPlanMarkdown(t *testing.T) {
 	c2 := g.commit("second")
 	var b strings.Builder
 	plan(t, g.dir, c1, c2, false).WriteMarkdown(&b, []string{"statuspage", "webhook"})
-	wantText(t, "markdown", b.String(), "1 status updates in 1 records, to statuspage, webhook.\n\n"+
+	wantText(t, "markdown", b.String(), "1 status update in 1 record, to statuspage, webhook.\n\n"+
 		"| Record | # | At | Status | Message |\n|---|---|---|---|---|\n"+
 		"| `2026-03-01-mail-down` | 1 | 2026-03-01T10:00:00+01:00 | investigating | Mail &lt;b&gt;down&lt;/b&gt; \\| partly |\n\n")
 }

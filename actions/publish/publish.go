@@ -41,9 +41,17 @@ type WebhookSender interface {
 }
 
 // SiteBuilder builds the static status page from every public record
-// (actions/site, wired by the command line). With dryRun it builds
-// nothing and says where it would. It returns the output directory.
-type SiteBuilder func(ctx context.Context, dryRun bool, log io.Writer) (dir string, err error)
+// (actions/site, wired by the command line) as cfg says. With dryRun it
+// builds nothing. It returns the output directory.
+type SiteBuilder func(ctx context.Context, cfg *schema.Config, dryRun bool, log io.Writer) (dir string, err error)
+
+// Connect makes the client of a configured publisher from the
+// environment. It returns nil, nil when the credentials are not set, and
+// an error when the configuration cannot work (a bad URL).
+type (
+	ConnectStatuspage func(cfg *schema.StatuspageConfig) (StatuspageAPI, error)
+	ConnectWebhook    func(cfg *schema.WebhookConfig) (WebhookSender, error)
+)
 
 // Options configure Run.
 type Options struct {
@@ -55,10 +63,13 @@ type Options struct {
 
 	// Statuspage, Webhook and Site reach the publishers that castor.yaml
 	// configures; a configured publisher without one is an error (except
-	// in a dry run).
-	Statuspage StatuspageAPI
-	Webhook    WebhookSender
-	Site       SiteBuilder
+	// in a dry run). When Statuspage or Webhook is nil, the Connect
+	// function, if any, makes it from castor.yaml and the environment.
+	Statuspage        StatuspageAPI
+	Webhook           WebhookSender
+	Site              SiteBuilder
+	ConnectStatuspage ConnectStatuspage
+	ConnectWebhook    ConnectWebhook
 
 	// Out receives the log of each write and the summary; ErrOut the
 	// findings of invalid records.
@@ -106,7 +117,7 @@ type Result struct {
 type FailedError struct{ Failed, Published int }
 
 func (e *FailedError) Error() string {
-	return fmt.Sprintf("publish: %s did not reach every publisher (%d writes succeeded); re-run the same command to finish: what was published is not posted again", plural(e.Failed, "update", "updates"), e.Published)
+	return fmt.Sprintf("publish: %s did not reach every publisher (%s succeeded); re-run the same command to finish: what was published is not posted again", plural(e.Failed, "update", "updates"), plural(e.Published, "write", "writes"))
 }
 
 // ExitCode makes a partial failure exit 1.
@@ -177,8 +188,26 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		return res, ErrInvalid
 	}
 	cfg := plan.Config
-	var pubs []publisher
 	var missing []string
+	if c := cfg.Publishers.Statuspage; c != nil && opts.Statuspage == nil && opts.ConnectStatuspage != nil {
+		api, err := opts.ConnectStatuspage(c)
+		if err != nil {
+			return res, &ConfigError{Msg: "publish: publishers.statuspage: " + err.Error()}
+		}
+		if api != nil {
+			opts.Statuspage = api
+		}
+	}
+	if c := cfg.Publishers.Webhook; c != nil && opts.Webhook == nil && opts.ConnectWebhook != nil {
+		s, err := opts.ConnectWebhook(c)
+		if err != nil {
+			return res, &ConfigError{Msg: "publish: publishers.webhook: " + err.Error()}
+		}
+		if s != nil {
+			opts.Webhook = s
+		}
+	}
+	var pubs []publisher
 	if c := cfg.Publishers.Statuspage; c != nil {
 		switch {
 		case opts.Statuspage != nil:
@@ -226,7 +255,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		}
 	}
 	if cfg.Publishers.Site != nil && (opts.All || len(plan.Records) > 0 || len(plan.Notes) > 0) {
-		dir, err := opts.Site(ctx, opts.DryRun, opts.Out)
+		dir, err := opts.Site(ctx, cfg, opts.DryRun, opts.Out)
 		res.SiteDir = dir
 		if err != nil {
 			res.Failed++
@@ -291,7 +320,7 @@ func writeSummary(w io.Writer, res *Result, pubs []publisher, cfg *schema.Config
 			}
 		}
 		var c []string
-		for _, a := range []string{Created, Posted, Edited, Sent, Present, Would + Created, Would + Posted, Would + Edited, Would + Sent, Would + "post", Failed, Skipped} {
+		for _, a := range []string{Created, Posted, Edited, Sent, Present, Would + "create", Would + "post", Would + "edit", Would + "send", Failed, Skipped} {
 			if counts[a] > 0 {
 				c = append(c, fmt.Sprintf("%d %s", counts[a], a))
 			}
@@ -329,7 +358,7 @@ func (o *offline) record(ctx context.Context, rp *RecordPlan, dry bool, report f
 	for _, it := range rp.Items {
 		act := "post"
 		if it.Kind == Edit {
-			act = Edited
+			act = "edit"
 		}
 		report(Outcome{Publisher: o.n, Record: rp.ID, Item: it, Action: Would + act, Detail: o.why})
 	}

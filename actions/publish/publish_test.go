@@ -10,6 +10,7 @@ import (
 
 	"github.com/castor-incidents/castor/internal/gitrepo"
 	"github.com/castor-incidents/castor/internal/webhook"
+	"github.com/castor-incidents/castor/schema"
 )
 
 // The story of the issue: a record's first update creates the incident; a
@@ -175,12 +176,12 @@ records/2026/2026-03-01-mail-down.yaml (2026-03-01-mail-down): 2 new updates
 records/2026/2026-03-02-web-slow.yaml (2026-03-02-web-slow): 1 new update
   + #1 2026-03-02T10:00:00+01:00 investigating: "The website is slow."
 statuspage: 2026-03-01-mail-down #1 investigating: present
-statuspage: 2026-03-01-mail-down #2 identified: would posted
-statuspage: 2026-03-02-web-slow #1 investigating: would created
-webhook: 2026-03-01-mail-down #1 investigating: would sent (key `+webhook.Key(webhook.EventCreated, mailID, mustTime(t, "2026-03-01T10:00:00+01:00"), "investigating", "")[:12]+`)
-webhook: 2026-03-01-mail-down #2 identified: would sent (key `+webhook.Key(webhook.EventCreated, mailID, mustTime(t, "2026-03-01T10:30:00+01:00"), "identified", "")[:12]+`)
-webhook: 2026-03-02-web-slow #1 investigating: would sent (key `+webhook.Key(webhook.EventCreated, webID, mustTime(t, "2026-03-02T10:00:00+01:00"), "investigating", "")[:12]+`)
-publish (dry run): statuspage 1 present, 1 would created, 1 would posted; webhook 3 would sent
+statuspage: 2026-03-01-mail-down #2 identified: would post
+statuspage: 2026-03-02-web-slow #1 investigating: would create
+webhook: 2026-03-01-mail-down #1 investigating: would send (key `+webhook.Key(webhook.EventCreated, mailID, mustTime(t, "2026-03-01T10:00:00+01:00"), "investigating", "")[:12]+`)
+webhook: 2026-03-01-mail-down #2 identified: would send (key `+webhook.Key(webhook.EventCreated, mailID, mustTime(t, "2026-03-01T10:30:00+01:00"), "identified", "")[:12]+`)
+webhook: 2026-03-02-web-slow #1 investigating: would send (key `+webhook.Key(webhook.EventCreated, webID, mustTime(t, "2026-03-02T10:00:00+01:00"), "investigating", "")[:12]+`)
+publish (dry run): statuspage 1 present, 1 would create, 1 would post; webhook 3 would send
 `)
 
 	// Without credentials a dry run still plans.
@@ -337,7 +338,7 @@ func TestPublishSiteHook(t *testing.T) {
 	g.write(mail, strings.Replace(record(mailID, "Mail down", "SEV2", "public", u1), "components: [email, web]\n", "", 1))
 	c1 := g.commit("first")
 	var calls []bool
-	site := func(ctx context.Context, dry bool, log io.Writer) (string, error) {
+	site := func(ctx context.Context, cfg *schema.Config, dry bool, log io.Writer) (string, error) {
 		calls = append(calls, dry)
 		return "public", nil
 	}
@@ -353,7 +354,9 @@ func TestPublishSiteHook(t *testing.T) {
 		t.Fatalf("err %v, calls %v", err, calls)
 	}
 	wantText(t, "output", b.String(), "publish: site unchanged\n")
-	failing := func(ctx context.Context, dry bool, log io.Writer) (string, error) { return "", errors.New("disk full") }
+	failing := func(ctx context.Context, cfg *schema.Config, dry bool, log io.Writer) (string, error) {
+		return "", errors.New("disk full")
+	}
 	b.Reset()
 	_, err = Run(context.Background(), Options{PlanOptions: PlanOptions{Dir: g.dir, Before: c0, After: c1, Now: t0}, Site: failing, Out: &b})
 	if err == nil {

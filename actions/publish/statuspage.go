@@ -112,7 +112,7 @@ func (s *statuspagePublisher) record(ctx context.Context, rp *RecordPlan, dry bo
 				inc = &statuspage.Incident{Name: req.Name, ImpactOverride: req.ImpactOverride, Metadata: req.Metadata}
 				addLocal(inc, u.Status, body)
 				s.byRecord[rp.ID], s.simulated[rp.ID] = inc, true
-				out(it, Would+Created, "", nil)
+				out(it, Would+"create", "", nil)
 				continue
 			}
 			created, err := s.api.CreateIncidentOnce(ctx, page, req, mine(rp.ID))
@@ -138,7 +138,7 @@ func (s *statuspagePublisher) record(ctx context.Context, rp *RecordPlan, dry bo
 					}
 				}
 				editLocal(inc, remote[r].ID, remote[r].CreatedAt, body)
-				out(it, action(dry, Edited), "", nil)
+				out(it, action(dry, Edited, "edit"), "", nil)
 				continue
 			}
 			// The old message is not on the page either: the update
@@ -146,7 +146,7 @@ func (s *statuspagePublisher) record(ctx context.Context, rp *RecordPlan, dry bo
 		}
 		if dry {
 			addLocal(inc, u.Status, body)
-			out(it, Would+Posted, "", nil)
+			out(it, Would+"post", "", nil)
 			continue
 		}
 		updated, err := s.api.AddUpdateOnce(ctx, page, inc, s.updateRequest(rp, u))
@@ -198,11 +198,12 @@ func (s *statuspagePublisher) record(ctx context.Context, rp *RecordPlan, dry bo
 	return nil
 }
 
-func action(dry bool, a string) string {
+// action is done, or in a dry run "would <verb>".
+func action(dry bool, done, verb string) string {
 	if dry {
-		return Would + a
+		return Would + verb
 	}
-	return a
+	return done
 }
 
 // matchUpdates pairs each record update with a distinct remote update of

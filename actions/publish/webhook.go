@@ -25,7 +25,7 @@ func (w *webhookPublisher) record(ctx context.Context, rp *RecordPlan, dry bool,
 		key := webhook.Key(p.Event, rp.ID, it.Update.At, it.Update.Status, p.Message)
 		o := Outcome{Publisher: "webhook", Record: rp.ID, Item: it, Detail: "key " + key[:12]}
 		if dry {
-			o.Action = Would + Sent
+			o.Action = Would + "send"
 			report(o)
 			continue
 		}

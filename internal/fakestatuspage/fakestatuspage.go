@@ -132,6 +132,7 @@ type Server struct {
 	rate         time.Duration
 	lastAccepted time.Time
 	retryAfter   string
+	retryAfter5  string
 	unavailable  int
 	failAfter    int
 	failMode     FailMode
@@ -191,6 +192,14 @@ func (s *Server) SetRetryAfter(v string) {
 	s.retryAfter = v
 }
 
+// SetUnavailableRetryAfter sets the Retry-After header sent with 503
+// (empty, the default: none).
+func (s *Server) SetUnavailableRetryAfter(v string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.retryAfter5 = v
+}
+
 // Unavailable makes the next n requests answer 503 without being applied.
 func (s *Server) Unavailable(n int) {
 	s.mu.Lock()
@@ -225,6 +234,19 @@ func (s *Server) OnProcessed(f func(n int)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.onProcessed = f
+}
+
+// Reset brings the server back to its start: no incidents, components
+// operational, empty log, no failure mode, ids counted from 1 again.
+func (s *Server) Reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.incidents, s.seq, s.log, s.processed = nil, 0, nil, 0
+	for _, c := range s.components {
+		c.Status = "operational"
+	}
+	s.lastAccepted = time.Time{}
+	s.unavailable, s.failAfter, s.slow, s.onProcessed = 0, 0, 0, nil
 }
 
 // Requests returns the request log.
@@ -417,12 +439,19 @@ func (s *Server) handleLocked(r *http.Request, body []byte, entry *Request) (a a
 	if r.Header.Get("Authorization") != "OAuth "+s.apiKey {
 		return msg(http.StatusUnauthorized, "Could not authenticate"), false, 0, nil
 	}
+	unavailable := func() answer {
+		a := msg(http.StatusServiceUnavailable, "Service Unavailable")
+		if s.retryAfter5 != "" {
+			a.header = map[string]string{"Retry-After": s.retryAfter5}
+		}
+		return a
+	}
 	if s.unavailable > 0 {
 		s.unavailable--
-		return msg(http.StatusServiceUnavailable, "Service Unavailable"), false, 0, nil
+		return unavailable(), false, 0, nil
 	}
 	if s.failAfter > 0 && s.processed >= s.failAfter {
-		return msg(http.StatusServiceUnavailable, "Service Unavailable"), false, 0, nil
+		return unavailable(), false, 0, nil
 	}
 	a = s.route(r, body)
 	s.processed++

@@ -55,6 +55,7 @@ type Receiver struct {
 	failAfter   int
 	drop        bool
 	slow        time.Duration
+	retryAfter  string
 	onProcessed func(n int)
 }
 
@@ -84,6 +85,13 @@ func (r *Receiver) FailAfter(k int, drop bool) {
 	r.failAfter, r.drop = k, drop
 }
 
+// SetRetryAfter sets the Retry-After header of 503 answers (default none).
+func (r *Receiver) SetRetryAfter(v string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.retryAfter = v
+}
+
 // Slow delays every answer by d, after the delivery was kept.
 func (r *Receiver) Slow(d time.Duration) {
 	r.mu.Lock()
@@ -96,6 +104,15 @@ func (r *Receiver) OnProcessed(f func(n int)) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.onProcessed = f
+}
+
+// Reset forgets every delivery and failure mode.
+func (r *Receiver) Reset() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.deliveries, r.byKey, r.log = nil, map[string]*Delivery{}, nil
+	r.badSig, r.processed = 0, 0
+	r.unavailable, r.failAfter, r.drop, r.slow, r.onProcessed = 0, 0, false, 0, nil
 }
 
 // Deliveries returns the distinct deliveries in the order they first came.
@@ -182,7 +199,7 @@ func (r *Receiver) serve(w http.ResponseWriter, req *http.Request) {
 		entry.Status = 0
 	}
 	r.log = append(r.log, entry)
-	hook, slow := r.onProcessed, r.slow
+	hook, slow, retryAfter := r.onProcessed, r.slow, r.retryAfter
 	r.mu.Unlock()
 
 	if entry.Processed && hook != nil {
@@ -204,6 +221,9 @@ func (r *Receiver) serve(w http.ResponseWriter, req *http.Request) {
 		panic(http.ErrAbortHandler)
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if status == http.StatusServiceUnavailable && retryAfter != "" {
+		w.Header().Set("Retry-After", retryAfter)
+	}
 	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(map[string]string{"message": text})
 }

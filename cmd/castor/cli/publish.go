@@ -1,0 +1,152 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/castor-incidents/castor/actions/publish"
+	"github.com/castor-incidents/castor/actions/site"
+	"github.com/castor-incidents/castor/internal/statuspage"
+	"github.com/castor-incidents/castor/internal/webhook"
+	"github.com/castor-incidents/castor/schema"
+)
+
+func newPublishCmd(f *Factory) *cobra.Command {
+	opts := publish.Options{}
+	cmd := &cobra.Command{
+		Use:   "publish (--before REV [--after REV] | --all)",
+		Short: "Post the status updates a merge added to the status pages",
+		Long: `Post the status updates a merge added to the records to the publishers of
+castor.yaml: Statuspage, a webhook, the static site. For every public record
+changed between --before and --after (read with git), the updates present
+after and absent before (matched by at + status) are posted, in the record's
+order; an update whose message changed is applied as an edit. Internal
+records are never published.
+
+Every run can be repeated: what Statuspage already shows (same status and
+body) is not posted again, and the webhook's Idempotency-Key is the same
+each time the same update is sent. A run that failed or was killed half-way
+is finished by running it again.
+
+  --before 0000000000000000000000000000000000000000   a new branch: every
+                                                       update at --after
+  --all        every public record at --after (a backfill)
+  --dry-run    print what would be posted, write nothing
+
+Environment: STATUSPAGE_API_KEY (required by publishers.statuspage),
+STATUSPAGE_API_URL (default https://api.statuspage.io/v1),
+STATUSPAGE_MIN_INTERVAL (least time between two requests, default 1s: the
+API's limit), CASTOR_WEBHOOK_SECRET (required by publishers.webhook).
+
+Exit status: 0 when every update reached every publisher, 1 when a record
+is invalid (nothing is published) or some update did not reach some
+publisher (the log says which), 2 on a usage error, missing credentials
+or an unknown revision.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if opts.All && opts.Before != "" {
+				return usageError{errors.New("--all publishes every record: it takes no --before")}
+			}
+			if !opts.All && opts.Before == "" {
+				return usageError{errors.New("--before is required (or --all); for a new branch, --before 0000000000000000000000000000000000000000")}
+			}
+			if err := connectPublishers(f, &opts); err != nil {
+				return err
+			}
+			opts.Dir = "."
+			opts.Out = f.Stdout
+			opts.ErrOut = f.Stderr
+			_, err := publish.Run(cmd.Context(), opts)
+			if errors.Is(err, publish.ErrInvalid) {
+				fmt.Fprintln(f.Stderr, "castor: invalid records: nothing was published")
+				return silentError{ExitInvalid}
+			}
+			return err
+		},
+	}
+	cmd.Flags().StringVar(&opts.Before, "before", "", "the revision before the merge (the push's before)")
+	cmd.Flags().StringVar(&opts.After, "after", "HEAD", "the revision after the merge (the push's after)")
+	cmd.Flags().BoolVar(&opts.All, "all", false, "publish every public record (backfill)")
+	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "print what would be posted; write nothing")
+	return cmd
+}
+
+// connectPublishers gives publish the clients the environment allows. A
+// dry run uses the Statuspage key when there is one, to read what the
+// page already shows.
+func connectPublishers(f *Factory, opts *publish.Options) error {
+	interval := time.Duration(0)
+	if v := f.Getenv("STATUSPAGE_MIN_INTERVAL"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return usageError{fmt.Errorf("STATUSPAGE_MIN_INTERVAL=%q: want a positive duration such as 1s", v)}
+		}
+		interval = d
+	}
+	opts.ConnectStatuspage = func(cfg *schema.StatuspageConfig) (publish.StatuspageAPI, error) {
+		key := f.Getenv("STATUSPAGE_API_KEY")
+		if key == "" {
+			return nil, nil
+		}
+		c, err := statuspage.New(statuspage.Options{BaseURL: f.Getenv("STATUSPAGE_API_URL"), APIKey: key, MinInterval: interval})
+		if err != nil {
+			return nil, err
+		}
+		return c, nil
+	}
+	opts.ConnectWebhook = func(cfg *schema.WebhookConfig) (publish.WebhookSender, error) {
+		secret := f.Getenv("CASTOR_WEBHOOK_SECRET")
+		if secret == "" {
+			return nil, nil
+		}
+		s, err := webhook.New(webhook.Options{URL: cfg.URL, Secret: secret})
+		if err != nil {
+			return nil, err
+		}
+		return s, nil
+	}
+	opts.Site = buildSite
+	return nil
+}
+
+// buildSite is the site publisher: actions/site from the work tree.
+func buildSite(ctx context.Context, cfg *schema.Config, dryRun bool, log io.Writer) (string, error) {
+	if dryRun {
+		dir := site.DefaultOut
+		if p := cfg.Publishers.Site; p != nil && p.Dir != "" {
+			dir = filepath.FromSlash(p.Dir)
+		}
+		fmt.Fprintf(log, "site: would be rebuilt in %s\n", dir)
+		return dir, nil
+	}
+	res, err := site.Run(ctx, site.RunOptions{Dir: ".", Out: log, ErrOut: log})
+	if err != nil {
+		return "", err
+	}
+	return res.Dir, nil
+}
+
+// actionPublisher is `castor publish` for `castor action`; the second
+// result says why there is none. For wireAction:
+//
+//	opts.Publish, opts.PublishUnavailable = actionPublisher(f, opts.Dir)
+func actionPublisher(f *Factory, dir string) (*publish.Publisher, string) {
+	repo, err := schema.OpenRepo(dir)
+	if err != nil {
+		return nil, "castor.yaml is invalid"
+	}
+	if len(publish.Publishers(repo.Config)) == 0 {
+		return nil, "no publisher in castor.yaml"
+	}
+	p := &publish.Publisher{Options: publish.Options{PlanOptions: publish.PlanOptions{Dir: dir}}}
+	if err := connectPublishers(f, &p.Options); err != nil {
+		return nil, err.Error()
+	}
+	return p, ""
+}
