@@ -364,3 +364,35 @@ func TestPublishSiteHook(t *testing.T) {
 	}
 	wantText(t, "output", b.String(), "site: failed: disk full\npublish: site failed\n")
 }
+
+// Publisher is what castor action calls: the plan as Markdown from git
+// alone, and Apply with the push's revisions.
+func TestPublisherForAction(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	g := newGitRepo(t, map[string]string{"castor.yaml": testConfig})
+	c0 := g.commit("config")
+	g.write(mail, record(mailID, "Mail down", "SEV2", "public", u1))
+	c1 := g.commit("first")
+	p := &Publisher{Options: Options{PlanOptions: PlanOptions{Dir: g.dir, Now: t0}, Statuspage: w.client, Webhook: w.sender}}
+	var b bytes.Buffer
+	if err := p.PlanMarkdown(ctx, c0, c1, false, &b); err != nil {
+		t.Fatal(err)
+	}
+	wantText(t, "markdown", b.String(), "1 status update in 1 record, to statuspage, webhook.\n\n"+
+		"| Record | # | At | Status | Message |\n|---|---|---|---|---|\n"+
+		"| `2026-03-01-mail-down` | 1 | 2026-03-01T10:00:00+01:00 | investigating | Mail is down. |\n\n")
+	if len(w.sp.Requests()) != 0 {
+		t.Error("planning called Statuspage")
+	}
+	b.Reset()
+	n, dir, err := p.Apply(ctx, c0, c1, false, &b)
+	if err != nil || n != 2 || dir != "" {
+		t.Fatalf("Apply = %d, %q, %v\n%s", n, dir, err, b.String())
+	}
+	// Nothing changed between two equal revisions: not a request.
+	w.sp.ResetLog()
+	if n, _, err := p.Apply(ctx, c1, c1, false, &b); err != nil || n != 0 || len(w.sp.Requests()) != 0 {
+		t.Fatalf("Apply = %d, %v; %d requests", n, err, len(w.sp.Requests()))
+	}
+}

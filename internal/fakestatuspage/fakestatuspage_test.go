@@ -190,6 +190,26 @@ func TestAuthAndFailures(t *testing.T) {
 	}
 }
 
+func TestUnavailableAndReset(t *testing.T) {
+	s, _ := newServer(t)
+	s.SetRateLimit(-1)
+	call(t, s, "POST", "/pages/p/incidents", `{"incident":{"name":"a","components":{"c1":"major_outage"}}}`)
+	s.Unavailable(1)
+	s.SetUnavailableRetryAfter("0")
+	code, _, h := call(t, s, "GET", "/pages/p/incidents", "")
+	if code != 503 || h.Get("Retry-After") != "0" {
+		t.Errorf("%d %v", code, h)
+	}
+	s.Reset()
+	if len(s.Incidents()) != 0 || len(s.Requests()) != 0 || s.Processed() != 0 || s.ComponentStatus("c1") != "operational" {
+		t.Errorf("after reset:\n%s", s.Dump())
+	}
+	_, body, _ := call(t, s, "POST", "/pages/p/incidents", `{"incident":{"name":"b"}}`)
+	if !strings.Contains(body, `"id":"inc00000001"`) {
+		t.Errorf("ids not restarted: %s", body)
+	}
+}
+
 func fmtInts(v []int) string {
 	b, _ := json.Marshal(v)
 	return string(b)

@@ -4,13 +4,17 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"testing"
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/castor-incidents/castor/actions/action"
+	"github.com/castor-incidents/castor/actions/publish"
 	"github.com/castor-incidents/castor/internal/fakestatuspage"
 	"github.com/castor-incidents/castor/internal/webhook/webhooktest"
 )
@@ -258,4 +262,21 @@ func killEveryRequest(ts *testscript.TestScript, neg bool, args []string) {
 		total += c
 	}
 	fmt.Fprintf(ts.Stdout(), "killed after each of the %d requests of %d publishes: every re-run ended as a clean run\n", total, len(counts))
+}
+
+// castor action reaches publish through actions/action's Publisher.
+var _ action.Publisher = (*publish.Publisher)(nil)
+
+func TestActionPublisher(t *testing.T) {
+	dir := t.TempDir()
+	f := &Factory{Getenv: func(string) string { return "" }}
+	if p, why := actionPublisher(f, dir); p != nil || why != "no publisher in castor.yaml" {
+		t.Errorf("no castor.yaml: %v, %q", p, why)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "castor.yaml"), []byte("publishers:\n  webhook: {url: \"https://hooks.example.org/x\"}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if p, why := actionPublisher(f, dir); p == nil || why != "" {
+		t.Errorf("with a webhook: %v, %q", p, why)
+	}
 }
