@@ -396,3 +396,22 @@ func TestPublisherForAction(t *testing.T) {
 		t.Fatalf("Apply = %d, %v; %d requests", n, err, len(w.sp.Requests()))
 	}
 }
+
+// A page that cannot be listed (a wrong page id: 404) stops Statuspage
+// after one request, not one per record.
+func TestPublishWrongPage(t *testing.T) {
+	w := newWorld(t)
+	g := newGitRepo(t, map[string]string{
+		"castor.yaml": strings.Replace(testConfig, "page_id: pg1", "page_id: nope", 1),
+		mail:          record(mailID, "Mail down", "SEV2", "public", u1),
+		web:           record(webID, "Web slow", "SEV3", "public", w1),
+	})
+	c1 := g.commit("first")
+	res, out, err := w.run(context.Background(), g.dir, gitrepo.ZeroSHA, c1, false, false)
+	if err == nil || res.Failed != 2 || len(w.sp.Requests()) != 1 {
+		t.Fatalf("err %v, %d requests\n%s", err, len(w.sp.Requests()), out)
+	}
+	if !strings.Contains(out, "statuspage: 2026-03-01-mail-down #1 investigating: failed: list the page's incidents: list incidents of page nope: statuspage: GET /pages/nope/incidents?limit=100&page=1: 404 Not Found: The requested resource could not be found.\n") {
+		t.Errorf("output:\n%s", out)
+	}
+}

@@ -92,11 +92,15 @@ func (s *statuspagePublisher) record(ctx context.Context, rp *RecordPlan, dry bo
 		return err
 	}
 	if err := s.index(ctx); err != nil {
+		// Without the list nothing can be published safely, for any
+		// record: the publisher stops, whatever the error.
+		err = fmt.Errorf("list the page's incidents: %w", err)
 		if len(rp.Items) == 0 {
-			out(Item{}, Failed, "listing the incidents", err)
-			return err
+			out(Item{}, Failed, "", err)
+		} else {
+			fail(0, err)
 		}
-		return fail(0, fmt.Errorf("list the page's incidents: %w", err))
+		return err
 	}
 	inc := s.byRecord[rp.ID]
 	if inc == nil && rp.PreviousID != "" {

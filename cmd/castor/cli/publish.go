@@ -29,6 +29,8 @@ after and absent before (matched by at + status) are posted, in the record's
 order; an update whose message changed is applied as an edit. Internal
 records are never published.
 
+The site (publishers.site) is rebuilt from the work tree, like castor site.
+
 Every run can be repeated: what Statuspage already shows (same status and
 body) is not posted again, and the webhook's Idempotency-Key is the same
 each time the same update is sent. A run that failed or was killed half-way
