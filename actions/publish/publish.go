@@ -229,9 +229,11 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		}
 	}
 	if cfg.Publishers.Site != nil && opts.Site == nil {
-		missing = append(missing, "publishers.site is configured but no site builder is available")
+		return res, &ConfigError{Msg: "publish: publishers.site is configured but no site builder is available"}
 	}
-	if len(missing) > 0 {
+	// Credentials are needed only when there is something to publish: a
+	// push that changed no public record succeeds without them.
+	if len(missing) > 0 && len(plan.Records) > 0 {
 		return res, &ConfigError{Msg: "publish: " + strings.Join(missing, "; ") + " (nothing was published)"}
 	}
 

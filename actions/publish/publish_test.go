@@ -267,6 +267,11 @@ func TestPublishRefusesInvalidAndMissingCredentials(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 	wantText(t, "error", err.Error(), "publish: publishers.statuspage is configured but STATUSPAGE_API_KEY is not set (nothing was published)")
+
+	// Nothing to publish: no credentials needed.
+	if _, err := Run(ctx, Options{PlanOptions: PlanOptions{Dir: g.dir, Before: c1, After: c1, Now: t0}, Out: io.Discard}); err != nil {
+		t.Errorf("no change, no key: %v", err)
+	}
 }
 
 // --all publishes every public record and is idempotent; after a diff
