@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/castor-incidents/castor/actions/action"
 	"github.com/castor-incidents/castor/actions/publish"
 	"github.com/castor-incidents/castor/actions/site"
 	"github.com/castor-incidents/castor/internal/statuspage"
@@ -134,11 +135,11 @@ func buildSite(ctx context.Context, cfg *schema.Config, dryRun bool, log io.Writ
 	return res.Dir, nil
 }
 
-// actionPublisher is `castor publish` for `castor action`; the second
-// result says why there is none. For wireAction:
+// actionPublisher is `castor publish` for `castor action`; when there is
+// none (a nil interface), the second result says why. For wireAction:
 //
 //	opts.Publish, opts.PublishUnavailable = actionPublisher(f, opts.Dir)
-func actionPublisher(f *Factory, dir string) (*publish.Publisher, string) {
+func actionPublisher(f *Factory, dir string) (action.Publisher, string) {
 	repo, err := schema.OpenRepo(dir)
 	if err != nil {
 		return nil, "castor.yaml is invalid"

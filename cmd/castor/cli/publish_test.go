@@ -270,6 +270,7 @@ var _ action.Publisher = (*publish.Publisher)(nil)
 func TestActionPublisher(t *testing.T) {
 	dir := t.TempDir()
 	f := &Factory{Getenv: func(string) string { return "" }}
+	// A nil interface, so that castor action sees no publisher.
 	if p, why := actionPublisher(f, dir); p != nil || why != "no publisher in castor.yaml" {
 		t.Errorf("no castor.yaml: %v, %q", p, why)
 	}
