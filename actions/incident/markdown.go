@@ -3,6 +3,7 @@ package incident
 import (
 	"bytes"
 	"html"
+	"net/url"
 	"regexp"
 	"strings"
 
@@ -333,7 +334,7 @@ func (d *mdDoc) links() []link {
 		default:
 			return ast.WalkContinue, nil
 		}
-		if !absURL.MatchString(l.url) || seen[l.url] {
+		if !isAbsURL(l.url) || seen[l.url] {
 			return ast.WalkSkipChildren, nil
 		}
 		seen[l.url] = true
@@ -346,8 +347,17 @@ func (d *mdDoc) links() []link {
 	return out
 }
 
-// absURL is the record format's URL rule.
+// absURL is the record format's URL pattern; isAbsURL adds the
+// validator's parse.
 var absURL = regexp.MustCompile(`^https?://[^\s/?#]+[^\s]*$`)
+
+func isAbsURL(s string) bool {
+	if !absURL.MatchString(s) {
+		return false
+	}
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
 
 // listItems returns the items of the lists among blocks, with the offset
 // of each, and the blocks that are not lists.
@@ -359,7 +369,9 @@ func (d *mdDoc) listItems(blocks []ast.Node) (items []listItem, other []ast.Node
 			continue
 		}
 		for it := l.FirstChild(); it != nil; it = it.NextSibling() {
-			items = append(items, listItem{text: d.plain(it), offset: d.offset(it)})
+			if text := d.plain(it); text != "" { // "-" alone is no item
+				items = append(items, listItem{text: text, offset: d.offset(it)})
+			}
 		}
 	}
 	return items, other
