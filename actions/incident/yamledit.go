@@ -41,8 +41,7 @@ type yamlDoc struct {
 	nl     string // the file's line ending
 	starts []int  // byte offset of each line; line n (1-based) starts at starts[n-1]
 	root   *yaml.Node
-	data   map[string]any // what the file holds now
-	want   map[string]any // what it must hold after the edits
+	want   map[string]any // what the file must hold after the edits
 	edits  []splice
 }
 
@@ -67,11 +66,11 @@ func openYAML(src []byte) (*yamlDoc, error) {
 			d.starts = append(d.starts, i+1)
 		}
 	}
-	if err := yaml.Unmarshal(src, &d.data); err != nil {
+	var data map[string]any
+	if err := d.root.Decode(&data); err != nil {
 		return nil, err
 	}
-	d.data = normalizeYAML(d.data).(map[string]any)
-	d.want = normalizeYAML(d.data).(map[string]any)
+	d.want = normalizeYAML(data).(map[string]any)
 	return d, nil
 }
 
