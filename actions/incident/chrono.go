@@ -73,7 +73,7 @@ func minutes(h, m1, m2, ampm string) (int, bool) {
 			hh += 12
 		}
 	}
-	if hh > 23 || mm > 59 || ampm != "" && hh > 23 {
+	if hh > 23 || mm > 59 {
 		return 0, false
 	}
 	return hh*60 + mm, true

@@ -112,6 +112,7 @@ type mdDoc struct {
 	front    map[string]string
 	frontAt  map[string]int // offset of each front matter value
 	h1       string
+	root     ast.Node
 	intro    []ast.Node
 	sections []section
 }
@@ -120,9 +121,9 @@ func parseMarkdown(src []byte) *mdDoc {
 	d := &mdDoc{src: src, front: map[string]string{}, frontAt: map[string]int{}}
 	d.base = d.readFrontMatter()
 	d.body = src[d.base:]
-	root := goldmark.New().Parser().Parse(text.NewReader(d.body))
+	d.root = goldmark.New().Parser().Parse(text.NewReader(d.body))
 	var cur *section
-	for n := root.FirstChild(); n != nil; n = n.NextSibling() {
+	for n := d.root.FirstChild(); n != nil; n = n.NextSibling() {
 		if h, ok := n.(*ast.Heading); ok {
 			title := d.plain(h)
 			if h.Level == 1 && d.h1 == "" && cur == nil && len(d.intro) == 0 {
@@ -319,8 +320,7 @@ type link struct {
 func (d *mdDoc) links() []link {
 	var out []link
 	seen := map[string]bool{}
-	root := goldmark.New().Parser().Parse(text.NewReader(d.body))
-	_ = ast.Walk(root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+	_ = ast.Walk(d.root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
 		}

@@ -204,39 +204,41 @@ func (p *publisher) openPull(ctx context.Context, inc *schema.Incident, branch, 
 	return pr, nil
 }
 
-// takenIDs are the ids of the records in the work tree and on the
-// remote's default branch: a new incident takes none of them.
-func (p *publisher) takenIDs(baseHash plumbing.Hash) (map[string]bool, error) {
-	taken := map[string]bool{}
+// takenIDs returns the ids of the records on the remote's default
+// branch, and of those in the work tree too: a new incident takes none.
+func (p *publisher) takenIDs(baseHash plumbing.Hash) (onBase, taken map[string]bool, err error) {
+	onBase, taken = map[string]bool{}, map[string]bool{}
 	ids, err := p.ws.ids()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for id := range ids {
 		taken[id] = true
 	}
 	rd, err := gitrepo.Open(p.ws.root)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	files, err := rd.ListFiles(baseHash.String(), p.gitPath(p.ws.repo.Config.Records))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for _, f := range files {
 		if schema.IsRecordFile(f) {
-			taken[(&schema.Record{Path: f}).Stem()] = true
+			id := (&schema.Record{Path: f}).Stem()
+			onBase[id], taken[id] = true, true
 		}
 	}
-	return taken, nil
+	return onBase, taken, nil
 }
 
 // startNew commits a new record on incident/<id>, from the remote's
 // default branch, pushes it and opens its draft pull request. It picks
 // the id: the first of base, base-2, … that no record has. An id whose
-// branch exists is the same incident started before (and maybe cut
-// short): that run is finished, not repeated; an id whose pull request
-// exists is refused.
+// branch exists (and whose record is not merged) is the same incident
+// started before and maybe cut short: that run is finished, not
+// repeated; an id whose pull request is open is refused; one whose pull
+// request was merged or closed is taken.
 func (p *publisher) startNew(ctx context.Context, baseID string, content func(id string) ([]byte, *schema.Incident, error)) (string, *PublishResult, error) {
 	baseHash, ok, err := p.git.Ref(p.remoteRef(p.base))
 	if err != nil {
@@ -245,7 +247,7 @@ func (p *publisher) startNew(ctx context.Context, baseID string, content func(id
 	if !ok {
 		return "", nil, fmt.Errorf("%s/%s not found after fetching", p.remote, p.base)
 	}
-	taken, err := p.takenIDs(baseHash)
+	onBase, taken, err := p.takenIDs(baseHash)
 	if err != nil {
 		return "", nil, err
 	}
@@ -268,11 +270,15 @@ func (p *publisher) startNew(ctx context.Context, baseID string, content func(id
 		if err != nil {
 			return "", nil, err
 		}
-		if pr != nil || hasLocal || hasRemote {
+		switch {
+		case pr != nil && pr.State != "open":
+			// That incident's pull request was merged or closed: this
+			// is another incident.
+			continue
+		case pr != nil, (hasLocal || hasRemote) && !onBase[id]:
 			res, err := p.resumeNew(ctx, id, branch, file, pr, local, hasLocal, remote, hasRemote)
 			return id, res, err
-		}
-		if taken[id] {
+		case taken[id]:
 			continue
 		}
 		data, inc, err := content(id)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -199,7 +200,7 @@ func createAtomic(name string, data []byte) error {
 // to the second.
 func formatTime(t time.Time) string { return t.Truncate(time.Second).Format(time.RFC3339) }
 
-func warningsTo(w interface{ Write([]byte) (int, error) }, ds []schema.Diagnostic) {
+func warningsTo(w io.Writer, ds []schema.Diagnostic) {
 	for _, d := range ds {
 		fmt.Fprintln(w, d.String())
 	}

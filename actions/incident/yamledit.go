@@ -187,8 +187,9 @@ func (d *yamlDoc) entryEnd(i int) int {
 	return end
 }
 
-// lineEnd is the offset just past line n's line ending ("" when the file
-// ends without one: then the text inserted there needs a line break first).
+// afterLine is the offset just past line n's line ending; needNL is true
+// when the file ends on line n without one (text inserted there needs a
+// line break first).
 func (d *yamlDoc) afterLine(n int) (off int, needNL bool) {
 	if n < len(d.starts) {
 		return d.starts[n], false
@@ -377,7 +378,7 @@ func (d *yamlDoc) addItem(key string, at int, it item, value any) error {
 	return nil
 }
 
-// addToFlowOrList adds a scalar to a top-level list of scalars, written
+// addScalar adds a scalar to a top-level list of scalars, written
 // as a one-line flow list ([a, b]) or a block list.
 func (d *yamlDoc) addScalar(key, value string) error {
 	k, v, _ := d.top(key)
