@@ -31,7 +31,7 @@ func BenchmarkValidateRecord(b *testing.B) {
 	ws, src := benchWorkspace(b)
 	ctx := context.Background()
 	for b.Loop() {
-		if _, err := ws.check(ctx, bundled, src); err != nil {
+		if _, _, err := ws.check(ctx, bundled, src); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -65,7 +65,7 @@ func BenchmarkImportSeed(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := ws.check(ctx, ws.recordPath(d.id), d.bytes()); err != nil {
+		if _, _, err := ws.check(ctx, ws.recordPath(d.id), d.bytes()); err != nil {
 			b.Fatal(err)
 		}
 	}

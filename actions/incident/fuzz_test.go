@@ -63,7 +63,7 @@ func FuzzEditRecord(f *testing.F) {
 				t.Fatalf("%s: line changed: %q", in, l)
 			}
 		}
-		if _, err := ws.check(context.Background(), "records/2024/2024-03-10-mail-down.yaml", out); err != nil {
+		if _, _, err := ws.check(context.Background(), "records/2024/2024-03-10-mail-down.yaml", out); err != nil {
 			t.Fatalf("%s: invalid result: %v", in, err)
 		}
 	})
@@ -107,7 +107,7 @@ func FuzzImportDraft(f *testing.F) {
 		if !utf8.Valid(draft) {
 			t.Fatalf("draft is not UTF-8:\n%s", draft)
 		}
-		if _, err := ws.check(context.Background(), ws.recordPath(d.id), draft); err != nil {
+		if _, _, err := ws.check(context.Background(), ws.recordPath(d.id), draft); err != nil {
 			// schema's precheck scans bytes without knowing YAML's
 			// scalars: a '"' in plain text opens a quote for it, and a
 			// run of '[' in plain text counts as nesting. Reported; not

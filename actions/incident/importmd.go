@@ -81,7 +81,7 @@ func Import(ctx context.Context, opts ImportOptions) (*ImportResult, error) {
 	// Checked where it belongs, whatever --output says: the id must
 	// match the file name there.
 	p := ws.recordPath(d.id)
-	vw, err := ws.check(ctx, p, res.Draft)
+	vw, _, err := ws.check(ctx, p, res.Draft)
 	if err != nil {
 		return nil, fmt.Errorf("import %s: %w", name, err)
 	}

@@ -114,16 +114,12 @@ func New(ctx context.Context, opts NewOptions) (*NewResult, error) {
 	content := func(id string) ([]byte, *schema.Incident, error) {
 		tv.id = id
 		data := tv.render()
-		p := ws.recordPath(id)
-		set, err := ws.repo.LoadFiles(ctx, map[string][]byte{p: data})
+		warnings, inc, err := ws.check(ctx, ws.recordPath(id), data)
 		if err != nil {
 			return nil, nil, err
 		}
-		if set.HasErrors() || len(set.Records) == 0 || set.Records[0].Incident == nil {
-			return nil, nil, &InvalidError{Path: p, Diagnostics: set.Diagnostics}
-		}
-		warningsTo(opts.ErrOut, set.Diagnostics)
-		return data, set.Records[0].Incident, nil
+		warningsTo(opts.ErrOut, warnings)
+		return data, inc, nil
 	}
 	if opts.PR {
 		pub, err := newPublisher(ctx, ws, opts.Publish, true, opts.ErrOut)

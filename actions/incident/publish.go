@@ -329,14 +329,10 @@ func (p *publisher) resumeNew(ctx context.Context, id, branch, file string, pr *
 	if !ok {
 		return nil, fmt.Errorf("branch %s exists but has no %s: delete the branch, or give another --slug", branch, file)
 	}
-	set, err := p.ws.repo.LoadFiles(ctx, map[string][]byte{file: data})
+	_, inc, err := p.ws.check(ctx, file, data)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("branch %s: %w", branch, err)
 	}
-	if len(set.Records) == 0 || set.Records[0].Incident == nil {
-		return nil, fmt.Errorf("%s on branch %s is not a valid record: fix it there", file, branch)
-	}
-	inc := set.Records[0].Incident
 	if pr != nil && pr.State == "open" {
 		// Finish what a run cut short may have left out, then refuse.
 		if err := p.git.Push(ctx, p.remote, branch); err != nil {

@@ -254,7 +254,7 @@ func summarize(o *UpdateOptions) string {
 	return strings.Join(parts, ", ")
 }
 
-// editRecord returns the record's new content, the incident as it was,
+// editRecord returns the record's new content, the incident it holds,
 // and notes about entries that were there already.
 func editRecord(ctx context.Context, ws *workspace, p string, src []byte, o *UpdateOptions) (_ []byte, _ *schema.Incident, _ []string, err error) {
 	set, err := ws.repo.LoadFiles(ctx, map[string][]byte{p: src})
@@ -335,10 +335,11 @@ func editRecord(ctx context.Context, ws *workspace, p string, src []byte, o *Upd
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("%s: %w", p, err)
 	}
-	if _, err := ws.check(ctx, p, out); err != nil {
+	_, after, err := ws.check(ctx, p, out)
+	if err != nil {
 		return nil, nil, nil, err
 	}
-	return out, inc, notes, nil
+	return out, after, notes, nil
 }
 
 func addStatusUpdate(doc *yamlDoc, rec *schema.Record, at time.Time, o *UpdateOptions) ([]string, error) {

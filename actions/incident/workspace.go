@@ -114,16 +114,17 @@ func (e *InvalidError) Error() string {
 func (e *InvalidError) ExitCode() int { return 1 }
 
 // check validates a record's new content with the repository's schema,
-// rules and policies, as if it were written at p. It returns the warnings.
-func (w *workspace) check(ctx context.Context, p string, data []byte) ([]schema.Diagnostic, error) {
+// rules and policies, as if it were written at p. It returns the warnings
+// and the decoded record.
+func (w *workspace) check(ctx context.Context, p string, data []byte) ([]schema.Diagnostic, *schema.Incident, error) {
 	set, err := w.repo.LoadFiles(ctx, map[string][]byte{p: data})
 	if err != nil {
-		return nil, fmt.Errorf("validate %s: %w", p, err)
+		return nil, nil, fmt.Errorf("validate %s: %w", p, err)
 	}
-	if set.HasErrors() {
-		return nil, &InvalidError{Path: p, Diagnostics: set.Diagnostics}
+	if set.HasErrors() || len(set.Records) != 1 || set.Records[0].Incident == nil {
+		return nil, nil, &InvalidError{Path: p, Diagnostics: set.Diagnostics}
 	}
-	return set.Diagnostics, nil
+	return set.Diagnostics, set.Records[0].Incident, nil
 }
 
 // writeAtomic replaces a file's content all at once: the content goes to
