@@ -34,7 +34,10 @@ Headings are recognised in English and French. Text that is UTF-8 read as
 Windows-1252 (mojibake: "Ã©" for "é") is repaired, with a warning, and a
 character whose bytes were lost is marked U+FFFD and reported. What the
 post does not say gets a default marked "# TODO"; the draft validates as
-it is. Warnings (file:line:col) name what was not imported.`,
+it is. Warnings (file:line:col) name what was not imported.
+
+Exit status: 0 written; 1 when the draft would not be valid; 2 on a usage
+error or an unreadable file.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.File = args[0]

@@ -38,7 +38,11 @@ request exists, it refuses.
 Environment for --pr: GITHUB_TOKEN (contents: write, pull-requests: write),
 GITHUB_REPOSITORY (default: origin's URL on github.com), GITHUB_API_URL,
 GITHUB_SERVER_URL; GIT_AUTHOR_NAME and GIT_AUTHOR_EMAIL sign the commit
-(default git's configuration).`,
+(default git's configuration).
+
+Exit status: 0 done; 1 when the record would not be valid, the incident is
+already open, or a push or GitHub write failed (run again to finish); 2 on
+a usage error or a missing token.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Title = strings.Join(args, " ")
@@ -54,7 +58,7 @@ GITHUB_SERVER_URL; GIT_AUTHOR_NAME and GIT_AUTHOR_EMAIL sign the commit
 	fl.StringVar(&opts.Severity, "severity", "", "SEV1 (worst) .. SEV4 (required)")
 	fl.StringArrayVar(&opts.Components, "component", nil, "affected component, declared in castor.yaml; `NAME[=STATUS]` (STATUS default major_outage); repeatable")
 	fl.StringVar(&opts.Commander, "commander", "", "incident commander's GitHub `LOGIN`")
-	fl.StringVar(&opts.At, "at", "", "when it started: RFC 3339, `DATE TIME` or a time today, in site.timezone (default now)")
+	fl.StringVar(&opts.At, "at", "", "when it started, `TIME`: RFC 3339, a local \"2024-03-10 14:05\" or \"14:05\" today, in site.timezone (default now)")
 	fl.StringVar(&opts.Slug, "slug", "", "the id's slug, instead of one made from the title")
 	fl.StringVar(&opts.Message, "message", "", "the first public update (default: a sentence with the title)")
 	fl.BoolVar(&opts.Internal, "internal", false, "keep the record off status pages (visibility: internal)")

@@ -34,7 +34,12 @@ short can be repeated.
   --pr       commit, push, and open the branch's draft pull request if it
              has none; from the default branch, on a new branch
              incident/<id>. A branch behind its remote is refused before
-             anything is written.`,
+             anything is written.
+
+Exit status: 0 done; 1 when the result would not be valid or a push or
+GitHub write failed (run again to finish); 2 on a usage error (unknown
+status, empty message, an update older than the last one, a dirty work
+tree) or a missing token.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.ID = args[0]
@@ -52,7 +57,7 @@ short can be repeated.
 	fl.StringVar(&opts.Status, "status", "", "investigating, identified, monitoring or resolved")
 	fl.StringVar(&opts.Message, "message", "", "the public update's text")
 	fl.StringArrayVar(&opts.Components, "component", nil, "`NAME=STATUS` for the update (operational, degraded_performance, partial_outage, major_outage, under_maintenance); repeatable")
-	fl.StringVar(&opts.At, "at", "", "when: RFC 3339, `DATE TIME` or a time today, in site.timezone (default now)")
+	fl.StringVar(&opts.At, "at", "", "when, `TIME`: RFC 3339, a local \"2024-03-10 14:05\" or \"14:05\" today, in site.timezone (default now)")
 	fl.StringVar(&opts.Timeline, "timeline", "", "add an internal timeline entry")
 	fl.StringVar(&opts.Action, "action", "", "add an action item with this title")
 	fl.StringVar(&opts.Owner, "owner", "", "the action item's owner, a GitHub `LOGIN`")
