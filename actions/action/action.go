@@ -87,6 +87,9 @@ type Result struct {
 	IssuesClosed     int
 	UpdatesPublished int
 	SiteDir          string
+	// Notices are shown as notice annotations once the log is no longer
+	// guarded: what the run skipped and why.
+	Notices []string
 }
 
 // OutputNames are the step outputs castor writes (and action.yml
@@ -145,6 +148,9 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	runErr := work(ctx, opts, ev, mode, res, &summary)
 	if err := end(); err != nil && runErr == nil {
 		runErr = err
+	}
+	for _, n := range res.Notices {
+		fmt.Fprintln(opts.Out, workflow.Command("notice", nil, n))
 	}
 
 	if err := appendFile(env("GITHUB_STEP_SUMMARY"), summary.String()); err != nil && runErr == nil {
@@ -259,7 +265,7 @@ func plan(ctx context.Context, opts Options, ev *Event, res *Result, summary *st
 		return nil
 	}
 	if opts.Comments == nil {
-		fmt.Fprintln(opts.Out, "castor: no token to comment with; the plan is in the job summary")
+		res.Notices = append(res.Notices, "castor: no GITHUB_TOKEN to comment with; the plan is in the job summary")
 		return nil
 	}
 	comment := CommentMarker + "\n" + summary.String()
@@ -269,7 +275,7 @@ func plan(ctx context.Context, opts Options, ev *Event, res *Result, summary *st
 	err := opts.Comments.Upsert(ctx, ev.Number, CommentMarker, comment)
 	switch {
 	case errors.Is(err, ErrReadOnly):
-		fmt.Fprintln(opts.Out, "castor: the token is read-only (a pull request from a fork?): no comment, the plan is in the job summary")
+		res.Notices = append(res.Notices, "castor: the token may not comment (a pull request from a fork?): the plan is in the job summary")
 		return nil
 	case err != nil:
 		return fmt.Errorf("comment on pull request #%d: %w", ev.Number, err)
@@ -362,10 +368,10 @@ func apply(ctx context.Context, opts Options, ev *Event, res *Result, summary *s
 // annotations of a step, the summary shows them all.
 func writeValidation(w *strings.Builder, res *validate.Result) {
 	if res.Errors == 0 && res.Warnings == 0 {
-		fmt.Fprintf(w, "✅ %d records checked, no finding.\n\n", res.Records)
+		fmt.Fprintf(w, "✅ %s checked, no finding.\n\n", records(res.Records))
 		return
 	}
-	fmt.Fprintf(w, "❌ %d errors, %d warnings in %d records checked.\n\n", res.Errors, res.Warnings, res.Records)
+	fmt.Fprintf(w, "❌ %s, %s in %s checked.\n\n", count(res.Errors, "error", "errors"), count(res.Warnings, "warning", "warnings"), records(res.Records))
 	w.WriteString("| | File | Finding | Rule |\n|---|---|---|---|\n")
 	for _, d := range res.Diagnostics {
 		mark := "error"
@@ -390,4 +396,13 @@ func appendFile(name, text string) error {
 		return fmt.Errorf("write job summary: %w", err)
 	}
 	return f.Close()
+}
+
+func records(n int) string { return count(n, "record", "records") }
+
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

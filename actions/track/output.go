@@ -92,7 +92,7 @@ func noteLine(n Note) string {
 // words (a workflow command, for instance).
 func (p *Plan) writeText(w io.Writer) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "tracking issues in %s (label %s): %d action items, %d issues found\n", p.Repository, p.Label, p.Items, p.Found)
+	fmt.Fprintf(&b, "tracking issues in %s (label %s): %s\n", p.Repository, p.Label, p.found())
 	for _, l := range p.Labels {
 		fmt.Fprintf(&b, "label   create %s\n", oneLine(l.Name))
 	}
@@ -120,7 +120,7 @@ func cell(s string) string { return strings.ReplaceAll(oneLine(s), "|", `\|`) }
 // broken table.
 func (p *Plan) writeMarkdown(w io.Writer) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Tracking issues in `%s` (label `%s`): %d action items, %d issues found.\n\n", p.Repository, p.Label, p.Items, p.Found)
+	fmt.Fprintf(&b, "Tracking issues in `%s` (label `%s`): %s.\n\n", p.Repository, p.Label, p.found())
 	if len(p.Changes) == 0 && len(p.Labels) == 0 {
 		fmt.Fprintf(&b, "Nothing to do: every issue is in step with its action item.\n\n")
 	}
@@ -168,4 +168,16 @@ func (p *Plan) writeJSON(w io.Writer) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)
+}
+
+// found is "N action items, M issues found", in the singular where due.
+func (p *Plan) found() string {
+	items, issues := "action items", "issues"
+	if p.Items == 1 {
+		items = "action item"
+	}
+	if p.Found == 1 {
+		issues = "issue"
+	}
+	return fmt.Sprintf("%d %s, %d %s found", p.Items, items, p.Found, issues)
 }

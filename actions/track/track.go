@@ -117,7 +117,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if opts.DryRun {
 		return nil, p.Write(opts.Out, opts.Format)
 	}
-	fmt.Fprintf(opts.Out, "tracking issues in %s (label %s): %d action items, %d issues found\n", p.Repository, p.Label, p.Items, p.Found)
+	fmt.Fprintf(opts.Out, "tracking issues in %s (label %s): %s\n", p.Repository, p.Label, p.found())
 	res, err := p.Apply(ctx, g, ApplyOptions{Progress: opts.Out, Terminal: opts.IsTerminal, Sleep: opts.Sleep})
 	for _, n := range res.Notes {
 		fmt.Fprintln(opts.Out, oneLine(noteLine(n)))

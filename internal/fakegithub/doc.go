@@ -43,6 +43,10 @@
 // a collaborator, a label that already exists, a title too long), 400
 // "Problems parsing JSON", 401 "Bad credentials" when Server.Token is set
 // and the request has another. Every response has X-RateLimit-* headers.
+// A Login ending in "[bot]" is an installation token, like a workflow's
+// GITHUB_TOKEN: GET /user answers 403 "Resource not accessible by
+// integration". SetReadOnly makes every write answer that 403, as for the
+// token of a pull request from a fork.
 //
 // # Faults
 //

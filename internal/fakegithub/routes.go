@@ -33,6 +33,10 @@ func (s *Server) route(r *http.Request, body []byte, now time.Time) response {
 	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
 	m := r.Method
 	if len(parts) == 1 && parts[0] == "user" && m == http.MethodGet {
+		if strings.HasSuffix(s.opts.Login, "[bot]") {
+			// An installation token (GITHUB_TOKEN) is not a user.
+			return notAccessible(docUsers + "#get-the-authenticated-user")
+		}
 		return response{status: 200, body: s.jsonUser(s.opts.Login)}
 	}
 	if len(parts) < 3 || parts[0] != "repos" {

@@ -52,6 +52,9 @@ type Server struct {
 	rate    rateLimit
 	latency time.Duration
 	hook    func(n int, req Request, done bool)
+	// readOnly makes every write a 403, like the GITHUB_TOKEN of a pull
+	// request from a fork.
+	readOnly bool
 
 	held    chan Request
 	release chan struct{}
@@ -194,6 +197,29 @@ func (s *Server) SetRateLimit(limit, remaining int, reset time.Time) {
 	s.rate = rateLimit{limit: limit, remaining: remaining, reset: reset}
 }
 
+// SetReadOnly makes the token read-only: every write answers 403
+// "Resource not accessible by integration", as GitHub answers the
+// GITHUB_TOKEN of a workflow run for a pull request from a fork.
+func (s *Server) SetReadOnly(ro bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.readOnly = ro
+}
+
+// notAccessible is GitHub's answer to a token without the permission.
+func notAccessible(doc string) response {
+	return response{status: 403, body: errBody("Resource not accessible by integration", doc, 403)}
+}
+
+// repoPath is the part of an API path after /repos/{owner}/{repo}.
+func repoPath(p string) []string {
+	parts := strings.Split(strings.Trim(p, "/"), "/")
+	if len(parts) < 3 || parts[0] != "repos" {
+		return nil
+	}
+	return parts[3:]
+}
+
 // OnWrite calls fn for every write request, twice: before the server
 // does the work (done false) and after, before it answers (done true).
 // n counts writes from 1 (see ResetLog). A test cancels its client's
@@ -254,6 +280,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	fault := s.matchFault(req)
 	latency := s.latency
 	hook := s.hook
+	readOnly := s.readOnly
 	s.mu.Unlock()
 
 	finish := func(status int, faultName string) {
@@ -274,6 +301,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if resp, limited := s.primaryLimit(now); limited {
 		finish(s.write(w, r, resp), "primary-rate-limit")
+		return
+	}
+	if req.Write && readOnly {
+		finish(s.write(w, r, notAccessible(docFor(r.Method, repoPath(r.URL.Path)))), "read-only")
 		return
 	}
 	if fault != nil && fault.Kind == Slow {

@@ -516,3 +516,34 @@ func TestJSONShape(t *testing.T) {
 		t.Errorf("created_at %q", ts)
 	}
 }
+
+func TestReadOnlyTokenAndInstallationUser(t *testing.T) {
+	s := Start(t, Options{Token: "t0ken", Login: "github-actions[bot]"})
+	s.CreateRepo(repoName, RepoOptions{})
+	c := newClient(t, s)
+	ctx := context.Background()
+	n := s.SeedIssue(repoName, Seed{Title: "t"})
+
+	_, _, err := c.Users.Get(ctx, "")
+	var er *gh.ErrorResponse
+	if !errors.As(err, &er) || er.Response.StatusCode != 403 || er.Message != "Resource not accessible by integration" {
+		t.Fatalf("GET /user with an installation token: %v", err)
+	}
+
+	s.SetReadOnly(true)
+	if _, _, err := c.Issues.ListComments(ctx, "acme", "incidents", n, nil); err != nil {
+		t.Fatalf("a read-only token reads: %v", err)
+	}
+	_, _, err = c.Issues.CreateComment(ctx, "acme", "incidents", n, &gh.IssueComment{Body: gh.String("x")})
+	if !errors.As(err, &er) || er.Response.StatusCode != 403 || er.Message != "Resource not accessible by integration" ||
+		er.DocumentationURL != "https://docs.github.com/rest/issues/comments#create-an-issue-comment" {
+		t.Fatalf("write with a read-only token: %v", err)
+	}
+	if got, _ := s.Issue(repoName, n); len(got.Comments) != 0 {
+		t.Errorf("a refused write happened: %+v", got.Comments)
+	}
+	s.SetReadOnly(false)
+	if _, _, err := c.Issues.CreateComment(ctx, "acme", "incidents", n, &gh.IssueComment{Body: gh.String("x")}); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,9 +1,13 @@
 package cli
 
 import (
+	"errors"
+	"fmt"
+
 	"github.com/spf13/cobra"
 
 	"github.com/castor-incidents/castor/actions/action"
+	"github.com/castor-incidents/castor/internal/workflow"
 )
 
 func newActionCmd(f *Factory) *cobra.Command {
@@ -20,14 +24,37 @@ GITHUB_STEP_SUMMARY, GITHUB_TOKEN) and does what the event calls for:
                       and one sticky comment)
   push (default br.)  validate, then apply: tracking issues, status updates
   push (other)        validate
-  workflow_dispatch   full resynchronisation (track, publish --all)`,
+  workflow_dispatch   full resynchronisation (track, publish --all)
+
+Tracking needs GITHUB_TOKEN (issues: write) and so does the sticky comment
+(pull-requests: write); publishing needs the publishers' secrets
+(STATUSPAGE_API_KEY, CASTOR_WEBHOOK_SECRET). What the environment does not
+allow is skipped with a notice in the log and the job summary. With a
+read-only token (a pull request from a fork) the comment is skipped and
+nothing fails.
+
+Exit status: 0 when the records are valid and everything applied reached
+GitHub and the publishers, 1 when a record is invalid or some write did not
+succeed (re-run the job to finish: every step is idempotent), 2 on a usage
+error or an unreadable event.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Getenv = f.Getenv
 			opts.Out = f.Stdout
 			wireAction(cmd.Context(), f, &opts)
 			_, err := action.Run(cmd.Context(), opts)
-			return err
+			if err == nil {
+				return nil
+			}
+			// An annotation, escaped: the message may quote record text
+			// or an answer of GitHub's.
+			code := ExitInternal
+			var ec exitCoder
+			if errors.As(err, &ec) {
+				code = ec.ExitCode()
+			}
+			fmt.Fprintln(f.Stdout, workflow.Command("error", map[string]string{"title": "castor"}, err.Error()))
+			return silentError{code}
 		},
 	}
 	cmd.Flags().StringVar(&opts.Mode, "mode", action.ModeAuto, "auto (from the event), validate, plan or apply")

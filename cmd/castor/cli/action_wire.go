@@ -4,11 +4,35 @@ import (
 	"context"
 
 	"github.com/castor-incidents/castor/actions/action"
+	"github.com/castor-incidents/castor/actions/track"
+	ghclient "github.com/castor-incidents/castor/internal/github"
 )
 
 // wireAction connects the Action to the tracking and publishing commands
-// and to the GitHub comments API, as far as the environment allows.
+// and to the GitHub comments API, as far as the environment allows: what
+// is missing is said in the log and the job summary, never an error by
+// itself (a pull request from a fork has no secret and a read-only token).
+//
+// Everything goes to standard output: the runner reads workflow commands
+// from both streams, and only standard output is guarded while record text
+// may be printed.
 func wireAction(ctx context.Context, f *Factory, opts *action.Options) {
-	opts.TrackUnavailable = "tracking is not wired into castor action yet"
-	opts.PublishUnavailable = "publishing is not wired into castor action yet"
+	cfg, err := ghclient.ConfigFromEnv(f.Getenv)
+	switch {
+	case err != nil:
+		opts.TrackUnavailable = err.Error()
+		if _, missing := err.(ghclient.MissingTokenError); missing {
+			opts.TrackUnavailable = "no GITHUB_TOKEN"
+		}
+	default:
+		opts.Track = &track.Tracker{Options: track.Options{Dir: opts.Dir, Getenv: f.Getenv, ErrOut: f.Stdout}}
+		if repo := f.Getenv("GITHUB_REPOSITORY"); repo != "" {
+			if c, err := ghclient.New(cfg); err == nil {
+				if comments, err := action.NewGitHubComments(c, repo); err == nil {
+					opts.Comments = comments
+				}
+			}
+		}
+	}
+	opts.Publish, opts.PublishUnavailable = actionPublisher(f, opts.Dir)
 }

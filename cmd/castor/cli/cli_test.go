@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -48,9 +49,10 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: mergeCmds(map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"git-commit":   gitCommit,
-			"envsubst":     envsubst,
-			"workflow-log": workflowLog,
+			"git-commit":    gitCommit,
+			"envsubst":      envsubst,
+			"workflow-log":  workflowLog,
+			"github-output": githubOutput,
 		}),
 		RequireUniqueNames: true,
 	})
@@ -129,6 +131,8 @@ func workflowLog(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	stopped := "" // the token that resumes commands, while they are stopped
 	for i, line := range strings.Split(ts.ReadFile("stdout"), "\n") {
+		// The runner trims a line before it looks for a command.
+		line = strings.TrimSpace(line)
 		if !strings.HasPrefix(line, "::") {
 			continue
 		}
@@ -144,7 +148,8 @@ func workflowLog(ts *testscript.TestScript, neg bool, args []string) {
 			if len(stopped) < 32 {
 				ts.Fatalf("line %d: guessable stop-commands token %q", i+1, stopped)
 			}
-		case strings.HasPrefix(line, "::error file="), strings.HasPrefix(line, "::warning file="), strings.HasPrefix(line, "::notice::"):
+		case strings.HasPrefix(line, "::error file="), strings.HasPrefix(line, "::warning file="), strings.HasPrefix(line, "::notice::"),
+			strings.HasPrefix(line, "::error title=castor::"):
 			if strings.ContainsAny(line, "\r") {
 				ts.Fatalf("line %d: command with a carriage return: %q", i+1, line)
 			}
@@ -155,4 +160,52 @@ func workflowLog(ts *testscript.TestScript, neg bool, args []string) {
 	if stopped != "" {
 		ts.Fatalf("commands stopped and never resumed")
 	}
+	// The runner reads standard error too, and it is never guarded.
+	for i, line := range strings.Split(ts.ReadFile("stderr"), "\n") {
+		if strings.HasPrefix(strings.TrimLeft(line, " \t"), "::") {
+			ts.Fatalf("stderr line %d: the runner would obey %q", i+1, line)
+		}
+	}
+}
+
+// githubOutput reads a GITHUB_OUTPUT file the way the runner does
+// (name=value lines, or name<<DELIMITER, the value's lines, DELIMITER)
+// and prints name=value, one a line, the last value of each name, sorted;
+// it then empties the file, as the runner gives each step a new one.
+//
+//	github-output FILE
+func githubOutput(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: github-output FILE")
+	}
+	lines := strings.Split(strings.TrimSuffix(ts.ReadFile(args[0]), "\n"), "\n")
+	values := map[string]string{}
+	for i := 0; i < len(lines); i++ {
+		line := lines[i]
+		if name, value, ok := strings.Cut(line, "="); ok && !strings.Contains(name, "<<") {
+			values[name] = value
+			continue
+		}
+		name, delim, ok := strings.Cut(line, "<<")
+		if !ok || name == "" || delim == "" {
+			ts.Fatalf("%s line %d: not an output: %q", args[0], i+1, line)
+		}
+		var value []string
+		for i++; i < len(lines) && lines[i] != delim; i++ {
+			value = append(value, lines[i])
+		}
+		if i == len(lines) {
+			ts.Fatalf("%s: output %s: delimiter %q never closed", args[0], name, delim)
+		}
+		values[name] = strings.Join(value, "\n")
+	}
+	names := make([]string, 0, len(values))
+	for n := range values {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		fmt.Fprintf(ts.Stdout(), "%s=%s\n", n, values[n])
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), nil, 0o644))
 }

@@ -17,8 +17,11 @@ import (
 // the test process; castor, run by the script as its own process, reaches
 // it through GITHUB_API_URL. It only adds to cli_test.go's hooks.
 //
-//	fakegithub start OWNER/NAME [COLLABORATOR...]   start, make the repository, set GITHUB_API_URL,
-//	                                                GITHUB_TOKEN and GITHUB_REPOSITORY
+//	fakegithub start [-login L] OWNER/NAME [COLLABORATOR...]
+//	                                                start, make the repository, set GITHUB_API_URL,
+//	                                                GITHUB_TOKEN and GITHUB_REPOSITORY; the token is
+//	                                                L's (default castor-bot; "github-actions[bot]" is
+//	                                                a workflow's installation token)
 //	fakegithub issues                               one line per issue or pull request, by number
 //	fakegithub issue N                              an issue in full: fields, body, comments
 //	fakegithub requests | writes                    the requests (or only the writes) since the last reset-log
@@ -30,6 +33,7 @@ import (
 //	fakegithub hold-write K [applied]               the K-th write from now hangs until its client dies
 //	fakegithub wait-held                            wait until a write hangs
 //	fakegithub rate-limit REMAINING                 REMAINING requests left in the hour
+//	fakegithub read-only on|off                     every write answers 403, as for a fork's token
 func init() {
 	scriptSetups = append(scriptSetups, func(env *testscript.Env) error {
 		h := &fakeGitHub{}
@@ -78,10 +82,14 @@ func fakegithubCmd(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	switch cmd, args := args[0], args[1:]; cmd {
 	case "start":
-		if len(args) < 1 || h.srv != nil {
-			ts.Fatalf("usage: fakegithub start OWNER/NAME [COLLABORATOR...] (once)")
+		login := ""
+		if len(args) > 1 && args[0] == "-login" {
+			login, args = args[1], args[2:]
 		}
-		h.srv = fakegithub.New(fakegithub.Options{Token: fakeGitHubToken})
+		if len(args) < 1 || h.srv != nil {
+			ts.Fatalf("usage: fakegithub start [-login L] OWNER/NAME [COLLABORATOR...] (once)")
+		}
+		h.srv = fakegithub.New(fakegithub.Options{Token: fakeGitHubToken, Login: login})
 		h.repo = args[0]
 		h.srv.CreateRepo(h.repo, fakegithub.RepoOptions{Collaborators: args[1:]})
 		ts.Setenv("GITHUB_API_URL", h.srv.URL)
@@ -170,6 +178,11 @@ func fakegithubCmd(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Fatalf("usage: fakegithub rate-limit REMAINING")
 		}
 		h.srv.SetRateLimit(5000, atoi(args[0]), time.Now().Add(time.Hour))
+	case "read-only":
+		if len(args) != 1 || (args[0] != "on" && args[0] != "off") {
+			ts.Fatalf("usage: fakegithub read-only on|off")
+		}
+		h.srv.SetReadOnly(args[0] == "on")
 	default:
 		ts.Fatalf("unknown fakegithub command %q", cmd)
 	}

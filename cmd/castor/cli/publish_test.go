@@ -68,6 +68,8 @@ func fakeStatuspageCmd(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) == 0 {
 		ts.Fatalf("usage: fakestatuspage start|dump|requests|reset-log|fail-after K [drop]|unavailable N|rate D|heal")
 	}
+	// Empty output must replace the last command's (see fakegithubCmd).
+	ts.Stdout()
 	f := fakes(ts)
 	if args[0] != "start" && f.sp == nil {
 		ts.Fatalf("fakestatuspage start first")
@@ -127,6 +129,8 @@ func fakeWebhookCmd(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) == 0 {
 		ts.Fatalf("usage: fakewebhook start|dump|stats|fail-after K|heal")
 	}
+	// Empty output must replace the last command's (see fakegithubCmd).
+	ts.Stdout()
 	f := fakes(ts)
 	if args[0] != "start" && f.hook == nil {
 		ts.Fatalf("fakewebhook start first")
