@@ -176,22 +176,23 @@ func MakePlan(ctx context.Context, opts PlanOptions) (*Plan, error) {
 		}
 	}
 
-	afterFiles, beforeFiles := map[string][]byte{}, map[string][]byte{}
+	// Each side is read in one pass: its commit and folders once.
+	var afterPaths, beforePaths []string
 	for _, p := range pairs {
 		if p.to != "" {
-			data, _, err := g.ReadFile(after, prefix+p.to)
-			if err != nil {
-				return nil, err
-			}
-			afterFiles[p.to] = data
+			afterPaths = append(afterPaths, p.to)
 		}
 		if p.from != "" {
-			data, _, err := g.ReadFile(before, prefix+p.from)
-			if err != nil {
-				return nil, err
-			}
-			beforeFiles[p.from] = data
+			beforePaths = append(beforePaths, p.from)
 		}
+	}
+	afterFiles, err := readRecords(ctx, g, after, prefix, afterPaths)
+	if err != nil {
+		return nil, err
+	}
+	beforeFiles, err := readRecords(ctx, g, before, prefix, beforePaths)
+	if err != nil {
+		return nil, err
 	}
 	afterSet, err := repo.LoadFiles(ctx, afterFiles)
 	if err != nil {
@@ -265,6 +266,28 @@ func resolve(g *gitrepo.Repo, flag, rev string) (string, error) {
 		return "", err
 	}
 	return c.Hash.String(), nil
+}
+
+// readRecords reads record files (paths relative to dir) at a full commit
+// hash, keyed by those paths. A file missing there reads as empty, which
+// validation then reports.
+func readRecords(ctx context.Context, g *gitrepo.Repo, rev, prefix string, paths []string) (map[string][]byte, error) {
+	out := make(map[string][]byte, len(paths))
+	if len(paths) == 0 {
+		return out, nil
+	}
+	gitPaths := make([]string, len(paths))
+	for i, p := range paths {
+		gitPaths[i] = prefix + p
+	}
+	data, err := g.ReadFiles(ctx, rev, gitPaths)
+	if err != nil {
+		return nil, err
+	}
+	for i, p := range paths {
+		out[p] = data[gitPaths[i]]
+	}
+	return out, nil
 }
 
 // gitPrefix is the path of dir below the top of the work tree ("" or

@@ -38,7 +38,17 @@ func Open(dir string) (*Repo, error) {
 }
 
 // Commit resolves a revision (SHA, branch, tag, HEAD~1...) to a commit.
+// A full 40-hex commit hash is read directly, without looking it up among
+// the references (git prefers the object to a reference of the same name
+// too); anything else goes through go-git's revision parser.
 func (g *Repo) Commit(rev string) (*object.Commit, error) {
+	if isFullHash(rev) {
+		if c, err := g.r.CommitObject(plumbing.NewHash(rev)); err == nil {
+			return c, nil
+		}
+		// Not a commit (an annotated tag, or absent): the parser says
+		// which.
+	}
 	h, err := g.r.ResolveRevision(plumbing.Revision(rev))
 	if err != nil {
 		return nil, fmt.Errorf("%w %q (a shallow clone lacks history: check out with fetch-depth: 0)", ErrUnknownRevision, rev)
@@ -48,6 +58,34 @@ func (g *Repo) Commit(rev string) (*object.Commit, error) {
 		return nil, fmt.Errorf("%w %q: %v (a shallow clone lacks history: check out with fetch-depth: 0)", ErrUnknownRevision, rev, err)
 	}
 	return c, nil
+}
+
+// tree returns the root tree of a revision.
+func (g *Repo) tree(rev string) (*object.Tree, error) {
+	c, err := g.Commit(rev)
+	if err != nil {
+		return nil, err
+	}
+	t, err := c.Tree()
+	if err != nil {
+		return nil, fmt.Errorf("read tree of %s: %w", rev, err)
+	}
+	return t, nil
+}
+
+// isFullHash reports whether rev is a full SHA-1 object name.
+func isFullHash(rev string) bool {
+	if len(rev) != 40 {
+		return false
+	}
+	for i := 0; i < len(rev); i++ {
+		switch c := rev[i]; {
+		case '0' <= c && c <= '9', 'a' <= c && c <= 'f', 'A' <= c && c <= 'F':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // Change is a file that differs between two commits. From is empty for an
@@ -60,22 +98,14 @@ type Change struct {
 // Changes lists the files that differ between two revisions, with renames
 // detected. An empty or all-zero from means "since the empty tree".
 func (g *Repo) Changes(ctx context.Context, from, to string) ([]Change, error) {
-	toC, err := g.Commit(to)
+	toTree, err := g.tree(to)
 	if err != nil {
 		return nil, err
 	}
-	toTree, err := toC.Tree()
-	if err != nil {
-		return nil, fmt.Errorf("read tree of %s: %w", to, err)
-	}
 	var fromTree *object.Tree
 	if from != "" && from != ZeroSHA {
-		fromC, err := g.Commit(from)
-		if err != nil {
+		if fromTree, err = g.tree(from); err != nil {
 			return nil, err
-		}
-		if fromTree, err = fromC.Tree(); err != nil {
-			return nil, fmt.Errorf("read tree of %s: %w", from, err)
 		}
 	}
 	changes, err := object.DiffTreeWithOptions(ctx, fromTree, toTree, &object.DiffTreeOptions{DetectRenames: true, RenameScore: 60, RenameLimit: 1000})
@@ -90,13 +120,51 @@ func (g *Repo) Changes(ctx context.Context, from, to string) ([]Change, error) {
 }
 
 // ReadFile returns a file's content at a revision; ok is false when the
-// file does not exist there.
+// file does not exist there. To read several files at one revision,
+// ReadFiles resolves the revision and reads its tree once.
 func (g *Repo) ReadFile(rev, path string) (data []byte, ok bool, err error) {
-	c, err := g.Commit(rev)
+	tree, err := g.tree(rev)
 	if err != nil {
 		return nil, false, err
 	}
-	f, err := c.File(path)
+	return readFile(tree, rev, path)
+}
+
+// ReadFiles returns the content of files at one revision, by path; a file
+// that does not exist there has no entry. The revision is resolved once
+// and the folders the paths share are read once.
+func (g *Repo) ReadFiles(ctx context.Context, rev string, paths []string) (map[string][]byte, error) {
+	out := make(map[string][]byte, len(paths))
+	if len(paths) == 0 {
+		return out, nil
+	}
+	// One tree for every path: go-git keeps the subtrees it walked in
+	// it, so files of one folder decode that folder once.
+	tree, err := g.tree(rev)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range paths {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if _, done := out[p]; done {
+			continue
+		}
+		data, ok, err := readFile(tree, rev, p)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out[p] = data
+		}
+	}
+	return out, nil
+}
+
+// readFile reads one file of tree, the tree of rev.
+func readFile(tree *object.Tree, rev, path string) (data []byte, ok bool, err error) {
+	f, err := tree.File(path)
 	if errors.Is(err, object.ErrFileNotFound) {
 		return nil, false, nil
 	}
@@ -118,13 +186,9 @@ func (g *Repo) ReadFile(rev, path string) (data []byte, ok bool, err error) {
 // ListFiles returns the paths of the files under dir (a slash path; "" for
 // the whole tree) at a revision.
 func (g *Repo) ListFiles(rev, dir string) ([]string, error) {
-	c, err := g.Commit(rev)
+	tree, err := g.tree(rev)
 	if err != nil {
 		return nil, err
-	}
-	tree, err := c.Tree()
-	if err != nil {
-		return nil, fmt.Errorf("read tree of %s: %w", rev, err)
 	}
 	if dir = strings.Trim(dir, "/"); dir != "" && dir != "." {
 		tree, err = tree.Tree(dir)

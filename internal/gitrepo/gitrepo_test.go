@@ -6,10 +6,12 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
 )
 
@@ -73,12 +75,58 @@ func TestChangesAndReads(t *testing.T) {
 	if _, ok, err := g.ReadFile(c2, "records/c.yaml"); ok || err != nil {
 		t.Errorf("a deleted file reads as present (%v, %v)", ok, err)
 	}
+	got, err := g.ReadFiles(context.Background(), c1, []string{"records/b.yaml", "records/c.yaml", "records/d.yaml", "records/b.yaml"})
+	if err != nil || len(got) != 2 || string(got["records/b.yaml"]) != "id: b\n" || string(got["records/c.yaml"]) != "id: c\n" {
+		t.Errorf("ReadFiles = %q, %v; want b and c, d absent", got, err)
+	}
+	if _, err := g.ReadFiles(context.Background(), "0123456789abcdef0123456789abcdef01234567", []string{"records/b.yaml"}); !errors.Is(err, ErrUnknownRevision) {
+		t.Errorf("ReadFiles at an unknown revision: err = %v, want ErrUnknownRevision", err)
+	}
 	files, err := g.ListFiles(c2, "records")
 	if err != nil || !slices.Equal(files, []string{"records/2021/a.yaml", "records/b.yaml", "records/d.yaml"}) {
 		t.Errorf("ListFiles = %v, %v", files, err)
 	}
 	if _, err := g.Changes(context.Background(), "0123456789abcdef0123456789abcdef01234567", c2); !errors.Is(err, ErrUnknownRevision) {
 		t.Errorf("unknown revision: err = %v, want ErrUnknownRevision", err)
+	}
+}
+
+// TestCommitRevisions: a full hash is read directly; other forms, and a
+// full hash that names an annotated tag rather than a commit, still
+// resolve through the revision parser.
+func TestCommitRevisions(t *testing.T) {
+	dir := t.TempDir()
+	c1 := commit(t, dir, map[string]string{"a": "1"})
+	c2 := commit(t, dir, map[string]string{"a": "2"})
+	repo, err := git.PlainOpen(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tag, err := repo.CreateTag("v1", plumbing.NewHash(c1), &git.CreateTagOptions{Message: "v1", Tagger: &object.Signature{Name: "t", Email: "t@example.org", When: time.Unix(1700000000, 0)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tagObj, err := repo.TagObject(tag.Hash())
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rev, want := range map[string]string{
+		c1: c1, strings.ToUpper(c2): c2, "HEAD": c2, "HEAD~1": c1, "v1": c1,
+		tagObj.Hash.String(): c1,
+	} {
+		c, err := g.Commit(rev)
+		if err != nil || c.Hash.String() != want {
+			t.Errorf("Commit(%s) = %v, %v; want %s", rev, c, err, want)
+		}
+	}
+	for _, rev := range []string{"0123456789abcdef0123456789abcdef01234567", "nope", ZeroSHA} {
+		if _, err := g.Commit(rev); !errors.Is(err, ErrUnknownRevision) {
+			t.Errorf("Commit(%s): err = %v, want ErrUnknownRevision", rev, err)
+		}
 	}
 }
 
