@@ -67,7 +67,8 @@ func mergeCmds(base map[string]func(ts *testscript.TestScript, neg bool, args []
 
 // gitCommit commits the whole work tree of $WORK (initialising the
 // repository on first use) with go-git, and stores the new commit's hash in
-// the environment variable named by its second argument:
+// the environment variable named by its second argument (and its first
+// twelve digits in VAR_SHORT):
 //
 //	git-commit 'message' VAR
 func gitCommit(ts *testscript.TestScript, neg bool, args []string) {
@@ -106,6 +107,7 @@ func gitCommit(ts *testscript.TestScript, neg bool, args []string) {
 	})
 	ts.Check(err)
 	ts.Setenv(args[1], h.String())
+	ts.Setenv(args[1]+"_SHORT", h.String()[:12])
 	fmt.Fprintf(ts.Stdout(), "%s\n", h)
 }
 

@@ -1,0 +1,199 @@
+// Package plan is `castor plan`: what merging the current branch would do,
+// for a person at a terminal — the tracking issues to create, update and
+// close (track's dry run) and the status updates to post (publish's dry
+// run), together, without writing anything anywhere.
+//
+// The branch is compared with what it will be merged into: by default the
+// merge base of HEAD and the default branch (origin/HEAD, else origin/main,
+// origin/master, main or master), so that on a topic branch the plan shows
+// the branch's own changes, and on the default branch the commits not
+// pushed yet.
+package plan
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/castor-incidents/castor/actions/publish"
+	"github.com/castor-incidents/castor/actions/render"
+	"github.com/castor-incidents/castor/actions/track"
+	"github.com/castor-incidents/castor/actions/validate"
+	"github.com/castor-incidents/castor/internal/gitrepo"
+	ghclient "github.com/castor-incidents/castor/internal/github"
+	"github.com/castor-incidents/castor/schema"
+)
+
+// Options configures a run.
+type Options struct {
+	// Dir is the repository root (castor.yaml).
+	Dir string
+	// Before is the revision the branch will be merged into; empty for
+	// the merge base of After and the default branch. After defaults to
+	// HEAD.
+	Before, After string
+	// All plans the publishing of every public record (a backfill), as
+	// a manual run of the Action does.
+	All bool
+	// Format is text or markdown.
+	Format string
+	// Getenv reads GITHUB_TOKEN and the rest of track's environment.
+	Getenv func(string) string
+	// Out receives the plan; ErrOut the findings of invalid records.
+	Out, ErrOut io.Writer
+	// Now evaluates time-dependent policies; time.Now when zero.
+	Now time.Time
+}
+
+// ErrInvalid is returned when a record has errors: nothing is planned.
+var ErrInvalid = errors.New("invalid records: nothing planned")
+
+// UsageError is a mistake in the command line or the environment.
+type UsageError struct{ Err error }
+
+func (e UsageError) Error() string { return e.Err.Error() }
+func (e UsageError) Unwrap() error { return e.Err }
+
+// ExitCode makes a usage error exit 2.
+func (UsageError) ExitCode() int { return 2 }
+
+// Run prints the plan.
+func Run(ctx context.Context, opts Options) error {
+	switch opts.Format {
+	case "":
+		opts.Format = "text"
+	case "text", "markdown":
+	default:
+		return UsageError{fmt.Errorf("--format %q: want text or markdown", opts.Format)}
+	}
+	if opts.After == "" {
+		opts.After = "HEAD"
+	}
+	if opts.Getenv == nil {
+		opts.Getenv = func(string) string { return "" }
+	}
+	if opts.ErrOut == nil {
+		opts.ErrOut = io.Discard
+	}
+	if opts.All && opts.Before != "" {
+		return UsageError{errors.New("--all plans every public record: it takes no --before")}
+	}
+
+	// Every record must be valid: tracking reads them all.
+	vres, err := validate.Check(ctx, validate.Options{Dir: opts.Dir, Now: opts.Now})
+	if err != nil {
+		return err
+	}
+	if vres.Errors > 0 {
+		for _, d := range vres.Diagnostics {
+			if d.Severity == schema.Error {
+				fmt.Fprintln(opts.ErrOut, d.String())
+			}
+		}
+		return ErrInvalid
+	}
+
+	base, into := "", ""
+	if !opts.All {
+		if base, into, err = mergeBase(opts); err != nil {
+			return err
+		}
+	}
+	pub, err := publish.MakePlan(ctx, publish.PlanOptions{Dir: opts.Dir, Before: base, After: opts.After, All: opts.All, Now: opts.Now})
+	if err != nil {
+		return err
+	}
+
+	var tplan *track.Plan
+	trackWhyNot := ""
+	if _, err := ghclient.ConfigFromEnv(opts.Getenv); err != nil {
+		var missing ghclient.MissingTokenError
+		if !errors.As(err, &missing) {
+			return UsageError{err}
+		}
+		trackWhyNot = "GITHUB_TOKEN is not set: the plan needs to read the tracking issues (a token that may read issues is enough)"
+	} else {
+		tplan, err = track.MakePlan(ctx, track.Options{Dir: opts.Dir, Getenv: opts.Getenv, ErrOut: opts.ErrOut})
+		if err != nil {
+			return fmt.Errorf("tracking plan: %w", err)
+		}
+	}
+
+	w := opts.Out
+	switch opts.Format {
+	case "markdown":
+		fmt.Fprintf(w, "## %s\n\n", render.Inline(title(opts, into, base)))
+		fmt.Fprintf(w, "### Tracking issues\n\n")
+		if tplan != nil {
+			if err := tplan.Write(w, "markdown"); err != nil {
+				return err
+			}
+		} else {
+			fmt.Fprintf(w, "Not planned: %s.\n", trackWhyNot)
+		}
+		fmt.Fprintf(w, "\n### Status updates\n\n")
+		pub.WriteMarkdown(w, publish.Publishers(pub.Config))
+	default:
+		fmt.Fprintf(w, "%s\n\n", title(opts, into, base))
+		fmt.Fprintf(w, "Tracking issues\n")
+		if tplan != nil {
+			if err := tplan.Write(w, "text"); err != nil {
+				return err
+			}
+		} else {
+			fmt.Fprintf(w, "not planned: %s\n", trackWhyNot)
+		}
+		fmt.Fprintf(w, "\nStatus updates (%s)\n", publishers(pub.Config))
+		pub.WriteText(w)
+	}
+	return nil
+}
+
+// title says what is compared.
+func title(opts Options, into, base string) string {
+	if opts.All {
+		return fmt.Sprintf("What a full resynchronisation at %s would do (every public record)", opts.After)
+	}
+	return fmt.Sprintf("What merging %s into %s would do (changes since %s)", opts.After, into, short(base))
+}
+
+func publishers(cfg *schema.Config) string {
+	names := publish.Publishers(cfg)
+	if len(names) == 0 {
+		return "no publisher in castor.yaml"
+	}
+	s := names[0]
+	for _, n := range names[1:] {
+		s += ", " + n
+	}
+	return s
+}
+
+// mergeBase is where After leaves --before, or the default branch; into
+// names that branch.
+func mergeBase(opts Options) (base, into string, err error) {
+	g, err := gitrepo.Open(opts.Dir)
+	if err != nil {
+		return "", "", UsageError{err}
+	}
+	into = opts.Before
+	if into == "" {
+		if into = g.DefaultBranch(); into == "" {
+			return "", "", UsageError{errors.New("no default branch to compare with (no origin/HEAD, origin/main, main or master): give --before REV, or --all")}
+		}
+	}
+	base, err = g.MergeBase(into, opts.After)
+	if err != nil {
+		return "", "", UsageError{err}
+	}
+	return base, into, nil
+}
+
+func short(rev string) string {
+	if len(rev) > 12 {
+		return rev[:12]
+	}
+	return rev
+}
