@@ -21,8 +21,8 @@ import (
 	"github.com/castor-incidents/castor/actions/render"
 	"github.com/castor-incidents/castor/actions/track"
 	"github.com/castor-incidents/castor/actions/validate"
-	"github.com/castor-incidents/castor/internal/gitrepo"
 	ghclient "github.com/castor-incidents/castor/internal/github"
+	"github.com/castor-incidents/castor/internal/gitrepo"
 	"github.com/castor-incidents/castor/schema"
 )
 
