@@ -14,6 +14,7 @@ import (
 	"io"
 	"os"
 	"path"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -153,6 +154,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		fmt.Fprintln(opts.Out, workflow.Command("notice", nil, n))
 	}
 
+	res.SiteDir = workspacePath(env("GITHUB_WORKSPACE"), opts.Dir, res.SiteDir)
 	if err := appendFile(env("GITHUB_STEP_SUMMARY"), summary.String()); err != nil && runErr == nil {
 		runErr = err
 	}
@@ -248,7 +250,13 @@ func plan(ctx context.Context, opts Options, ev *Event, res *Result, summary *st
 	}
 	if opts.Publish != nil {
 		body.WriteString("#### Status updates\n\n")
-		if err := opts.Publish.PlanMarkdown(ctx, ev.BaseSHA, ev.HeadSHA, false, &body); err != nil {
+		// A pull request publishes what its head adds to its base; other
+		// events (mode: plan on a push or a manual run) what apply would.
+		before, after, all := ev.BaseSHA, ev.HeadSHA, false
+		if ev.Number == 0 {
+			before, after, all = ev.Before, ev.After, resync(ev)
+		}
+		if err := opts.Publish.PlanMarkdown(ctx, before, after, all, &body); err != nil {
 			fmt.Fprintf(&body, "The publishing plan could not be made: %s\n", render.Inline(err.Error()))
 		}
 		body.WriteString("\n")
@@ -408,4 +416,24 @@ func count(n int, one, many string) string {
 		return "1 " + one
 	}
 	return fmt.Sprintf("%d %s", n, many)
+}
+
+// workspacePath makes a folder castor wrote (relative to dir, where
+// castor.yaml is) usable by the next steps of the job, which resolve
+// paths from the workspace: relative to it when inside, else absolute.
+func workspacePath(workspace, dir, p string) string {
+	if p == "" {
+		return ""
+	}
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(dir, p)
+	}
+	abs, err := filepath.Abs(p)
+	if err != nil || workspace == "" {
+		return filepath.ToSlash(filepath.Clean(p))
+	}
+	if rel, err := filepath.Rel(workspace, abs); err == nil && rel != ".." && !strings.HasPrefix(rel, "../") {
+		return filepath.ToSlash(rel)
+	}
+	return abs
 }
