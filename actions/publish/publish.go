@@ -405,6 +405,3 @@ func (p *Publisher) Apply(ctx context.Context, before, after string, all bool, l
 	}
 	return res.Published, res.SiteDir, err
 }
-
-// severityImpact maps a record's severity to Statuspage's impact.
-var severityImpact = map[string]string{"SEV1": "critical", "SEV2": "major", "SEV3": "minor", "SEV4": "none"}

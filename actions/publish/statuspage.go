@@ -172,7 +172,7 @@ func (s *statuspagePublisher) record(ctx context.Context, rp *RecordPlan, dry bo
 		req.Name = name
 		what = append(what, "name")
 	}
-	if impact := severityImpact[rp.Incident.Severity]; impact != "" && inc.ImpactOverride != impact {
+	if impact := schema.Impact(rp.Incident.Severity); impact != "" && inc.ImpactOverride != impact {
 		req.ImpactOverride = impact
 		what = append(what, "impact")
 	}
@@ -280,7 +280,7 @@ func (s *statuspagePublisher) createRequest(rp *RecordPlan, u schema.StatusUpdat
 		Name:           incidentName(rp.Incident),
 		Status:         u.Status,
 		Body:           statuspage.NormBody(u.Message),
-		ImpactOverride: severityImpact[rp.Incident.Severity],
+		ImpactOverride: schema.Impact(rp.Incident.Severity),
 		Components:     s.componentStatuses(u),
 		ComponentIDs:   s.componentIDs(rp.Incident, u),
 		Metadata:       metadata(rp.ID),

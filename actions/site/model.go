@@ -49,15 +49,13 @@ func worse(a, b string) string {
 	return a
 }
 
-// Impact is the Statuspage impact of an incident of a severity: SEV1 is
-// critical, SEV2 major, SEV3 and SEV4 minor (an incident on the page is
-// never "no impact").
-func Impact(severity string) string {
-	switch severity {
-	case "SEV1":
-		return "critical"
-	case "SEV2":
-		return "major"
+// impact is the impact of an incident on the page: its severity's
+// (schema.Impact), but never "none": an incident the page lists always
+// counts in the page's status, so a SEV4 (or an unknown severity) is
+// minor.
+func impact(severity string) string {
+	if i := schema.Impact(severity); i != "" && i != "none" {
+		return i
 	}
 	return "minor"
 }
@@ -221,7 +219,7 @@ func worseIndicator(a, b string) string {
 }
 
 func (m *model) newIncident(inc *schema.Incident) *incident {
-	i := &incident{Incident: inc, impact: Impact(inc.Severity), active: inc.Status != schema.StatusResolved, lastAt: inc.StartedAt, state: map[string]string{}, peak: map[string]string{}}
+	i := &incident{Incident: inc, impact: impact(inc.Severity), active: inc.Status != schema.StatusResolved, lastAt: inc.StartedAt, state: map[string]string{}, peak: map[string]string{}}
 	for _, u := range inc.Updates {
 		if u.At.After(i.lastAt) {
 			i.lastAt = u.At
