@@ -1,7 +1,9 @@
 // Package plan is `castor plan`: what merging the current branch would do,
 // for a person at a terminal — the tracking issues to create, update and
 // close (track's dry run) and the status updates to post (publish's dry
-// run), together, without writing anything anywhere.
+// run), together, without writing anything anywhere. As text, the
+// publishing part is publish's dry run: it reads what the status page
+// already shows when STATUSPAGE_API_KEY is set.
 //
 // The branch is compared with what it will be merged into: by default the
 // merge base of HEAD and the default branch (origin/HEAD, else origin/main,
@@ -45,6 +47,10 @@ type Options struct {
 	Out, ErrOut io.Writer
 	// Now evaluates time-dependent policies; time.Now when zero.
 	Now time.Time
+	// Publish is the template of publish's dry run: its connectors
+	// (set by the CLI from the environment) let it read the status
+	// pages. Revisions, Dir, DryRun and outputs are set by Run.
+	Publish publish.Options
 }
 
 // ErrInvalid is returned when a record has errors: nothing is planned.
@@ -101,11 +107,6 @@ func Run(ctx context.Context, opts Options) error {
 			return err
 		}
 	}
-	pub, err := publish.MakePlan(ctx, publish.PlanOptions{Dir: opts.Dir, Before: base, After: opts.After, All: opts.All, Now: opts.Now})
-	if err != nil {
-		return err
-	}
-
 	var tplan *track.Plan
 	trackWhyNot := ""
 	if _, err := ghclient.ConfigFromEnv(opts.Getenv); err != nil {
@@ -134,6 +135,10 @@ func Run(ctx context.Context, opts Options) error {
 			fmt.Fprintf(w, "Not planned: %s.\n", trackWhyNot)
 		}
 		fmt.Fprintf(w, "\n### Status updates\n\n")
+		pub, err := publish.MakePlan(ctx, publish.PlanOptions{Dir: opts.Dir, Before: base, After: opts.After, All: opts.All, Now: opts.Now})
+		if err != nil {
+			return err
+		}
 		pub.WriteMarkdown(w, publish.Publishers(pub.Config))
 	default:
 		fmt.Fprintf(w, "%s\n\n", title(opts, into, base))
@@ -145,8 +150,13 @@ func Run(ctx context.Context, opts Options) error {
 		} else {
 			fmt.Fprintf(w, "not planned: %s\n", trackWhyNot)
 		}
-		fmt.Fprintf(w, "\nStatus updates (%s)\n", publishers(pub.Config))
-		pub.WriteText(w)
+		fmt.Fprintf(w, "\nStatus updates\n")
+		po := opts.Publish
+		po.Dir, po.Before, po.After, po.All, po.DryRun, po.Now = opts.Dir, base, opts.After, opts.All, true, opts.Now
+		po.Out, po.ErrOut = w, opts.ErrOut
+		if _, err := publish.Run(ctx, po); err != nil {
+			return fmt.Errorf("publishing plan: %w", err)
+		}
 	}
 	return nil
 }
@@ -157,18 +167,6 @@ func title(opts Options, into, base string) string {
 		return fmt.Sprintf("What a full resynchronisation at %s would do (every public record)", opts.After)
 	}
 	return fmt.Sprintf("What merging %s into %s would do (changes since %s)", opts.After, into, short(base))
-}
-
-func publishers(cfg *schema.Config) string {
-	names := publish.Publishers(cfg)
-	if len(names) == 0 {
-		return "no publisher in castor.yaml"
-	}
-	s := names[0]
-	for _, n := range names[1:] {
-		s += ", " + n
-	}
-	return s
 }
 
 // mergeBase is where After leaves --before, or the default branch; into

@@ -34,8 +34,11 @@ changes; on the default branch, the commits not pushed yet.
 The tracking plan reads the issues on GitHub: it needs GITHUB_TOKEN (read
 access is enough; GITHUB_API_URL, GITHUB_REPOSITORY or tracking.repository
 as for castor track). Without a token the plan says so and shows the rest.
-The publishing plan comes from the committed records alone (commit your
-changes first) and needs no secret; the tracking plan reads the work tree.
+The publishing plan compares commits (commit your changes first; the
+tracking plan reads the work tree). As text it is publish's dry run: with
+STATUSPAGE_API_KEY it reads the page and tells the updates already there
+from those to post; without, it lists what the records add. As Markdown
+it lists what the records add.
 
 Exit status: 0 when the plan is shown, 1 when a record is invalid (the
 errors are listed, nothing is planned), 2 on a usage error, an unknown
@@ -44,6 +47,9 @@ revision or a GitHub error.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Getenv = f.Getenv
 			opts.Out, opts.ErrOut = f.Stdout, f.Stderr
+			if err := connectPublishers(f, &opts.Publish); err != nil {
+				return err
+			}
 			err := plan.Run(cmd.Context(), opts)
 			if errors.Is(err, plan.ErrInvalid) {
 				fmt.Fprintln(f.Stderr, "castor: invalid records: nothing planned")
