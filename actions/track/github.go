@@ -32,6 +32,8 @@ type GitHub interface {
 	CreateLabel(ctx context.Context, l Label) error
 	// IsAssignable reports whether login may be assigned issues.
 	IsAssignable(ctx context.Context, login string) (bool, error)
+	// IsPublic reports whether anyone may read the repository's issues.
+	IsPublic(ctx context.Context) (bool, error)
 }
 
 // Issue is a GitHub issue as tracking reads it.
@@ -258,4 +260,16 @@ func (g *restGitHub) CreateLabel(ctx context.Context, l Label) error {
 func (g *restGitHub) IsAssignable(ctx context.Context, login string) (bool, error) {
 	ok, _, err := g.c.Issues.IsAssignee(ctx, g.owner, g.name, login)
 	return ok, classify("check assignee "+login, err)
+}
+
+func (g *restGitHub) IsPublic(ctx context.Context) (bool, error) {
+	r, _, err := g.c.Repositories.Get(ctx, g.owner, g.name)
+	if err != nil {
+		return false, classify("read repository "+g.owner+"/"+g.name, err)
+	}
+	// "internal" (an enterprise's members only) is not public.
+	if v := r.GetVisibility(); v != "" {
+		return v == "public", nil
+	}
+	return !r.GetPrivate(), nil
 }

@@ -130,6 +130,9 @@ type planInput struct {
 	// LinkServer and LinkRepository make the links to record files:
 	// <server>/<repository>/blob/HEAD/<path>.
 	LinkServer, LinkRepository string
+	// PublicRepo is true when the issues' repository is public: the
+	// action items of internal records are then not tracked there.
+	PublicRepo bool
 }
 
 // computePlan matches items to issues by their marker and decides, for
@@ -179,6 +182,18 @@ func computePlan(in planInput) (*Plan, error) {
 				return nil, fmt.Errorf("%s: action item %q appears twice in record %s", rec.Pos("action_items", i, "id"), it.ID, inc.ID)
 			}
 			wanted[key] = true
+			if in.PublicRepo && !inc.Public() {
+				// An issue would publish what the record keeps internal.
+				// An issue made earlier (the record was public) is left
+				// as it is: neither updated nor closed.
+				msg := fmt.Sprintf("%s: not tracked: the record is internal and %s is public (set tracking.repository to a private repository)", rec.Pos("action_items", i), in.Repository)
+				if list := byKey[key]; len(list) > 0 {
+					p.Notes = append(p.Notes, Note{Key: key, Issue: list[0].Number, Message: msg + "; its issue is left as it is"})
+				} else {
+					p.Notes = append(p.Notes, Note{Key: key, Message: msg})
+				}
+				continue
+			}
 			p.Items++
 			labels := itemLabels(in.Labels, inc, it)
 			for _, l := range labels {

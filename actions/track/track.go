@@ -190,11 +190,28 @@ func makePlan(ctx context.Context, opts Options) (*Plan, GitHub, error) {
 	if !repoRe.MatchString(linkRepo) {
 		linkRepo = repository
 	}
-	p, err := planRecords(ctx, g, planInput{
+	in := planInput{
 		Records: set.Records, Labels: labels, Repository: repository,
 		LinkServer: server, LinkRepository: linkRepo,
-	})
+	}
+	if internalItems(set.Records) {
+		if in.PublicRepo, err = g.IsPublic(ctx); err != nil {
+			return nil, nil, err
+		}
+	}
+	p, err := planRecords(ctx, g, in)
 	return p, g, err
+}
+
+// internalItems reports whether an internal record has action items: only
+// then does the repository's visibility matter.
+func internalItems(records []*schema.Record) bool {
+	for _, rec := range records {
+		if rec.Incident != nil && !rec.Incident.Public() && len(rec.Incident.ActionItems) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // planRecords plans for loaded records: one listing of the tracking

@@ -17,7 +17,7 @@ import (
 // the test process; castor, run by the script as its own process, reaches
 // it through GITHUB_API_URL. It only adds to cli_test.go's hooks.
 //
-//	fakegithub start [-login L] OWNER/NAME [COLLABORATOR...]
+//	fakegithub start [-login L] [-private] OWNER/NAME [COLLABORATOR...]
 //	                                                start, make the repository, set GITHUB_API_URL,
 //	                                                GITHUB_TOKEN and GITHUB_REPOSITORY; the token is
 //	                                                L's (default castor-bot; "github-actions[bot]" is
@@ -82,16 +82,23 @@ func fakegithubCmd(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	switch cmd, args := args[0], args[1:]; cmd {
 	case "start":
-		login := ""
-		if len(args) > 1 && args[0] == "-login" {
-			login, args = args[1], args[2:]
+		login, private := "", false
+		for len(args) > 0 && strings.HasPrefix(args[0], "-") {
+			switch {
+			case args[0] == "-login" && len(args) > 1:
+				login, args = args[1], args[2:]
+			case args[0] == "-private":
+				private, args = true, args[1:]
+			default:
+				ts.Fatalf("fakegithub start: unknown flag %s", args[0])
+			}
 		}
 		if len(args) < 1 || h.srv != nil {
-			ts.Fatalf("usage: fakegithub start [-login L] OWNER/NAME [COLLABORATOR...] (once)")
+			ts.Fatalf("usage: fakegithub start [-login L] [-private] OWNER/NAME [COLLABORATOR...] (once)")
 		}
 		h.srv = fakegithub.New(fakegithub.Options{Token: fakeGitHubToken, Login: login})
 		h.repo = args[0]
-		h.srv.CreateRepo(h.repo, fakegithub.RepoOptions{Collaborators: args[1:]})
+		h.srv.CreateRepo(h.repo, fakegithub.RepoOptions{Collaborators: args[1:], Private: private})
 		ts.Setenv("GITHUB_API_URL", h.srv.URL)
 		ts.Setenv("GITHUB_TOKEN", fakeGitHubToken)
 		ts.Setenv("GITHUB_REPOSITORY", h.repo)
