@@ -27,6 +27,11 @@ with the record, which stays the source of truth:
              wontfix; an item removed from its record, or whose record was
              deleted, is closed as not planned with one comment
 
+The action items of an internal record are not tracked when the issues'
+repository is public (their text would be public): the plan notes them
+with the record's line. Track them in a private repository
+(tracking.repository).
+
 Issues are found again by a hidden marker in their body,
 <!-- castor:action <record-id>/<item-id> -->, with one paginated listing of the
 issues carrying the first of tracking.labels: keep that label on them. An
