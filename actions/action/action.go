@@ -19,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/castor-incidents/castor/actions/render"
 	"github.com/castor-incidents/castor/actions/validate"
@@ -100,8 +101,13 @@ var OutputNames = []string{"errors", "warnings", "issues-created", "issues-close
 // CommentMarker finds castor's sticky comment again.
 const CommentMarker = "<!-- castor:pull-request-comment -->"
 
-// maxComment keeps the comment under GitHub's 65,536 characters.
-const maxComment = 60000
+// maxComment keeps the comment under GitHub's 65,536 characters;
+// maxSummary the job summary under the runner's 1 MiB a step (beyond, the
+// runner drops it whole).
+const (
+	maxComment = 60000
+	maxSummary = 1000000
+)
 
 type failedError struct{ msg string }
 
@@ -155,7 +161,8 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 
 	res.SiteDir = workspacePath(env("GITHUB_WORKSPACE"), opts.Dir, res.SiteDir)
-	if err := appendFile(env("GITHUB_STEP_SUMMARY"), summary.String()); err != nil && runErr == nil {
+	text := cut(summary.String(), maxSummary, "…(cut: the job summary may not exceed 1 MiB; run castor plan or castor render for the rest)")
+	if err := appendFile(env("GITHUB_STEP_SUMMARY"), text); err != nil && runErr == nil {
 		runErr = err
 	}
 	outputs := map[string]string{ // keep in step with OutputNames
@@ -277,9 +284,7 @@ func plan(ctx context.Context, opts Options, ev *Event, res *Result, summary *st
 		return nil
 	}
 	comment := CommentMarker + "\n" + summary.String()
-	if len(comment) > maxComment {
-		comment = comment[:maxComment] + "\n\n…(cut: the whole plan is in the job summary of the workflow run)\n"
-	}
+	comment = cut(comment, maxComment, "…(cut: the whole plan is in the job summary of the workflow run)")
 	err := opts.Comments.Upsert(ctx, ev.Number, CommentMarker, comment)
 	switch {
 	case errors.Is(err, ErrReadOnly):
@@ -436,4 +441,31 @@ func workspacePath(workspace, dir, p string) string {
 		return filepath.ToSlash(rel)
 	}
 	return abs
+}
+
+// cut shortens Markdown to at most max bytes, at the end of a line, closes
+// the <details> it leaves open and ends with note.
+func cut(s string, max int, note string) string {
+	if len(s) <= max {
+		return s
+	}
+	budget := max - len(note) - 200 // room for the closing tags and the note
+	if budget < 0 {
+		budget = 0
+	}
+	kept := s[:budget]
+	if i := strings.LastIndexByte(kept, '\n'); i >= 0 {
+		kept = kept[:i+1]
+	} else {
+		for len(kept) > 0 && !utf8.RuneStart(s[len(kept)]) {
+			kept = kept[:len(kept)-1]
+		}
+	}
+	var b strings.Builder
+	b.WriteString(kept)
+	for open := strings.Count(kept, "<details>") - strings.Count(kept, "</details>"); open > 0; open-- {
+		b.WriteString("\n</details>\n")
+	}
+	b.WriteString("\n" + note + "\n")
+	return b.String()
 }
