@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/castor-incidents/castor/schema"
@@ -16,8 +15,8 @@ type RunOptions struct {
 	Dir string
 	// Target is a record id or the path of a record file.
 	Target string
-	// Public renders what a status page may show: no timeline, and no
-	// post-mortem unless it is public.
+	// Public renders what a status page may show: the post-mortem and
+	// its timeline only when the post-mortem is public.
 	Public bool
 	Out    io.Writer
 }
@@ -55,7 +54,7 @@ func Run(ctx context.Context, opts RunOptions) error {
 				msgs = append(msgs, d.String())
 			}
 		}
-		return fmt.Errorf("%s is not valid; fix it first (castor validate):\n%s", path, strings.Join(msgs, "\n"))
+		return &InvalidError{Path: path, Findings: msgs}
 	}
 	var loc *time.Location
 	if tz := repo.Config.Site.Timezone; tz != "" {

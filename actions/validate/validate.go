@@ -76,6 +76,15 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if err := write(opts, res); err != nil {
 		return nil, err
 	}
+	if res.Records == 0 && res.Errors == 0 && len(opts.Paths) == 0 && opts.ChangedSince == "" && opts.ErrOut != nil {
+		// Most likely castor runs in the wrong folder: say so rather
+		// than pass in silence.
+		folder := "records"
+		if repo, err := schema.OpenRepo(opts.Dir); err == nil {
+			folder = repo.Config.Records
+		}
+		fmt.Fprintf(opts.ErrOut, "castor: warning: no record file in %s/ (castor reads castor.yaml and the records folder of the current folder; run it there, or give -C DIR)\n", folder)
+	}
 	if res.Errors > 0 {
 		return res, ErrInvalid
 	}
@@ -139,18 +148,22 @@ func summarize(ds []schema.Diagnostic, records int) *Result {
 // selectPaths keeps the record files named by args, files or folders.
 func selectPaths(dir string, args, all []string) ([]string, error) {
 	var out []string
+	absDir, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
 	for _, a := range args {
 		rel := a
 		if filepath.IsAbs(a) {
-			r, err := filepath.Rel(dir, a)
+			r, err := filepath.Rel(absDir, a)
 			if err != nil {
-				return nil, err
+				return nil, fmt.Errorf("%s is outside the repository %s", a, absDir)
 			}
 			rel = r
 		}
 		rel = path.Clean(filepath.ToSlash(rel))
-		if strings.HasPrefix(rel, "../") {
-			return nil, fmt.Errorf("%s is outside the repository %s", a, dir)
+		if rel == ".." || strings.HasPrefix(rel, "../") {
+			return nil, fmt.Errorf("%s is outside the repository %s (run castor in the folder of castor.yaml, or give -C DIR)", a, absDir)
 		}
 		n := len(out)
 		for _, p := range all {

@@ -1,10 +1,13 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -53,6 +56,7 @@ func TestScripts(t *testing.T) {
 			"envsubst":      envsubst,
 			"workflow-log":  workflowLog,
 			"github-output": githubOutput,
+			"exits":         exits,
 		}),
 		RequireUniqueNames: true,
 	})
@@ -210,4 +214,28 @@ func githubOutput(ts *testscript.TestScript, neg bool, args []string) {
 		fmt.Fprintf(ts.Stdout(), "%s=%s\n", n, values[n])
 	}
 	ts.Check(os.WriteFile(ts.MkAbs(args[0]), nil, 0o644))
+}
+
+// exits runs a program like exec and checks its exact exit status (exec
+// and ! exec only tell zero from non-zero); stdout and stderr are kept
+// for the commands that follow:
+//
+//	exits 1 castor validate
+func exits(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: exits STATUS PROGRAM [ARG...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	got := 0
+	if err := ts.Exec(args[1], args[2:]...); err != nil {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			ts.Fatalf("%s: %v", args[1], err)
+		}
+		got = ee.ExitCode()
+	}
+	if got != want {
+		ts.Fatalf("%s exited with status %d, want %d", args[1], got, want)
+	}
 }
