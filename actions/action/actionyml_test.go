@@ -85,3 +85,19 @@ func TestActionYAML(t *testing.T) {
 		t.Error("setup-go does not read the action's go.mod")
 	}
 }
+
+// The README shows the example workflow that CI checks with actionlint:
+// the two must not drift apart.
+func TestREADMEWorkflowIsDocsWorkflow(t *testing.T) {
+	wf, err := os.ReadFile("../../docs/workflow.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(readme), "```yaml\n"+string(wf)+"```\n") {
+		t.Error("README.md does not show docs/workflow.yml verbatim in a ```yaml block: copy it again")
+	}
+}
