@@ -95,8 +95,8 @@ func TestBrowserIndex(t *testing.T) {
 }
 
 // TestBrowserIncidentPages checks the incident pages: updates newest
-// first, the post-mortem only when public, never the timeline, and record
-// text inert.
+// first, the post-mortem only when public, the timeline only as the last
+// section of a public post-mortem, and record text inert.
 func TestBrowserIncidentPages(t *testing.T) {
 	b := browser.New(t)
 	base := serveFixture(t)
@@ -115,8 +115,11 @@ func TestBrowserIncidentPages(t *testing.T) {
 	if got := fr.Text(".updates .incident-status"); !slices.Equal(got, []string{"Résolu", "Analyse en cours"}) {
 		t.Errorf("updates = %q, want newest first in French", got)
 	}
-	if got := fr.Text(".postmortem h3"); !slices.Equal(got, []string{"Résumé", "Impact", "Cause racine", "Déclencheur", "Résolution", "Détection", "Actions", "Leçons"}) {
+	if got := fr.Text(".postmortem h3"); !slices.Equal(got, []string{"Résumé", "Impact", "Cause racine", "Déclencheur", "Résolution", "Détection", "Actions", "Leçons", "Chronologie"}) {
 		t.Errorf("post-mortem sections = %q", got)
+	}
+	if got := fr.Text(".timeline tbody td:first-child"); !slices.Equal(got, []string{"10 mars 2024, 01:50 CET", "10 mars 2024, 09:05 CET – 09:40 CET", "10 mars 2024, 10:00 CET – 11 mars 2024, 11:40 CET"}) {
+		t.Errorf("timeline times = %q", got)
 	}
 	if got := fr.Text(".action-items tbody td:first-child"); !slices.Equal(got, []string{"Écrire une procédure d'incident", "Sauvegarder hors site"}) {
 		t.Errorf("action items = %q", got)
@@ -129,8 +132,8 @@ func TestBrowserIncidentPages(t *testing.T) {
 	frDark.Screenshot("incident-fr-dark")
 
 	private := b.Open(base + "/incidents/2024-02-01-dns-slow.html")
-	if n := private.Count(".postmortem"); n != 0 {
-		t.Errorf("a non-public post-mortem is on the page")
+	if n := private.Count(".postmortem, .timeline"); n != 0 {
+		t.Errorf("a non-public post-mortem or its timeline is on the page")
 	}
 	if got := private.Text(".note"); len(got) != 1 || !strings.Contains(got[0], "not public") {
 		t.Errorf("no note that the post-mortem is not public: %q", got)

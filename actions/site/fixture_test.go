@@ -20,7 +20,8 @@ func at(s string) time.Time {
 func atp(s string) *time.Time { t := at(s); return &t }
 
 // Words that must never reach the site: they sit in internal records,
-// timelines and non-public post-mortems of the fixture.
+// non-public post-mortems, and the timelines of records whose post-mortem
+// is not public (missing, private, or in an internal record).
 var secrets = []string{"INTERNAL-SECRET", "TIMELINE-SECRET", "PRIVATE-PM-SECRET", "internal-only-component"}
 
 func fixtureConfig() *schema.Config {
@@ -63,7 +64,12 @@ func fixture() []*schema.Incident {
 				{At: at("2024-03-11T12:15:00+01:00"), Status: "resolved", Message: "Le mail fonctionne de nouveau sur un nouveau serveur.",
 					Components: map[string]string{"email": "operational"}},
 			},
-			Timeline: []schema.TimelineEntry{{At: at("2024-03-10T01:50:00+01:00"), Event: "TIMELINE-SECRET premier SMS de supervision"}},
+			// The post-mortem is public: so is its timeline.
+			Timeline: []schema.TimelineEntry{
+				{At: at("2024-03-10T01:50:00+01:00"), Event: "Premier SMS de la *supervision* : un serveur ne répond pas."},
+				{At: at("2024-03-10T09:05:00+01:00"), Until: atp("2024-03-10T09:40:00+01:00"), Event: "Vérification des services, annonce sur [la page d'état](https://status.example.org)."},
+				{At: at("2024-03-10T10:00:00+01:00"), Until: atp("2024-03-11T11:40:00+01:00"), Event: "Réinstallation du serveur et restauration de la sauvegarde."},
+			},
 			Postmortem: &schema.Postmortem{
 				Public: true, RootCause: "Un incendie a détruit le datacenter.\n\n## Détails\n\nLe bâtiment SBG2 a brûlé.", Trigger: "Le feu.",
 				Resolution: "Réinstallation sur un nouveau serveur.", Detection: "SMS de supervision.",
@@ -86,6 +92,8 @@ func fixture() []*schema.Incident {
 				{At: at("2024-02-01T10:05:00Z"), Status: "investigating", Message: "DNS answers are slow.", Components: map[string]string{"dns": "degraded_performance"}},
 				{At: at("2024-02-01T11:30:00Z"), Status: "resolved", Message: "DNS is fast again.", Components: map[string]string{"dns": "operational"}},
 			},
+			// The post-mortem is not public: neither is the timeline.
+			Timeline:    []schema.TimelineEntry{{At: at("2024-02-01T10:00:00Z"), Event: "TIMELINE-SECRET resolver cache flushed by hand"}},
 			Postmortem:  &schema.Postmortem{Public: false, RootCause: "PRIVATE-PM-SECRET root cause"},
 			ActionItems: []schema.ActionItem{{ID: "x", Title: "PRIVATE-PM-SECRET item", Kind: "prevent", Priority: "P2", Status: "open"}},
 		},
@@ -94,6 +102,9 @@ func fixture() []*schema.Incident {
 			Visibility: "internal", StartedAt: at("2024-03-15T10:00:00Z"), Components: []string{"api"},
 			Updates: []schema.StatusUpdate{{At: at("2024-03-15T10:05:00Z"), Status: "investigating", Message: "INTERNAL-SECRET",
 				Components: map[string]string{"api": "major_outage", "internal-only-component": "major_outage"}}},
+			// A public post-mortem does not make an internal record public.
+			Timeline:   []schema.TimelineEntry{{At: at("2024-03-15T10:00:00Z"), Event: "TIMELINE-SECRET INTERNAL-SECRET primary lost"}},
+			Postmortem: &schema.Postmortem{Public: true, RootCause: "INTERNAL-SECRET disk full"},
 		},
 		xssIncident(),
 	}
@@ -119,5 +130,7 @@ func xssIncident() *schema.Incident {
 			ContributingFactors: []string{"[c](javascript:alert(14))"},
 		},
 		ActionItems: []schema.ActionItem{{ID: "a", Title: "<script>alert(15)</script>", Kind: "prevent", Priority: "P3", Status: "open"}},
+		Timeline: []schema.TimelineEntry{{At: at("2024-01-05T10:00:00Z"),
+			Event: "<script>alert(19)</script> [t](javascript:alert(20)) <img src=x onerror=alert(21)> <a href='javascript:alert(22)'>u</a>"}},
 	}
 }

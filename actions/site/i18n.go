@@ -20,6 +20,7 @@ type labels struct {
 	Updates, Postmortem, Summary, Impact, RootCause, Trigger, Contributing   string
 	Resolution, Detection, ActionItems, Lessons, WentWell, WentWrong, Lucky  string
 	Item, Kind, Priority, ItemStatus                                         string
+	Timeline, TimelineTime, TimelineEvent                                    string
 	Severity, ImpactLabel, Started, Resolved, Duration, Affected, Ongoing    string
 	DaysAgo, Today, Uptime90None, Legend, Feed, JSON, TimesIn, LastUpdate    string
 	PostmortemNotPublic                                                      string
@@ -72,6 +73,9 @@ var english = &labels{
 	Kind:                "Kind",
 	Priority:            "Priority",
 	ItemStatus:          "Status",
+	Timeline:            "Timeline",
+	TimelineTime:        "Time",
+	TimelineEvent:       "Event",
 	Severity:            "Severity",
 	ImpactLabel:         "Impact",
 	Started:             "Started",
@@ -142,6 +146,9 @@ var french = &labels{
 	Kind:                "Type",
 	Priority:            "Priorité",
 	ItemStatus:          "État",
+	Timeline:            "Chronologie",
+	TimelineTime:        "Heure",
+	TimelineEvent:       "Événement",
 	Severity:            "Gravité",
 	ImpactLabel:         "Impact",
 	Started:             "Début",
@@ -212,8 +219,11 @@ func (l *labels) ItemStatusWord(s string) string { return word(l.items, s) }
 // Time shows an instant to people: "10 Mar 2021, 09:43 CET" or
 // "10 mars 2021, 09:43 CET". The zone abbreviation says which clock.
 func (l *labels) Time(t time.Time) string {
-	return fmt.Sprintf("%s, %s", l.Date(t), t.Format("15:04 MST"))
+	return fmt.Sprintf("%s, %s", l.Date(t), l.Clock(t))
 }
+
+// Clock shows the time of day of an instant, with its zone: "09:43 CET".
+func (l *labels) Clock(t time.Time) string { return t.Format("15:04 MST") }
 
 // Date shows a calendar day: "10 Mar 2021", "10 mars 2021".
 func (l *labels) Date(t time.Time) string {

@@ -8,9 +8,12 @@
 // preference, and speak English or French. Record text is Markdown,
 // rendered with goldmark and sanitised with bluemonday, and the pages
 // carry a Content-Security-Policy that forbids script anyway. Internal
-// records, timelines and non-public post-mortems never reach the output:
-// internal records are dropped before anything is computed, and the
-// timeline is never read.
+// records and non-public post-mortems never reach the output: internal
+// records are dropped before anything is computed, and a post-mortem that
+// is not public is never read. The timeline, the record's internal
+// chronology, is published only as the last section of a public
+// post-mortem (postmortem.public: true), as public post-mortems usually
+// include their chronology; otherwise it is never read either.
 //
 // The output is deterministic: the same records, configuration and day
 // give byte-identical files, so a site kept in git diffs cleanly.
@@ -140,6 +143,18 @@ func (r *renderer) when(l *labels, t time.Time) when {
 	return when{ISO: t.Format(time.RFC3339), Text: l.Time(t)}
 }
 
+// until is the end of a span that starts at from: only the clock when
+// both fall on the same day in the site's zone ("09:40 CET"), the date too
+// otherwise.
+func (r *renderer) until(l *labels, from, to time.Time) when {
+	w := r.when(l, to)
+	f, t := from.In(r.m.loc), to.In(r.m.loc)
+	if f.Year() == t.Year() && f.YearDay() == t.YearDay() {
+		w.Text = l.Clock(t)
+	}
+	return w
+}
+
 // page is what the layout needs. Views hold it by pointer rather than
 // embedding it: html/template looks fields up by name on every use, and
 // a lookup through an embedded struct costs a search of the whole type.
@@ -197,6 +212,15 @@ type pmSection struct {
 	Body      template.HTML
 	Lists     []pmList
 	Items     []itemView
+	Timeline  []timelineView
+}
+
+// timelineView is one entry of a public post-mortem's timeline: an
+// instant, or a span when Until is set.
+type timelineView struct {
+	At    when
+	Until *when
+	Event template.HTML
 }
 
 type pmList struct {
@@ -299,7 +323,8 @@ func (r *renderer) update(inc *incident, i int, l *labels, under int) updateView
 
 // postmortem lays out a public post-mortem in the order of the SRE book's
 // example: summary, impact, root cause and trigger, resolution,
-// detection, action items, lessons. Never the timeline.
+// detection, action items, lessons, timeline. The caller has checked that
+// the post-mortem is public: this is the only place the timeline is read.
 func (r *renderer) postmortem(inc *incident, l *labels) *postmortemView {
 	pm := inc.Postmortem
 	var out postmortemView
@@ -335,6 +360,18 @@ func (r *renderer) postmortem(inc *incident, l *labels) *postmortemView {
 		out.Sections = append(out.Sections, s)
 	}
 	add("lessons", l.Lessons, "", list(l.WentWell, pm.WentWell), list(l.WentWrong, pm.WentWrong), list(l.Lucky, pm.Lucky))
+	if len(inc.Timeline) > 0 {
+		s := pmSection{ID: "timeline", Title: l.Timeline}
+		for _, e := range inc.Timeline {
+			tv := timelineView{At: r.when(l, e.At), Event: InlineMarkdown(e.Event)}
+			if e.Until != nil {
+				until := r.until(l, e.At, *e.Until)
+				tv.Until = &until
+			}
+			s.Timeline = append(s.Timeline, tv)
+		}
+		out.Sections = append(out.Sections, s)
+	}
 	if len(out.Sections) == 0 {
 		return nil
 	}

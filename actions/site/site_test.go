@@ -125,7 +125,9 @@ func TestDeterministic(t *testing.T) {
 }
 
 // Nothing internal reaches any file, JSON and feed included: not the
-// internal record, not a timeline, not a post-mortem that is not public.
+// internal record (even with a public post-mortem), not a post-mortem
+// that is not public, not the timeline of a record without a public
+// post-mortem.
 func TestNoLeaks(t *testing.T) {
 	files := render(t, fixtureConfig(), fixture(), fixtureNow)
 	for p, data := range files {
@@ -141,10 +143,72 @@ func TestNoLeaks(t *testing.T) {
 	if _, ok := files[IncidentPath("2024-03-15-internal")]; ok {
 		t.Errorf("the internal record has a page")
 	}
-	// The private post-mortem's record is on the site, without it.
+	// The private post-mortem's record is on the site, without it or its
+	// timeline.
 	page := string(files[IncidentPath("2024-02-01-dns-slow")])
-	if !strings.Contains(page, "DNS is fast again.") || strings.Contains(page, `class="postmortem"`) {
-		t.Errorf("dns page: updates missing or post-mortem present")
+	if !strings.Contains(page, "DNS is fast again.") || strings.Contains(page, `class="postmortem"`) || strings.Contains(page, `class="timeline"`) {
+		t.Errorf("dns page: updates missing or post-mortem or timeline present")
+	}
+}
+
+// The timeline of a public post-mortem is its last section, in the SRE
+// book's order, times in site.timezone, labels in the record's language,
+// text rendered and sanitised like the other Markdown fields. A record
+// without a post-mortem, or with one that is not public, shows none.
+func TestTimeline(t *testing.T) {
+	files := render(t, fixtureConfig(), fixture(), fixtureNow)
+	page := string(files[IncidentPath("2024-03-10-mail-down")])
+	var order []int
+	for _, id := range []string{"summary", "impact", "root-cause", "trigger", "resolution", "detection", "action-items", "lessons", "timeline"} {
+		order = append(order, strings.Index(page, `<h3 id="pm-`+id+`">`))
+	}
+	if !slices.IsSorted(order) || order[0] < 0 {
+		t.Errorf("post-mortem sections out of order: %v", order)
+	}
+	if i := strings.Index(page, `<h3 id="pm-timeline">Chronologie</h3>`); i < 0 || strings.Contains(page[i+1:], "<h3") {
+		t.Errorf("the timeline is not the last section, with its French heading")
+	}
+	for _, want := range []string{
+		`<th scope="col">Heure</th><th scope="col">Événement</th>`,
+		// 01:50 +01:00 is 01:50 in Europe/Paris, said so.
+		`<time datetime="2024-03-10T01:50:00&#43;01:00">10 mars 2024, 01:50 CET</time></td><td>Premier SMS de la <em>supervision</em> : un serveur ne répond pas.</td>`,
+		// A span within a day gives the end's clock only; across days,
+		// its date too.
+		`10 mars 2024, 09:05 CET</time> – <time datetime="2024-03-10T09:40:00&#43;01:00">09:40 CET</time>`,
+		`– <time datetime="2024-03-11T11:40:00&#43;01:00">11 mars 2024, 11:40 CET</time>`,
+		`<a href="https://status.example.org" rel="nofollow noreferrer">la page d&#39;état</a>`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("mail-down page lacks %s", want)
+		}
+	}
+	// English labels for an English record, and a UTC time shown in the
+	// site's zone; record markup stays text.
+	xss := string(files[IncidentPath("2024-01-05-xss")])
+	for _, want := range []string{`<h3 id="pm-timeline">Timeline</h3>`, `<th scope="col">Time</th><th scope="col">Event</th>`,
+		`<time datetime="2024-01-05T11:00:00&#43;01:00">5 Jan 2024, 11:00 CET</time>`, `&lt;script&gt;alert(19)&lt;/script&gt;`} {
+		if !strings.Contains(xss, want) {
+			t.Errorf("xss page lacks %s", want)
+		}
+	}
+	for _, id := range []string{"2024-02-01-dns-slow", "2024-03-20-api-errors"} {
+		if p := string(files[IncidentPath(id)]); strings.Contains(p, "pm-timeline") || strings.Contains(p, "TIMELINE-SECRET") {
+			t.Errorf("%s: a timeline without a public post-mortem is on the page", id)
+		}
+	}
+
+	// The same record with its post-mortem made private loses the
+	// timeline; made public again, it shows it.
+	incs := fixture()
+	for _, inc := range incs {
+		if inc.ID == "2024-03-10-mail-down" {
+			inc.Timeline[0].Event = "TIMELINE-SECRET " + inc.Timeline[0].Event
+			inc.Postmortem.Public = false
+		}
+	}
+	page = string(render(t, fixtureConfig(), incs, fixtureNow)[IncidentPath("2024-03-10-mail-down")])
+	if strings.Contains(page, "TIMELINE-SECRET") || strings.Contains(page, "Chronologie") || !strings.Contains(page, `class="note"`) {
+		t.Errorf("a private post-mortem's timeline is on the page")
 	}
 }
 
