@@ -17,10 +17,11 @@ import (
 
 // Options says how to render.
 type Options struct {
-	// Internal includes what a public page never shows: the timeline, and
-	// everything but the title and facts when the post-mortem is not
-	// public (the site's rule). Reviewers of a pull request see
-	// everything; readers of a status page do not.
+	// Internal renders everything. Without it, the rendering is what a
+	// public page may show (the site's rule): the whole post-mortem,
+	// timeline included, when postmortem.public is true; only the title
+	// and facts otherwise. Reviewers of a pull request see everything;
+	// readers of a status page see only a public post-mortem.
 	Internal bool
 	// Location shows times in this zone; nil keeps each time's own offset.
 	Location *time.Location
@@ -160,7 +161,9 @@ func (r *renderer) incident(inc *schema.Incident) {
 		r.list(2, r.l.wentWrong, pm.WentWrong)
 		r.list(2, r.l.lucky, pm.Lucky)
 	}
-	if r.opts.Internal && len(inc.Timeline) > 0 {
+	// The timeline is internal chronology, published with a public
+	// post-mortem as public post-mortems usually are.
+	if (r.opts.Internal || (pm != nil && pm.Public)) && len(inc.Timeline) > 0 {
 		r.heading(1, r.l.timeline)
 		var t strings.Builder
 		fmt.Fprintf(&t, "| %s | %s |\n|---|---|\n", r.l.time, r.l.event)

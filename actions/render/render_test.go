@@ -34,7 +34,8 @@ func loadBundled(t *testing.T, id string) *schema.Incident {
 }
 
 // The bundled records render to their golden Markdown: French labels for
-// the French record, the SRE book's order, the timeline only when internal.
+// the French record, the SRE book's order; the public rendering of a
+// public post-mortem includes its timeline.
 func TestGolden(t *testing.T) {
 	for _, tt := range []struct {
 		id       string
@@ -82,8 +83,49 @@ func TestOrderAndVisibility(t *testing.T) {
 		}
 		last = i
 	}
-	if strings.Contains(pub.String(), "## Timeline") {
-		t.Error("a public render shows the internal timeline")
+	// The post-mortem is public: the public rendering is the internal
+	// one, timeline last among the sections.
+	if pub.String() != internal.String() {
+		t.Errorf("the public render of a public post-mortem differs from the internal one:\n%s", pub.String())
+	}
+}
+
+// The timeline is published with a public post-mortem only: a public
+// rendering of a record whose post-mortem is private, or missing, shows
+// none of it; the internal rendering always does.
+func TestTimelineVisibility(t *testing.T) {
+	at := time.Date(2024, 1, 2, 3, 4, 0, 0, time.UTC)
+	until := at.Add(40 * time.Minute)
+	for _, tt := range []struct {
+		name string
+		pm   *schema.Postmortem
+		show bool
+	}{
+		{"public", &schema.Postmortem{Public: true, RootCause: "A bad deploy."}, true},
+		{"private", &schema.Postmortem{Public: false, RootCause: "PRIVATE-PM-SECRET"}, false},
+		{"none", nil, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			inc := &schema.Incident{
+				ID: "2024-01-02-x", Title: "X", Severity: "SEV2", Status: "resolved", StartedAt: at, ResolvedAt: &until,
+				Summary:    "PRIVATE-PM-SECRET summary",
+				Timeline:   []schema.TimelineEntry{{At: at, Until: &until, Event: "TIMELINE-SECRET rollback"}},
+				Postmortem: tt.pm,
+			}
+			var pub, internal bytes.Buffer
+			Markdown(&pub, inc, Options{Location: time.FixedZone("CET", 3600)})
+			Markdown(&internal, inc, Options{Internal: true})
+			if !strings.Contains(internal.String(), "| 2024-01-02 03:04 +00:00 – 2024-01-02 03:44 +00:00 | TIMELINE-SECRET rollback |") {
+				t.Errorf("the internal render lacks the timeline:\n%s", internal.String())
+			}
+			out := pub.String()
+			if got := strings.Contains(out, "## Timeline") && strings.Contains(out, "| 2024-01-02 04:04 +01:00 – 2024-01-02 04:44 +01:00 | TIMELINE-SECRET rollback |"); got != tt.show {
+				t.Errorf("public render shows the timeline: %v, want %v:\n%s", got, tt.show, out)
+			}
+			if !tt.show && (strings.Contains(out, "SECRET") || strings.Contains(out, "Timeline")) {
+				t.Errorf("public render leaks:\n%s", out)
+			}
+		})
 	}
 }
 
