@@ -18,6 +18,6 @@ func newRenderCmd(f *Factory) *cobra.Command {
 			return render.Run(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().BoolVar(&opts.Public, "public", false, "render only what a status page may show (no timeline; the post-mortem only when public)")
+	cmd.Flags().BoolVar(&opts.Public, "public", false, "render only what a status page may show: the post-mortem and its timeline only when postmortem.public")
 	return cmd
 }

@@ -22,7 +22,8 @@ status.json in the shape of Statuspage's /api/v2/summary.json, and an Atom
 feed, history.atom. The pages need no JavaScript.
 
 The output goes to --out, else publishers.site.dir of castor.yaml, else
-_site. Internal records and timelines never appear in it. Files whose content
+_site. Internal records never appear in it, nor the post-mortem and the
+timeline of a record whose postmortem.public is not true. Files whose content
 did not change are left untouched, and pages of records that are no longer
 public are removed.
 
