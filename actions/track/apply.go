@@ -301,14 +301,16 @@ func (a *applier) create(ctx context.Context, c *Change) error {
 	return nil
 }
 
-// find looks for the issue of key among the newest tracking issues.
+// find looks for the issue of key among the newest tracking issues: one
+// of this source (another records repository may have the same key).
 func (a *applier) find(ctx context.Context, key string) (Issue, bool, error) {
 	list, err := a.g.RecentIssues(ctx, a.plan.Label)
 	if err != nil {
 		return Issue{}, false, err
 	}
 	for _, is := range list {
-		if k, ok := parseMarker(is.Body); ok && k == key {
+		s, _ := parseSync(is.Body)
+		if k, ok := parseMarker(is.Body); ok && k == key && strings.EqualFold(s.Source, a.plan.Source) {
 			return is, true, nil
 		}
 	}

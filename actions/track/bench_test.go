@@ -81,7 +81,7 @@ func (w *benchWorld) track(b *testing.B, recs []*schema.Record) (*Plan, *Result)
 	ctx := context.Background()
 	p, err := planRecords(ctx, w.g, planInput{
 		Records: recs, Labels: []string{DefaultLabel}, Repository: testRepo,
-		LinkServer: "https://github.com", LinkRepository: testRepo,
+		LinkServer: "https://github.com", Source: testRepo,
 	})
 	if err != nil {
 		b.Fatal(err)
@@ -180,7 +180,7 @@ func TestBenchmarkCalls(t *testing.T) {
 	}
 	connect()
 	run := func(recs []*schema.Record) (*Plan, *Result) {
-		p, err := planRecords(context.Background(), g, planInput{Records: recs, Labels: []string{DefaultLabel}, Repository: testRepo, LinkServer: "https://github.com", LinkRepository: testRepo})
+		p, err := planRecords(context.Background(), g, planInput{Records: recs, Labels: []string{DefaultLabel}, Repository: testRepo, LinkServer: "https://github.com", Source: testRepo})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -215,4 +215,19 @@ func TestBenchmarkCalls(t *testing.T) {
 		t.Errorf("re-run: %d lists, %d reads, %d writes", lists, reads, writes)
 	}
 	t.Logf("re-run: %d list calls, %d other reads, %d writes", lists, reads, writes)
+
+	// The issues as castor before source= left them: upgrading costs no
+	// write (their record links name the source).
+	for _, is := range fake.Issues(testRepo) {
+		fake.EditByHand(testRepo, is.Number, func(is *fakegithub.Issue) {
+			is.Body = strings.Replace(is.Body, " source="+testRepo+" -->", " -->", 1)
+		})
+	}
+	fake.ResetLog()
+	_, res = run(recs)
+	lists, reads, writes = calls(fake)
+	if lists != 10 || reads != 0 || writes != 0 || res.Unchanged != 1000 {
+		t.Errorf("re-run on legacy issues: %d lists, %d reads, %d writes", lists, reads, writes)
+	}
+	t.Logf("re-run on issues made before source=: %d list calls, %d other reads, %d writes", lists, reads, writes)
 }

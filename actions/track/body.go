@@ -13,14 +13,22 @@ import (
 )
 
 // The hidden lines castor writes. The action marker is the issue's
-// identity: one issue per <record-id>/<item-id>, found again by it. The
-// sync line remembers what castor last made of the issue (its state and
-// the owner it assigned), so that a change made by hand on GitHub can be
-// told from a change of the record.
+// identity within its records repository: one issue per
+// <record-id>/<item-id>, found again by it. The sync line remembers what
+// castor last made of the issue (its state and the owner it assigned), so
+// that a change made by hand on GitHub can be told from a change of the
+// record, and the records repository the issue belongs to (source=), so
+// that several records repositories can share a tracking repository.
+// castor before source= wrote the same line without it.
 var (
 	markerRe = regexp.MustCompile(`<!-- castor:action ([a-z0-9][a-z0-9-]*)/([a-z0-9][a-z0-9-]*) -->`)
-	syncRe   = regexp.MustCompile(`(?m)^<!-- castor:sync state=(open|completed|not_planned)(?: owner=([A-Za-z0-9][A-Za-z0-9-]*))? -->$`)
+	syncRe   = regexp.MustCompile(`(?m)^<!-- castor:sync state=(open|completed|not_planned)(?: owner=([A-Za-z0-9][A-Za-z0-9-]*))?(?: source=([A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+))? -->$`)
 	idRe     = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
+	// linkRe finds the repository of the record link castor puts on the
+	// body's first visible line: "Action item of the incident
+	// [<title>](<server>/<owner>/<name>/blob/HEAD/<path>)". The title is
+	// escaped (escapeLinkText): no unescaped bracket closes it early.
+	linkRe = regexp.MustCompile(`(?m)^Action item of the incident \[(?:\\.|[^\\\[\]\n])*\]\(https?://[^\s()]*?/([A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+)/blob/HEAD/`)
 )
 
 // Marker is the hidden line that identifies the issue of an action item.
@@ -50,13 +58,20 @@ const (
 type syncState struct {
 	State string // open, completed, not_planned
 	Owner string // the assignee castor set, "" for none
+	// Source is the records repository (owner/name) whose castor keeps
+	// the issue; "" in the bodies of castor before source=.
+	Source string
 }
 
 func (s syncState) line() string {
-	if s.Owner == "" {
-		return "<!-- castor:sync state=" + s.State + " -->"
+	l := "<!-- castor:sync state=" + s.State
+	if s.Owner != "" {
+		l += " owner=" + s.Owner
 	}
-	return "<!-- castor:sync state=" + s.State + " owner=" + s.Owner + " -->"
+	if s.Source != "" {
+		l += " source=" + s.Source
+	}
+	return l + " -->"
 }
 
 func parseSync(body string) (syncState, bool) {
@@ -64,7 +79,17 @@ func parseSync(body string) (syncState, bool) {
 	if m == nil {
 		return syncState{}, false
 	}
-	return syncState{State: m[1], Owner: m[2]}, true
+	return syncState{State: m[1], Owner: m[2], Source: m[3]}, true
+}
+
+// linkRepository is the repository of the record link in a body castor
+// wrote ("" when there is none). Before source=, castor made that link
+// from the same repository it now writes as the source.
+func linkRepository(body string) string {
+	if m := linkRe.FindStringSubmatch(body); m != nil {
+		return m[1]
+	}
+	return ""
 }
 
 // withSync replaces the sync line of a body (or adds one after the

@@ -92,7 +92,7 @@ func noteLine(n Note) string {
 // words (a workflow command, for instance).
 func (p *Plan) writeText(w io.Writer) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "tracking issues in %s (label %s): %s\n", p.Repository, p.Label, p.found())
+	fmt.Fprintf(&b, "tracking issues in %s (label %s%s): %s\n", p.Repository, p.Label, p.records(false), p.found())
 	for _, l := range p.Labels {
 		fmt.Fprintf(&b, "label   create %s\n", oneLine(l.Name))
 	}
@@ -120,7 +120,7 @@ func cell(s string) string { return strings.ReplaceAll(oneLine(s), "|", `\|`) }
 // broken table.
 func (p *Plan) writeMarkdown(w io.Writer) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Tracking issues in `%s` (label `%s`): %s.\n\n", p.Repository, p.Label, p.found())
+	fmt.Fprintf(&b, "Tracking issues in `%s` (label `%s`%s): %s.\n\n", p.Repository, p.Label, p.records(true), p.found())
 	if len(p.Changes) == 0 && len(p.Labels) == 0 {
 		fmt.Fprintf(&b, "Nothing to do: every issue is in step with its action item.\n\n")
 	}
@@ -170,7 +170,8 @@ func (p *Plan) writeJSON(w io.Writer) error {
 	return enc.Encode(out)
 }
 
-// found is "N action items, M issues found", in the singular where due.
+// found is "N action items, M issues found", in the singular where due,
+// and how many issues of other records repositories are left alone.
 func (p *Plan) found() string {
 	items, issues := "action items", "issues"
 	if p.Items == 1 {
@@ -179,5 +180,21 @@ func (p *Plan) found() string {
 	if p.Found == 1 {
 		issues = "issue"
 	}
-	return fmt.Sprintf("%d %s, %d %s found", p.Items, items, p.Found, issues)
+	s := fmt.Sprintf("%d %s, %d %s found", p.Items, items, p.Found, issues)
+	if p.Others > 0 {
+		s += fmt.Sprintf(", %d of other records repositories left alone", p.Others)
+	}
+	return s
+}
+
+// records names the records repository when it is not the tracking
+// repository: ", records of owner/name" (in code for Markdown).
+func (p *Plan) records(markdown bool) string {
+	switch {
+	case strings.EqualFold(p.Source, p.Repository):
+		return ""
+	case markdown:
+		return ", records of `" + p.Source + "`"
+	}
+	return ", records of " + p.Source
 }

@@ -27,13 +27,21 @@ const (
 // records and one listing of the tracking issues, without writing.
 type Plan struct {
 	Repository string `json:"repository"`
+	// Source is the records repository: issues carry it (source= in
+	// their sync line), and castor touches only the issues of its own
+	// source. SourceGuessed: GITHUB_REPOSITORY was not set, and the
+	// source is taken to be the tracking repository.
+	Source        string `json:"source"`
+	SourceGuessed bool   `json:"source_guessed,omitempty"`
 	// Label is castor's tracking label, the first of tracking.labels: it
 	// is on every issue castor makes, and the listing filters by it.
 	Label string `json:"label"`
 	// Items counts the action items of the records; Found the issues
-	// carrying a castor marker.
-	Items int `json:"action_items"`
-	Found int `json:"issues_found"`
+	// of this source carrying a castor marker; Others those of other
+	// records repositories (or of none that can be told), left alone.
+	Items  int `json:"action_items"`
+	Found  int `json:"issues_found"`
+	Others int `json:"issues_of_other_repositories,omitempty"`
 	// Labels are the labels to create before the issues.
 	Labels    []Label  `json:"labels_to_create"`
 	Changes   []Change `json:"changes"`
@@ -127,9 +135,13 @@ type planInput struct {
 	Issues     []Issue
 	Labels     []string // tracking.labels; the first is the tracking label
 	Repository string
-	// LinkServer and LinkRepository make the links to record files:
-	// <server>/<repository>/blob/HEAD/<path>.
-	LinkServer, LinkRepository string
+	// Source is the repository of the records (GITHUB_REPOSITORY, else
+	// the tracking repository: SourceGuessed). The links to record files
+	// point into it (<LinkServer>/<Source>/blob/HEAD/<path>), and every
+	// issue castor writes carries it as source= in its sync line.
+	Source        string
+	SourceGuessed bool
+	LinkServer    string
 	// PublicRepo is true when the issues' repository is public: the
 	// action items of internal records are then not tracked there.
 	PublicRepo bool
@@ -138,8 +150,16 @@ type planInput struct {
 // computePlan matches items to issues by their marker and decides, for
 // each, what to do. It makes no call.
 func computePlan(in planInput) (*Plan, error) {
-	p := &Plan{Repository: in.Repository, Label: in.Labels[0], tracking: in.Labels, issues: map[int]Issue{}}
-	byKey := map[string][]Issue{}
+	p := &Plan{Repository: in.Repository, Source: in.Source, SourceGuessed: in.SourceGuessed,
+		Label: in.Labels[0], tracking: in.Labels, issues: map[int]Issue{}}
+	if p.Source == "" {
+		p.Source, p.SourceGuessed = in.Repository, true
+	}
+	ours := ourKeys(in.Records)
+	byKey := map[string][]Issue{}   // our issues, by key
+	unknown := map[string][]Issue{} // issues whose source cannot be told
+	foreign := map[string][]Issue{} // other sources' issues, by key
+	claimed := map[int]bool{}       // unknown issues taken as ours
 	seen := map[string]string{}
 	for _, is := range in.Issues {
 		p.issues[is.Number] = is
@@ -150,14 +170,53 @@ func computePlan(in planInput) (*Plan, error) {
 		if !ok {
 			continue
 		}
-		p.Found++
-		byKey[key] = append(byKey[key], is)
+		switch p.owner(is) {
+		case ownerUs:
+			byKey[key] = append(byKey[key], is)
+		case ownerUnknown:
+			unknown[key] = append(unknown[key], is)
+		default:
+			foreign[key] = append(foreign[key], is)
+			p.Others++
+		}
 	}
 	for _, l := range seen {
 		p.seenLabels = append(p.seenLabels, l)
 	}
-	for _, list := range byKey {
+	// An issue whose source cannot be told is ours when one of our items
+	// has its key and none of our issues does: it is kept in step, and
+	// claimed (source= written once). Any other is left alone: never
+	// updated, closed, or closed as a duplicate.
+	var unknownKeys []string
+	for key := range unknown {
+		unknownKeys = append(unknownKeys, key)
+	}
+	sort.Strings(unknownKeys)
+	for _, key := range unknownKeys {
+		list := unknown[key]
 		slices.SortFunc(list, func(a, b Issue) int { return a.Number - b.Number })
+		if ours[key] && len(byKey[key]) == 0 {
+			byKey[key] = []Issue{list[0]}
+			claimed[list[0].Number] = true
+			list = list[1:]
+		}
+		for _, is := range list {
+			p.Others++
+			if is.State == "open" {
+				p.Notes = append(p.Notes, Note{Key: key, Issue: is.Number, Message: "left as it is: made by an older castor, its records repository cannot be told " +
+					"(its record link is missing or points into the tracking repository); if it is one of " + p.Source + "'s, close it by hand once its item is gone, or add source=" +
+					p.Source + " to its castor:sync line"})
+			}
+		}
+	}
+	for _, list := range byKey {
+		p.Found += len(list)
+		slices.SortFunc(list, func(a, b Issue) int { return a.Number - b.Number })
+	}
+	if p.SourceGuessed {
+		if err := p.checkGuess(ours, foreign); err != nil {
+			return nil, err
+		}
 	}
 
 	records := map[string]bool{}
@@ -172,7 +231,7 @@ func computePlan(in planInput) (*Plan, error) {
 			return nil, fmt.Errorf("%s: record id %q is not a valid id", rec.Path, inc.ID)
 		}
 		records[inc.ID] = true
-		link := recordURL(in.LinkServer, in.LinkRepository, rec.Path)
+		link := recordURL(in.LinkServer, p.Source, rec.Path)
 		for i, it := range inc.ActionItems {
 			if !idRe.MatchString(it.ID) {
 				return nil, fmt.Errorf("%s: action item id %q is not a valid id", rec.Pos("action_items", i, "id"), it.ID)
@@ -202,16 +261,16 @@ func computePlan(in planInput) (*Plan, error) {
 					p.wantLabels = append(p.wantLabels, l)
 				}
 			}
-			d := desired{rec: rec, index: i, item: it, key: key, link: link, labels: labels}
+			d := desired{rec: rec, index: i, item: it, key: key, link: link, labels: labels, source: p.Source}
 			list := byKey[key]
 			if len(list) == 0 {
 				p.Changes = append(p.Changes, d.create())
 				continue
 			}
-			p.planExisting(d, list[0])
+			p.planExisting(d, list[0], claimed[list[0].Number])
 			for _, dup := range list[1:] {
 				if dup.State == "open" {
-					p.Changes = append(p.Changes, closeOrphan(dup, key, rec.Path,
+					p.Changes = append(p.Changes, closeOrphan(dup, key, rec.Path, p.Source,
 						fmt.Sprintf("duplicate of #%d, the issue of action item `%s` of record `%s`", list[0].Number, it.ID, inc.ID)))
 				}
 			}
@@ -233,11 +292,113 @@ func computePlan(in planInput) (*Plan, error) {
 		}
 		for _, is := range byKey[key] {
 			if is.State == "open" {
-				p.Changes = append(p.Changes, closeOrphan(is, key, "", why))
+				p.Changes = append(p.Changes, closeOrphan(is, key, "", p.Source, why))
 			}
 		}
 	}
 	return p, nil
+}
+
+// owner is whose an issue is: this records repository's, another's, or
+// one that cannot be told.
+type owner int
+
+const (
+	ownerUs owner = iota
+	ownerOther
+	ownerUnknown
+)
+
+// owner tells whose an issue with a castor marker is.
+//
+// An issue with source= in its sync line belongs to that records
+// repository (names compare case-insensitively, as on GitHub).
+//
+// An issue without (made by castor before source=) is told by its record
+// link: castor made that link from GITHUB_REPOSITORY, the very value it
+// now writes as the source, so a link into our source is ours, and a
+// link into any other repository but the tracking one is another
+// repository's. A link into the tracking repository while our source is
+// not the tracking repository proves nothing: castor fell back to the
+// tracking repository when GITHUB_REPOSITORY was not set (a laptop), so
+// any records repository may have made it. That issue, and one without
+// a link (edited by hand), cannot be told. The rule errs on the side
+// that loses nothing: such an issue is only ever taken for ours when one
+// of our items has its key (castor before source= would have updated it
+// too; taking it writes the source, so the question never comes back),
+// and never closed, since closing another team's issue "as not planned:
+// the record was deleted" is the data loss this rule exists to prevent.
+// A wrong guess the other way costs at most one issue left open, with a
+// note saying why, on every run.
+func (p *Plan) owner(is Issue) owner {
+	if s, ok := parseSync(is.Body); ok && s.Source != "" {
+		if strings.EqualFold(s.Source, p.Source) {
+			return ownerUs
+		}
+		return ownerOther
+	}
+	switch link := linkRepository(is.Body); {
+	case link == "":
+		return ownerUnknown
+	case strings.EqualFold(link, p.Source):
+		return ownerUs
+	case strings.EqualFold(link, p.Repository):
+		return ownerUnknown
+	default:
+		return ownerOther
+	}
+}
+
+// checkGuess refuses a guessed source when another source's issues have
+// the keys of our items: run where GITHUB_REPOSITORY is not set (a
+// laptop) for records whose issues the Action made, castor would
+// otherwise open a second issue for every item.
+func (p *Plan) checkGuess(ours map[string]bool, foreign map[string][]Issue) error {
+	var nums []int
+	sources := map[string]bool{}
+	for key, list := range foreign {
+		if !ours[key] {
+			continue
+		}
+		for _, is := range list {
+			nums = append(nums, is.Number)
+			src := linkRepository(is.Body)
+			if s, ok := parseSync(is.Body); ok && s.Source != "" {
+				src = s.Source
+			}
+			sources[src] = true
+		}
+	}
+	if len(nums) == 0 {
+		return nil
+	}
+	slices.Sort(nums)
+	var names []string
+	for s := range sources {
+		names = append(names, s)
+	}
+	sort.Strings(names)
+	refs := fmt.Sprintf("#%d", nums[0])
+	if len(nums) > 1 {
+		refs = fmt.Sprintf("#%d and %d more", nums[0], len(nums)-1)
+	}
+	return UsageError{fmt.Errorf("GITHUB_REPOSITORY is not set, so castor takes %s for the repository of these records, "+
+		"but issues %s for the same action items belong to %s: set GITHUB_REPOSITORY to the repository of these records (owner/name) and run again",
+		p.Source, refs, strings.Join(names, ", "))}
+}
+
+// ourKeys are the keys of the records' action items.
+func ourKeys(records []*schema.Record) map[string]bool {
+	keys := map[string]bool{}
+	for _, rec := range records {
+		if rec.Incident == nil {
+			continue
+		}
+		for _, it := range rec.Incident.ActionItems {
+			keys[rec.Incident.ID+"/"+it.ID] = true
+		}
+	}
+	return keys
 }
 
 // desired is an action item and what its issue should be.
@@ -248,9 +409,12 @@ type desired struct {
 	key    string
 	link   string
 	labels []string
+	source string
 }
 
+// body is the issue's body; the sync line carries the source.
 func (d desired) body(s syncState) string {
+	s.Source = d.source
 	return issueBody(bodyInput{Record: d.rec.Incident, Item: d.item, RecordURL: d.link, Sync: s})
 }
 
@@ -284,8 +448,10 @@ func (d desired) create() Change {
 
 func ptr[T any](v T) *T { return &v }
 
-// planExisting compares an item with its issue.
-func (p *Plan) planExisting(d desired, is Issue) {
+// planExisting compares an item with its issue. claim: the issue's
+// source could not be told, and it is taken as ours (its body is written
+// with the source).
+func (p *Plan) planExisting(d desired, is Issue, claim bool) {
 	cur := issueState(is)
 	want := wantState(d.item.Status)
 	prev, prevOK := parseSync(is.Body)
@@ -321,7 +487,7 @@ func (p *Plan) planExisting(d desired, is Issue) {
 		c.Fields = append(c.Fields, "title")
 		c.req.Title = &c.Title
 	}
-	if body := d.body(s); body != is.Body {
+	if body := d.body(s); body != is.Body && (claim || !legacyInStep(d, s, is, prevOK, prev)) {
 		c.Fields = append(c.Fields, "body")
 		c.req.Body = &body
 	}
@@ -370,9 +536,24 @@ func (p *Plan) planExisting(d desired, is Issue) {
 	}
 }
 
+// legacyInStep: the body, made by castor before source=, differs from
+// the wanted one by the source alone. It is not written for that: its
+// record link already names the source (or it would not be ours), so the
+// source is added with the next edit the record calls for, and upgrading
+// castor costs no write (a write per issue would take an hour of paced
+// writes for 1,000 issues).
+func legacyInStep(d desired, s syncState, is Issue, prevOK bool, prev syncState) bool {
+	if prevOK && prev.Source != "" {
+		return false
+	}
+	legacy := d
+	legacy.source = ""
+	return legacy.body(s) == is.Body
+}
+
 // closeOrphan closes an issue whose item is gone (or a duplicate) as not
-// planned, with a comment saying why.
-func closeOrphan(is Issue, key, path, why string) Change {
+// planned, with a comment saying why; its body gets the source.
+func closeOrphan(is Issue, key, path, source, why string) Change {
 	recID, itemID, _ := strings.Cut(key, "/")
 	c := Change{
 		Action: ActionClose, Key: key, Record: recID, Item: itemID, Path: path, Issue: is.Number, URL: is.URL,
@@ -383,7 +564,7 @@ func closeOrphan(is Issue, key, path, why string) Change {
 	}
 	c.commentMarker, c.commentBody = closingComment(key, why)
 	prev, _ := parseSync(is.Body)
-	body := withSync(is.Body, syncState{State: stateNotPlanned, Owner: prev.Owner})
+	body := withSync(is.Body, syncState{State: stateNotPlanned, Owner: prev.Owner, Source: source})
 	c.req = IssueRequest{Body: &body, State: ptr("closed"), StateReason: ptr(stateNotPlanned)}
 	return c
 }

@@ -7,11 +7,19 @@
 // tracking label (the first of tracking.labels in castor.yaml,
 // "incident-follow-up" by default); one paginated listing of the issues
 // with that label (state=all, 100 a page) finds them all. A second hidden
-// line, <!-- castor:sync state=... owner=... -->, remembers the state and
-// the assignee castor last set, which tells a record's change (followed)
-// from a person's change on GitHub (an issue closed by hand while the
-// item is open is drift: reported with the line of the record to change,
-// not undone).
+// line, <!-- castor:sync state=... owner=... source=<owner/name> -->,
+// remembers the state and the assignee castor last set, which tells a
+// record's change (followed) from a person's change on GitHub (an issue
+// closed by hand while the item is open is drift: reported with the line
+// of the record to change, not undone), and the records repository the
+// issue belongs to.
+//
+// Several records repositories may track into one repository: castor
+// updates and closes only the issues of its own source, the records
+// repository (GITHUB_REPOSITORY; without it, the tracking repository).
+// Issues made before source= are told by their record link (the rule,
+// and why, at Plan.owner in plan.go); their source is added with their
+// next edit.
 //
 // What follows the record: the title "[<record-id>] <item title>"; the
 // body (item, incident, severity, due date, a link to the record);
@@ -117,7 +125,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if opts.DryRun {
 		return nil, p.Write(opts.Out, opts.Format)
 	}
-	fmt.Fprintf(opts.Out, "tracking issues in %s (label %s): %s\n", p.Repository, p.Label, p.found())
+	fmt.Fprintf(opts.Out, "tracking issues in %s (label %s%s): %s\n", p.Repository, p.Label, p.records(false), p.found())
 	res, err := p.Apply(ctx, g, ApplyOptions{Progress: opts.Out, Terminal: opts.IsTerminal, Sleep: opts.Sleep})
 	for _, n := range res.Notes {
 		fmt.Fprintln(opts.Out, oneLine(noteLine(n)))
@@ -186,13 +194,17 @@ func makePlan(ctx context.Context, opts Options) (*Plan, GitHub, error) {
 	if u, err := url.Parse(server); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil {
 		return nil, nil, UsageError{fmt.Errorf("GITHUB_SERVER_URL=%q: want the web address of GitHub, such as https://github.com", server)}
 	}
-	linkRepo := opts.Getenv("GITHUB_REPOSITORY")
-	if !repoRe.MatchString(linkRepo) {
-		linkRepo = repository
+	// The source: the repository of the records, whose issues these
+	// are. In the Action, GITHUB_REPOSITORY; on a laptop without it, the
+	// tracking repository (right when the records live there; when they
+	// do not, checkGuess stops a run that would duplicate issues).
+	source, guessed := opts.Getenv("GITHUB_REPOSITORY"), false
+	if !repoRe.MatchString(source) {
+		source, guessed = repository, true
 	}
 	in := planInput{
 		Records: set.Records, Labels: labels, Repository: repository,
-		LinkServer: server, LinkRepository: linkRepo,
+		Source: source, SourceGuessed: guessed, LinkServer: server,
 	}
 	if internalItems(set.Records) {
 		if in.PublicRepo, err = g.IsPublic(ctx); err != nil {
