@@ -38,6 +38,11 @@ issues carrying the first of tracking.labels: keep that label on them. An
 issue closed (or reopened) by hand against the record is drift: reported
 with the record's file:line:col to change, never undone.
 
+Several records repositories may share one tracking repository: each issue
+names its records repository (source=, from GITHUB_REPOSITORY, else the
+tracking repository), and a run only updates or closes its own. Outside
+Actions, set GITHUB_REPOSITORY to the records repository.
+
 With --dry-run, print the plan instead (--format text, markdown or json):
 the issues to create, to update (which fields), to close, and the drift.
 
