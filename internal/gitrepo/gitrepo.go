@@ -8,7 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
+	"sync"
 
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
@@ -108,6 +110,13 @@ func (g *Repo) Changes(ctx context.Context, from, to string) ([]Change, error) {
 			return nil, err
 		}
 	}
+	key := [2]plumbing.Hash{1: toTree.Hash}
+	if fromTree != nil {
+		key[0] = fromTree.Hash
+	}
+	if out, ok := diffs.get(key); ok {
+		return out, nil
+	}
 	changes, err := object.DiffTreeWithOptions(ctx, fromTree, toTree, &object.DiffTreeOptions{DetectRenames: true, RenameScore: 60, RenameLimit: 1000})
 	if err != nil {
 		return nil, fmt.Errorf("diff %s..%s: %w", from, to, err)
@@ -116,7 +125,43 @@ func (g *Repo) Changes(ctx context.Context, from, to string) ([]Change, error) {
 	for _, c := range changes {
 		out = append(out, Change{From: c.From.Name, To: c.To.Name})
 	}
-	return out, nil
+	diffs.put(key, out)
+	return slices.Clone(out), nil
+}
+
+// diffs remembers the last tree comparisons of the process: castor action
+// asks for the same one three times (validation, previews, publishing
+// plan), and with thousands of records each costs tens of milliseconds.
+// Trees are named by their content's hash, so an entry never goes stale.
+var diffs = &diffCache{m: map[[2]plumbing.Hash][]Change{}}
+
+// ForgetDiffs empties the memory of tree comparisons, for benchmarks that
+// measure one run of a fresh process.
+func ForgetDiffs() {
+	diffs.mu.Lock()
+	defer diffs.mu.Unlock()
+	clear(diffs.m)
+}
+
+type diffCache struct {
+	mu sync.Mutex
+	m  map[[2]plumbing.Hash][]Change
+}
+
+func (c *diffCache) get(key [2]plumbing.Hash) ([]Change, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out, ok := c.m[key]
+	return slices.Clone(out), ok
+}
+
+func (c *diffCache) put(key [2]plumbing.Hash, changes []Change) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.m) >= 8 {
+		clear(c.m)
+	}
+	c.m[key] = changes
 }
 
 // ReadFile returns a file's content at a revision; ok is false when the

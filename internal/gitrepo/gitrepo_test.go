@@ -139,3 +139,28 @@ func compare(a, b string) int {
 	}
 	return 0
 }
+
+// Changes remembers its answers; a caller that changes what it got does
+// not change what the next caller gets.
+func TestChangesRemembered(t *testing.T) {
+	dir := t.TempDir()
+	c1 := commit(t, dir, map[string]string{"a": "1"})
+	c2 := commit(t, dir, map[string]string{"a": "2", "b": "1"})
+	g, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := g.Changes(context.Background(), c1, c2)
+	if err != nil || len(first) != 2 {
+		t.Fatalf("changes %v, %v", first, err)
+	}
+	first[0] = Change{From: "mangled"}
+	again, err := g.Changes(context.Background(), c1, c2)
+	if err != nil || len(again) != 2 || again[0].From == "mangled" {
+		t.Errorf("second answer %v, %v: the caller's change leaked into the memory", again, err)
+	}
+	back, err := g.Changes(context.Background(), c2, c1)
+	if err != nil || len(back) != 2 || slices.ContainsFunc(back, func(c Change) bool { return c.To == "b" }) {
+		t.Errorf("the reverse comparison %v, %v: want b deleted, not added", back, err)
+	}
+}

@@ -1,0 +1,123 @@
+package action
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/castor-incidents/castor/actions/publish"
+	"github.com/castor-incidents/castor/actions/validate"
+	"github.com/castor-incidents/castor/internal/gitrepo"
+	"github.com/castor-incidents/castor/internal/recordgen"
+)
+
+// BenchmarkPullRequest is castor action on a pull request that edits one
+// record of 5,000, with a Statuspage publisher configured: validation of
+// the changed record (and the id checks against all), the publishing
+// plan, the post-mortem preview, the summary and the outputs. The
+// baseline is the validation alone, in the same process: the ratio is
+// the cost of the review around it. (No tracking: its cost is GitHub's
+// listing, measured in actions/track.)
+func BenchmarkPullRequest(b *testing.B) {
+	dir := b.TempDir()
+	cfg := recordgen.Config + "publishers:\n  statuspage:\n    page_id: pg1\n    components: {api: c1, web: c2}\n"
+	if err := os.WriteFile(filepath.Join(dir, "castor.yaml"), []byte(cfg), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	var changed string
+	for i := range 5000 {
+		p, data := recordgen.Record(i)
+		if i == 42 {
+			changed = p
+		}
+		full := filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			b.Fatal(err)
+		}
+		if err := os.WriteFile(full, data, 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	base := commitAll(b, dir, "5,000 records")
+	data, _ := os.ReadFile(filepath.Join(dir, changed))
+	if err := os.WriteFile(filepath.Join(dir, changed), append(data, "# edited\n"...), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	head := commitAll(b, dir, "edit one record")
+	event := filepath.Join(b.TempDir(), "event.json")
+	payload, _ := json.Marshal(map[string]any{
+		"number": 7,
+		"pull_request": map[string]any{
+			"number": 7,
+			"base":   map[string]any{"sha": base, "repo": map[string]any{"full_name": "acme/incidents"}},
+			"head":   map[string]any{"sha": head, "repo": map[string]any{"full_name": "acme/incidents"}},
+		},
+		"repository": map[string]any{"full_name": "acme/incidents", "default_branch": "main"},
+	})
+	if err := os.WriteFile(event, payload, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	summary := filepath.Join(b.TempDir(), "summary.md")
+	env := map[string]string{"GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": event, "GITHUB_STEP_SUMMARY": summary}
+
+	// Each run is a fresh process's: the tree comparisons it remembers
+	// are forgotten between runs.
+	b.Run("baseline=validate", func(b *testing.B) {
+		for b.Loop() {
+			gitrepo.ForgetDiffs()
+			res, err := validate.Check(context.Background(), validate.Options{Dir: dir, ChangedSince: base})
+			if err != nil || res.Records != 1 {
+				b.Fatal(err, res)
+			}
+		}
+	})
+	b.Run("pull-request", func(b *testing.B) {
+		for b.Loop() {
+			gitrepo.ForgetDiffs()
+			os.Remove(summary)
+			_, err := Run(context.Background(), Options{
+				Dir: dir, Getenv: func(k string) string { return env[k] }, Out: io.Discard,
+				Publish: &publish.Publisher{Options: publish.Options{PlanOptions: publish.PlanOptions{Dir: dir}}},
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.StopTimer()
+		got, _ := os.ReadFile(summary)
+		if !strings.Contains(string(got), "### Post-mortems in this pull request") || !strings.Contains(string(got), "#### Status updates") {
+			b.Fatalf("summary without the plan or the preview:\n%s", got)
+		}
+	})
+}
+
+func commitAll(tb testing.TB, dir, msg string) string {
+	tb.Helper()
+	repo, err := git.PlainOpen(dir)
+	if err == git.ErrRepositoryNotExists {
+		repo, err = git.PlainInit(dir, false)
+	}
+	if err != nil {
+		tb.Fatal(err)
+	}
+	wt, err := repo.Worktree()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := wt.AddWithOptions(&git.AddOptions{All: true}); err != nil {
+		tb.Fatal(err)
+	}
+	h, err := wt.Commit(msg, &git.CommitOptions{Author: &object.Signature{Name: "bench", Email: "bench@example.org", When: time.Now()}})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return h.String()
+}
