@@ -116,11 +116,18 @@ func parse(name string, data []byte) (*parsed, []Diagnostic) {
 	var err error
 	switch strings.ToLower(path.Ext(name)) {
 	case ".yaml", ".yml":
-		if diags := checkAliases(name, data); diags != nil {
+		data = yamlLineBreaks(data)
+		if diags := checkYAML(name, data); diags != nil {
 			return nil, diags
 		}
-		f, err = cueyaml.Extract(name, data)
+		var diags []Diagnostic
+		if f, diags, err = extractYAML(name, data); diags != nil {
+			return nil, diags
+		}
 	case ".json":
+		if diags := checkJSONDepth(name, data); diags != nil {
+			return nil, diags
+		}
 		var expr ast.Expr
 		expr, err = cuejson.Extract(name, data)
 		if err == nil {
@@ -171,6 +178,26 @@ func parse(name string, data []byte) (*parsed, []Diagnostic) {
 		return nil, diags2
 	}
 	return p, nil
+}
+
+// extractYAML is cueyaml.Extract, with a panic of the decoder reported
+// as a finding. Line breaks that YAML reads and CUE's positions do not (a
+// lone CR, made a line feed by yamlLineBreaks; NEL, U+2028 and U+2029 are
+// the others) make the decoder index past its table of lines.
+func extractYAML(name string, data []byte) (f *ast.File, diags []Diagnostic, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			pos := Position{File: name, Line: 1, Col: 1}
+			msg := fmt.Sprintf("the YAML decoder failed: %v", r)
+			if i, c := oddLineBreak(data); i >= 0 {
+				pos = offsetPos(name, data, i)
+				msg = fmt.Sprintf("U+%04X is a line break for YAML: use a line feed", c)
+			}
+			f, diags, err = nil, []Diagnostic{{Pos: pos, Message: msg, Rule: "syntax"}}, nil
+		}
+	}()
+	f, err = cueyaml.Extract(name, data)
+	return f, nil, err
 }
 
 func posOf(name string, pos token.Pos) Position {

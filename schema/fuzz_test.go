@@ -15,7 +15,8 @@ import (
 // FuzzValidate feeds arbitrary bytes to the loader as a YAML record. It
 // must never panic, every error must carry a line, and the fast path must
 // agree with CUE: whenever it calls a record valid, the full CUE
-// evaluation finds no error of shape and decodes the same record.
+// evaluation finds no error of shape and decodes the same record; when it
+// refuses one as beyond the limits, the full path refuses it alike.
 //
 //	go test ./schema -run XXX -fuzz FuzzValidate -fuzztime 60s
 func FuzzValidate(f *testing.F) {
@@ -24,7 +25,8 @@ func FuzzValidate(f *testing.F) {
 		f.Add(data)
 	}
 	bad, _ := filepath.Glob(filepath.Join("testdata", "bad", "*.yaml"))
-	for _, p := range bad {
+	valid, _ := filepath.Glob(filepath.Join("testdata", "valid", "*.yaml"))
+	for _, p := range append(bad, valid...) {
 		if data, err := os.ReadFile(p); err == nil {
 			f.Add(data)
 		}
@@ -66,6 +68,14 @@ func FuzzValidate(f *testing.F) {
 		full := &Record{Path: name}
 		if err := repo.checkFull(newChecker(repo.Schema), full, data); err != nil {
 			t.Fatal(err)
+		}
+		if fast.Incident == nil {
+			// Refused by the limits on the tree the fast path parsed: the
+			// full path must refuse it the same way.
+			if a, b := render(fast.Diagnostics), render(full.Diagnostics); a != b || a == "" {
+				t.Fatalf("fast path refused with\n%s\nfull path with\n%s", a, b)
+			}
+			return
 		}
 		for _, d := range full.Diagnostics {
 			if d.Rule == "schema" || d.Rule == "syntax" {

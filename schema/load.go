@@ -460,7 +460,9 @@ func (r *Repo) checkFull(c *checker, rec *Record, data []byte) error {
 // checkFast validates a plain record with the schema compiled to Go; it
 // returns false, having changed nothing, when the record needs the full
 // path: a parse problem, any doubt about the schema, or an error to
-// report precisely.
+// report precisely. The one error it reports itself is a document beyond
+// the limits on nesting and values, found on the tree it parsed (the full
+// path would find the same, at the cost of parsing it again).
 func (r *Repo) checkFast(rec *Record, data []byte) bool {
 	var p *parsed
 	var plain any
@@ -470,9 +472,18 @@ func (r *Repo) checkFast(rec *Record, data []byte) bool {
 		if diags != nil {
 			return false
 		}
+		clean = yamlLineBreaks(clean)
+		if i, _ := oddLineBreak(clean); i >= 0 {
+			return false // the full path reports it if it is a line break
+		}
+		var limits []Diagnostic
 		var ok bool
-		if p, plain, ok = parseYAMLFast(rec.Path, clean); !ok {
+		if p, plain, limits, ok = parseYAMLFast(rec.Path, clean); !ok {
 			return false
+		}
+		if limits != nil {
+			rec.Diagnostics = limits
+			return true
 		}
 	default:
 		return false

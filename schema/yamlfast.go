@@ -15,14 +15,21 @@ import (
 // for anything that the CUE decoder might read differently — aliases,
 // merge keys, tags, non-decimal numbers, duplicate or non-string keys —
 // and for any parse error: the caller then takes the full path, which
-// reports precisely.
-func parseYAMLFast(name string, data []byte) (p *parsed, plain any, ok bool) {
+// reports precisely. A document beyond the limits (checkYAML) gives the
+// same findings as the full path, and ok true.
+func parseYAMLFast(name string, data []byte) (p *parsed, plain any, limits []Diagnostic, ok bool) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, nil, false
+		return nil, nil, nil, false
+	}
+	if mayHoldTooMany(data) {
+		// The check the full path makes, on the tree at hand.
+		if diags := checkYAMLTree(name, data, &doc); diags != nil {
+			return nil, nil, diags, true
+		}
 	}
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) != 1 || doc.Content[0].Kind != yaml.MappingNode {
-		return nil, nil, false
+		return nil, nil, nil, false
 	}
 	c := yamlConverter{
 		name:  name,
@@ -36,12 +43,12 @@ func parseYAMLFast(name string, data []byte) (p *parsed, plain any, ok bool) {
 	}
 	plain, ok = c.node(doc.Content[0], "", 1)
 	if !ok {
-		return nil, nil, false
+		return nil, nil, nil, false
 	}
 	if id, isStr := plain.(map[string]any)["id"].(string); isStr {
 		c.p.id = id
 	}
-	return c.p, plain, true
+	return c.p, plain, nil, true
 }
 
 type yamlConverter struct {
