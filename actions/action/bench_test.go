@@ -8,10 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/go-git/go-git/v5"
-	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/castor-incidents/castor/actions/publish"
 	"github.com/castor-incidents/castor/actions/validate"
@@ -29,29 +25,7 @@ import (
 func BenchmarkPullRequest(b *testing.B) {
 	dir := b.TempDir()
 	cfg := recordgen.Config + "publishers:\n  statuspage:\n    page_id: pg1\n    components: {api: c1, web: c2}\n"
-	if err := os.WriteFile(filepath.Join(dir, "castor.yaml"), []byte(cfg), 0o644); err != nil {
-		b.Fatal(err)
-	}
-	var changed string
-	for i := range 5000 {
-		p, data := recordgen.Record(i)
-		if i == 42 {
-			changed = p
-		}
-		full := filepath.Join(dir, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			b.Fatal(err)
-		}
-		if err := os.WriteFile(full, data, 0o644); err != nil {
-			b.Fatal(err)
-		}
-	}
-	base := commitAll(b, dir, "5,000 records")
-	data, _ := os.ReadFile(filepath.Join(dir, changed))
-	if err := os.WriteFile(filepath.Join(dir, changed), append(data, "# edited\n"...), 0o644); err != nil {
-		b.Fatal(err)
-	}
-	head := commitAll(b, dir, "edit one record")
+	base, head, _ := recordgen.PullRequest(b, dir, cfg, 5000, 42)
 	event := filepath.Join(b.TempDir(), "event.json")
 	payload, _ := json.Marshal(map[string]any{
 		"number": 7,
@@ -97,27 +71,4 @@ func BenchmarkPullRequest(b *testing.B) {
 			b.Fatalf("summary without the plan or the preview:\n%s", got)
 		}
 	})
-}
-
-func commitAll(tb testing.TB, dir, msg string) string {
-	tb.Helper()
-	repo, err := git.PlainOpen(dir)
-	if err == git.ErrRepositoryNotExists {
-		repo, err = git.PlainInit(dir, false)
-	}
-	if err != nil {
-		tb.Fatal(err)
-	}
-	wt, err := repo.Worktree()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if err := wt.AddWithOptions(&git.AddOptions{All: true}); err != nil {
-		tb.Fatal(err)
-	}
-	h, err := wt.Commit(msg, &git.CommitOptions{Author: &object.Signature{Name: "bench", Email: "bench@example.org", When: time.Now()}})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return h.String()
 }
