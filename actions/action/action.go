@@ -365,9 +365,7 @@ func apply(ctx context.Context, opts Options, ev *Event, res *Result, summary *s
 		res.UpdatesPublished, res.SiteDir = n, dir
 		fmt.Fprintf(summary, "Status updates published: %d.\n\n", n)
 		if err != nil {
-			if !strings.HasPrefix(err.Error(), "publish: ") { // publish's own errors say it
-				err = fmt.Errorf("publish: %w", err)
-			}
+			err = fmt.Errorf("publish: %w", err)
 			errs = append(errs, err)
 			fmt.Fprintf(summary, "Publishing failed: %s\n\n", render.Inline(err.Error()))
 		}

@@ -117,7 +117,7 @@ type Result struct {
 type FailedError struct{ Failed, Published int }
 
 func (e *FailedError) Error() string {
-	return fmt.Sprintf("publish: %s did not reach every publisher (%s succeeded); re-run the same command to finish: what was published is not posted again", plural(e.Failed, "update", "updates"), plural(e.Published, "write", "writes"))
+	return fmt.Sprintf("%s did not reach every publisher (%s succeeded); re-run the same command to finish: what was published is not posted again", plural(e.Failed, "update", "updates"), plural(e.Published, "write", "writes"))
 }
 
 // ExitCode makes a partial failure exit 1.
@@ -192,7 +192,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if c := cfg.Publishers.Statuspage; c != nil && opts.Statuspage == nil && opts.ConnectStatuspage != nil {
 		api, err := opts.ConnectStatuspage(c)
 		if err != nil {
-			return res, &ConfigError{Msg: "publish: publishers.statuspage: " + err.Error()}
+			return res, &ConfigError{Msg: "publishers.statuspage: " + err.Error()}
 		}
 		if api != nil {
 			opts.Statuspage = api
@@ -201,7 +201,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if c := cfg.Publishers.Webhook; c != nil && opts.Webhook == nil && opts.ConnectWebhook != nil {
 		s, err := opts.ConnectWebhook(c)
 		if err != nil {
-			return res, &ConfigError{Msg: "publish: publishers.webhook: " + err.Error()}
+			return res, &ConfigError{Msg: "publishers.webhook: " + err.Error()}
 		}
 		if s != nil {
 			opts.Webhook = s
@@ -229,12 +229,12 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		}
 	}
 	if cfg.Publishers.Site != nil && opts.Site == nil {
-		return res, &ConfigError{Msg: "publish: publishers.site is configured but no site builder is available"}
+		return res, &ConfigError{Msg: "publishers.site is configured but no site builder is available"}
 	}
 	// Credentials are needed only when there is something to publish: a
 	// push that changed no public record succeeds without them.
 	if len(missing) > 0 && len(plan.Records) > 0 {
-		return res, &ConfigError{Msg: "publish: " + strings.Join(missing, "; ") + " (nothing was published)"}
+		return res, &ConfigError{Msg: strings.Join(missing, "; ") + " (nothing was published)"}
 	}
 
 	if opts.DryRun {

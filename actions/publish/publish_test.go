@@ -216,7 +216,7 @@ webhook: 2026-03-01-mail-down #2 identified: sent (key `+res.Outcomes[4].Detail[
 webhook: 2026-03-02-web-slow #1 investigating: sent (key `+res.Outcomes[5].Detail[4:]+`)
 publish: statuspage 1 failed, 2 skipped; webhook 3 sent
 `)
-	wantText(t, "error", err.Error(), "publish: 3 updates did not reach every publisher (3 writes succeeded); re-run the same command to finish: what was published is not posted again")
+	wantText(t, "error", err.Error(), "3 updates did not reach every publisher (3 writes succeeded); re-run the same command to finish: what was published is not posted again")
 	// 1 + 6 retries, then given up.
 	if n := len(w.sp.Requests()); n != 7 {
 		t.Errorf("%d requests", n)
@@ -266,7 +266,7 @@ func TestPublishRefusesInvalidAndMissingCredentials(t *testing.T) {
 	if !errors.As(err, &ce) || ce.ExitCode() != 2 || len(w.hook.Requests()) != 0 {
 		t.Fatalf("err = %v", err)
 	}
-	wantText(t, "error", err.Error(), "publish: publishers.statuspage is configured but STATUSPAGE_API_KEY is not set (nothing was published)")
+	wantText(t, "error", err.Error(), "publishers.statuspage is configured but STATUSPAGE_API_KEY is not set (nothing was published)")
 
 	// Nothing to publish: no credentials needed.
 	if _, err := Run(ctx, Options{PlanOptions: PlanOptions{Dir: g.dir, Before: c1, After: c1, Now: t0}, Out: io.Discard}); err != nil {

@@ -70,7 +70,10 @@ or an unknown revision.`,
 				fmt.Fprintln(f.Stderr, "castor: invalid records: nothing was published")
 				return silentError{ExitInvalid}
 			}
-			return err
+			if err != nil {
+				return fmt.Errorf("publish: %w", err)
+			}
+			return nil
 		},
 	}
 	cmd.Flags().StringVar(&opts.Before, "before", "", "the revision before the merge (the push's before)")
