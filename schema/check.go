@@ -74,6 +74,17 @@ type parsed struct {
 	keyPos positions
 	// id is the top-level id as written, if it is a string.
 	id string
+	// lazyKeyPos, when set, builds keyPos on first use (keyAt).
+	lazyKeyPos func() positions
+}
+
+// keyAt returns where the key at path is written.
+func (p *parsed) keyAt(key string) (Position, bool) {
+	if p.keyPos == nil && p.lazyKeyPos != nil {
+		p.keyPos, p.lazyKeyPos = p.lazyKeyPos(), nil
+	}
+	pos, ok := p.keyPos[key]
+	return pos, ok
 }
 
 // positions maps a value's path ("updates.2.at") to where it is written.
@@ -86,7 +97,14 @@ func pathKey(elems ...any) string {
 		if i > 0 {
 			b.WriteByte('.')
 		}
-		fmt.Fprint(&b, e)
+		switch e := e.(type) {
+		case string:
+			b.WriteString(e)
+		case int:
+			b.WriteString(strconv.Itoa(e))
+		default:
+			fmt.Fprint(&b, e)
+		}
 	}
 	return b.String()
 }

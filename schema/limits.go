@@ -184,7 +184,7 @@ func checkYAMLTree(name string, data []byte, doc *yaml.Node) []Diagnostic {
 	var diag *Diagnostic
 	at := func(n *yaml.Node) Position {
 		c := yamlConverter{name: name, data: data, lines: lineStarts(data)}
-		return c.pos(n)
+		return c.at(n)
 	}
 	// walk returns false once a limit is passed. alias is the outermost
 	// alias through which n is reached, if any: a value too deep is

@@ -103,7 +103,7 @@ func checkPolicies(cfg *Config, recs []*Record, now time.Time) []Diagnostic {
 func checkConfig(cfg *Config, p *parsed) []Diagnostic {
 	var out []Diagnostic
 	at := func(key string) Position {
-		pos, ok := p.keyPos[key]
+		pos, ok := p.keyAt(key)
 		if !ok || strings.HasSuffix(key, ".name") || strings.HasSuffix(key, "timezone") {
 			pos = p.pos.lookup(key) // point at the value in question
 		}

@@ -17,17 +17,20 @@ func init() {
 		for _, c := range rc.cfg.Components {
 			declared = append(declared, c.Name)
 		}
-		check := func(name string, at Position) {
-			if !slices.Contains(declared, name) {
-				rc.errorf(at, "component %q is not declared in castor.yaml (declared: %s)", name, strings.Join(declared, ", "))
-			}
+		// Positions are looked up for undeclared names only.
+		report := func(name string, at Position) {
+			rc.errorf(at, "component %q is not declared in castor.yaml (declared: %s)", name, strings.Join(declared, ", "))
 		}
 		for i, c := range rc.inc.Components {
-			check(c, rc.at("components", i))
+			if !slices.Contains(declared, c) {
+				report(c, rc.at("components", i))
+			}
 		}
 		for i, u := range rc.inc.Updates {
 			for _, name := range sortedKeys(u.Components) {
-				check(name, rc.keyAt("updates", i, "components", name))
+				if !slices.Contains(declared, name) {
+					report(name, rc.keyAt("updates", i, "components", name))
+				}
 			}
 		}
 	})

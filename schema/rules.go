@@ -46,7 +46,7 @@ func (rc *ruleContext) at(elems ...any) Position { return rc.rec.Pos(elems...) }
 
 // keyAt returns the position of a map key by path.
 func (rc *ruleContext) keyAt(elems ...any) Position {
-	if pos, ok := rc.p.keyPos[pathKey(elems...)]; ok {
+	if pos, ok := rc.p.keyAt(pathKey(elems...)); ok {
 		return pos
 	}
 	return rc.at(elems...)

@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"bytes"
 	"encoding/json"
 	"strconv"
 	"strings"
@@ -31,35 +32,74 @@ func parseYAMLFast(name string, data []byte) (p *parsed, plain any, limits []Dia
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) != 1 || doc.Content[0].Kind != yaml.MappingNode {
 		return nil, nil, nil, false
 	}
-	c := yamlConverter{
-		name:  name,
-		lines: lineStarts(data),
-		data:  data,
-		p: &parsed{
-			pos:    positions{"": {File: name, Line: 1, Col: 1}},
-			keys:   map[string][]string{},
-			keyPos: positions{},
-		},
-	}
-	plain, ok = c.node(doc.Content[0], "", 1)
+	root := doc.Content[0]
+	c := yamlConverter{name: name, lines: lineStarts(data), data: data}
+	// One position per value: sized once rather than grown.
+	c.pos = make(positions, 1+countValues(root, 1))
+	c.pos[""] = Position{File: name, Line: 1, Col: 1}
+	plain, ok = c.node(root, "", 1)
 	if !ok {
 		return nil, nil, nil, false
 	}
+	// keys, which only the CUE path reads, is not built; keyPos, which
+	// the rules read only to report a finding, is built on demand from
+	// the tree.
+	p = &parsed{pos: c.pos, lazyKeyPos: func() positions { return c.keyPositions(root) }}
 	if id, isStr := plain.(map[string]any)["id"].(string); isStr {
-		c.p.id = id
+		p.id = id
 	}
-	return c.p, plain, nil, true
+	return p, plain, nil, true
+}
+
+// countValues counts the values under n (not n itself, nor map keys), as
+// far down as the converter goes.
+func countValues(n *yaml.Node, depth int) int {
+	if depth > MaxDepth {
+		return 0
+	}
+	total := 0
+	step := 1
+	if n.Kind == yaml.MappingNode {
+		step = 2
+	}
+	for i := step - 1; i < len(n.Content); i += step {
+		total += 1 + countValues(n.Content[i], depth+1)
+	}
+	return total
+}
+
+// keyPositions is where each key of the tree converted by node is written.
+func (c *yamlConverter) keyPositions(root *yaml.Node) positions {
+	out := positions{}
+	var walk func(n *yaml.Node, key string)
+	walk = func(n *yaml.Node, key string) {
+		switch n.Kind {
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k := n.Content[i]
+				ck := joinKey(key, k.Value)
+				out[ck] = c.at(k)
+				walk(n.Content[i+1], ck)
+			}
+		case yaml.SequenceNode:
+			for i, e := range n.Content {
+				walk(e, key+"."+strconv.Itoa(i))
+			}
+		}
+	}
+	walk(root, "")
+	return out
 }
 
 type yamlConverter struct {
 	name  string
 	data  []byte
 	lines []int
-	p     *parsed
+	pos   positions
 }
 
 func lineStarts(data []byte) []int {
-	starts := []int{0}
+	starts := make([]int, 1, 1+bytes.Count(data, []byte{'\n'}))
 	for i, b := range data {
 		if b == '\n' {
 			starts = append(starts, i+1)
@@ -70,7 +110,7 @@ func lineStarts(data []byte) []int {
 
 // pos converts the parser's line and column (counted in characters) to
 // a byte column, like CUE's positions.
-func (c *yamlConverter) pos(n *yaml.Node) Position {
+func (c *yamlConverter) at(n *yaml.Node) Position {
 	line, col := n.Line, n.Column
 	if line >= 1 && line <= len(c.lines) {
 		start := c.lines[line-1]
@@ -100,12 +140,10 @@ func (c *yamlConverter) node(n *yaml.Node, key string, depth int) (any, bool) {
 				return nil, false
 			}
 			ck := joinKey(key, k.Value)
-			c.p.keys[key] = append(c.p.keys[key], k.Value)
-			c.p.keyPos[ck] = c.pos(k)
 			if v.Kind == yaml.ScalarNode {
-				c.p.pos[ck] = c.pos(v)
+				c.pos[ck] = c.at(v)
 			} else {
-				c.p.pos[ck] = c.pos(k)
+				c.pos[ck] = c.at(k)
 			}
 			x, ok := c.node(v, ck, depth+1)
 			if !ok {
@@ -118,7 +156,7 @@ func (c *yamlConverter) node(n *yaml.Node, key string, depth int) (any, bool) {
 		l := make([]any, 0, len(n.Content))
 		for i, e := range n.Content {
 			ck := key + "." + strconv.Itoa(i)
-			c.p.pos[ck] = c.pos(e)
+			c.pos[ck] = c.at(e)
 			x, ok := c.node(e, ck, depth+1)
 			if !ok {
 				return nil, false
