@@ -17,7 +17,8 @@ func main() {
 	if os.Getenv("GOGC") == "" {
 		// castor is a short-lived batch process that allocates much and
 		// keeps little: fewer collections save CPU for a bounded heap
-		// (castor report over 5,000 records: see the commit message).
+		// (5,000 records: validate 1.5 s and 48 MB at GOGC=100, 1.3 s and
+		// 70 MB at 300; report 1.30 s → 1.15-1.25 s, peak 150 → 240 MB).
 		debug.SetGCPercent(400)
 	}
 	os.Exit(cli.Main())
