@@ -73,9 +73,10 @@ type Options struct {
 	Track    Tracker
 	Publish  Publisher
 	Comments Commenter
-	// TrackUnavailable and PublishUnavailable say why Track or Publish is
-	// nil (no token, no publisher configured).
-	TrackUnavailable, PublishUnavailable string
+	// TrackUnavailable, PublishUnavailable and CommentsUnavailable say
+	// why Track, Publish or Comments is nil (no token, no publisher
+	// configured).
+	TrackUnavailable, PublishUnavailable, CommentsUnavailable string
 
 	Now time.Time
 }
@@ -280,7 +281,11 @@ func plan(ctx context.Context, opts Options, ev *Event, res *Result, summary *st
 		return nil
 	}
 	if opts.Comments == nil {
-		res.Notices = append(res.Notices, "castor: no GITHUB_TOKEN to comment with; the plan is in the job summary")
+		why := opts.CommentsUnavailable
+		if why == "" {
+			why = "no GitHub client"
+		}
+		res.Notices = append(res.Notices, "castor: no pull-request comment ("+why+"); the plan is in the job summary")
 		return nil
 	}
 	comment := CommentMarker + "\n" + summary.String()

@@ -17,22 +17,23 @@ import (
 // from both streams, and only standard output is guarded while record text
 // may be printed.
 func wireAction(ctx context.Context, f *Factory, opts *action.Options) {
-	cfg, err := ghclient.ConfigFromEnv(f.Getenv)
-	switch {
-	case err != nil:
-		opts.TrackUnavailable = err.Error()
-		if _, missing := err.(ghclient.MissingTokenError); missing {
-			opts.TrackUnavailable = "no GITHUB_TOKEN"
-		}
-	default:
-		opts.Track = &track.Tracker{Options: track.Options{Dir: opts.Dir, Getenv: f.Getenv, ErrOut: f.Stdout}}
-		if repo := f.Getenv("GITHUB_REPOSITORY"); repo != "" {
-			if c, err := ghclient.New(cfg); err == nil {
-				if comments, err := action.NewGitHubComments(c, repo); err == nil {
-					opts.Comments = comments
-				}
-			}
-		}
-	}
 	opts.Publish, opts.PublishUnavailable = actionPublisher(f, opts.Dir)
+	cfg, err := ghclient.ConfigFromEnv(f.Getenv)
+	if err != nil {
+		why := err.Error()
+		if _, missing := err.(ghclient.MissingTokenError); missing {
+			why = "no GITHUB_TOKEN"
+		}
+		opts.TrackUnavailable, opts.CommentsUnavailable = why, why
+		return
+	}
+	opts.Track = &track.Tracker{Options: track.Options{Dir: opts.Dir, Getenv: f.Getenv, ErrOut: f.Stdout}}
+	c, err := ghclient.New(cfg)
+	if err != nil {
+		opts.CommentsUnavailable = err.Error()
+		return
+	}
+	if opts.Comments, err = action.NewGitHubComments(c, f.Getenv("GITHUB_REPOSITORY")); err != nil {
+		opts.Comments, opts.CommentsUnavailable = nil, err.Error()
+	}
 }
