@@ -47,6 +47,8 @@ type Options struct {
 	Out, ErrOut io.Writer
 	// Now evaluates time-dependent policies; time.Now when zero.
 	Now time.Time
+	// CacheDir holds validate's result cache; empty disables it.
+	CacheDir string
 	// Publish is the template of publish's dry run: its connectors
 	// (set by the CLI from the environment) let it read the status
 	// pages. Revisions, Dir, DryRun and outputs are set by Run.
@@ -88,7 +90,9 @@ func Run(ctx context.Context, opts Options) error {
 	}
 
 	// Every record must be valid: tracking reads them all.
-	vres, err := validate.Check(ctx, validate.Options{Dir: opts.Dir, Now: opts.Now})
+	// Tracking and publishing load the records again: through the result
+	// cache (CacheDir) this first pass costs little on a second run.
+	vres, err := validate.Check(ctx, validate.Options{Dir: opts.Dir, Now: opts.Now, CacheDir: opts.CacheDir})
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/castor-incidents/castor/actions/plan"
+	"github.com/castor-incidents/castor/schema"
 )
 
 func newPlanCmd(f *Factory) *cobra.Command {
@@ -47,6 +48,9 @@ revision or a GitHub error.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Getenv = f.Getenv
 			opts.Out, opts.ErrOut = f.Stdout, f.Stderr
+			if dir, err := schema.DefaultCacheDir(); err == nil {
+				opts.CacheDir = dir
+			}
 			if err := connectPublishers(f, &opts.Publish); err != nil {
 				return err
 			}
