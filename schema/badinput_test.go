@@ -16,7 +16,7 @@ var update = flag.Bool("update", false, "rewrite golden files")
 // Bounds every bad input must stay within: a hostile file costs at most
 // this much to reject.
 const (
-	badInputMaxTime  = 2 * time.Second
+	badInputMaxTime  = 2 * time.Second * raceSlowdown
 	badInputMaxAlloc = 256 << 20
 )
 

@@ -20,9 +20,12 @@ import (
 // safe for concurrent use: each worker has its own.
 type checker struct {
 	schema *Schema
-	ctx    *cue.Context
-	root   cue.Value
-	uses   int
+	// files are this checker's own syntax trees of the schema (see
+	// Schema.parse), parsed on its first build.
+	files []*ast.File
+	ctx   *cue.Context
+	root  cue.Value
+	uses  int
 	// shapes caches what the schema allows at each path pattern
 	// ("updates.*.components"): every record asks the same questions.
 	shapes map[string]*shape
@@ -51,8 +54,15 @@ func newChecker(s *Schema) *checker { return &checker{schema: s} }
 
 func (c *checker) value(def Definition) (cue.Value, error) {
 	if c.uses%contextReuse == 0 {
+		if c.files == nil {
+			files, err := c.schema.parse()
+			if err != nil {
+				return cue.Value{}, err
+			}
+			c.files = files
+		}
 		c.ctx = cuecontext.New()
-		v, err := c.schema.build(c.ctx)
+		v, err := buildFiles(c.ctx, c.files)
 		if err != nil {
 			return cue.Value{}, err
 		}

@@ -62,8 +62,11 @@ func compileFast(s *Schema, def Definition) *fastSchema {
 	if s.hasPolicies() {
 		return nil
 	}
-	ctx := cuecontext.New()
-	root, err := s.build(ctx)
+	files, err := s.parse()
+	if err != nil {
+		return nil
+	}
+	root, err := buildFiles(cuecontext.New(), files)
 	if err != nil {
 		return nil
 	}

@@ -27,16 +27,25 @@ const (
 )
 
 // Schema is the compiled record contract: the embedded definitions unified
-// with the team's local policy files. It is parsed once; each worker builds
-// it into its own cue.Context (values of one context cannot meet values of
-// another, and a context only grows while it lives).
+// with the team's local policy files. Each worker builds it into its own
+// cue.Context (values of one context cannot meet values of another, and a
+// context only grows while it lives) from its own syntax trees: building
+// resolves identifiers by writing into the trees, so trees shared between
+// goroutines race (see parse).
 type Schema struct {
-	files []*ast.File
+	sources []source
 	// policyFiles are the local files, relative slash paths, for telling a
 	// policy failure from a built-in one.
 	policyFiles map[string]bool
 	// Hash identifies the schema and policies for the result cache.
 	Hash string
+}
+
+// source is one CUE file of the schema, checked by Compile.
+type source struct {
+	name   string
+	src    []byte
+	policy bool
 }
 
 // Source returns the embedded CUE definitions.
@@ -69,13 +78,9 @@ func Compile(policies map[string][]byte) (*Schema, []Diagnostic) {
 					Message: fmt.Sprintf("policy files must be in package castor, not %s", pkg), Rule: "policy"})
 				return
 			}
-			if f.PackageName() == "" {
-				// Let a file without a package clause join the schema's package.
-				f.Decls = append([]ast.Decl{&ast.Package{Name: ast.NewIdent("castor")}}, f.Decls...)
-			}
 			s.policyFiles[name] = true
 		}
-		s.files = append(s.files, f)
+		s.sources = append(s.sources, source{name: name, src: src, policy: policy})
 	}
 	add("castor.cue", Source(), false)
 	names := make([]string, 0, len(policies))
@@ -92,16 +97,42 @@ func Compile(policies map[string][]byte) (*Schema, []Diagnostic) {
 	}
 	// Build once here so that a conflict between a policy and the schema is
 	// reported up front, at the policy's position.
-	if _, err := s.build(cuecontext.New()); err != nil {
+	files, err := s.parse()
+	if err == nil {
+		_, err = buildFiles(cuecontext.New(), files)
+	}
+	if err != nil {
 		return nil, cueDiagnostics(err, "policy", "")
 	}
 	return s, nil
 }
 
-// build evaluates the schema in ctx.
-func (s *Schema) build(ctx *cue.Context) (cue.Value, error) {
+// parse returns new syntax trees of the schema's files, for one goroutine:
+// AddSyntax writes into the trees it is given (identifier resolution), so
+// a tree built into contexts by two goroutines is a data race. Parsing is
+// what costs least of the ways to give each goroutine its own (measured
+// against a deep copy per build and builds under a lock: commit message).
+func (s *Schema) parse() ([]*ast.File, error) {
+	files := make([]*ast.File, len(s.sources))
+	for i, src := range s.sources {
+		f, err := parser.ParseFile(src.name, src.src, parser.ParseComments)
+		if err != nil {
+			return nil, err // parsed once already by Compile
+		}
+		if src.policy && f.PackageName() == "" {
+			// Let a file without a package clause join the schema's package.
+			f.Decls = append([]ast.Decl{&ast.Package{Name: ast.NewIdent("castor")}}, f.Decls...)
+		}
+		files[i] = f
+	}
+	return files, nil
+}
+
+// buildFiles evaluates the schema's files in ctx. The files must belong
+// to the calling goroutine (see parse).
+func buildFiles(ctx *cue.Context, files []*ast.File) (cue.Value, error) {
 	inst := build.NewContext().NewInstance("castor", nil)
-	for _, f := range s.files {
+	for _, f := range files {
 		if err := inst.AddSyntax(f); err != nil {
 			return cue.Value{}, err
 		}
