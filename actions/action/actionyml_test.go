@@ -86,18 +86,18 @@ func TestActionYAML(t *testing.T) {
 	}
 }
 
-// The README shows the example workflow that CI checks with actionlint:
-// the two must not drift apart.
-func TestREADMEWorkflowIsDocsWorkflow(t *testing.T) {
+// The Action's doc shows the example workflow that CI checks with
+// actionlint: the two must not drift apart.
+func TestActionDocShowsDocsWorkflow(t *testing.T) {
 	wf, err := os.ReadFile("../../docs/workflow.yml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	readme, err := os.ReadFile("../../README.md")
+	doc, err := os.ReadFile("../../docs/action.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(readme), "```yaml\n"+string(wf)+"```\n") {
-		t.Error("README.md does not show docs/workflow.yml verbatim in a ```yaml block: copy it again")
+	if !strings.Contains(string(doc), "```yaml\n"+string(wf)+"```\n") {
+		t.Error("docs/action.md does not show docs/workflow.yml verbatim in a ```yaml block: copy it again")
 	}
 }

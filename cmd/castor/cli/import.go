@@ -36,8 +36,14 @@ character whose bytes were lost is marked U+FFFD and reported. What the
 post does not say gets a default marked "# TODO"; the draft validates as
 it is. Warnings (file:line:col) name what was not imported.
 
+An existing record with the same id is never overwritten: give another
+--slug, or -o. import only writes the file: commit it, or open its pull
+request, yourself.
+
 Exit status: 0 written; 1 when the draft would not be valid; 2 on a usage
 error or an unreadable file.`,
+		Example: `  castor import postmortem.md --date 2024-02-02 --severity SEV2
+  castor import postmortem.md -o -`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.File = args[0]

@@ -43,6 +43,10 @@ GITHUB_SERVER_URL; GIT_AUTHOR_NAME and GIT_AUTHOR_EMAIL sign the commit
 Exit status: 0 done; 1 when the record would not be valid, the incident is
 already open, or a push or GitHub write failed (run again to finish); 2 on
 a usage error or a missing token.`,
+		Example: `  # the record only, in the work tree:
+  castor new "Mail server down" --severity SEV2 --component email --at "2024-03-10 09:00"
+  # or branch, commit, push and draft pull request:
+  castor new "Mail server down" --severity SEV2 --component email --pr`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Title = strings.Join(args, " ")

@@ -44,6 +44,9 @@ it lists what the records add.
 Exit status: 0 when the plan is shown, 1 when a record is invalid (the
 errors are listed, nothing is planned), 2 on a usage error, an unknown
 revision or a GitHub error.`,
+		Example: `  castor plan                       # this branch, against the default branch
+  castor plan --before HEAD~3       # the last three commits
+  castor plan --all --format markdown`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Getenv = f.Getenv

@@ -51,6 +51,10 @@ Exit status: 0 when every update reached every publisher, 1 when a record
 is invalid (nothing is published) or some update did not reach some
 publisher (the log says which), 2 on a usage error, missing credentials
 or an unknown revision.`,
+		Example: `  castor publish --all --dry-run                   # what a backfill would post
+  castor publish --before HEAD~1 --dry-run         # what the last commit added
+  export STATUSPAGE_API_KEY=… CASTOR_WEBHOOK_SECRET=…
+  castor publish --before HEAD~1 --after HEAD`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.All && opts.Before != "" {

@@ -37,6 +37,9 @@ since 1970) to report as of another instant.
 
 Exit status: 0 when the report was made, 1 when a record or castor.yaml is
 invalid (no report is made), 2 on a usage or internal error.`,
+		Example: `  castor report --since 2021-01-01 --until 2021-12-31
+  castor report --format html > report.html
+  castor report -o report`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.OutDir != "" && cmd.Flags().Changed("format") {

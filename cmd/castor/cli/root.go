@@ -91,8 +91,19 @@ func NewRootCmd(f *Factory) *cobra.Command {
 It validates the records, turns action items into GitHub issues and posts
 status updates to status pages.
 
-Exit codes: 0 clean, 1 invalid records (or outside writes that did not all
-succeed), 2 usage or internal error.`,
+Every command works on the folder it runs in (-C DIR for another):
+castor.yaml there, the records under its records: folder (default
+records/), the team's .cue policies.
+
+Exit status, the same for every command: 0 done (records valid, warnings
+allowed; every outside write succeeded); 1 a record or castor.yaml is
+invalid (nothing is done), or some outside write did not succeed (run the
+command again to finish); 2 a usage error (unknown flag or value, missing
+credentials, unknown revision) or an internal error.
+
+Secrets and endpoints come from the environment only (GITHUB_TOKEN,
+STATUSPAGE_API_KEY, CASTOR_WEBHOOK_SECRET…): each command's help names
+those it reads.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
@@ -118,6 +129,7 @@ succeed), 2 usage or internal error.`,
 		newNewCmd(f),
 		newUpdateCmd(f),
 		newImportCmd(f),
+		newGenDocsCmd(f),
 	)
 	return root
 }

@@ -32,6 +32,8 @@ SOURCE_DATE_EPOCH (seconds since 1970) to build as of another instant.
 
 Exit status: 0 when the site was built, 1 when a record or castor.yaml is
 invalid (nothing is written), 2 on a usage or internal error.`,
+		Example: `  castor site -o /tmp/status
+  SOURCE_DATE_EPOCH=1700000000 castor site -o /tmp/status`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if s := f.Getenv("SOURCE_DATE_EPOCH"); s != "" {

@@ -59,6 +59,9 @@ GITHUB_API_URL (default https://api.github.com).
 Exit status: 0 when the issues are in step (drift is reported, not an
 error), 1 when a record is invalid (nothing is done) or some write did not
 succeed (run again to finish), 2 on a usage error or a missing token.`,
+		Example: `  export GITHUB_TOKEN=…                # a token allowed to write issues
+  castor track --repo acme/incidents --dry-run
+  castor track --repo acme/incidents`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Getenv = f.Getenv

@@ -40,6 +40,14 @@ Exit status: 0 done; 1 when the result would not be valid or a push or
 GitHub write failed (run again to finish); 2 on a usage error (unknown
 status, empty message, an update older than the last one, a dirty work
 tree) or a missing token.`,
+		Example: `  castor update 2024-03-10-mail-server-down --status identified \
+    --message "The disk is full; we are freeing space." --at "2024-03-10 09:20"
+  castor update 2024-03-10-mail-server-down --timeline "Disk usage alert found in the logs." \
+    --at "2024-03-10 09:15"
+  castor update 2024-03-10-mail-server-down --action "Alert on disk usage above 80%" \
+    --owner octocat --kind detect --priority P1 --due 2024-03-31
+  castor update 2024-03-10-mail-server-down --status resolved --message "Mail is delivered again." \
+    --component email=operational --at "2024-03-10 10:05" --commit`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.ID = args[0]

@@ -13,11 +13,36 @@ func newValidateCmd(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "validate [PATH...]",
 		Short: "Check records against the schema, the rules and the team's policies",
-		Long: `Check every record (or the given files and folders) and report every
-finding at once, as file:line:col: message [rule].
+		Long: `Check every record (or the given files and folders) against the schema,
+the rules and the team's policies, and report every finding of every file
+at once, sorted, each once, as file:line:col: message [rule], with paths
+relative to the repository. Findings go to standard output; the summary
+line (0 errors, 0 warnings in 4 records) goes to standard error.
+
+--format github prints workflow-command annotations (::error file=…), with
+record text escaped so that it can never form a workflow command.
+--format json prints {records, errors, warnings, diagnostics: [{position:
+{file, line, column}, severity, message, rule}]}.
+
+--changed-since REV checks only the records changed between REV and HEAD,
+plus the cross-record checks (unique ids) against every record. A change
+to castor.yaml or to a policy file re-checks everything. A revision that
+is not in the clone (a shallow checkout) is an error naming fetch-depth: 0.
+
+Results are cached by content (schema, policies, castor.yaml and the
+file's bytes) in $XDG_CACHE_HOME/castor/validate; --no-cache neither reads
+nor writes the cache. Time-dependent policies and cross-record checks
+always run.
+
+The rules, with an example of each: docs/rules.md.
 
 Exit status: 0 when there is no error (warnings allowed), 1 when a record
-or castor.yaml is invalid, 2 on a usage or internal error.`,
+or castor.yaml is invalid, 2 on a usage error (unknown format, a revision
+not in the clone, a path outside the repository) or an internal error.`,
+		Example: `  castor validate                                   # every record
+  castor validate records/2021 --format github      # one folder, as annotations
+  castor validate --changed-since origin/main       # what a pull request changed
+  castor validate --format json --no-cache`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
 			opts.Out = f.Stdout
