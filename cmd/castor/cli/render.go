@@ -24,7 +24,7 @@ Exit status: 0 printed; 1 when the record is not valid (its errors are
 printed); 2 on a usage error (no such record) or an internal error.`,
 		Example: `  castor render 2021-03-10-mail-server-down
   castor render --public records/2022/2022-06-21-cloudflare-outage.yaml`,
-		Args:  cobra.ExactArgs(1),
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Target = args[0]
 			opts.Out = f.Stdout
