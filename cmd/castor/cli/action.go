@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/castor-incidents/castor/actions/action"
+	"github.com/castor-incidents/castor/internal/version"
 	"github.com/castor-incidents/castor/internal/workflow"
 )
 
@@ -39,6 +40,8 @@ succeed (re-run the job to finish: every step is idempotent), 2 on a usage
 error or an unreadable event.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			// Which castor ran is the first line of the job's log.
+			fmt.Fprintln(f.Stdout, version.Get())
 			opts.Getenv = f.Getenv
 			opts.Out = f.Stdout
 			wireAction(cmd.Context(), f, &opts)

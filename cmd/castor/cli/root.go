@@ -13,6 +13,8 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+
+	"github.com/castor-incidents/castor/internal/version"
 )
 
 // Exit codes, documented in the README.
@@ -106,7 +108,9 @@ STATUSPAGE_API_KEY, CASTOR_WEBHOOK_SECRET…): each command's help names
 those it reads.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       version.Get().String(),
 	}
+	root.SetVersionTemplate("{{.Version}}\n")
 	root.PersistentFlags().StringP("chdir", "C", "", "run as if castor was started in `DIR`")
 	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
 		if dir, _ := cmd.Flags().GetString("chdir"); dir != "" {
@@ -129,6 +133,7 @@ those it reads.`,
 		newNewCmd(f),
 		newUpdateCmd(f),
 		newImportCmd(f),
+		newVersionCmd(f),
 		newGenDocsCmd(f),
 	)
 	return root
