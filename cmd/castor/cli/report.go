@@ -2,9 +2,6 @@ package cli
 
 import (
 	"errors"
-	"fmt"
-	"strconv"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -45,16 +42,14 @@ invalid (no report is made), 2 on a usage or internal error.`,
 			if opts.OutDir != "" && cmd.Flags().Changed("format") {
 				return usageError{errors.New("--out writes every format; use --format without --out")}
 			}
-			if s := f.Getenv("SOURCE_DATE_EPOCH"); s != "" {
-				sec, err := strconv.ParseInt(s, 10, 64)
-				if err != nil {
-					return usageError{fmt.Errorf("SOURCE_DATE_EPOCH=%q: want seconds since 1970", s)}
-				}
-				opts.Now = time.Unix(sec, 0)
+			now, err := sourceDateEpoch(f)
+			if err != nil {
+				return err
 			}
+			opts.Now = now
 			opts.Out = f.Stdout
 			opts.ErrOut = f.Stderr
-			_, err := report.Run(cmd.Context(), opts)
+			_, err = report.Run(cmd.Context(), opts)
 			return err
 		},
 	}

@@ -134,6 +134,7 @@ those it reads.`,
 		newUpdateCmd(f),
 		newImportCmd(f),
 		newVersionCmd(f),
+		newDrillCmd(f),
 		newGenDocsCmd(f),
 	)
 	return root

@@ -1,0 +1,163 @@
+package drill
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/castor-incidents/castor/schema"
+)
+
+// Options configures `castor drill`.
+type Options struct {
+	// Dir is the repository root.
+	Dir string
+	// Components, Tags and Record choose the record (see PickOptions).
+	Components []string
+	Tags       []string
+	Record     string
+	// Seed makes the pick reproducible; a random one is drawn (and
+	// printed) when HasSeed is false.
+	Seed    uint64
+	HasSeed bool
+
+	// Master prints the game master's sheet instead of the players'
+	// brief (non-interactive use).
+	Master bool
+	// WheelDir, when set, receives the wheel page instead.
+	WheelDir string
+	// Interactive runs the game master's terminal on In and Out.
+	Interactive bool
+
+	// Now is the clock; time.Now when nil.
+	Now    func() time.Time
+	In     io.Reader
+	Out    io.Writer
+	ErrOut io.Writer
+}
+
+// UsageError is a mistake in the command line: exit status 2.
+type UsageError struct{ Err error }
+
+func (e UsageError) Error() string { return e.Err.Error() }
+func (e UsageError) Unwrap() error { return e.Err }
+
+// ExitCode: a usage error.
+func (e UsageError) ExitCode() int { return 2 }
+
+func usagef(format string, args ...any) error { return UsageError{fmt.Errorf(format, args...)} }
+
+// Run picks a record and prints its brief or its sheet, writes the wheel
+// page, or plays the drill in the terminal.
+func Run(ctx context.Context, opts Options) (*Pick, error) {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	repo, err := schema.OpenRepo(opts.Dir)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkComponents(repo.Config, opts.Components); err != nil {
+		return nil, err
+	}
+	set, err := repo.LoadAll(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if n := invalidRecords(set); n > 0 {
+		fmt.Fprintf(opts.ErrOut, "castor: %d invalid record(s) left out of the drill (castor validate says why)\n", n)
+	}
+	if !opts.HasSeed {
+		opts.Seed = rand.Uint64() % 1_000_000
+	}
+	pick, err := Choose(set.Incidents(), PickOptions{
+		Components: opts.Components,
+		Tags:       opts.Tags,
+		Record:     opts.Record,
+		Seed:       opts.Seed,
+		Now:        opts.Now(),
+	})
+	if err != nil {
+		return nil, err
+	}
+	if !opts.HasSeed && opts.Record == "" {
+		fmt.Fprintf(opts.ErrOut, "castor: drill seed %d (castor drill %s picks the same record)\n", opts.Seed, reproduce(opts, false))
+	}
+	switch {
+	case opts.WheelDir != "":
+		wo := WheelOptions{Lang: repo.Config.Site.Lang}
+		if opts.Record == "" {
+			// With --record, the command would name the record.
+			wo.Reproduce = reproduce(opts, true)
+		}
+		if err := WriteWheel(opts.WheelDir, pick, wo); err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(opts.Out, "%s/%s: the wheel lands on incident %d of %d\n", opts.WheelDir, WheelFile, pick.Landed+1, len(pick.Wheel))
+		return pick, nil
+	case opts.Interactive:
+		sh := NewSheet(pick.Chosen)
+		if _, err := Play(ctx, NewSession(sh, opts.Now()), opts.In, opts.Out, opts.Now); err != nil {
+			return nil, err
+		}
+		return pick, nil
+	case opts.Master:
+		return pick, NewSheet(pick.Chosen).Markdown(opts.Out)
+	default:
+		return pick, NewBrief(pick.Chosen).Markdown(opts.Out)
+	}
+}
+
+// reproduce is the command line that picks the same record again; with
+// master, the one that prints its sheet.
+func reproduce(opts Options, master bool) string {
+	var args []string
+	if opts.Record != "" {
+		args = append(args, "--record", opts.Record)
+	} else {
+		args = append(args, "--seed", strconv.FormatUint(opts.Seed, 10))
+		for _, c := range opts.Components {
+			args = append(args, "--component", c)
+		}
+		for _, t := range opts.Tags {
+			args = append(args, "--tag", t)
+		}
+	}
+	if master {
+		args = append(args, "--master")
+	}
+	return strings.Join(args, " ")
+}
+
+// checkComponents refuses a component castor.yaml does not declare, when
+// it declares some: a typo would otherwise just find nothing.
+func checkComponents(cfg *schema.Config, comps []string) error {
+	if len(cfg.Components) == 0 {
+		return nil
+	}
+	var names []string
+	for _, c := range cfg.Components {
+		names = append(names, c.Name)
+	}
+	for _, c := range comps {
+		if !slices.Contains(names, c) {
+			return usagef("--component %q is not declared in castor.yaml (declared: %s)", c, strings.Join(names, ", "))
+		}
+	}
+	return nil
+}
+
+func invalidRecords(set *schema.Set) int {
+	n := 0
+	for _, r := range set.Records {
+		if r.Incident == nil || slices.ContainsFunc(r.Diagnostics, func(d schema.Diagnostic) bool { return d.Severity == schema.Error }) {
+			n++
+		}
+	}
+	return n
+}

@@ -1,0 +1,129 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/castor-incidents/castor/actions/drill"
+)
+
+func newDrillCmd(f *Factory) *cobra.Command {
+	opts := drill.Options{Dir: "."}
+	var seed string
+	cmd := &cobra.Command{
+		Use:   "drill [flags]",
+		Short: "Play a past incident as a game day: the Wheel of Misfortune",
+		Long: `Pick a past incident and play it again as a drill: the players get the
+brief of what the responders knew when it started, the game master reveals
+the rest of the story step by step, and the players' calls are timed
+against the real ones.
+
+The pick is random among the resolved incidents, weighted towards severe
+ones (SEV1 eight times a SEV4) and away from those drilled recently; the
+seed is printed so that --seed picks the same record again. --component and
+--tag keep the incidents on any of the components, with any of the tags;
+--record picks one by id. Internal records can be drilled.
+
+The players' brief holds what the responders knew at the start, in the
+record's language: severity, the affected components of the first status
+update, the timeline from the start up to detection and the first status
+update. Nothing of the title, root cause, trigger, resolution or later
+entries; a quoted sentence that repeats the post-mortem's explanation is
+shown as […].
+
+The game master's sheet (--master) is Markdown: every timeline entry and
+status update as a reveal with its real offset from the start (T+0,
+T+7 min, …), the real times to acknowledge, identify, mitigate and
+resolve, the root cause and the action items.
+
+On a terminal, castor drill runs the game master's mode: a clock, a key to
+reveal the next entry, keys to log the players' calls (acknowledged,
+identified, mitigated, resolved) and notes with their time, and at the end
+the players' times beside the real ones. Without a terminal (a pipe, or
+CI=true) it prints the brief, or with --master the sheet, and exits 0.
+
+--wheel -o DIR writes DIR/index.html: a self-contained page with eight
+candidate incidents on a wheel, a spin that lands on the picked one, and its
+brief (never the game master's sheet).
+
+The recency of drills is measured at the current time; SOURCE_DATE_EPOCH
+(seconds since 1970) sets another.
+
+Exit status: 0 done; 1 when no record can be drilled (none resolved, none
+matching, --record unknown or still open) or castor.yaml is invalid; 2 on a
+usage or internal error.`,
+		Example: `  castor drill                        # the players' brief of a random pick
+  castor drill --seed 4242 --master   # the game master's sheet of that pick
+  castor drill --component email --tag ovh
+  castor drill --record 2021-10-04-facebook-bgp-outage --master
+  castor drill --wheel -o wheel/      # the wheel page to project`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if seed != "" {
+				n, err := strconv.ParseUint(seed, 10, 64)
+				if err != nil {
+					return usageError{fmt.Errorf("--seed %q: want a whole number", seed)}
+				}
+				opts.Seed, opts.HasSeed = n, true
+			}
+			wheel, _ := cmd.Flags().GetBool("wheel")
+			switch {
+			case wheel && opts.WheelDir == "":
+				return usageError{errors.New("--wheel needs -o DIR: where to write the page")}
+			case !wheel && opts.WheelDir != "":
+				return usageError{errors.New("-o DIR is where --wheel writes its page: add --wheel")}
+			case wheel && opts.Master:
+				return usageError{errors.New("--wheel is the players' page; the game master's sheet is --master without --wheel")}
+			}
+			now, err := sourceDateEpoch(f)
+			if err != nil {
+				return err
+			}
+			if !now.IsZero() {
+				opts.Now = func() time.Time { return now }
+			}
+			opts.Interactive = !wheel && !opts.Master && interactive(f)
+			opts.In, opts.Out, opts.ErrOut = f.Stdin, f.Stdout, f.Stderr
+			_, err = drill.Run(cmd.Context(), opts)
+			return err
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&opts.Record, "record", "", "drill the record with this `ID`")
+	fl.StringArrayVar(&opts.Components, "component", nil, "only incidents on this `COMPONENT` (repeatable: any of them)")
+	fl.StringArrayVar(&opts.Tags, "tag", nil, "only incidents with this `TAG` (repeatable: any of them)")
+	fl.StringVar(&seed, "seed", "", "`N` makes the pick reproducible")
+	fl.BoolVar(&opts.Master, "master", false, "print the game master's sheet instead of the players' brief")
+	fl.Bool("wheel", false, "write the wheel page (with -o DIR)")
+	fl.StringVarP(&opts.WheelDir, "out", "o", "", "`DIR` the wheel page is written to")
+	return cmd
+}
+
+// interactive reports whether castor talks to a person at a terminal:
+// standard input and output are terminals, and CI is not set.
+func interactive(f *Factory) bool {
+	if f.Getenv("CI") == "true" || !f.IsTerminal {
+		return false
+	}
+	in, ok := f.Stdin.(*os.File)
+	return ok && isTerminal(in)
+}
+
+// sourceDateEpoch reads SOURCE_DATE_EPOCH: the instant a command works
+// as of, zero when unset.
+func sourceDateEpoch(f *Factory) (time.Time, error) {
+	s := f.Getenv("SOURCE_DATE_EPOCH")
+	if s == "" {
+		return time.Time{}, nil
+	}
+	sec, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return time.Time{}, usageError{fmt.Errorf("SOURCE_DATE_EPOCH=%q: want seconds since 1970", s)}
+	}
+	return time.Unix(sec, 0), nil
+}
