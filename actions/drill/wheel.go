@@ -27,7 +27,7 @@ var wheelTemplate = template.Must(template.New("wheel.html").Funcs(template.Func
 }).ParseFS(wheelFS, "templates/wheel.html"))
 
 // slotColors are the wheel's segments, dark enough for white numbers.
-var slotColors = []string{"#1a7f37", "#0969da", "#cf222e", "#bc4c00", "#1b7c83", "#8250df", "#0e7490", "#bf3989"}
+var slotColors = []string{"#1a7f37", "#0969da", "#cf222e", "#bc4c00", "#7d4e00", "#8250df", "#0e7490", "#bf3989"}
 
 // WheelOptions says how to write the wheel page.
 type WheelOptions struct {
