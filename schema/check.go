@@ -70,7 +70,7 @@ func (c *checker) value(def Definition) (cue.Value, error) {
 		c.shapes = map[string]*shape{}
 	}
 	c.uses++
-	return c.root.LookupPath(cue.MakePath(cue.Def(string(def)))), nil
+	return c.root.LookupPath(def.path()), nil
 }
 
 // parsed is a data file after parsing: its CUE syntax tree and the position
@@ -84,6 +84,9 @@ type parsed struct {
 	keyPos positions
 	// id is the top-level id as written, if it is a string.
 	id string
+	// kind is the top-level kind as written: nil when there is none, a
+	// literal or another expression.
+	kind ast.Expr
 	// lazyKeyPos, when set, builds keyPos on first use (keyAt).
 	lazyKeyPos func() positions
 }
@@ -264,6 +267,9 @@ func (p *parsed) walkStruct(name, prefix string, decls []ast.Decl, depth int, di
 		p.pos[key] = kpos
 		p.keyPos[key] = kpos
 		p.walkValue(name, key, fd.Value, depth, diags)
+		if key == "kind" {
+			p.kind = fd.Value
+		}
 		if key == "id" {
 			if lit, ok := fd.Value.(*ast.BasicLit); ok && lit.Kind == token.STRING {
 				p.id, _ = literal.Unquote(lit.Value)

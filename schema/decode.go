@@ -34,6 +34,11 @@ func decodePlain(plain any, inc *Incident) (err error) {
 		Summary:        str(m["summary"]),
 		Impact:         str(m["impact"]),
 		Tags:           strs(m["tags"]),
+		Kind:           str(m["kind"]),
+	}
+	if n, ok := m["notify"]; ok {
+		b := n.(bool)
+		inc.Notify = &b
 	}
 	for _, x := range list(m["updates"]) {
 		u := x.(map[string]any)

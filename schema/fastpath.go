@@ -71,7 +71,7 @@ func compileFast(s *Schema, def Definition) *fastSchema {
 		return nil
 	}
 	fs := &fastSchema{}
-	fs.root = fs.compile(root.LookupPath(cue.MakePath(cue.Def(string(def)))), 0)
+	fs.root = fs.compile(root.LookupPath(def.path()), 0)
 	return fs
 }
 

@@ -453,7 +453,12 @@ func (r *Repo) checkFull(c *checker, rec *Record, data []byte) error {
 	}
 	rec.pos = p.pos
 	rec.id = p.id
-	v, diags, err := c.checkValue(p, rec.Path, DefIncident)
+	def, diags := r.Schema.recordDef(p)
+	if diags != nil {
+		rec.Diagnostics = append(diags, runRecordRules(r.Config, rec, p)...)
+		return nil
+	}
+	v, diags, err := c.checkValue(p, rec.Path, def)
 	if err != nil {
 		return fmt.Errorf("check %s: %w", rec.Path, err)
 	}

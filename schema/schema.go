@@ -22,9 +22,28 @@ var embedded embed.FS
 type Definition string
 
 const (
-	DefIncident Definition = "#Incident"
-	DefConfig   Definition = "#Config"
+	DefIncident    Definition = "#Incident"
+	DefMaintenance Definition = "#Maintenance"
+	DefConfig      Definition = "#Config"
+	// defKinds is the discriminated union of record kinds: kind → definition.
+	defKinds Definition = "#Kinds"
 )
+
+// path is the definition's CUE path.
+func (d Definition) path() cue.Path { return cue.ParsePath(string(d)) }
+
+// Record kinds: the values of a record's kind field. A record without one
+// is an incident.
+const (
+	KindIncident    = "incident"
+	KindMaintenance = "maintenance"
+)
+
+// recordKind is one member of #Kinds.
+type recordKind struct {
+	name string
+	def  Definition
+}
 
 // Schema is the compiled record contract: the embedded definitions unified
 // with the team's local policy files. Each worker builds it into its own
@@ -39,6 +58,8 @@ type Schema struct {
 	policyFiles map[string]bool
 	// Hash identifies the schema and policies for the result cache.
 	Hash string
+	// kinds are the members of #Kinds, in the schema's order.
+	kinds []recordKind
 }
 
 // source is one CUE file of the schema, checked by Compile.
@@ -97,14 +118,55 @@ func Compile(policies map[string][]byte) (*Schema, []Diagnostic) {
 	}
 	// Build once here so that a conflict between a policy and the schema is
 	// reported up front, at the policy's position.
+	var v cue.Value
 	files, err := s.parse()
 	if err == nil {
-		_, err = buildFiles(cuecontext.New(), files)
+		v, err = buildFiles(cuecontext.New(), files)
 	}
 	if err != nil {
 		return nil, cueDiagnostics(err, "policy", "")
 	}
+	s.kinds = readKinds(v)
 	return s, nil
+}
+
+// readKinds lists the members of #Kinds. A member that refers to a
+// definition (maintenance: #Maintenance) is checked against it by name,
+// which is also how a team's policy file constrains it.
+func readKinds(root cue.Value) []recordKind {
+	var out []recordKind
+	it, err := root.LookupPath(defKinds.path()).Fields(cue.Definitions(false))
+	if err != nil {
+		return nil
+	}
+	for it.Next() {
+		name := it.Selector().Unquoted()
+		def := Definition(string(defKinds) + "." + name)
+		if _, ref := it.Value().ReferencePath(); len(ref.Selectors()) == 1 && ref.Selectors()[0].IsDefinition() {
+			def = Definition(ref.String())
+		}
+		out = append(out, recordKind{name: name, def: def})
+	}
+	return out
+}
+
+// Kinds returns the record kinds the schema knows, in its order.
+func (s *Schema) Kinds() []string {
+	out := make([]string, len(s.kinds))
+	for i, k := range s.kinds {
+		out[i] = k.name
+	}
+	return out
+}
+
+// kindDef returns the definition of a record kind.
+func (s *Schema) kindDef(kind string) (Definition, bool) {
+	for _, k := range s.kinds {
+		if k.name == kind {
+			return k.def, true
+		}
+	}
+	return "", false
 }
 
 // parse returns new syntax trees of the schema's files, for one goroutine:

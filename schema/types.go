@@ -3,9 +3,11 @@ package schema
 import "time"
 
 // Incident is one record file: an incident, its public status updates, its
-// internal timeline and its post-mortem. Field names follow the YAML keys of
-// the record format; the CUE definition #Incident in incident.cue is the
-// authority on shape, and this type is decoded from the validated value.
+// internal timeline and its post-mortem; or, when Kind says so, another kind
+// of record (a maintenance window). Field names follow the YAML keys of the
+// record format; the CUE definitions of #Kinds in castor.cue are the
+// authority on shape (which fields each kind has), and this type is decoded
+// from the validated value.
 type Incident struct {
 	ID             string          `json:"id"`
 	Title          string          `json:"title"`
@@ -27,6 +29,45 @@ type Incident struct {
 	ActionItems    []ActionItem    `json:"action_items,omitempty"`
 	Links          []Link          `json:"links,omitempty"`
 	Tags           []string        `json:"tags,omitempty"`
+	// Kind is the record's kind as written: "" is an incident (see
+	// RecordKind).
+	Kind string `json:"kind,omitempty"`
+	// Notify, when false, keeps status pages from notifying subscribers of
+	// this record whatever the configured policy says.
+	Notify *bool `json:"notify,omitempty"`
+	// ScheduledFor and ScheduledUntil are a maintenance's planned window
+	// (nil for an incident, whose StartedAt is zero for a maintenance).
+	ScheduledFor   *time.Time `json:"scheduled_for,omitempty"`
+	ScheduledUntil *time.Time `json:"scheduled_until,omitempty"`
+}
+
+// RecordKind returns the record's kind, KindIncident when none is written.
+func (inc *Incident) RecordKind() string {
+	if inc.Kind == "" {
+		return KindIncident
+	}
+	return inc.Kind
+}
+
+// IsMaintenance reports whether the record is a maintenance window.
+func (inc *Incident) IsMaintenance() bool { return inc.Kind == KindMaintenance }
+
+// Start is when the record's course begins: an incident's started_at, a
+// maintenance's scheduled_for. Order records by it.
+func (inc *Incident) Start() time.Time {
+	if inc.ScheduledFor != nil && inc.StartedAt.IsZero() {
+		return *inc.ScheduledFor
+	}
+	return inc.StartedAt
+}
+
+// Closed reports whether the record is over: an incident resolved, a
+// maintenance completed.
+func (inc *Incident) Closed() bool {
+	if inc.IsMaintenance() {
+		return inc.Status == MaintenanceCompleted
+	}
+	return inc.Status == StatusResolved
 }
 
 // Public reports whether the record may reach a status page.
@@ -160,18 +201,26 @@ const (
 	StatusMonitoring    = "monitoring"
 	StatusResolved      = "resolved"
 
+	MaintenanceScheduled  = "scheduled"
+	MaintenanceInProgress = "in_progress"
+	MaintenanceVerifying  = "verifying"
+	MaintenanceCompleted  = "completed"
+
 	ItemOpen    = "open"
 	ItemDone    = "done"
 	ItemWontfix = "wontfix"
 )
 
-// Severities, Statuses, ComponentStatuses, ItemKinds, Priorities and
+// Severities, Statuses, MaintenanceStatuses, ComponentStatuses, ItemKinds, Priorities and
 // ItemStatuses list the allowed values, in order.
 var (
-	Severities        = []string{"SEV1", "SEV2", "SEV3", "SEV4"}
-	Statuses          = []string{StatusInvestigating, StatusIdentified, StatusMonitoring, StatusResolved}
-	ComponentStatuses = []string{"operational", "degraded_performance", "partial_outage", "major_outage", "under_maintenance"}
-	ItemKinds         = []string{"prevent", "detect", "mitigate", "process", "document"}
-	Priorities        = []string{"P0", "P1", "P2", "P3"}
-	ItemStatuses      = []string{ItemOpen, ItemDone, ItemWontfix}
+	Severities = []string{"SEV1", "SEV2", "SEV3", "SEV4"}
+	Statuses   = []string{StatusInvestigating, StatusIdentified, StatusMonitoring, StatusResolved}
+	// MaintenanceStatuses are a maintenance's statuses, in the order its
+	// updates go through them.
+	MaintenanceStatuses = []string{MaintenanceScheduled, MaintenanceInProgress, MaintenanceVerifying, MaintenanceCompleted}
+	ComponentStatuses   = []string{"operational", "degraded_performance", "partial_outage", "major_outage", "under_maintenance"}
+	ItemKinds           = []string{"prevent", "detect", "mitigate", "process", "document"}
+	Priorities          = []string{"P0", "P1", "P2", "P3"}
+	ItemStatuses        = []string{ItemOpen, ItemDone, ItemWontfix}
 )

@@ -222,7 +222,7 @@ func describeFound(v cue.Value) string {
 // orderEnum keeps the schema's order of an enum when it is one castor
 // knows (SEV1..SEV4 rather than alphabetical).
 func orderEnum(vals []string) []string {
-	for _, enum := range [][]string{Severities, Statuses, ComponentStatuses, ItemKinds, Priorities, ItemStatuses} {
+	for _, enum := range [][]string{Severities, Statuses, MaintenanceStatuses, ComponentStatuses, ItemKinds, Priorities, ItemStatuses} {
 		var quoted []string
 		for _, e := range enum {
 			quoted = append(quoted, strconv.Quote(e))
