@@ -99,7 +99,11 @@ func Compile(policies map[string][]byte) (*Schema, []Diagnostic) {
 					Message: fmt.Sprintf("policy files must be in package castor, not %s", pkg), Rule: "policy"})
 				return
 			}
-			s.policyFiles[name] = true
+			// A file that declares nothing (the commented example castor
+			// init writes) constrains nothing: it keeps the fast path.
+			if declares(f) {
+				s.policyFiles[name] = true
+			}
 		}
 		s.sources = append(s.sources, source{name: name, src: src, policy: policy})
 	}
@@ -207,6 +211,19 @@ func buildFiles(ctx *cue.Context, files []*ast.File) (cue.Value, error) {
 		return cue.Value{}, err
 	}
 	return v, nil
+}
+
+// declares reports whether a CUE file has a declaration other than its
+// package clause, imports and comments.
+func declares(f *ast.File) bool {
+	for _, d := range f.Decls {
+		switch d.(type) {
+		case *ast.Package, *ast.ImportDecl, *ast.CommentGroup:
+		default:
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Schema) hasPolicies() bool { return len(s.policyFiles) > 0 }

@@ -188,6 +188,9 @@ func (tv *templateValues) render() []byte {
 	}
 	var b strings.Builder
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	if line := schema.EditorSchemaComment(schema.DefIncident); line != "" {
+		w("%s\n", line)
+	}
 	w("# Incident record, opened with castor new on %s (%s).\n", tv.at.Format("2006-01-02 15:04"), tv.loc)
 	w("# The updates below are posted to the status page when this file is\n")
 	w("# merged, each once and in order; the rest is for the post-mortem.\n")

@@ -9,7 +9,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
@@ -65,31 +64,17 @@ func (w *workspace) ids() (map[string]string, error) {
 	return out, nil
 }
 
-// find returns the path of the record with this id.
-func (w *workspace) find(id string) (string, error) {
-	ids, err := w.ids()
+// find returns the path of the record a command line names: its id or
+// its file.
+func (w *workspace) find(target string) (string, error) {
+	p, err := w.repo.FindRecord(target)
 	if err != nil {
 		return "", err
 	}
-	if p, ok := ids[id]; ok {
-		if ext := path.Ext(p); ext != ".yaml" && ext != ".yml" {
-			return "", fmt.Errorf("record %s is a %s file: castor edits YAML records only", p, ext)
-		}
-		return p, nil
+	if ext := path.Ext(p); ext != ".yaml" && ext != ".yml" {
+		return "", fmt.Errorf("record %s is a %s file: castor edits YAML records only", p, ext)
 	}
-	var near []string
-	for other := range ids {
-		// The same slug on another day, or a part of an id.
-		if strings.Contains(other, id) || len(other) > 11 && len(id) > 11 && other[11:] == id[11:] {
-			near = append(near, other)
-		}
-	}
-	slices.Sort(near)
-	msg := fmt.Sprintf("no record %q under %s/", id, w.repo.Config.Records)
-	if len(near) > 0 && len(near) <= 5 {
-		msg += " (did you mean " + strings.Join(near, ", ") + "?)"
-	}
-	return "", errors.New(msg)
+	return p, nil
 }
 
 // InvalidError is returned when what a command would write does not

@@ -2,9 +2,7 @@ package render
 
 import (
 	"context"
-	"fmt"
 	"io"
-	"path/filepath"
 	"time"
 
 	"github.com/castor-incidents/castor/schema"
@@ -27,20 +25,13 @@ func Run(ctx context.Context, opts RunOptions) error {
 	if err != nil {
 		return err
 	}
-	paths, err := repo.RecordPaths()
+	path, err := repo.FindRecord(opts.Target)
 	if err != nil {
 		return err
 	}
-	target := filepath.ToSlash(filepath.Clean(opts.Target))
-	var path string
-	for _, p := range paths {
-		if p == target || (&schema.Record{Path: p}).Stem() == opts.Target {
-			path = p
-			break
-		}
-	}
-	if path == "" {
-		return fmt.Errorf("no record %q (give an id like 2021-03-10-mail-server-down or a file under %s/)", opts.Target, repo.Config.Records)
+	paths, err := repo.RecordPaths()
+	if err != nil {
+		return err
 	}
 	set, err := repo.LoadPaths(ctx, []string{path}, paths)
 	if err != nil {

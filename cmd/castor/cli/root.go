@@ -122,6 +122,7 @@ those it reads.`,
 	}
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(
+		newInitCmd(f),
 		newValidateCmd(f),
 		newRenderCmd(f),
 		newActionCmd(f),

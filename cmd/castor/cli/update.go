@@ -9,12 +9,13 @@ import (
 func newUpdateCmd(f *Factory) *cobra.Command {
 	opts := incident.UpdateOptions{Dir: "."}
 	cmd := &cobra.Command{
-		Use:   "update ID [--status S] --message M | --timeline TEXT | --action TITLE [flags]",
+		Use:   "update ID|FILE [--status S] --message M | --timeline TEXT | --action TITLE [flags]",
 		Short: "Add a status update, a timeline entry or an action item to a record, in place",
-		Long: `Add to a record without touching the rest of the file: its comments, key
-order and formatting stay byte for byte; only the lines added (and the
-status and resolved_at lines) change. The result is validated before it is
-written; nothing is written when it would not be valid.
+		Long: `Add to a record, named by its id or its file, without touching the rest
+of the file: its comments, key order and formatting stay byte for byte;
+only the lines added (and the status and resolved_at lines) change. The
+result is validated before it is written; nothing is written when it would
+not be valid.
 
   --status S --message M   a public status update (--status defaults to the
                            record's); the record's status follows it, and
