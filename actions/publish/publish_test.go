@@ -65,7 +65,7 @@ update.created 2026-03-01-mail-down #2 resolved: Mail works again. {email=operat
 	// Again: Statuspage is read, not written; the webhook gets the same
 	// keys and keeps nothing new.
 	w.sp.ResetLog()
-	res, out, err = w.run(ctx, g.dir, c1, c2, false, false)
+	_, out, err = w.run(ctx, g.dir, c1, c2, false, false)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}

@@ -475,7 +475,7 @@ func TestInvalidRecordsTrackNothing(t *testing.T) {
 	e.writeFile("records/2024/2024-03-01-api.yaml", "id: 2024-03-01-api\ntitle: [unclosed\n")
 	e.fake.ResetLog()
 	_, out, err := e.apply(context.Background())
-	if err != ErrInvalid || len(e.fake.Requests()) != 0 {
+	if !errors.Is(err, ErrInvalid) || len(e.fake.Requests()) != 0 {
 		t.Fatalf("%v, %d requests\n%s", err, len(e.fake.Requests()), out)
 	}
 	if !regexp.MustCompile(`records/2024/2024-03-01-api.yaml:\d+:\d+: `).MatchString(out) {

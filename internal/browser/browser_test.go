@@ -2,6 +2,7 @@ package browser
 
 import (
 	"bytes"
+	"errors"
 	"image/png"
 	"net/http"
 	"net/http/httptest"
@@ -31,7 +32,7 @@ func TestFind(t *testing.T) {
 	saved := candidates
 	candidates = []string{"chromium"}
 	defer func() { candidates = saved }()
-	if _, err := Find(env(nil)); err != ErrNotFound {
+	if _, err := Find(env(nil)); !errors.Is(err, ErrNotFound) {
 		t.Errorf("Find with nothing installed: err = %v, want ErrNotFound", err)
 	}
 }

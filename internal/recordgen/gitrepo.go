@@ -1,6 +1,7 @@
 package recordgen
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -48,7 +49,7 @@ func PullRequest(tb testing.TB, dir, config string, n, edit int) (base, head, ch
 func commitAll(tb testing.TB, dir, msg string) string {
 	tb.Helper()
 	repo, err := git.PlainOpen(dir)
-	if err == git.ErrRepositoryNotExists {
+	if errors.Is(err, git.ErrRepositoryNotExists) {
 		repo, err = git.PlainInit(dir, false)
 	}
 	if err != nil {

@@ -118,7 +118,7 @@ func New(opts Options) (*Client, error) {
 	}
 	base, err := url.Parse(strings.TrimRight(raw, "/"))
 	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
-		return nil, fmt.Errorf("Statuspage API URL %q: want an absolute http(s) URL", raw)
+		return nil, fmt.Errorf("invalid Statuspage API URL %q: want an absolute http(s) URL", raw)
 	}
 	if opts.MinInterval == 0 {
 		opts.MinInterval = DefaultMinInterval

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 
 	"github.com/castor-incidents/castor/actions/action"
 	"github.com/castor-incidents/castor/actions/track"
@@ -21,7 +22,7 @@ func wireAction(ctx context.Context, f *Factory, opts *action.Options) {
 	cfg, err := ghclient.ConfigFromEnv(f.Getenv)
 	if err != nil {
 		why := err.Error()
-		if _, missing := err.(ghclient.MissingTokenError); missing {
+		if errors.As(err, new(ghclient.MissingTokenError)) {
 			why = "no GITHUB_TOKEN"
 		}
 		opts.TrackUnavailable, opts.CommentsUnavailable = why, why

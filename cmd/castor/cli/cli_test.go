@@ -81,7 +81,7 @@ func gitCommit(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	dir := ts.Getenv("WORK")
 	repo, err := git.PlainOpen(dir)
-	if err == git.ErrRepositoryNotExists {
+	if errors.Is(err, git.ErrRepositoryNotExists) {
 		repo, err = git.PlainInit(dir, false)
 	}
 	ts.Check(err)

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -67,7 +68,7 @@ func gitOrigin(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(err)
 	ts.Check(r.Push(&git.PushOptions{RemoteName: "origin", RefSpecs: []config.RefSpec{"refs/heads/main:refs/heads/main"}}))
 	err = r.Fetch(&git.FetchOptions{RemoteName: "origin"})
-	if err != nil && err != git.NoErrAlreadyUpToDate {
+	if err != nil && !errors.Is(err, git.NoErrAlreadyUpToDate) {
 		ts.Fatalf("fetch: %v", err)
 	}
 	ts.Setenv("ORIGIN", origin)

@@ -75,7 +75,7 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 	}
 	var ec exitCoder
 	if errors.As(err, &ec) {
-		if _, silent := err.(silentError); !silent {
+		if !errors.As(err, new(silentError)) {
 			fmt.Fprintf(f.Stderr, "castor: %v\n", err)
 		}
 		return ec.ExitCode()

@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"errors"
+
 	"github.com/spf13/cobra"
 
 	"github.com/castor-incidents/castor/actions/validate"
@@ -54,7 +56,7 @@ not in the clone, a path outside the repository) or an internal error.`,
 				}
 			}
 			_, err := validate.Run(cmd.Context(), opts)
-			if err == validate.ErrInvalid {
+			if errors.Is(err, validate.ErrInvalid) {
 				return silentError{ExitInvalid}
 			}
 			return err
