@@ -72,7 +72,7 @@ func decodePlain(plain any, inc *Incident) (err error) {
 		a := x.(map[string]any)
 		inc.ActionItems = append(inc.ActionItems, ActionItem{
 			ID: str(a["id"]), Title: str(a["title"]), Owner: str(a["owner"]), Kind: str(a["kind"]),
-			Priority: str(a["priority"]), Due: str(a["due"]), Status: str(a["status"]),
+			Priority: str(a["priority"]), Due: str(a["due"]), Status: str(a["status"]), Issue: str(a["issue"]),
 		})
 	}
 	for _, x := range list(m["links"]) {

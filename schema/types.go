@@ -114,6 +114,9 @@ type ActionItem struct {
 	// Due is a calendar date, YYYY-MM-DD, with no time zone.
 	Due    string `json:"due,omitempty"`
 	Status string `json:"status"`
+	// Issue is the URL of the GitHub issue already tracking the item,
+	// when the post-mortem named one.
+	Issue string `json:"issue,omitempty"`
 }
 
 // Link is a reference: a public report, a dashboard, a ticket.
