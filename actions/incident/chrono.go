@@ -1,193 +1,526 @@
 package incident
 
 import (
-	"fmt"
 	"regexp"
+	"sync"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
-// Times and dates as people write them in post-mortems.
+// Times, dates and time zones as people write them in post-mortems, in
+// English, French, German, Spanish and Japanese. Everything is matched on
+// folded text (lowercase, no accents), with a map back to the original so
+// that the event keeps its own spelling.
 
-// clock is a time of day, as written: "1h50", "10h", "14:30", "2:30 pm".
-const clock = `(\d{1,2})(?:[hH](\d{2})?|:(\d{2}))(?:\s*([aApP])\.?[mM]\.?)?`
-
-// space includes the no-break spaces of French typography.
-const space = `[\s\x{00A0}\x{202F}]`
-
-// chronoLine is a chronology item: an optional ISO date, a time or a span,
-// an optional UTC marker, a separator and the event.
-var chronoLine = regexp.MustCompile(`^(?:(\d{4}-\d{2}-\d{2})(?:` + space + `+|T))?` + clock + utcMark +
-	`(?:` + space + `*(?:–|—|-|->|→|to|until|à|a|jusqu'à)` + space + `*` + clock + utcMark + `)?` +
-	space + `*(?:[:：|–—-]|-->|->|→)?` + space + `*(.*)$`)
-
-const utcMark = `(?:` + space + `*(UTC|GMT|Z)\b)?`
-
-// chronoEntry is a parsed chronology item.
-type chronoEntry struct {
-	date     string // YYYY-MM-DD when the item gives one
-	from, to int    // minutes since midnight; to < 0 without a span
-	utc      bool
-	event    string
-}
-
-// parseChrono reads the time at the start of a chronology item; ok is
-// false when the item does not start with one.
-func parseChrono(s string) (e chronoEntry, ok bool) {
-	m := chronoLine.FindStringSubmatch(strings.TrimSpace(s))
-	if m == nil {
-		return e, false
-	}
-	from, ok := minutes(m[2], m[3], m[4], m[5])
-	if !ok {
-		return e, false
-	}
-	e = chronoEntry{date: m[1], from: from, to: -1, utc: m[6] != "" || m[11] != "", event: strings.TrimSpace(m[12])}
-	if m[7] != "" {
-		to, ok := minutes(m[7], m[8], m[9], m[10])
-		if !ok {
-			return e, false
+// fold lowercases s and strips its accents; at[i] is the offset in s of
+// the rune that gave byte i of the result (at[len] = len(s)).
+func fold(s string) (string, []int) {
+	var b strings.Builder
+	at := make([]int, 0, len(s)+1)
+	for i, r := range s {
+		switch r {
+		case '\u00a0', '\u202f', '\u2009', '\u3000':
+			r = ' '
+		case '’', 'ʼ', '‘':
+			r = '\''
+		case '：':
+			r = ':'
+		case '（':
+			r = '('
+		case '）':
+			r = ')'
 		}
-		e.to = to
+		f := foldRune(r)
+		for range len(f) {
+			at = append(at, i)
+		}
+		b.WriteString(f)
 	}
-	if e.event == "" {
-		return e, false
-	}
-	return e, true
+	at = append(at, len(s))
+	return b.String(), at
 }
 
-func minutes(h, m1, m2, ampm string) (int, bool) {
-	hh, _ := strconv.Atoi(h)
-	mm := 0
-	if m := m1 + m2; m != "" {
-		mm, _ = strconv.Atoi(m)
+var foldCache sync.Map // rune → string
+
+// foldRune is one rune lowercased without its accents ("É" → "e", "Ｊ"
+// → "j"), cached: stripMarks is too slow to call for every rune of a
+// large file.
+func foldRune(r rune) string {
+	if r < utf8.RuneSelf {
+		if 'A' <= r && r <= 'Z' {
+			r += 'a' - 'A'
+		}
+		return string(r)
 	}
-	switch strings.ToLower(ampm) {
+	if v, ok := foldCache.Load(r); ok {
+		return v.(string)
+	}
+	f := strings.ToLower(stripMarks(string(unicode.ToLower(r))))
+	if f == "" || !utf8.ValidString(f) {
+		f = string(r)
+	}
+	foldCache.Store(r, f)
+	return f
+}
+
+// civil is a calendar date; year 0 when the text gave none.
+type civil struct {
+	y int
+	m time.Month
+	d int
+}
+
+func (c civil) valid() bool {
+	if c.m < 1 || c.m > 12 || c.d < 1 || c.d > 31 {
+		return false
+	}
+	y := c.y
+	if y == 0 {
+		y = 2000 // a leap year: 29 February is possible
+	}
+	t := time.Date(y, c.m, c.d, 0, 0, 0, 0, time.UTC)
+	return t.Day() == c.d
+}
+
+func (c civil) String() string {
+	return time.Date(c.y, c.m, c.d, 0, 0, 0, 0, time.UTC).Format("2006-01-02")
+}
+
+func civilOf(t time.Time) civil { return civil{t.Year(), t.Month(), t.Day()} }
+
+// clockTime is a time of day and the zone written with it, if any.
+type clockTime struct {
+	date    civil // zero when not given
+	hasDate bool
+	min     int // minutes since midnight
+	sec     int
+	zone    *time.Location
+	zoneTxt string
+}
+
+// stamp is what starts a chronology entry: a date, a time, or both, an
+// optional end (a span) and the event.
+type stamp struct {
+	from    clockTime
+	hasTime bool
+	to      *clockTime
+	// ambiguous is set when a numeric date could be day/month or
+	// month/day and the document's language decided.
+	ambiguous string
+	event     string
+}
+
+var monthNames = map[string]time.Month{
+	"january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
+	"september": 9, "october": 10, "november": 11, "december": 12,
+	"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+	"janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7, "aout": 8,
+	"septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12, "janv": 1, "fevr": 2, "fev": 2, "avr": 4, "juil": 7,
+	"januar": 1, "jaenner": 1, "janner": 1, "februar": 2, "marz": 3, "maerz": 3, "juni": 6, "juli": 7,
+	"oktober": 10, "dezember": 12, "okt": 10, "dez": 12,
+	"enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7, "agosto": 8,
+	"septiembre": 9, "setiembre": 9, "octubre": 10, "noviembre": 11, "diciembre": 12, "ene": 1, "abr": 4, "ago": 8, "dic": 12,
+}
+
+const monthRE = `(january|february|march|april|may|june|july|august|september|october|november|december|` +
+	`janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre|` +
+	`januar|jaenner|janner|februar|marz|maerz|juni|juli|oktober|dezember|` +
+	`enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre|` +
+	`janv|fevr|fev|avr|juil|sept|jan|feb|mar|apr|jun|jul|aug|sep|oct|nov|dec|okt|dez|ene|abr|ago|dic)\.?`
+
+const weekdayRE = `(?:(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|` +
+	`lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|` +
+	`lunes|martes|miercoles|jueves|viernes|sabado|domingo)\.?,?\s+(?:(?:le|the|den|el)\s+)?)`
+
+var (
+	reLead     = regexp.MustCompile(`^[\s\[(~≈*_>]*(?:(?:approx\.?|approximately|about|around|circa|ca\.|vers|environ|gegen|etwa|um|hacia|sobre|a las|at|on|le|el|am|de)\s+)?[\s~≈]*`)
+	reWeekday  = regexp.MustCompile(`^` + weekdayRE)
+	reISO      = regexp.MustCompile(`^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\b`)
+	reJA       = regexp.MustCompile(`^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日(?:\s*\(.\))?`)
+	reJAmd     = regexp.MustCompile(`^(\d{1,2})\s*月\s*(\d{1,2})\s*日(?:\s*\(.\))?`)
+	reNumDate  = regexp.MustCompile(`^(\d{1,2})([/.])(\d{1,2})[/.](\d{4}|\d{2})\b`)
+	reMonthDay = regexp.MustCompile(`^` + monthRE + `\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4})\b)?`)
+	reDayMonth = regexp.MustCompile(`^(\d{1,2})(?:st|nd|rd|th|er|\.)?\s+(?:of\s+|de\s+)?` + monthRE + `(?:,?\s+(?:de\s+)?(\d{4})\b)?`)
+	reDateJoin = regexp.MustCompile(`^(?:\s*,?\s*(?:at|a|um|a las|a la|t)\s+|\s*[,t]\s*|\s*-\s+(?:\d)|\s+)`)
+	reClock    = regexp.MustCompile(`^(\d{1,2})(?:\s*[:h]\s*(\d{2})(?::(\d{2}))?|\.(\d{2})(?:\s*uhr)|h|\s*uhr)?(?:\s*([ap])\.?\s?m\.?\b)?(?:\s*uhr)?`)
+	reZone     = regexp.MustCompile(`^\s*\(?\s*((?:utc|gmt)\s*[+-]\s*\d{1,2}(?::?\d{2})?|[+-]\d{2}:?\d{2}|z\b|[a-z]{2,5}\b(?:\s+time\b)?)\s*\)?`)
+	reSpan     = regexp.MustCompile(`^\s*(?:-|–|—|~|〜|->|→|to|until|till|a|jusqu'a|jusqu'au|bis|hasta|las)\s*`)
+	reSep      = regexp.MustCompile(`^[\s\])*_]*(?:[:|–—-]+|->|→|-->|=>)?\s*`)
+	reParenWeekday = regexp.MustCompile(`^\(\s*` + weekdayRE + `?\)\s*`)
+	// reYear keeps "2019" alone from reading as a time.
+	reOnlyNum = regexp.MustCompile(`^\d{3,}`)
+)
+
+// zoneNames resolves the zone names and abbreviations people write to
+// IANA zones, so that the offset is right for the date (PDT and PST are
+// both America/Los_Angeles).
+var zoneNames = map[string]string{
+	"utc": "UTC", "gmt": "UTC", "z": "UTC", "ut": "UTC", "zulu": "UTC",
+	"pst": "America/Los_Angeles", "pdt": "America/Los_Angeles", "pt": "America/Los_Angeles", "pacific": "America/Los_Angeles",
+	"mst": "America/Denver", "mdt": "America/Denver", "mountain": "America/Denver",
+	"cst": "America/Chicago", "cdt": "America/Chicago", "central": "America/Chicago",
+	"est": "America/New_York", "edt": "America/New_York", "et": "America/New_York", "eastern": "America/New_York",
+	"akst": "America/Anchorage", "akdt": "America/Anchorage", "hst": "Pacific/Honolulu",
+	"bst": "Europe/London", "wet": "Europe/Lisbon", "west": "Europe/Lisbon",
+	"cet": "Europe/Berlin", "cest": "Europe/Berlin", "mez": "Europe/Berlin", "mesz": "Europe/Berlin",
+	"eet": "Europe/Athens", "eest": "Europe/Athens", "msk": "Europe/Moscow",
+	"ist": "Asia/Kolkata", "sgt": "Asia/Singapore", "hkt": "Asia/Hong_Kong", "jst": "Asia/Tokyo", "kst": "Asia/Seoul",
+	"aest": "Australia/Sydney", "aedt": "Australia/Sydney", "acst": "Australia/Adelaide", "acdt": "Australia/Adelaide",
+	"awst": "Australia/Perth", "nzst": "Pacific/Auckland", "nzdt": "Pacific/Auckland", "brt": "America/Sao_Paulo",
+	"paris": "Europe/Paris", "berlin": "Europe/Berlin", "london": "Europe/London", "tokyo": "Asia/Tokyo", "madrid": "Europe/Madrid",
+	"francaise": "Europe/Paris", "france": "Europe/Paris",
+}
+
+// zoneFor resolves a zone name as written: "PDT", "utc+2", "+01:00",
+// "Eastern time".
+func zoneFor(name string) (*time.Location, bool) {
+	n := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(name), " time"))
+	if n == "" {
+		return nil, false
+	}
+	if id, ok := zoneNames[n]; ok {
+		if id == "UTC" {
+			return time.UTC, true
+		}
+		loc, err := time.LoadLocation(id)
+		return loc, err == nil
+	}
+	// Offsets: "+01:00", "-0700", "utc+2", "gmt-05:30".
+	s := strings.TrimPrefix(strings.TrimPrefix(n, "utc"), "gmt")
+	s = strings.ReplaceAll(s, " ", "")
+	if len(s) < 2 || (s[0] != '+' && s[0] != '-') {
+		return nil, false
+	}
+	sign := 1
+	if s[0] == '-' {
+		sign = -1
+	}
+	digits := strings.ReplaceAll(s[1:], ":", "")
+	var h, m int
+	switch len(digits) {
+	case 1, 2:
+		h, _ = strconv.Atoi(digits)
+	case 3, 4:
+		h, _ = strconv.Atoi(digits[:len(digits)-2])
+		m, _ = strconv.Atoi(digits[len(digits)-2:])
+	default:
+		return nil, false
+	}
+	if h > 14 || m > 59 {
+		return nil, false
+	}
+	off := sign * (h*3600 + m*60)
+	if off == 0 {
+		return time.UTC, true
+	}
+	return time.FixedZone(strings.ToUpper(name), off), true
+}
+
+// dateStyle says how to read 02/07/2019: day first (most of the world)
+// or month first (American English).
+type dateStyle int
+
+const (
+	dayFirstUnknown dateStyle = iota // guess day first and say so
+	dayFirst
+	monthFirst
+)
+
+// parseDateAt reads a date at the start of folded text; n is its length.
+func parseDateAt(f string, style dateStyle) (c civil, n int, ambiguous string, ok bool) {
+	if m := reISO.FindStringSubmatch(f); m != nil {
+		y, _ := strconv.Atoi(m[1])
+		mo, _ := strconv.Atoi(m[2])
+		d, _ := strconv.Atoi(m[3])
+		c = civil{y, time.Month(mo), d}
+		return c, len(m[0]), "", c.valid()
+	}
+	if m := reJA.FindStringSubmatch(f); m != nil {
+		y, _ := strconv.Atoi(m[1])
+		mo, _ := strconv.Atoi(m[2])
+		d, _ := strconv.Atoi(m[3])
+		c = civil{y, time.Month(mo), d}
+		return c, len(m[0]), "", c.valid()
+	}
+	if m := reJAmd.FindStringSubmatch(f); m != nil {
+		mo, _ := strconv.Atoi(m[1])
+		d, _ := strconv.Atoi(m[2])
+		c = civil{0, time.Month(mo), d}
+		return c, len(m[0]), "", c.valid()
+	}
+	if m := reNumDate.FindStringSubmatch(f); m != nil {
+		a, _ := strconv.Atoi(m[1])
+		b, _ := strconv.Atoi(m[3])
+		y, _ := strconv.Atoi(m[4])
+		if len(m[4]) == 2 {
+			y += 2000
+		}
+		d, mo := a, b
+		switch {
+		case m[2] == ".": // 22.07.2026: always day first
+		case a > 12:
+		case b > 12:
+			d, mo = b, a
+		case a == b:
+		case style == monthFirst:
+			d, mo = b, a
+			ambiguous = "month first, as in American English"
+		case style == dayFirst:
+			ambiguous = "day first, as the document's language writes dates"
+		default:
+			ambiguous = "day first: the document's language does not say"
+		}
+		c = civil{y, time.Month(mo), d}
+		return c, len(m[0]), ambiguous, c.valid()
+	}
+	if m := reMonthDay.FindStringSubmatch(f); m != nil {
+		d, _ := strconv.Atoi(m[2])
+		y, _ := strconv.Atoi(m[3])
+		c = civil{y, monthNames[strings.TrimSuffix(m[1], ".")], d}
+		return c, len(m[0]), "", c.valid()
+	}
+	if m := reDayMonth.FindStringSubmatch(f); m != nil {
+		d, _ := strconv.Atoi(m[1])
+		y, _ := strconv.Atoi(m[3])
+		c = civil{y, monthNames[strings.TrimSuffix(m[2], ".")], d}
+		return c, len(m[0]), "", c.valid()
+	}
+	return civil{}, 0, "", false
+}
+
+// parseClockAt reads a time of day, with its zone, at the start of folded
+// text.
+func parseClockAt(f string) (ct clockTime, n int, ok bool) {
+	if reOnlyNum.MatchString(f) {
+		return ct, 0, false
+	}
+	m := reClock.FindStringSubmatch(f)
+	if m == nil || m[0] == m[1] {
+		return ct, 0, false // a bare number is no time
+	}
+	h, _ := strconv.Atoi(m[1])
+	mm := 0
+	if m[2] != "" {
+		mm, _ = strconv.Atoi(m[2])
+	} else if m[4] != "" {
+		mm, _ = strconv.Atoi(m[4])
+	}
+	if m[3] != "" {
+		ct.sec, _ = strconv.Atoi(m[3])
+	}
+	switch m[5] {
 	case "a":
-		if hh == 12 {
-			hh = 0
+		if h == 12 {
+			h = 0
+		} else if h > 12 {
+			return ct, 0, false
 		}
 	case "p":
-		if hh < 12 {
-			hh += 12
+		if h < 12 {
+			h += 12
+		} else if h > 12 {
+			return ct, 0, false
 		}
 	}
-	if hh > 23 || mm > 59 {
+	if h > 23 || mm > 59 || ct.sec > 59 {
+		return ct, 0, false
+	}
+	// "10h" alone or "3 uhr" need the mark; "10" does not pass above.
+	ct.min = h*60 + mm
+	n = len(m[0])
+	if z := reZone.FindStringSubmatch(f[n:]); z != nil {
+		if loc, ok := zoneFor(z[1]); ok {
+			ct.zone, ct.zoneTxt = loc, z[1]
+			n += len(z[0])
+		}
+	}
+	return ct, n, true
+}
+
+// parseStamp reads the date and time that start a chronology entry.
+// A date alone (a heading, a line above the times) has hasTime false.
+func parseStamp(s string, style dateStyle) (st stamp, ok bool) {
+	f, at := fold(s)
+	pos := 0
+	if m := reLead.FindString(f); m != "" {
+		pos = len(m)
+	}
+	if m := reWeekday.FindString(f[pos:]); m != "" {
+		pos += len(m)
+	}
+	if c, n, amb, ok := parseDateAt(f[pos:], style); ok {
+		st.from.date, st.from.hasDate, st.ambiguous = c, true, amb
+		pos += n
+		if j := reDateJoin.FindString(f[pos:]); j != "" {
+			// "- 1" is a separator followed by a digit: keep the digit.
+			if strings.HasSuffix(j, "-") || !strings.ContainsAny(j[len(j)-1:], "0123456789") {
+				pos += len(j)
+			} else {
+				pos += len(j) - 1
+			}
+		}
+		if m := reParenWeekday.FindString(f[pos:]); m != "" {
+			pos += len(m)
+		}
+	}
+	if ct, n, ok := parseClockAt(f[pos:]); ok {
+		ct.date, ct.hasDate = st.from.date, st.from.hasDate
+		st.from, st.hasTime = ct, true
+		pos += n
+		// A span: "9h05 – 9h40", "12:17-12:30 UTC", "2021-03-10 01:50 +01:00 – 2021-03-10 09:40 +01:00".
+		if sp := reSpan.FindString(f[pos:]); sp != "" {
+			q := pos + len(sp)
+			var end clockTime
+			if c, n, _, ok := parseDateAt(f[q:], style); ok {
+				end.date, end.hasDate = c, true
+				q += n
+				if j := reDateJoin.FindString(f[q:]); j != "" {
+					q += len(j)
+				}
+			}
+			if ct2, n2, ok := parseClockAt(f[q:]); ok {
+				ct2.date, ct2.hasDate = end.date, end.hasDate
+				st.to = &ct2
+				pos = q + n2
+				if st.from.zone == nil && ct2.zone != nil {
+					st.from.zone, st.from.zoneTxt = ct2.zone, ct2.zoneTxt
+				}
+			}
+		}
+	} else if !st.from.hasDate {
+		return st, false
+	}
+	pos += len(reSep.FindString(f[pos:]))
+	st.event = strings.TrimSpace(s[at[min(pos, len(f))]:])
+	st.event = strings.TrimLeft(st.event, ":|-–— ")
+	return st, true
+}
+
+// Document-wide time zone statements: "All times are UTC", "All times
+// PDT", "Heure de Paris", "Zeiten in MEZ", "全時刻は JST", "(CEST)".
+var zoneStatements = []*regexp.Regexp{
+	regexp.MustCompile(`\ball (?:the )?(?:times?|timestamps|hours)\b(?: (?:below|above|here|listed|shown|given|mentioned|are|is|were|in this (?:document|post|report)))*(?: (?:in|at|as))?(?: the)? ([a-z][a-z0-9+:\- ]{0,20})`),
+	regexp.MustCompile(`\b(?:times?|timestamps)(?: below| above)? (?:are |were )?(?:in|shown in|given in|expressed in|listed in) (?:the )?([a-z][a-z0-9+:\- ]{0,20})`),
+	regexp.MustCompile(`\btime ?zone\s*:\s*([a-z][a-z0-9+:/_\- ]{0,25})`),
+	regexp.MustCompile(`\b(?:toutes les |les )?(?:heures|horaires)(?: indiquees| mentionnees| donnees)? (?:sont |en |exprimees |donnees |a )+(?:l'heure de |heure de |l'heure |en )?([a-z][a-z0-9+:\- ]{0,20})`),
+	regexp.MustCompile(`\b(heure de paris|heure francaise|heure de france)\b`),
+	regexp.MustCompile(`\bfuseau(?: horaire)?\s*:\s*([a-z][a-z0-9+:/_\- ]{0,25})`),
+	regexp.MustCompile(`\b(?:alle )?(?:zeiten|zeitangaben|uhrzeiten)(?: sind| verstehen sich| in diesem dokument)*(?: in)? ([a-z][a-z0-9+:\- ]{0,20})`),
+	regexp.MustCompile(`\bzeitzone\s*:\s*([a-z][a-z0-9+:/_\- ]{0,25})`),
+	regexp.MustCompile(`\b(?:todas las )?(?:horas|marcas de tiempo)(?: estan| son| se indican| indicadas)*(?: en)?(?: hora| horario)?(?: de| del)? ([a-z][a-z0-9+:\- ]{0,20})`),
+	regexp.MustCompile(`\bzona horaria\s*:\s*([a-z][a-z0-9+:/_\- ]{0,25})`),
+	regexp.MustCompile(`(?:全(?:て|ての)?)?時刻(?:は|:)\s*([a-z]{2,5}|日本時間)`),
+	regexp.MustCompile(`(日本時間)`),
+}
+
+var reParenZone = regexp.MustCompile(`\(\s*(?:in\s+|en\s+|in\s+)?((?:utc|gmt)\s*[+-]\s*\d{1,2}(?::?\d{2})?|[a-z]{2,5})\s*\)|\b(?:in|en)\s+([a-z]{2,5})\s*$`)
+
+// zoneStatement finds a statement of the zone of every time in text.
+func zoneStatement(text string) (*time.Location, string, bool) {
+	f, _ := fold(text)
+	for _, re := range zoneStatements {
+		for _, m := range re.FindAllStringSubmatch(f, -1) {
+			w := m[1]
+			if w == "日本時間" {
+				loc, _ := zoneFor("jst")
+				return loc, "JST", true
+			}
+			if strings.HasPrefix(w, "heure de paris") || strings.HasPrefix(w, "heure francaise") || strings.HasPrefix(w, "heure de france") {
+				loc, _ := zoneFor("paris")
+				return loc, "heure de Paris", true
+			}
+			if loc, name, ok := zoneWords(w); ok {
+				return loc, name, true
+			}
+		}
+	}
+	return nil, "", false
+}
+
+// headerZone finds a zone in a heading or a table header: "Timeline
+// (UTC)", "Date and Time in CET", "時刻 (JST)".
+func headerZone(text string) (*time.Location, string, bool) {
+	f, _ := fold(text)
+	for _, m := range reParenZone.FindAllStringSubmatch(f, -1) {
+		w := m[1] + m[2]
+		if loc, ok := zoneFor(w); ok {
+			return loc, strings.ToUpper(w), true
+		}
+	}
+	return zoneStatement(text)
+}
+
+// zoneWords resolves the first words of a statement: "utc.", "pacific
+// time", "paris time", "utc+2".
+func zoneWords(w string) (*time.Location, string, bool) {
+	fields := strings.FieldsFunc(w, func(r rune) bool { return r == ' ' || r == '.' || r == ',' || r == ')' || r == ';' })
+	if len(fields) == 0 {
+		return nil, "", false
+	}
+	first := fields[0]
+	if first == "the" && len(fields) > 1 {
+		first = fields[1]
+	}
+	if loc, ok := zoneFor(first); ok {
+		return loc, strings.ToUpper(first), true
+	}
+	if len(fields) > 1 {
+		if loc, ok := zoneFor(first + fields[1]); ok { // "utc +2"
+			return loc, first + fields[1], true
+		}
+	}
+	return nil, "", false
+}
+
+// Dates in running text: the first one of a sentence like "On
+// 2023-07-20 between 12:17 and 12:30 UTC" or "le 2 juillet 2019".
+var reDateAnywhere = regexp.MustCompile(`\b(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}[/.]\d{1,2}[/.]\d{4}|` + monthRE + `\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?|\d{1,2}(?:st|nd|rd|th|er|\.)?\s+(?:of\s+|de\s+)?` + monthRE + `(?:,?\s+(?:de\s+)?\d{4})?)`)
+
+// datesIn returns the dates written in text, in order.
+func datesIn(text string, style dateStyle) []civil {
+	f, _ := fold(text)
+	var out []civil
+	for _, loc := range reDateAnywhere.FindAllStringIndex(f, -1) {
+		if c, _, _, ok := parseDateAt(f[loc[0]:], style); ok {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Relative days, anchored on the publication date.
+var reRelativeDay = regexp.MustCompile(`\b(avant-hier|hier|yesterday|the day before yesterday|aujourd'hui|today|ce matin|this morning|cette nuit|last night|gestern|heute|ayer|hoy)\b|(昨日|本日|今日)`)
+
+func relativeDay(text string) (days int, ok bool) {
+	f, _ := fold(text)
+	m := reRelativeDay.FindStringSubmatch(f)
+	if m == nil {
 		return 0, false
 	}
-	return hh*60 + mm, true
-}
-
-var months = map[string]time.Month{
-	"janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7,
-	"aout": 8, "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12,
-	"january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-	"august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
-	"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
-}
-
-const monthNames = `(janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre|january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?`
-
-// Dates in running text, matched on normalised text (lowercase, no
-// accents): "10 mars", "le 1er avril 2021", "March 10, 2021", "10th of
-// March", "2021-03-10".
-var (
-	dateISO      = regexp.MustCompile(`\b(\d{4})-(\d{2})-(\d{2})\b`)
-	dateDayMonth = regexp.MustCompile(`\b(\d{1,2})(?:er|st|nd|rd|th)?(?: of)? ` + monthNames + `(?:,? (\d{4}))?\b`)
-	dateMonthDay = regexp.MustCompile(`\b` + monthNames + ` (\d{1,2})(?:st|nd|rd|th)?(?:,? (\d{4}))?\b`)
-	dateRelative = regexp.MustCompile(`\b(avant-hier|hier|yesterday|the day before yesterday|aujourd'hui|today|ce matin|this morning|cette nuit|last night)\b`)
-)
-
-// dateIn finds the incident's date in running text. published gives the
-// year when the text does not, and anchors words like "hier"; a date
-// without a year that would fall after publication is the year before.
-// what says which rule matched.
-func dateIn(s string, published time.Time) (d time.Time, what string, ok bool) {
-	n := normalize(s)
-	type found struct {
-		at   int
-		d    time.Time
-		what string
+	switch m[1] + m[2] {
+	case "hier", "yesterday", "gestern", "ayer", "昨日":
+		return -1, true
+	case "avant-hier", "the day before yesterday":
+		return -2, true
 	}
-	var best *found
-	take := func(at int, d time.Time, what string) {
-		if best == nil || at < best.at {
-			best = &found{at, d, what}
-		}
-	}
-	mk := func(y int, m time.Month, day int) (time.Time, bool) {
-		if y == 0 {
-			if published.IsZero() {
-				return time.Time{}, false
-			}
-			y = published.Year()
-			if t := time.Date(y, m, day, 0, 0, 0, 0, time.UTC); t.After(dateOnly(published)) {
-				y--
-			}
-		}
-		t := time.Date(y, m, day, 0, 0, 0, 0, time.UTC)
-		return t, t.Day() == day && t.Month() == m
-	}
-	if m := dateISO.FindStringSubmatchIndex(n); m != nil {
-		y, _ := strconv.Atoi(n[m[2]:m[3]])
-		mo, _ := strconv.Atoi(n[m[4]:m[5]])
-		day, _ := strconv.Atoi(n[m[6]:m[7]])
-		if t, ok := mk(y, time.Month(mo), day); ok {
-			take(m[0], t, fmt.Sprintf("%q", n[m[0]:m[1]]))
-		}
-	}
-	if m := dateDayMonth.FindStringSubmatchIndex(n); m != nil {
-		day, _ := strconv.Atoi(n[m[2]:m[3]])
-		y := 0
-		if m[6] >= 0 {
-			y, _ = strconv.Atoi(n[m[6]:m[7]])
-		}
-		if t, ok := mk(y, months[n[m[4]:m[5]]], day); ok {
-			take(m[0], t, fmt.Sprintf("%q", n[m[0]:m[1]]))
-		}
-	}
-	if m := dateMonthDay.FindStringSubmatchIndex(n); m != nil {
-		day, _ := strconv.Atoi(n[m[4]:m[5]])
-		y := 0
-		if m[6] >= 0 {
-			y, _ = strconv.Atoi(n[m[6]:m[7]])
-		}
-		if t, ok := mk(y, months[n[m[2]:m[3]]], day); ok {
-			take(m[0], t, fmt.Sprintf("%q", n[m[0]:m[1]]))
-		}
-	}
-	if best == nil && !published.IsZero() {
-		if m := dateRelative.FindStringSubmatchIndex(n); m != nil {
-			word := n[m[2]:m[3]]
-			days := 0
-			switch word {
-			case "hier", "yesterday":
-				days = -1
-			case "avant-hier", "the day before yesterday":
-				days = -2
-			}
-			take(m[0], dateOnly(published).AddDate(0, 0, days), fmt.Sprintf("%q and the publication date", word))
-		}
-	}
-	if best == nil {
-		return time.Time{}, "", false
-	}
-	return best.d, best.what, true
-}
-
-func dateOnly(t time.Time) time.Time {
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+	return 0, true
 }
 
 // parseFrontDate reads a front matter date: "2021-03-11 10:40",
 // "2021-03-11", RFC 3339... Times without an offset are in loc.
 func parseFrontDate(s string, loc *time.Location) (time.Time, bool) {
+	s = strings.Trim(strings.TrimSpace(s), `"'`)
 	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02 15:04:05 -0700", "2006-01-02 15:04:05 -07:00",
 		"2006-01-02 15:04:05", "2006-01-02 15:04 -0700", "2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02"} {
-		if t, err := time.ParseInLocation(layout, strings.TrimSpace(s), loc); err == nil {
+		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
 			return t, true
 		}
 	}
 	return time.Time{}, false
 }
+
+// runeLen is the number of runes of s, for short excerpts in warnings.
+func runeLen(s string) int { return utf8.RuneCountInString(s) }

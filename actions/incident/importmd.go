@@ -12,10 +12,13 @@ import (
 	"slices"
 	"strings"
 	"time"
+	_ "time/tzdata" // zones named in post-mortems resolve on any machine
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/yuin/goldmark/ast"
+	east "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/text"
 	"golang.org/x/text/encoding/charmap"
 	xunicode "golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/transform"
@@ -27,8 +30,9 @@ import (
 type ImportOptions struct {
 	// Dir is the repository root.
 	Dir string
-	// File is the Markdown post-mortem.
+	// File is the Markdown post-mortem; "-" reads In.
 	File string
+	In   io.Reader
 	// Date is the incident's date, YYYY-MM-DD, when the text does not say
 	// it (or says it wrongly).
 	Date string
@@ -37,11 +41,16 @@ type ImportOptions struct {
 	// Slug replaces the one made from the title (titles with no Latin
 	// letters make none).
 	Slug string
-	// Timezone of the times in the post; default site.timezone.
+	// Timezone of the times in the post that do not say theirs; default
+	// the zone the post states, else site.timezone (said in a TODO).
 	Timezone string
 	// Output is where the draft goes: "" for records/<YYYY>/<id>.yaml,
 	// "-" for Out.
 	Output string
+	// PR commits the draft on a branch incident/<id>, pushes it and opens
+	// a draft pull request, as castor new --pr does.
+	PR      bool
+	Publish PublishOptions
 
 	Out    io.Writer
 	ErrOut io.Writer
@@ -53,6 +62,7 @@ type ImportResult struct {
 	Path     string // "" when written to Out
 	Draft    []byte
 	Warnings []schema.Diagnostic
+	PR       *PublishResult
 }
 
 // maxImport bounds the post-mortem read: a post-mortem is text.
@@ -62,22 +72,58 @@ const maxImport = 4 << 20
 // and writes it.
 func Import(ctx context.Context, opts ImportOptions) (*ImportResult, error) {
 	if opts.Severity != "" && !slices.Contains(schema.Severities, opts.Severity) {
-		return nil, fmt.Errorf("severity %q is not one of %s", opts.Severity, strings.Join(schema.Severities, ", "))
+		return nil, usagef("severity %q is not one of %s", opts.Severity, strings.Join(schema.Severities, ", "))
+	}
+	if opts.PR && opts.Output != "" {
+		return nil, usagef("--pr commits the draft where it belongs: it takes no --output")
 	}
 	ws, err := openWorkspace(opts.Dir, opts.Timezone)
 	if err != nil {
 		return nil, err
 	}
-	src, err := readLimited(opts.File, maxImport)
+	var src []byte
+	name := filepath.ToSlash(opts.File)
+	if opts.File == "-" {
+		name = "<stdin>"
+		if opts.In == nil {
+			return nil, usagef("no standard input to read")
+		}
+		src, err = readAllLimited(opts.In, name, maxImport)
+	} else {
+		src, err = readLimited(opts.File, maxImport)
+	}
 	if err != nil {
 		return nil, err
 	}
-	name := filepath.ToSlash(opts.File)
-	d, err := buildDraft(src, name, draftOptions{date: opts.Date, severity: opts.Severity, slug: opts.Slug, loc: ws.loc})
+	d, err := buildDraft(src, name, draftOptions{date: opts.Date, severity: opts.Severity, slug: opts.Slug, loc: ws.loc, zoneGiven: opts.Timezone != ""})
 	if err != nil {
 		return nil, err
 	}
 	res := &ImportResult{ID: d.id, Draft: d.bytes(), Warnings: d.warnings}
+	if opts.PR {
+		pub, err := newPublisher(ctx, ws, opts.Publish, true, opts.ErrOut)
+		if err != nil {
+			return nil, err
+		}
+		var vw []schema.Diagnostic
+		content := func(id string) ([]byte, *schema.Incident, error) {
+			d.id = id
+			data := d.bytes()
+			w, inc, err := ws.check(ctx, ws.recordPath(id), data)
+			res.Draft, vw = data, w
+			return data, inc, err
+		}
+		id, pr, err := pub.startNew(ctx, d.id, content)
+		if err != nil {
+			return nil, asPublishError(err)
+		}
+		res.ID, res.Path, res.PR = id, ws.recordPath(id), pr
+		res.Warnings = append(res.Warnings, vw...)
+		warningsTo(opts.ErrOut, res.Warnings)
+		fmt.Fprintln(opts.Out, res.Path)
+		fmt.Fprintln(opts.Out, pr.Pull.URL)
+		return res, nil
+	}
 	// Checked where it belongs, whatever --output says: the id must
 	// match the file name there.
 	p := ws.recordPath(d.id)
@@ -119,7 +165,11 @@ func readLimited(name string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, limit+1))
+	return readAllLimited(f, name, limit)
+}
+
+func readAllLimited(r io.Reader, name string, limit int64) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, limit+1))
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", name, err)
 	}
@@ -132,6 +182,8 @@ func readLimited(name string, limit int64) ([]byte, error) {
 type draftOptions struct {
 	date, severity, slug string
 	loc                  *time.Location
+	// zoneGiven: loc is the post's zone (--timezone), not a guess.
+	zoneGiven bool
 }
 
 // draft is a record made from a post-mortem, with a note for each value
@@ -143,12 +195,12 @@ type draft struct {
 	startedAt, detectedAt, resolved field
 	summary, impact                 string
 	timeline                        []timelineDraft
+	timelineTodo                    string
 	pmPublic                        field
 	pmText                          [4]string // trigger, root_cause, resolution, detection
 	pmLists                         [4][]string
 	pmNote                          string
-	actions                         []string
-	actionIDs                       []string
+	actions                         []actionDraft
 	links                           []link
 	warnings                        []schema.Diagnostic
 }
@@ -162,20 +214,59 @@ type timelineDraft struct {
 	hasUntil  bool
 	event     string
 	todo      string
+	off       int
+}
+
+type actionDraft struct {
+	id, title, owner, kind, priority, due, status, issue string
+	// guessed names the values that are defaults.
+	guessed []string
 }
 
 var pmTextKeys = [4]string{"trigger", "root_cause", "resolution", "detection"}
 var pmListKeys = [4]string{"contributing_factors", "went_well", "went_wrong", "lucky"}
 
 // titlePrefix is the label a post-mortem title often starts with.
-var titlePrefix = regexp.MustCompile(`(?i)^\s*[\[(]?\s*(post[- ]?mortem|incident|retour d['’]exp[ée]rience|rex)\s*[\])]?\s*[:–—-]?\s*`)
+var titlePrefix = regexp.MustCompile(`(?i)^\s*[\[(]?\s*(post[- ]?mortem|incident report|incident|retour d['’]exp[ée]rience|rex|ポストモーテム|障害報告)\s*[\])]?\s*[:：–—-]\s*`)
+
+// importer holds what buildDraft learns while reading.
+type importer struct {
+	d      *draft
+	doc    *mdDoc
+	name   string
+	opts   draftOptions
+	style  dateStyle
+	fields map[fieldKind]fieldValue
+
+	docZone     *time.Location
+	docZoneName string
+	guessedZone bool
+
+	raw []rawEntry
+}
+
+type fieldValue struct {
+	value string
+	off   int
+}
+
+// rawEntry is a chronology entry as read, before its date and zone are
+// known: entries without a time are dates that apply to what follows.
+type rawEntry struct {
+	st       stamp
+	off      int
+	zone     *time.Location // of its table or section
+	zoneName string
+	event    string
+}
+
+func (im *importer) warn(off int, format string, args ...any) {
+	line, col := im.doc.line(off)
+	im.d.warnings = append(im.d.warnings, schema.Diagnostic{Pos: schema.Position{File: im.name, Line: line, Col: col}, Severity: schema.Warning, Message: fmt.Sprintf(format, args...), Rule: "import"})
+}
 
 func buildDraft(src []byte, name string, opts draftOptions) (*draft, error) {
 	d := &draft{}
-	warn := func(text string, off int, format string, args ...any) {
-		line, col := lineCol(text, off)
-		d.warnings = append(d.warnings, schema.Diagnostic{Pos: schema.Position{File: name, Line: line, Col: col}, Severity: schema.Warning, Message: fmt.Sprintf(format, args...), Rule: "import"})
-	}
 	src, note, err := toUTF8(src)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
@@ -190,22 +281,19 @@ func buildDraft(src []byte, name string, opts draftOptions) (*draft, error) {
 		d.warnings = append(d.warnings, schema.Diagnostic{Pos: schema.Position{File: name}, Severity: schema.Warning, Rule: "encoding",
 			Message: fmt.Sprintf("the file is UTF-8 that was read as Windows-1252 and saved again (mojibake): %d sequences repaired", rep.Fixed)})
 		for _, off := range rep.Lost {
-			line, _ := lineCol(orig, off)
+			line, col := lineCol(orig, off)
 			lostLines = append(lostLines, line)
-			warn(orig, off, "a byte was lost when the file was mis-encoded: the character cannot be recovered and is now U+FFFD; fix it by hand")
+			d.warnings = append(d.warnings, schema.Diagnostic{Pos: schema.Position{File: name, Line: line, Col: col}, Severity: schema.Warning, Rule: "import",
+				Message: "a byte was lost when the file was mis-encoded: the character cannot be recovered and is now U+FFFD; fix it by hand"})
 		}
 	}
 	doc := parseMarkdown([]byte(fixed))
-	fix := string(doc.src)
-	lostNear := func(off int) bool {
-		line, _ := lineCol(fix, off)
-		return slices.Contains(lostLines, line)
-	}
+	im := &importer{d: d, doc: doc, name: name, opts: opts, fields: map[fieldKind]fieldValue{}}
 
 	// Title.
 	title := doc.front["title"]
 	if title == "" {
-		title = doc.h1
+		title = doc.title
 	}
 	if title == "" {
 		title = strings.TrimSuffix(filepath.Base(name), filepath.Ext(name))
@@ -213,98 +301,344 @@ func buildDraft(src []byte, name string, opts draftOptions) (*draft, error) {
 	if t := titlePrefix.ReplaceAllString(title, ""); strings.TrimSpace(t) != "" {
 		title = t
 	}
-	title = capitalize(strings.Join(strings.Fields(title), " "))
-	d.title = title
+	d.title = capitalize(strings.Join(strings.Fields(title), " "))
 
-	// Dates: publication, then the incident's own day.
-	published, hasPub := parseFrontDate(doc.front["date"], opts.loc)
-	var day time.Time
+	// Language: said, or the language of the section titles.
+	d.lang = doc.front["lang"]
+	if d.lang == "" {
+		d.lang = im.language()
+	}
 	switch {
-	case opts.date != "":
-		t, err := time.Parse("2006-01-02", opts.date)
-		if err != nil {
-			return nil, fmt.Errorf("--date %q: want YYYY-MM-DD", opts.date)
-		}
-		day = t
-	default:
-		texts := []string{doc.front["title"], doc.front["description"], doc.front["summary"], doc.source(doc.intro)}
-		for _, t := range texts {
-			if dd, _, ok := dateIn(t, published); ok {
-				day = dd
-				break
-			}
-		}
-		if day.IsZero() && hasPub {
-			day = dateOnly(published)
-			warn(fix, doc.frontAt["date"], "the text does not say when the incident happened: the publication date is used (give --date if it is wrong)")
-		}
-		if day.IsZero() {
-			return nil, fmt.Errorf("%s: no incident date in the front matter or the text; give --date YYYY-MM-DD", name)
-		}
+	case strings.HasPrefix(d.lang, "en"):
+		im.style = monthFirst
+	case d.lang != "":
+		im.style = dayFirst
 	}
 
-	// Sections.
-	langs := map[string]int{}
-	var summary []string
-	if s := doc.source(doc.intro); s != "" {
-		summary = append(summary, s)
+	im.readFields()
+	im.readZone()
+	im.readSections()
+	day, err := im.incidentDay()
+	if err != nil {
+		return nil, err
+	}
+	im.resolveTimeline(day)
+	im.times(day)
+	im.actionIDs()
+	d.links = doc.links()
+
+	// Id.
+	slug := opts.slug
+	if slug == "" {
+		slug = Slug(d.title, maxSlug)
+	} else if Slug(slug, 0) != slug {
+		return nil, usagef("--slug %q: use lowercase letters, digits and hyphens", slug)
+	}
+	if slug == "" {
+		return nil, usagef("%s: the title %q has no letter or digit to make an id from; give --slug", name, d.title)
+	}
+	d.id = civilOf(day).String() + "-" + slug
+
+	// What the post does not say, guessed and marked.
+	d.severity = field{"SEV3", "the post does not give a severity: SEV1 (worst) .. SEV4"}
+	if sev, ok := severityOf(im.fields[fieldSeverity].value); ok {
+		d.severity = field{sev, ""}
+	}
+	if opts.severity != "" {
+		d.severity = field{opts.severity, ""}
+	}
+	d.status = field{"resolved", "a post-mortem is written once the incident is over"}
+	if st := normalize(im.fields[fieldStatus].value); slices.Contains([]string{"investigating", "identified", "monitoring", "resolved"}, st) {
+		d.status = field{st, ""}
+	}
+	d.visibility = field{"internal", "public lets status pages show this record"}
+	d.pmPublic = field{"false", "true lets status pages show the post-mortem"}
+	if d.pmText == [4]string{} {
+		d.pmNote = "the post has no section for the trigger, root cause, resolution or detection: write them here"
+	}
+	d.header = []string{fmt.Sprintf("Draft made by castor import from %s.", filepath.Base(name))}
+	if pub, ok := parseFrontDate(doc.front["date"], opts.loc); ok {
+		d.header = append(d.header, fmt.Sprintf("The post was published on %s; the incident is dated %s.", pub.Format("2006-01-02 15:04"), civilOf(day)))
+	}
+	if im.guessedZone {
+		d.header = append(d.header, fmt.Sprintf("The post gives no time zone: its times are read in %s, the site's; say which with --timezone.", opts.loc))
+	}
+	d.header = append(d.header, "Lines marked TODO are castor's guesses: check them, then run castor validate.")
+	for i := range d.timeline {
+		if slices.Contains(lostLines, im.lineOf(d.timeline[i].off)) && strings.ContainsRune(d.timeline[i].event, utf8.RuneError) {
+			d.timeline[i].todo = "a character was lost in the file's broken encoding (U+FFFD below)"
+		}
+	}
+	return d, nil
+}
+
+func (im *importer) lineOf(off int) int { l, _ := im.doc.line(off); return l }
+
+// language guesses the post's language from its section titles and its
+// script.
+func (im *importer) language() string {
+	count := map[string]int{}
+	for _, s := range im.doc.secs {
+		if _, lang := classify(s.title); lang != "" {
+			count[lang]++
+		}
+	}
+	kana := 0
+	for _, r := range im.doc.title + string(im.doc.body[:min(len(im.doc.body), 4000)]) {
+		if unicode.In(r, unicode.Hiragana, unicode.Katakana) {
+			kana++
+		}
+	}
+	if kana > 20 {
+		return "ja"
+	}
+	best, n := "", 0
+	for _, lang := range []string{"en", "fr", "de", "es", "ja"} {
+		if count[lang] > n {
+			best, n = lang, count[lang]
+		}
+	}
+	return best
+}
+
+// reFieldLine is "Label: value", with the label in bold or not, in a
+// list or not.
+var reFieldLine = regexp.MustCompile(`^\s*(?:[-*+]\s+)?(?:\*\*|__)?([^*_:：|\[\]]{1,40}?)\s*(?:\*\*|__)?\s*[:：]\s*(?:\*\*|__)?\s*(.+?)\s*$`)
+
+// reFact is one fact of castor's own rendering: "**Severity** SEV2".
+var reFact = regexp.MustCompile(`^\s*\*\*([^*]{1,30})\*\*\s+(.+?)\s*$`)
+
+// readFields collects the facts the post states: front matter, "**Date**
+// : …" lines, metadata tables.
+func (im *importer) readFields() {
+	doc := im.doc
+	set := func(k fieldKind, v string, off int) {
+		if _, ok := im.fields[k]; !ok && k != fieldNone && k != fieldIgnored && strings.TrimSpace(v) != "" {
+			im.fields[k] = fieldValue{strings.TrimSpace(v), off}
+		}
+	}
+	for _, k := range []string{"date", "severity", "status", "started_at", "resolved_at", "detected_at"} {
+		if v, ok := doc.front[k]; ok {
+			switch k {
+			case "date":
+				// A blog's date is when it was published: the
+				// incident's is looked for first in its text.
+			case "started_at":
+				set(fieldStart, v, doc.frontAt[k])
+			case "detected_at":
+				set(fieldDetected, v, doc.frontAt[k])
+			case "resolved_at":
+				set(fieldResolved, v, doc.frontAt[k])
+			default:
+				set(fieldOf(k), v, doc.frontAt[k])
+			}
+		}
+	}
+	// Field lines are read in the text above the first section and in
+	// summary and metadata sections; a chunk made only of them is
+	// consumed.
+	consume := func(chunks []chunk) []chunk {
+		var keep []chunk
+		for _, c := range chunks {
+			if tb, ok := c.node.(*east.Table); ok {
+				t := doc.readTable(tb)
+				if im.fieldTable(t, set) {
+					continue
+				}
+			}
+			lines := im.chunkLines(c)
+			if len(lines) == 0 {
+				keep = append(keep, c)
+				continue
+			}
+			all := true
+			for _, l := range lines {
+				found := false
+				for _, part := range strings.Split(l.text, " · ") {
+					if m := reFact.FindStringSubmatch(part); m != nil && fieldOf(m[1]) != fieldNone {
+						set(fieldOf(m[1]), m[2], l.off)
+						found = true
+					} else if m := reFieldLine.FindStringSubmatch(part); m != nil && fieldOf(m[1]) != fieldNone {
+						set(fieldOf(m[1]), m[2], l.off)
+						found = true
+					}
+				}
+				if !found {
+					all = false
+				}
+			}
+			if !all {
+				keep = append(keep, c)
+			}
+		}
+		return keep
+	}
+	doc.intro = consume(doc.intro)
+	for _, s := range doc.secs {
+		if k := s.effective(); k == secMeta || k == secSummary {
+			s.chunks = consume(s.chunks)
+		}
+	}
+}
+
+// fieldTable reads a two-column table of facts ("| 項目 | 内容 |").
+func (im *importer) fieldTable(t table, set func(fieldKind, string, int)) bool {
+	if len(t.header) != 2 {
+		return false
+	}
+	known := 0
+	for _, r := range t.rows {
+		if len(r) >= 2 && fieldOf(r[0]) != fieldNone {
+			known++
+		}
+	}
+	if known == 0 || known*2 < len(t.rows) {
+		return false
+	}
+	for i, r := range t.rows {
+		if len(r) >= 2 {
+			set(fieldOf(r[0]), r[1], t.offs[i])
+		}
+	}
+	return true
+}
+
+// line is a line of text with its file offset.
+type line struct {
+	text string
+	off  int
+}
+
+// chunkLines returns the source lines of a paragraph or text chunk.
+func (im *importer) chunkLines(c chunk) []line {
+	doc := im.doc
+	if c.node == nil {
+		var out []line
+		off := c.off
+		for _, l := range strings.Split(c.text, "\n") {
+			out = append(out, line{l, off})
+			off += len(l) + 1
+		}
+		return out
+	}
+	switch n := c.node.(type) {
+	case *ast.Paragraph, *ast.FencedCodeBlock, *ast.CodeBlock:
+		var out []line
+		ls := n.Lines()
+		for i := 0; i < ls.Len(); i++ {
+			seg := ls.At(i)
+			out = append(out, line{strings.TrimRight(string(seg.Value(doc.body)), "\r\n"), doc.base + bytes.LastIndexByte(doc.body[:seg.Start], '\n') + 1})
+		}
+		return out
+	}
+	return nil
+}
+
+// readZone finds the zone stated for the whole document.
+func (im *importer) readZone() {
+	if im.opts.zoneGiven {
+		im.docZone, im.docZoneName = im.opts.loc, im.opts.loc.String()
+		return
+	}
+	check := func(text string) bool {
+		if loc, name, ok := zoneStatement(text); ok {
+			im.docZone, im.docZoneName = loc, name
+			return true
+		}
+		return false
+	}
+	if tz := im.doc.front["timezone"]; tz != "" {
+		if loc, err := time.LoadLocation(tz); err == nil {
+			im.docZone, im.docZoneName = loc, tz
+			return
+		}
+		if loc, ok := zoneFor(normalize(tz)); ok {
+			im.docZone, im.docZoneName = loc, tz
+			return
+		}
+	}
+	if check(im.doc.title) {
+		return
+	}
+	all := append([]chunk{}, im.doc.intro...)
+	for _, s := range im.doc.secs {
+		all = append(all, s.chunks...)
+	}
+	for _, c := range all {
+		if c.node != nil {
+			if _, ok := c.node.(*ast.Paragraph); !ok {
+				continue
+			}
+		}
+		for _, l := range im.chunkLines(c) {
+			if check(inlinePlain(l.text)) {
+				return
+			}
+		}
+	}
+}
+
+// inlinePlain is a line of Markdown as a reader sees it.
+func inlinePlain(s string) string {
+	if !strings.ContainsAny(s, "*_`[<&\\") {
+		return strings.Join(strings.Fields(s), " ")
+	}
+	doc := &mdDoc{body: []byte(s)}
+	doc.root = md.Parser().Parse(text.NewReader(doc.body))
+	return doc.plain(doc.root)
+}
+
+// readSections turns the sections into the record's fields.
+func (im *importer) readSections() {
+	d, doc := im.d, im.doc
+	var summary, impact, lessons []string
+	var pmText [4][]string
+	if len(doc.intro) > 0 {
+		summary = append(summary, doc.source(doc.intro))
 	} else if s := doc.front["description"]; s != "" {
 		summary = append(summary, s)
+	} else if s := doc.front["summary"]; s != "" {
+		summary = append(summary, s)
 	}
-	var chrono []listItem
-	var lessons []string
-	var impact []string
-	var pmText [4][]string
-	for _, sec := range doc.sections {
-		_, lang := classify(sec.title)
-		if lang != "" {
-			langs[lang]++
+	textIndex := map[sectionKind]int{secTrigger: 0, secRootCause: 1, secResolution: 2, secDetection: 3}
+	listIndex := map[sectionKind]int{secContributing: 0, secWentWell: 1, secWentWrong: 2, secLucky: 3}
+	for _, s := range doc.secs {
+		kind := s.effective()
+		// A section of a text kind keeps its sub-sections' titles.
+		text := doc.source(s.chunks)
+		if s.kind == secUnknown && kind != secUnknown && text != "" {
+			text = "**" + s.title + "**\n\n" + text
 		}
-		switch sec.kind {
+		switch kind {
 		case secTimeline:
-			items, other := doc.listItems(sec.blocks)
-			chrono = append(chrono, items...)
-			for _, b := range other {
-				// A chronology written as lines of a paragraph.
-				for _, l := range lineItems(doc, b) {
-					chrono = append(chrono, l)
-				}
+			im.readTimeline(s)
+		case secActions:
+			im.readActions(s)
+		case secWentWell, secWentWrong, secLucky, secContributing:
+			i := listIndex[kind]
+			d.pmLists[i] = append(d.pmLists[i], im.listTexts(s)...)
+		case secLessons:
+			if items := im.listTexts(s); len(items) > 0 {
+				lessons = append(lessons, "**"+s.title+"**\n\n- "+strings.Join(items, "\n- "))
 			}
-		case secWentWell, secWentWrong, secLucky, secContributing, secLessons, secActions:
-			items, other := doc.listItems(sec.blocks)
-			for _, b := range other {
-				warn(fix, doc.offset(b), "text under %q is not imported: castor takes the lists of this section", sec.title)
+		case secSummary, secMeta:
+			if text != "" {
+				summary = append(summary, text)
 			}
-			texts := make([]string, 0, len(items))
-			for _, it := range items {
-				texts = append(texts, it.text)
-			}
-			switch sec.kind {
-			case secWentWell:
-				d.pmLists[1] = append(d.pmLists[1], texts...)
-			case secWentWrong:
-				d.pmLists[2] = append(d.pmLists[2], texts...)
-			case secLucky:
-				d.pmLists[3] = append(d.pmLists[3], texts...)
-			case secContributing:
-				d.pmLists[0] = append(d.pmLists[0], texts...)
-			case secLessons:
-				if len(texts) > 0 {
-					lessons = append(lessons, "**"+sec.title+"**\n\n- "+strings.Join(texts, "\n- "))
-				}
-			case secActions:
-				d.actions = append(d.actions, texts...)
-			}
-		case secSummary:
-			summary = append(summary, doc.source(sec.blocks))
 		case secImpact:
-			impact = append(impact, doc.source(sec.blocks))
+			impact = append(impact, text)
 		case secTrigger, secRootCause, secResolution, secDetection:
-			i := map[sectionKind]int{secTrigger: 0, secRootCause: 1, secResolution: 2, secDetection: 3}[sec.kind]
-			pmText[i] = append(pmText[i], doc.source(sec.blocks))
+			i := textIndex[kind]
+			pmText[i] = append(pmText[i], text)
+		case secLinks:
+			for _, c := range s.chunks {
+				if !im.onlyLinks(c) {
+					im.warn(c.off, "text under %q is not imported: castor keeps the links of this section", s.title)
+				}
+			}
 		default:
-			if len(sec.blocks) > 0 {
-				warn(fix, sec.offset, "section %q is not imported: no record field matches its title", sec.title)
+			if len(s.chunks) > 0 {
+				im.warn(s.off, "section %q is not imported: no record field matches its title", s.title)
 			}
 		}
 	}
@@ -314,116 +648,734 @@ func buildDraft(src []byte, name string, opts draftOptions) (*draft, error) {
 	for i, parts := range pmText {
 		d.pmText[i] = joinParas(parts)
 	}
-	d.lang = doc.front["lang"]
-	if d.lang == "" {
-		if langs["fr"] > langs["en"] {
-			d.lang = "fr"
-		} else if langs["en"] > 0 {
-			d.lang = "en"
+}
+
+// onlyLinks tells whether a chunk is nothing but links (a list of
+// references).
+func (im *importer) onlyLinks(c chunk) bool {
+	if c.node == nil {
+		return false
+	}
+	hasLink := false
+	plain := im.doc.plain(c.node)
+	_ = ast.Walk(c.node, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if entering {
+			switch n.(type) {
+			case *ast.Link, *ast.AutoLink:
+				hasLink = true
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+	return hasLink || strings.Contains(plain, "http")
+}
+
+// listTexts reads a section whose content is a list of sentences (what
+// went well, contributing factors): list items, paragraphs and table
+// rows each make one.
+func (im *importer) listTexts(s *section) []string {
+	var out []string
+	for _, c := range s.chunks {
+		switch n := c.node.(type) {
+		case *ast.List:
+			for _, it := range im.doc.listItems(n) {
+				if t := it.fullText(); t != "" {
+					out = append(out, t)
+				}
+			}
+		case *east.Table:
+			t := im.doc.readTable(n)
+			for _, r := range t.rows {
+				if txt := strings.Join(slices.DeleteFunc(slices.Clone(r), func(s string) bool { return s == "" }), " — "); txt != "" {
+					out = append(out, txt)
+				}
+			}
+		case *ast.Heading, *ast.ThematicBreak:
+		default:
+			var txt string
+			if c.node == nil {
+				txt = inlinePlain(strings.ReplaceAll(c.text, "\n", " "))
+			} else {
+				txt = im.doc.plain(c.node)
+			}
+			if txt != "" {
+				out = append(out, txt)
+			}
 		}
 	}
+	return out
+}
 
-	// The chronology, anchored on the incident's day: a time earlier than
-	// the one before it is on the next day.
-	prev, shift := -1, 0
-	base := day
-	for _, it := range chrono {
-		e, ok := parseChrono(it.text)
-		if !ok {
-			warn(fix, it.offset, "chronology item without a time at its start is not imported: %q", abbreviate(it.text, 40))
+// readTimeline collects the chronology entries of a timeline section.
+func (im *importer) readTimeline(s *section) {
+	zone, zoneName := (*time.Location)(nil), ""
+	for p := s; p != nil; p = p.parent {
+		if p.zone != "" {
+			zone, _ = zoneFor(strings.ToLower(p.zone))
+			zoneName = p.zone
+			break
+		}
+	}
+	// A heading that is a date sets the date of what follows.
+	if s.kind == secUnknown {
+		if st, ok := parseStamp(s.title, im.style); ok && st.from.hasDate && !st.hasTime {
+			im.raw = append(im.raw, rawEntry{st: st, off: s.off})
+		} else if ok && st.hasTime {
+			im.raw = append(im.raw, rawEntry{st: st, off: s.off, zone: zone, zoneName: zoneName, event: st.event})
+		}
+	}
+	add := func(st stamp, off int, event string, z *time.Location, zn string) {
+		if z == nil {
+			z, zn = zone, zoneName
+		}
+		im.raw = append(im.raw, rawEntry{st: st, off: off, zone: z, zoneName: zn, event: event})
+	}
+	var items func(its []mdItem)
+	items = func(its []mdItem) {
+		for _, it := range its {
+			st, ok := parseStamp(it.text, im.style)
+			switch {
+			case ok && st.hasTime:
+				ev := st.event
+				for _, n := range it.nested {
+					ev = strings.TrimSpace(ev + " " + n.fullText())
+				}
+				add(st, it.off, ev, nil, "")
+			case ok && st.from.hasDate && len(it.nested) > 0:
+				im.raw = append(im.raw, rawEntry{st: st, off: it.off})
+				items(it.nested)
+			case ok && st.from.hasDate && isDateLine(st.event):
+				im.raw = append(im.raw, rawEntry{st: st, off: it.off})
+			case len(it.nested) > 0:
+				if _, _, z := zoneStatement(it.text); !z && strings.TrimSpace(it.text) != "" {
+					im.warn(it.off, "chronology mdItem without a time is not imported: %q", abbreviate(it.text, 40))
+				}
+				items(it.nested)
+			default:
+				if _, _, z := zoneStatement(it.text); !z {
+					im.warn(it.off, "chronology mdItem without a time is not imported: %q", abbreviate(it.text, 40))
+				}
+			}
+		}
+	}
+	for _, c := range s.chunks {
+		switch n := c.node.(type) {
+		case *ast.List:
+			items(im.doc.listItems(n))
+		case *east.Table:
+			im.timelineTable(im.doc.readTable(n), zone, zoneName)
+		case *ast.ThematicBreak, *ast.HTMLBlock:
+		default:
+			lines := im.chunkLines(c)
+			if lines == nil {
+				im.warn(c.off, "text under %q is not imported: castor reads times from its lists, tables and lines", s.title)
+				continue
+			}
+			last := -1
+			for _, l := range lines {
+				if strings.TrimSpace(l.text) == "" {
+					continue
+				}
+				p := inlinePlain(l.text)
+				st, ok := parseStamp(p, im.style)
+				switch {
+				case ok && st.hasTime:
+					add(st, l.off, st.event, nil, "")
+					last = len(im.raw) - 1
+				case ok && st.from.hasDate && isDateLine(st.event):
+					im.raw = append(im.raw, rawEntry{st: st, off: l.off})
+				case last >= 0:
+					im.raw[last].event = strings.TrimSpace(im.raw[last].event + " " + p)
+				default:
+					if _, _, z := zoneStatement(p); !z {
+						im.warn(l.off, "chronology line without a time is not imported: %q", abbreviate(p, 40))
+					}
+				}
+			}
+		}
+	}
+}
+
+// isDateLine tells whether what follows a date is no event: nothing, or
+// a remark like "(all times UTC)".
+func isDateLine(rest string) bool {
+	rest = strings.TrimSpace(rest)
+	if rest == "" {
+		return true
+	}
+	_, _, z := zoneStatement(rest)
+	return z || len(rest) < 3
+}
+
+// timelineTable reads a chronology table: a time column, maybe a date
+// column, and the event.
+func (im *importer) timelineTable(t table, zone *time.Location, zoneName string) {
+	timeCol, dateCol, eventCol := -1, -1, -1
+	var tzone *time.Location
+	var tzoneName string
+	for i, h := range t.header {
+		switch columnOf(h, false) {
+		case colTime:
+			if timeCol < 0 {
+				timeCol = i
+				if loc, name, ok := headerZone(h); ok {
+					tzone, tzoneName = loc, name
+				}
+			}
+		case colDate:
+			if dateCol < 0 {
+				dateCol = i
+				if loc, name, ok := headerZone(h); ok && tzone == nil {
+					tzone, tzoneName = loc, name
+				}
+			}
+		case colEvent:
+			if eventCol < 0 {
+				eventCol = i
+			}
+		}
+	}
+	if timeCol < 0 {
+		// The column whose cells are times.
+		for i := range t.header {
+			n := 0
+			for _, r := range t.rows {
+				if i < len(r) {
+					if st, ok := parseStamp(r[i], im.style); ok && st.hasTime && strings.TrimSpace(st.event) == "" {
+						n++
+					}
+				}
+			}
+			if n > 0 && n*2 >= len(t.rows) {
+				timeCol = i
+				break
+			}
+		}
+	}
+	if timeCol < 0 && dateCol >= 0 {
+		timeCol, dateCol = dateCol, -1
+	}
+	if timeCol < 0 {
+		for i, r := range t.rows {
+			im.warn(t.offs[i], "chronology table row without a time is not imported: %q", abbreviate(strings.Join(r, " | "), 40))
+		}
+		return
+	}
+	if eventCol < 0 {
+		best := 0
+		for i := range t.header {
+			if i == timeCol || i == dateCol {
+				continue
+			}
+			n := 0
+			for _, r := range t.rows {
+				if i < len(r) {
+					n += len(r[i])
+				}
+			}
+			if n > best {
+				eventCol, best = i, n
+			}
+		}
+	}
+	if tzone == nil {
+		tzone, tzoneName = zone, zoneName
+	}
+	for i, r := range t.rows {
+		cell := func(c int) string {
+			if c >= 0 && c < len(r) {
+				return r[c]
+			}
+			return ""
+		}
+		when := cell(timeCol)
+		if dateCol >= 0 {
+			when = cell(dateCol) + " " + when
+		}
+		st, ok := parseStamp(when, im.style)
+		event := cell(eventCol)
+		// Other columns (who, action) are part of the event; a second
+		// time column (the same time in UTC) is not.
+		for c := range r {
+			if c == timeCol || c == dateCol || c == eventCol || strings.TrimSpace(r[c]) == "" {
+				continue
+			}
+			if st2, ok2 := parseStamp(r[c], im.style); ok2 && st2.hasTime && strings.TrimSpace(st2.event) == "" {
+				continue
+			}
+			h := ""
+			if c < len(t.header) {
+				h = t.header[c]
+			}
+			event = strings.TrimSpace(event + " (" + strings.TrimSpace(h+": "+r[c]) + ")")
+		}
+		if extra := strings.TrimSpace(st.event); ok && extra != "" && !isDateLine(extra) {
+			event = strings.TrimSpace(extra + " " + event)
+		}
+		switch {
+		case ok && st.hasTime && strings.TrimSpace(event) != "":
+			im.raw = append(im.raw, rawEntry{st: st, off: t.offs[i], zone: tzone, zoneName: tzoneName, event: event})
+		default:
+			im.warn(t.offs[i], "chronology table row without a time is not imported: %q", abbreviate(strings.Join(r, " | "), 40))
+		}
+	}
+}
+
+// incidentDay finds the day of the incident: --date, a date field, the
+// title, the first sentences, the first dated entry, the publication
+// date.
+func (im *importer) incidentDay() (time.Time, error) {
+	opts, doc := im.opts, im.doc
+	mk := func(c civil) time.Time { return time.Date(c.y, c.m, c.d, 0, 0, 0, 0, time.UTC) }
+	if opts.date != "" {
+		t, err := time.Parse("2006-01-02", opts.date)
+		if err != nil {
+			return time.Time{}, usagef("--date %q: want YYYY-MM-DD", opts.date)
+		}
+		return t, nil
+	}
+	published, hasPub := parseFrontDate(doc.front["date"], opts.loc)
+	year := func(c civil) (civil, bool) {
+		if c.y != 0 {
+			return c, true
+		}
+		if !hasPub {
+			return c, false
+		}
+		c.y = published.Year()
+		if mk(c).After(dateOnly(published)) {
+			c.y--
+		}
+		return c, c.valid()
+	}
+	var firstEntry *civil
+	for _, e := range im.raw {
+		if e.st.from.hasDate && e.st.from.date.y != 0 {
+			c := e.st.from.date
+			firstEntry = &c
+			break
+		}
+	}
+	stated := func() (civil, string, bool) {
+		for _, k := range []fieldKind{fieldDate, fieldStart} {
+			if f, ok := im.fields[k]; ok {
+				if cs := datesIn(f.value, im.style); len(cs) > 0 {
+					if c, ok := year(cs[0]); ok {
+						return c, "its date field", true
+					}
+				}
+			}
+		}
+		texts := []string{doc.front["title"], doc.title, doc.front["description"], doc.front["summary"]}
+		intro := doc.source(doc.intro)
+		for _, s := range doc.secs {
+			if s.effective() == secSummary {
+				intro += "\n\n" + doc.source(s.chunks)
+				break
+			}
+		}
+		texts = append(texts, firstChars(intro, 600))
+		for _, t := range texts {
+			if cs := datesIn(t, im.style); len(cs) > 0 {
+				if c, ok := year(cs[0]); ok {
+					return c, "its text", true
+				}
+			}
+		}
+		return civil{}, "", false
+	}
+	if c, _, ok := stated(); ok {
+		if firstEntry != nil && (*firstEntry != c) {
+			diff := mk(*firstEntry).Sub(mk(c))
+			if diff > 36*time.Hour || diff < -36*time.Hour {
+				im.warn(doc.titleAt, "the post dates the incident %s but its chronology starts on %s: check the dates", c, *firstEntry)
+			}
+		}
+		return mk(c), nil
+	}
+	if firstEntry != nil {
+		return mk(*firstEntry), nil
+	}
+	if hasPub {
+		if days, ok := relativeDay(firstChars(doc.source(doc.intro), 600)); ok && days != 0 {
+			return dateOnly(published).AddDate(0, 0, days), nil
+		}
+		im.warn(doc.frontAt["date"], "the text does not say when the incident happened: the publication date is used (give --date if it is wrong)")
+		return dateOnly(published), nil
+	}
+	return time.Time{}, usagef("%s: no incident date in the front matter or the text; give --date YYYY-MM-DD", im.name)
+}
+
+func firstChars(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+func dateOnly(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+// resolveTimeline gives each entry its instant: its own date or the
+// running one (a time earlier than the one before it by half a day or
+// more is on the next day), its own zone, or its table's or section's,
+// or the document's, or the site's (said in a TODO).
+func (im *importer) resolveTimeline(day time.Time) {
+	d := im.d
+	cur := civilOf(day)
+	prev := -1
+	fill := func(c civil) civil {
+		if c.y == 0 {
+			c.y = cur.y
+		}
+		return c
+	}
+	ambiguousWarned := false
+	for _, e := range im.raw {
+		st := e.st
+		if st.ambiguous != "" && !ambiguousWarned && im.style != monthFirst && im.style != dayFirst {
+			im.warn(e.off, "a date like 02/07 can be read two ways: read %s; check the dates", st.ambiguous)
+			ambiguousWarned = true
+		}
+		if !st.hasTime {
+			cur, prev = fill(st.from.date), -1
 			continue
 		}
-		if e.date != "" {
-			t, err := time.Parse("2006-01-02", e.date)
-			if err == nil {
-				base, shift, prev = t, 0, -1
+		date := cur
+		if st.from.hasDate {
+			date = fill(st.from.date)
+			cur = date
+		} else if prev >= 0 && st.from.min < prev-12*60 {
+			date = civilOf(time.Date(cur.y, cur.m, cur.d+1, 0, 0, 0, 0, time.UTC))
+			cur = date
+		}
+		prev = st.from.min
+		loc := im.zoneOf(st.from.zone, e.zone)
+		at := time.Date(date.y, date.m, date.d, 0, st.from.min, st.from.sec, 0, loc)
+		td := timelineDraft{at: at, event: e.event, off: e.off}
+		if st.to != nil {
+			ed := date
+			if st.to.hasDate {
+				ed = fill(st.to.date)
 			}
-		}
-		if prev >= 0 && e.from < prev {
-			shift++
-		}
-		prev = e.from
-		loc := opts.loc
-		if e.utc {
-			loc = time.UTC
-		}
-		at := time.Date(base.Year(), base.Month(), base.Day()+shift, 0, e.from, 0, 0, loc)
-		td := timelineDraft{at: at, event: e.event}
-		if e.to >= 0 {
-			end := e.to
-			if end < e.from {
-				end += 24 * 60
+			eloc := loc
+			if st.to.zone != nil {
+				eloc = st.to.zone
 			}
-			td.until, td.hasUntil = time.Date(base.Year(), base.Month(), base.Day()+shift, 0, end, 0, 0, loc), true
+			until := time.Date(ed.y, ed.m, ed.d, 0, st.to.min, st.to.sec, 0, eloc)
+			if !st.to.hasDate && until.Before(at) {
+				until = until.AddDate(0, 0, 1)
+			}
+			td.until, td.hasUntil = until, true
 		}
-		if lostNear(it.offset) && strings.ContainsRune(td.event, utf8.RuneError) {
-			td.todo = "a character was lost in the file's broken encoding (U+FFFD below)"
+		if strings.TrimSpace(td.event) == "" {
+			im.warn(e.off, "chronology entry with a time but no event is not imported")
+			continue
 		}
 		d.timeline = append(d.timeline, td)
 	}
+	if im.guessedZone {
+		d.timelineTodo = fmt.Sprintf("the post gives no time zone: times read in %s (the site's zone)", im.opts.loc)
+		line := 0
+		if len(d.timeline) > 0 {
+			line = d.timeline[0].off
+		}
+		im.warn(line, "the post gives no time zone: its times are read in %s, the site's zone (give --timezone if they are not)", im.opts.loc)
+	}
+}
 
-	// Id.
-	slug := opts.slug
-	if slug == "" {
-		slug = Slug(title, maxSlug)
-	} else if Slug(slug, 0) != slug {
-		return nil, fmt.Errorf("--slug %q: use lowercase letters, digits and hyphens", slug)
+func (im *importer) zoneOf(own, ctx *time.Location) *time.Location {
+	switch {
+	case own != nil:
+		return own
+	case ctx != nil:
+		return ctx
+	case im.docZone != nil:
+		return im.docZone
 	}
-	if slug == "" {
-		return nil, fmt.Errorf("%s: the title %q has no letter or digit to make an id from; give --slug", name, title)
-	}
-	d.id = day.Format("2006-01-02") + "-" + slug
+	im.guessedZone = true
+	return im.opts.loc
+}
 
-	// What the post does not say, guessed and marked.
-	d.severity = field{"SEV3", "the post does not give a severity: SEV1 (worst) .. SEV4"}
-	if opts.severity != "" {
-		d.severity = field{opts.severity, ""}
+// reBetween is a span in running text: "between 12:17 and 12:30 UTC".
+var reBetween = regexp.MustCompile(`(?i)\b(?:between|from|entre|zwischen|de)\s+(?:las\s+)?(\d{1,2}[:h]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[a-z]{2,5}\b)?)\s+(?:and|to|until|et|a|à|und|bis|y|hasta)\s+(?:las\s+)?(\d{1,2}[:h]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*(?:[a-z]{2,5})\b)?)`)
+
+// times sets started_at, detected_at and resolved_at: stated fields,
+// then the entries that say so, then the span the summary gives, then the
+// first and last entries.
+func (im *importer) times(day time.Time) {
+	d := im.d
+	at := func(kind fieldKind) (time.Time, bool) {
+		f, ok := im.fields[kind]
+		if !ok {
+			return time.Time{}, false
+		}
+		st, ok := parseStamp(f.value, im.style)
+		if !ok || !st.hasTime {
+			return time.Time{}, false
+		}
+		date := civilOf(day)
+		if st.from.hasDate {
+			date = st.from.date
+			if date.y == 0 {
+				date.y = day.Year()
+			}
+		}
+		return time.Date(date.y, date.m, date.d, 0, st.from.min, st.from.sec, 0, im.zoneOf(st.from.zone, nil)), true
 	}
-	d.status = field{"resolved", "a post-mortem is written once the incident is over"}
-	d.visibility = field{"internal", "public lets status pages show this record"}
-	d.pmPublic = field{"false", "true lets status pages show the post-mortem"}
-	if len(d.timeline) > 0 {
-		first, last := d.timeline[0], d.timeline[0]
-		for _, e := range d.timeline {
-			if e.at.Before(first.at) {
-				first = e
-			}
+	tl := d.timeline
+	first, last := -1, -1
+	for i, e := range tl {
+		if first < 0 || e.at.Before(tl[first].at) {
+			first = i
 		}
-		end := first.at
-		resolvedBy := ""
-		for _, e := range d.timeline {
-			if resolvedWords.MatchString(normalize(e.event)) {
-				last, resolvedBy = e, "the chronology's last entry that says the service works again"
-			}
+		end := e.at
+		if e.hasUntil {
+			end = e.until
 		}
-		if resolvedBy == "" {
-			for _, e := range d.timeline {
-				t := e.at
-				if e.hasUntil {
-					t = e.until
+		if last < 0 || !end.Before(tl[last].endTime()) {
+			last = i
+		}
+	}
+	find := func(re *regexp.Regexp, lastOne bool) int {
+		found := -1
+		for i, e := range tl {
+			if re.MatchString(normalize(e.event)) {
+				found = i
+				if !lastOne {
+					return i
 				}
-				if t.After(end) {
-					end = t
+			}
+		}
+		return found
+	}
+	var spanFrom, spanTo time.Time
+	if m := reBetween.FindStringSubmatch(firstChars(d.summary, 800)); m != nil {
+		date := civilOf(day)
+		for i, s := range m[1:3] {
+			if st, ok := parseStamp(s, im.style); ok && st.hasTime {
+				t := time.Date(date.y, date.m, date.d, 0, st.from.min, 0, 0, im.zoneOf(st.from.zone, im.docZone))
+				if i == 0 {
+					spanFrom = t
+				} else {
+					spanTo = t
 				}
 			}
-			resolvedBy = "the end of the chronology"
-		} else {
-			end = last.at
 		}
-		d.startedAt = field{formatTime(first.at), "the chronology's first entry"}
-		d.detectedAt = field{formatTime(first.at), "first alert; the chronology's first entry"}
-		d.resolved = field{formatTime(end), resolvedBy}
-	} else {
-		t := formatTime(time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, opts.loc))
-		d.startedAt = field{t, "the post has no chronology: midnight of the incident's day"}
-		d.resolved = field{t, "the post has no chronology"}
+		if !spanTo.IsZero() && spanTo.Before(spanFrom) {
+			spanTo = spanTo.AddDate(0, 0, 1)
+		}
 	}
-	if d.pmText == [4]string{} {
-		d.pmNote = "the post has no section for the trigger, root cause, resolution or detection: write them here"
+	midnight := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, im.zoneOf(nil, nil))
+	choose := func(kind fieldKind, re *regexp.Regexp, lastOne bool, span time.Time, fallback int, what string) (time.Time, string) {
+		if t, ok := at(kind); ok {
+			return t, ""
+		}
+		if i := find(re, lastOne); i >= 0 {
+			t := tl[i].at
+			if lastOne && tl[i].hasUntil {
+				t = tl[i].until
+			}
+			return t, fmt.Sprintf("the chronology entry at %s: %q", tl[i].at.Format("15:04"), abbreviate(tl[i].event, 40))
+		}
+		if kind == fieldResolved {
+			if i := find(reMitigated, true); i >= 0 {
+				return tl[i].at, fmt.Sprintf("the chronology entry at %s: %q", tl[i].at.Format("15:04"), abbreviate(tl[i].event, 40))
+			}
+		}
+		if !span.IsZero() {
+			return span, "the time span the summary gives"
+		}
+		if fallback >= 0 {
+			t := tl[fallback].at
+			if kind == fieldResolved {
+				t = tl[fallback].endTime()
+			}
+			return t, what
+		}
+		return midnight, "the post has no chronology: midnight of the incident's day"
 	}
+	started, sTodo := choose(fieldStart, reStarted, false, spanFrom, first, "the chronology's first entry")
+	detected, dTodo := choose(fieldDetected, reDetected, false, time.Time{}, first, "first alert; the chronology's first entry")
+	resolved, rTodo := choose(fieldResolved, reResolved, true, spanTo, last, "the chronology's last entry")
+	// The validator's order: detected ≤ resolved, and started first.
+	if detected.Before(started) {
+		started, sTodo = detected, "the detection: nothing says it started earlier"
+	}
+	if resolved.Before(detected) {
+		resolved, rTodo = detected, "no later end in the post than the detection"
+	}
+	d.startedAt = field{formatTime(started), sTodo}
+	d.detectedAt = field{formatTime(detected), dTodo}
+	d.resolved = field{formatTime(resolved), rTodo}
+}
+
+func (e timelineDraft) endTime() time.Time {
+	if e.hasUntil {
+		return e.until
+	}
+	return e.at
+}
+
+var reGitHubIssue = regexp.MustCompile(`^https://github\.com/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+/issues/\d+$`)
+var reMention = regexp.MustCompile(`(?:^|[\s(])@([A-Za-z0-9](?:-?[A-Za-z0-9]){0,38})\b`)
+
+// readActions reads an action items section: lists, checklists, tables.
+func (im *importer) readActions(s *section) {
+	var items func(its []mdItem)
+	items = func(its []mdItem) {
+		for _, it := range its {
+			// "Short term:" over a list groups its sub-items.
+			if len(it.nested) > 0 && (strings.HasSuffix(it.text, ":") || it.text == "") {
+				items(it.nested)
+				continue
+			}
+			a := im.action(it.fullText(), "", "", "", "", "", it.links)
+			switch it.checked {
+			case 1:
+				a.status = "done"
+			case 0:
+				a.status = "open"
+			}
+			if a.title != "" {
+				im.d.actions = append(im.d.actions, a)
+			}
+		}
+	}
+	for _, c := range s.chunks {
+		switch n := c.node.(type) {
+		case *ast.List:
+			items(im.doc.listItems(n))
+		case *east.Table:
+			im.actionTable(im.doc.readTable(n), s.title)
+		case *ast.ThematicBreak:
+		default:
+			im.warn(c.off, "text under %q is not imported: castor takes the lists and tables of this section", s.title)
+		}
+	}
+}
+
+func (im *importer) actionTable(t table, title string) {
+	cols := map[column]int{}
+	for i, h := range t.header {
+		c := columnOf(h, true)
+		if _, taken := cols[c]; !taken && c != colNone {
+			cols[c] = i
+		}
+	}
+	titleCol, ok := cols[colTitle]
+	if !ok {
+		// The widest column of text.
+		best := 0
+		for i := range t.header {
+			if slices.Contains([]int{cols[colOwner], cols[colPriority], cols[colStatus], cols[colDue], cols[colKind], cols[colTracking]}, i) && len(cols) > 0 {
+				continue
+			}
+			n := 0
+			for _, r := range t.rows {
+				if i < len(r) {
+					n += len(r[i])
+				}
+			}
+			if n > best {
+				titleCol, best = i, n
+			}
+		}
+	}
+	get := func(r []string, c column) string {
+		if i, ok := cols[c]; ok && i < len(r) {
+			return r[i]
+		}
+		return ""
+	}
+	for i, r := range t.rows {
+		if titleCol >= len(r) || strings.TrimSpace(r[titleCol]) == "" {
+			im.warn(t.offs[i], "action table row without a title is not imported: %q", abbreviate(strings.Join(r, " | "), 40))
+			continue
+		}
+		var links []string
+		if j, ok := cols[colTracking]; ok && j < len(t.links[i]) {
+			links = t.links[i][j]
+		}
+		for j, ls := range t.links[i] {
+			if j != titleCol {
+				continue
+			}
+			links = append(links, ls...)
+		}
+		status := get(r, colStatus)
+		if status == "" {
+			// "n/a **DONE**" in another column (the SRE book's).
+			status = strings.Join(r, " ")
+		}
+		tracking := get(r, colTracking)
+		a := im.action(r[titleCol], get(r, colOwner), get(r, colPriority), status, get(r, colDue), get(r, colKind), links)
+		if tracking != "" && a.issue == "" {
+			if tr := strings.TrimSpace(reStatusWord.ReplaceAllString(tracking, "")); tr != "" && !slices.Contains([]string{"n/a", "-", "—", "none", "tbd"}, strings.ToLower(tr)) && !strings.HasPrefix(tr, "http") {
+				a.title += " (" + tr + ")"
+			}
+		}
+		im.d.actions = append(im.d.actions, a)
+	}
+}
+
+var reStatusWord = regexp.MustCompile(`(?i)\b(done|todo|to do|open|in progress|fixed|wontfix)\b`)
+
+// action makes an action mdItem from its title and the cells the post gave.
+func (im *importer) action(title, owner, priority, status, due, kind string, links []string) actionDraft {
+	a := actionDraft{title: strings.Join(strings.Fields(title), " ")}
+	a.title = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(a.title, "[ ]"), "[x]"))
+	var p string
+	a.title, p = priorityIn(a.title)
+	if pc := priorityOf(priority); pc != "" {
+		p = pc
+	}
+	a.priority = p
+	if a.priority == "" {
+		a.priority = "P2"
+		a.guessed = append(a.guessed, "priority")
+	}
+	a.status = statusOf(status)
+	if a.status == "" {
+		a.status = "open"
+	}
+	a.kind = kindOf(kind)
+	if a.kind == "" {
+		a.kind = "prevent"
+		a.guessed = append(a.guessed, "kind")
+	}
+	o := strings.TrimPrefix(strings.TrimSpace(owner), "@")
+	switch {
+	case o == "" || o == "—" || o == "-":
+		if m := reMention.FindStringSubmatch(a.title); m != nil {
+			a.owner = m[1]
+		}
+	case loginRE.MatchString(o):
+		a.owner = o
+	default:
+		a.title += " (owner: " + strings.TrimSpace(owner) + ")"
+	}
+	if cs := datesIn(due, im.style); len(cs) > 0 && cs[0].y != 0 {
+		a.due = cs[0].String()
+	}
+	for _, l := range links {
+		if reGitHubIssue.MatchString(l) {
+			a.issue = l
+			break
+		}
+	}
+	return a
+}
+
+// actionIDs gives each action mdItem a unique id made from its title.
+func (im *importer) actionIDs() {
 	taken := map[string]bool{}
-	for _, a := range d.actions {
-		id := Slug(a, 40)
+	for i := range im.d.actions {
+		id := Slug(im.d.actions[i].title, 40)
 		if id == "" {
 			id = "item"
 		}
@@ -432,18 +1384,35 @@ func buildDraft(src []byte, name string, opts draftOptions) (*draft, error) {
 			id = fmt.Sprintf("%s-%d", base, n)
 		}
 		taken[id] = true
-		d.actionIDs = append(d.actionIDs, id)
+		im.d.actions[i].id = id
 	}
-	d.links = doc.links()
+}
 
-	d.header = []string{
-		fmt.Sprintf("Draft made by castor import from %s.", filepath.Base(name)),
+var reSev = regexp.MustCompile(`(?i)\bsev(?:erity)?\s*[-_ ]?\s*([0-4])\b|\bp([0-3])\b`)
+
+// severityOf maps a stated severity to SEV1..SEV4.
+func severityOf(s string) (string, bool) {
+	if s = strings.TrimSpace(s); s == "" {
+		return "", false
 	}
-	if hasPub {
-		d.header = append(d.header, fmt.Sprintf("The post was published on %s; the incident is dated %s.", published.Format("2006-01-02 15:04"), day.Format("2006-01-02")))
+	if m := reSev.FindStringSubmatch(s); m != nil {
+		if m[1] != "" {
+			n := m[1][0] - '0'
+			return fmt.Sprintf("SEV%d", max(1, int(n))), true
+		}
+		return fmt.Sprintf("SEV%d", m[2][0]-'0'+1), true
 	}
-	d.header = append(d.header, "Lines marked TODO are castor's guesses: check them, then run castor validate.")
-	return d, nil
+	switch p := priorityOf(s); p {
+	case "P0":
+		return "SEV1", true
+	case "P1":
+		return "SEV2", true
+	case "P2":
+		return "SEV3", true
+	case "P3":
+		return "SEV4", true
+	}
+	return "", false
 }
 
 // toUTF8 returns the text of a file as UTF-8, without a byte order mark.
@@ -469,25 +1438,6 @@ func toUTF8(src []byte) ([]byte, string, error) {
 		return nil, "", err
 	}
 	return out, "the file is not UTF-8: it was read as Windows-1252", nil
-}
-
-// resolvedWords spot the chronology entry that announces the end.
-var resolvedWords = regexp.MustCompile(`\b(a nouveau operationnel|de nouveau operationnel|retabli|resolu|fonctionne a nouveau|fonctionnent a nouveau|retour a la normale|back to normal|resolved|restored|recovered|fully operational|operational again|back online|fixed)`)
-
-// lineItems splits a paragraph whose lines each start with a time.
-func lineItems(doc *mdDoc, b ast.Node) []listItem {
-	start, end := doc.extent(b)
-	var out []listItem
-	off := start
-	for _, line := range strings.SplitAfter(string(doc.body[start:end]), "\n") {
-		if _, ok := parseChrono(line); ok {
-			out = append(out, listItem{text: strings.Join(strings.Fields(line), " "), offset: doc.base + off})
-		} else if len(out) > 0 && strings.TrimSpace(line) != "" {
-			out[len(out)-1].text += " " + strings.Join(strings.Fields(line), " ")
-		}
-		off += len(line)
-	}
-	return out
 }
 
 func joinParas(parts []string) string {
@@ -527,7 +1477,7 @@ func (d *draft) bytes() []byte {
 	kv := func(indent int, key string, f field) {
 		b.WriteString(strings.Repeat(" ", indent) + key + ": " + f.value)
 		if f.todo != "" {
-			b.WriteString(" # TODO: " + f.todo)
+			b.WriteString(" # TODO: " + oneLine(f.todo))
 		}
 		b.WriteByte('\n')
 	}
@@ -550,7 +1500,9 @@ func (d *draft) bytes() []byte {
 	kv(0, "severity", d.severity)
 	kv(0, "status", d.status)
 	kv(0, "visibility", d.visibility)
-	str(0, "lang", d.lang)
+	if d.lang != "" && langRE.MatchString(d.lang) {
+		str(0, "lang", d.lang)
+	}
 	kv(0, "started_at", d.startedAt)
 	if d.detectedAt.value != "" {
 		kv(0, "detected_at", d.detectedAt)
@@ -559,7 +1511,11 @@ func (d *draft) bytes() []byte {
 	str(0, "summary", d.summary)
 	str(0, "impact", d.impact)
 	if len(d.timeline) > 0 {
-		b.WriteString("timeline:\n")
+		b.WriteString("timeline:")
+		if d.timelineTodo != "" {
+			b.WriteString(" # TODO: " + oneLine(d.timelineTodo))
+		}
+		b.WriteByte('\n')
 		for _, e := range d.timeline {
 			if e.todo != "" {
 				b.WriteString("  # TODO: " + e.todo + "\n")
@@ -584,11 +1540,28 @@ func (d *draft) bytes() []byte {
 	}
 	if len(d.actions) > 0 {
 		b.WriteString("action_items:\n")
-		b.WriteString("  # TODO: kind and priority are defaults, and the post names no owner or due date.\n")
-		for i, a := range d.actions {
-			b.WriteString("  - id: " + quote(d.actionIDs[i]) + "\n")
-			b.WriteString("    title:" + yamlValue(a, 4) + "\n")
-			b.WriteString("    kind: prevent\n    priority: P2\n    status: open\n")
+		for _, a := range d.actions {
+			b.WriteString("  - id: " + quote(a.id) + "\n")
+			b.WriteString("    title:" + yamlValue(a.title, 4) + "\n")
+			if a.owner != "" {
+				b.WriteString("    owner: " + quote(a.owner) + "\n")
+			}
+			b.WriteString("    kind: " + a.kind)
+			if slices.Contains(a.guessed, "kind") {
+				b.WriteString(" # TODO: prevent | detect | mitigate | process | document")
+			}
+			b.WriteString("\n    priority: " + a.priority)
+			if slices.Contains(a.guessed, "priority") {
+				b.WriteString(" # TODO: the post gives no priority: P0 .. P3")
+			}
+			b.WriteByte('\n')
+			if a.due != "" {
+				b.WriteString("    due: " + quote(a.due) + "\n")
+			}
+			b.WriteString("    status: " + a.status + "\n")
+			if a.issue != "" {
+				b.WriteString("    issue:" + yamlValue(a.issue, 4) + "\n")
+			}
 		}
 	}
 	if len(d.links) > 0 {
@@ -600,3 +1573,7 @@ func (d *draft) bytes() []byte {
 	}
 	return []byte(b.String())
 }
+
+var langRE = regexp.MustCompile(`^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$`)
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -5,155 +5,318 @@ import (
 	"html"
 	"net/url"
 	"regexp"
+	"slices"
+	"sort"
 	"strings"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
+	east "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 )
 
-// A post-mortem written as Markdown, read into what a record needs: the
-// front matter, the text before the first heading, and the sections under
-// each heading, recognised by their title in English or French.
-
-type sectionKind int
-
-const (
-	secUnknown sectionKind = iota
-	secTimeline
-	secWentWell
-	secWentWrong
-	secLucky
-	secLessons
-	secActions
-	secSummary
-	secImpact
-	secRootCause
-	secTrigger
-	secDetection
-	secResolution
-	secContributing
-)
-
-// headingPhrases recognise a section by the start of its normalised
-// title (lowercase, no accents, straight apostrophes). The order matters
-// where one phrase starts another ("what went wrong" before "what went").
-var headingPhrases = []struct {
-	kind    sectionKind
-	lang    string
-	phrases []string
-}{
-	{secWentWrong, "fr", []string{"ce qui s'est moins bien passe", "ce qui s'est mal passe", "ce qui a moins bien", "ce qui a mal", "ce qui n'a pas", "ce qui aurait pu", "points negatifs", "points a ameliorer"}},
-	{secWentWrong, "en", []string{"what went wrong", "things that went wrong", "went wrong", "what didn't go well", "what did not go well", "what could have gone better", "what didn't work", "what did not work"}},
-	{secWentWell, "fr", []string{"ce qui s'est bien passe", "ce qui a bien", "ce qui a fonctionne", "ce qui a marche", "points positifs"}},
-	{secWentWell, "en", []string{"what went well", "things that went well", "went well", "what worked"}},
-	{secLucky, "fr", []string{"ou nous avons eu de la chance", "ou j'ai eu de la chance", "chance"}},
-	{secLucky, "en", []string{"where we got lucky", "where i got lucky", "lucky"}},
-	{secTimeline, "fr", []string{"chronologie", "deroulement", "deroule", "historique", "sequence des evenements", "fil des evenements"}},
-	{secTimeline, "en", []string{"timeline", "time line", "chronology", "sequence of events", "detailed timeline"}},
-	{secLessons, "fr", []string{"lecons", "enseignements", "ce que nous avons appris", "ce que j'ai appris", "retour d'experience"}},
-	{secLessons, "en", []string{"lessons", "takeaways", "learnings", "what we learned", "what i learned"}},
-	{secActions, "fr", []string{"conclusion", "actions", "actions correctives", "plan d'action", "prochaines etapes", "suites", "a faire", "suivi", "mesures", "ameliorations"}},
-	{secActions, "en", []string{"action items", "actions", "corrective actions", "next steps", "follow-up", "follow up", "follow-ups", "remediation", "to do", "todo", "improvements", "conclusion"}},
-	{secContributing, "fr", []string{"facteurs contributifs", "facteurs aggravants"}},
-	{secContributing, "en", []string{"contributing factors"}},
-	{secRootCause, "fr", []string{"cause racine", "causes racines", "causes", "cause", "pourquoi"}},
-	{secRootCause, "en", []string{"root cause", "root causes", "cause", "causes", "why"}},
-	{secTrigger, "fr", []string{"declencheur", "element declencheur"}},
-	{secTrigger, "en", []string{"trigger"}},
-	{secDetection, "fr", []string{"detection"}},
-	{secDetection, "en", []string{"detection"}},
-	{secResolution, "fr", []string{"resolution", "retablissement", "remise en service", "mitigation"}},
-	{secResolution, "en", []string{"resolution", "recovery", "mitigation"}},
-	{secImpact, "fr", []string{"impact", "impacts", "consequences"}},
-	{secImpact, "en", []string{"impact", "customer impact", "user impact"}},
-	{secSummary, "fr", []string{"resume", "synthese", "contexte", "introduction", "que s'est-il passe", "description", "l'incident"}},
-	{secSummary, "en", []string{"summary", "executive summary", "overview", "context", "background", "introduction", "what happened", "description", "incident"}},
-}
-
-var headingNumber = regexp.MustCompile(`^(\d+[.)]?\s+|[ivx]+[.)]\s+)`)
-
-// normalize prepares text for matching: lowercase, no accents, straight
-// apostrophes, single spaces, no trailing punctuation.
-func normalize(s string) string {
-	s = strings.ToLower(stripMarks(s))
-	s = strings.NewReplacer("’", "'", "ʼ", "'", "\u00a0", " ", "\u202f", " ").Replace(s)
-	s = strings.Join(strings.Fields(s), " ")
-	return strings.TrimRight(s, " :.!?…")
-}
-
-func classify(title string) (sectionKind, string) {
-	n := headingNumber.ReplaceAllString(normalize(title), "")
-	for _, hp := range headingPhrases {
-		for _, p := range hp.phrases {
-			if n == p || strings.HasPrefix(n, p) && !isLetter(n[len(p)]) {
-				return hp.kind, hp.lang
-			}
-		}
-	}
-	return secUnknown, ""
-}
-
-func isLetter(b byte) bool { return b >= 'a' && b <= 'z' || b >= '0' && b <= '9' }
-
-type section struct {
-	title  string
-	offset int // of the heading, in the file
-	kind   sectionKind
-	blocks []ast.Node
-}
+// A post-mortem written as Markdown, read as a syntax tree: the front
+// matter, the title, and sections opened by headings or by bold labels
+// ("**Root Causes** : …", "**What went well**"), each recognised by its
+// title in English, French, German, Spanish or Japanese (importvocab.go).
 
 // mdDoc is a parsed post-mortem.
 type mdDoc struct {
-	src      []byte // the whole file
-	base     int    // offset of the Markdown body (after the front matter)
-	body     []byte
-	front    map[string]string
-	frontAt  map[string]int // offset of each front matter value
-	h1       string
-	root     ast.Node
-	intro    []ast.Node
-	sections []section
+	src     []byte // the whole file
+	base    int    // offset of the Markdown body (after the front matter)
+	body    []byte
+	front   map[string]string
+	frontAt map[string]int // offset of each front matter value
+	root    ast.Node
+	lines   []int // offsets of line starts in src
+
+	// title is the H1 (or the first heading of a document without one);
+	// titleAt its offset; before holds the blocks above it (navigation,
+	// comments), which say nothing about the incident.
+	title   string
+	titleAt int
+	before  []ast.Node
+	intro   []chunk
+	secs    []*section
 }
+
+// chunk is a piece of a section: a Markdown block, or lines of text cut
+// from a paragraph of bold labels.
+type chunk struct {
+	node ast.Node // nil for text
+	text string   // Markdown source when node is nil
+	off  int      // file offset of its first line
+}
+
+type section struct {
+	title  string
+	level  int // heading level; a bold label is one deeper than its heading
+	off    int
+	kind   sectionKind
+	parent *section
+	zone   string // a zone written in the title: "Timeline (UTC)"
+	chunks []chunk
+	// label is true for a section opened by a bold label.
+	label bool
+}
+
+// effective is the section's kind, or the kind of the section it is
+// part of ("### Five Whys" under "## Root cause").
+func (s *section) effective() sectionKind {
+	for p := s; p != nil; p = p.parent {
+		if p.kind != secUnknown {
+			return p.kind
+		}
+	}
+	return secUnknown
+}
+
+var md = goldmark.New(goldmark.WithExtensions(extension.Table, extension.TaskList, extension.Strikethrough),
+	goldmark.WithParserOptions(parser.WithAttribute()))
 
 func parseMarkdown(src []byte) *mdDoc {
 	d := &mdDoc{src: src, front: map[string]string{}, frontAt: map[string]int{}}
-	d.base = d.readFrontMatter()
-	d.body = src[d.base:]
-	d.root = goldmark.New().Parser().Parse(text.NewReader(d.body))
-	var cur *section
-	for n := d.root.FirstChild(); n != nil; n = n.NextSibling() {
-		if h, ok := n.(*ast.Heading); ok {
-			title := d.plain(h)
-			if h.Level == 1 && d.h1 == "" && cur == nil && len(d.intro) == 0 {
-				d.h1 = title
-				continue
-			}
-			kind, _ := classify(title)
-			off := blockOffset(h)
-			off = bytes.LastIndexByte(d.body[:off], '\n') + 1 // the heading's line
-			d.sections = append(d.sections, section{title: title, offset: d.base + off, kind: kind})
-			cur = &d.sections[len(d.sections)-1]
-			continue
-		}
-		if cur == nil {
-			d.intro = append(d.intro, n)
-		} else {
-			cur.blocks = append(cur.blocks, n)
+	d.lines = append(d.lines, 0)
+	for i, c := range src {
+		if c == '\n' {
+			d.lines = append(d.lines, i+1)
 		}
 	}
+	d.base = d.readFrontMatter()
+	d.body = src[d.base:]
+	d.root = md.Parser().Parse(text.NewReader(d.body))
+	d.structure()
 	return d
 }
 
+// line returns the 1-based line and byte column of a file offset.
+func (d *mdDoc) line(off int) (line, col int) {
+	i := sort.Search(len(d.lines), func(i int) bool { return d.lines[i] > off }) - 1
+	if i < 0 {
+		i = 0
+	}
+	return i + 1, off - d.lines[i] + 1
+}
+
+// genericTitles are H1s that only say what the document is: the next
+// heading names the incident ("# Example Postmortem" / "## Shakespeare
+// Sonnet++ Postmortem").
+var genericTitles = regexp.MustCompile(`^(example |sample )?(post[- ]?mortems?|incident reports?|incident|rapport d'incident|retour d'experience|postmortem-bericht|störungsbericht|informe (de )?(incidente|post-?mortem)|ポストモーテム|障害報告書?)$`)
+
+// structure finds the title and cuts the body into sections.
+func (d *mdDoc) structure() {
+	var blocks []ast.Node
+	for n := d.root.FirstChild(); n != nil; n = n.NextSibling() {
+		blocks = append(blocks, n)
+	}
+	// The title: the first H1; without one, the first heading. What is
+	// above it is not the post-mortem's text.
+	start := 0
+	h1 := -1
+	for i, n := range blocks {
+		if h, ok := n.(*ast.Heading); ok && h.Level == 1 {
+			h1 = i
+			break
+		}
+	}
+	if h1 < 0 {
+		for i, n := range blocks {
+			if _, ok := n.(*ast.Heading); ok {
+				// A first heading that is a section's ("## Summary")
+				// is no title.
+				if k, _ := classify(d.headingText(n.(*ast.Heading))); k == secUnknown {
+					h1 = i
+				}
+				break
+			}
+		}
+	}
+	if h1 >= 0 {
+		h := blocks[h1].(*ast.Heading)
+		d.title, d.titleAt = d.headingText(h), d.offset(h)
+		d.before = blocks[:h1]
+		start = h1 + 1
+		if n, _ := normalizeTitle(d.title); genericTitles.MatchString(n) && start < len(blocks) {
+			if next, ok := blocks[start].(*ast.Heading); ok {
+				if k, _ := classify(d.headingText(next)); k == secUnknown {
+					d.title, d.titleAt = d.headingText(next), d.offset(next)
+					start++
+				}
+			}
+		}
+	}
+	var cur *section
+	var stack []*section // open headings, by level
+	add := func(c chunk) {
+		if cur == nil {
+			d.intro = append(d.intro, c)
+		} else {
+			cur.chunks = append(cur.chunks, c)
+		}
+	}
+	open := func(s *section) {
+		for len(stack) > 0 && stack[len(stack)-1].level >= s.level {
+			stack = stack[:len(stack)-1]
+		}
+		if len(stack) > 0 {
+			s.parent = stack[len(stack)-1]
+		}
+		stack = append(stack, s)
+		d.secs = append(d.secs, s)
+		cur = s
+	}
+	headingLevel := func() int {
+		if cur == nil {
+			return 1
+		}
+		for p := cur; p != nil; p = p.parent {
+			if !p.label {
+				return p.level
+			}
+		}
+		return 1
+	}
+	for _, n := range blocks[start:] {
+		switch n := n.(type) {
+		case *ast.Heading:
+			title := d.headingText(n)
+			kind, _ := classify(title)
+			s := &section{title: title, level: n.Level, off: d.offset(n), kind: kind}
+			if _, z, ok := headerZone(title); ok {
+				s.zone = z
+			}
+			open(s)
+		case *ast.Paragraph:
+			// Bold labels open sections of their own.
+			lines := n.Lines()
+			var pending []string
+			pendingOff := -1
+			flush := func() {
+				if len(pending) > 0 {
+					add(chunk{text: strings.Join(pending, "\n"), off: pendingOff})
+				}
+				pending, pendingOff = nil, -1
+			}
+			labelled := false
+			for i := 0; i < lines.Len(); i++ {
+				seg := lines.At(i)
+				raw := strings.TrimRight(string(seg.Value(d.body)), " \t\r\n")
+				lineOff := d.base + bytes.LastIndexByte(d.body[:seg.Start], '\n') + 1
+				if label, rest, ok := boldLabel(raw); ok {
+					if kind, _ := classify(label); kind != secUnknown {
+						flush()
+						lvl := headingLevel() + 1
+						s := &section{title: label, level: lvl, off: lineOff, kind: kind, label: true}
+						if _, z, ok := headerZone(label); ok {
+							s.zone = z
+						}
+						open(s)
+						labelled = true
+						if strings.TrimSpace(rest) != "" {
+							pending, pendingOff = []string{rest}, lineOff
+						}
+						continue
+					}
+				}
+				if pendingOff < 0 {
+					pendingOff = lineOff
+				}
+				pending = append(pending, raw)
+			}
+			if !labelled {
+				add(chunk{node: n, off: d.offset(n)})
+				continue
+			}
+			flush()
+		default:
+			add(chunk{node: n, off: d.offset(n)})
+		}
+	}
+}
+
+// reBoldLabel is a line that starts with a bold label: "**Root Causes**
+// : text", "__Timeline__:", "**Impact**:[163](…) text".
+var reBoldLabel = regexp.MustCompile(`^\s*(?:[-*+]\s+)?(?:\*\*|__)([^*_]{1,80}?)(?:\*\*|__)\s*(?:[:：]\s*)?(?:\[\d{1,4}\]\([^)]*\)|\[\^?\d{1,4}\])?\s*(.*)$`)
+
+// boldLabel reads a bold label at the start of a line. The label counts
+// when it ends the line or is followed by a colon (inside or after the
+// bold marks).
+func boldLabel(line string) (label, rest string, ok bool) {
+	m := reBoldLabel.FindStringSubmatch(line)
+	if m == nil {
+		return "", "", false
+	}
+	label = strings.TrimSpace(m[1])
+	colon := strings.HasSuffix(label, ":") || strings.HasSuffix(label, "：")
+	label = strings.TrimRight(label, ":： ")
+	after := strings.TrimSpace(line[strings.Index(line, m[1])+len(m[1]):])
+	after = strings.TrimLeft(after, "*_ ")
+	if !colon && !(strings.HasPrefix(after, ":") || strings.HasPrefix(after, "：")) && strings.TrimSpace(m[2]) != "" {
+		return "", "", false
+	}
+	return label, m[2], true
+}
+
+// headingText is a heading's text without the footnote links or numbers
+// web exports leave on it ("Timeline[167](…)").
+func (d *mdDoc) headingText(h *ast.Heading) string {
+	var b strings.Builder
+	for c := h.FirstChild(); c != nil; c = c.NextSibling() {
+		if l, ok := c.(*ast.Link); ok && isFootnoteText(d.plain(l)) {
+			continue
+		}
+		if c.Kind() == ast.KindText || c.Kind() == ast.KindString || c.Kind() == ast.KindCodeSpan {
+			var one strings.Builder
+			d.writeInline(&one, c)
+			b.WriteString(one.String())
+			continue
+		}
+		var one strings.Builder
+		d.writePlain(&one, c)
+		b.WriteString(one.String())
+	}
+	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+func isFootnoteText(s string) bool {
+	s = strings.Trim(s, "[]^ ")
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
 // readFrontMatter reads a leading "---" (YAML-ish) or "+++" (TOML-ish)
-// block of "key: value" lines and returns where the body starts. It reads
-// line by line rather than as YAML: front matter in the wild is often not
-// valid YAML ("title: [post-mortem] …" opens a YAML list).
+// block of "key: value" lines, after blank lines or HTML comments, and
+// returns where the body starts. It reads line by line rather than as
+// YAML: front matter in the wild is often not valid YAML ("title:
+// [post-mortem] …" opens a YAML list).
 func (d *mdDoc) readFrontMatter() int {
 	s := string(d.src)
-	s0 := strings.TrimPrefix(s, "\ufeff")
-	skip := len(s) - len(s0)
+	skip := 0
+	for {
+		rest := s[skip:]
+		trimmed := strings.TrimLeft(rest, " \t\r\n")
+		if strings.HasPrefix(trimmed, "<!--") {
+			end := strings.Index(trimmed, "-->")
+			if end < 0 {
+				return 0
+			}
+			skip += len(rest) - len(trimmed) + end + 3
+			continue
+		}
+		skip += len(rest) - len(trimmed)
+		break
+	}
+	s0 := s[skip:]
 	var fence, sep string
 	switch {
 	case strings.HasPrefix(s0, "---\n"), strings.HasPrefix(s0, "---\r\n"):
@@ -177,11 +340,13 @@ func (d *mdDoc) readFrontMatter() int {
 		if line == fence {
 			return next
 		}
-		if k, v, ok := strings.Cut(line, sep); ok && line != "" && line[0] != ' ' && line[0] != '\t' && line[0] != '#' {
+		if k, v, ok := strings.Cut(line, sep); ok && line != "" && line[0] != ' ' && line[0] != '\t' && line[0] != '#' && line[0] != '[' {
 			lastKey = strings.ToLower(strings.TrimSpace(k))
 			vt := strings.TrimSpace(v)
-			d.front[lastKey] = unquoteFront(vt)
-			d.frontAt[lastKey] = off + strings.Index(line, v) + (len(v) - len(strings.TrimLeft(v, " \t")))
+			if _, dup := d.front[lastKey]; !dup {
+				d.front[lastKey] = unquoteFront(vt)
+				d.frontAt[lastKey] = off + strings.Index(line, v) + (len(v) - len(strings.TrimLeft(v, " \t")))
+			}
 		} else if lastKey != "" && strings.TrimSpace(line) != "" && (line[0] == ' ' || line[0] == '\t') {
 			// A folded continuation line.
 			d.front[lastKey] = strings.TrimSpace(d.front[lastKey] + " " + strings.TrimSpace(line))
@@ -205,45 +370,70 @@ func unquoteFront(v string) string {
 }
 
 func blockOffset(n ast.Node) int {
-	if l := n.Lines(); l != nil && l.Len() > 0 {
-		return l.At(0).Start
+	if n.Type() == ast.TypeBlock {
+		if l := n.Lines(); l != nil && l.Len() > 0 {
+			return l.At(0).Start
+		}
 	}
-	if n.FirstChild() != nil {
-		return blockOffset(n.FirstChild())
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		if o := blockOffset(c); o >= 0 {
+			return o
+		}
 	}
-	return n.Pos()
+	if t, ok := n.(*ast.Text); ok {
+		return t.Segment.Start
+	}
+	return -1
 }
 
-// offset returns the file offset of a node of the body.
-func (d *mdDoc) offset(n ast.Node) int { return d.base + blockOffset(n) }
+// offset returns the file offset of the start of a node's line.
+func (d *mdDoc) offset(n ast.Node) int {
+	o := blockOffset(n)
+	if o < 0 {
+		o = 0
+	}
+	return d.base + bytes.LastIndexByte(d.body[:o], '\n') + 1
+}
 
-// plain returns the text of a block's inlines, as a reader sees it: links
+// plain returns the text of a node's inlines, as a reader sees it: links
 // become their text, HTML tags and emphasis marks disappear, line breaks
 // become spaces.
 func (d *mdDoc) plain(n ast.Node) string {
 	var b strings.Builder
 	d.writePlain(&b, n)
-	return strings.Join(strings.FieldsFunc(b.String(), func(r rune) bool { return r == ' ' || r == '\n' || r == '\t' || r == '\r' }), " ")
+	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+func (d *mdDoc) writeInline(b *strings.Builder, c ast.Node) {
+	switch c := c.(type) {
+	case *ast.Text:
+		b.Write(unescape(c.Segment.Value(d.body)))
+		if c.SoftLineBreak() || c.HardLineBreak() {
+			b.WriteByte(' ')
+		}
+	case *ast.String:
+		b.Write(c.Value)
+	case *ast.CodeSpan:
+		b.WriteByte('`')
+		for t := c.FirstChild(); t != nil; t = t.NextSibling() {
+			if tx, ok := t.(*ast.Text); ok {
+				b.Write(tx.Segment.Value(d.body))
+			}
+		}
+		b.WriteByte('`')
+	}
 }
 
 func (d *mdDoc) writePlain(b *strings.Builder, n ast.Node) {
 	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
 		switch c := c.(type) {
-		case *ast.Text:
-			b.Write(unescape(c.Segment.Value(d.body)))
-			if c.SoftLineBreak() || c.HardLineBreak() {
-				b.WriteByte(' ')
-			}
-		case *ast.String:
-			b.Write(c.Value)
-		case *ast.CodeSpan:
-			b.WriteByte('`')
-			d.writePlain(b, c)
-			b.WriteByte('`')
+		case *ast.Text, *ast.String, *ast.CodeSpan:
+			d.writeInline(b, c)
 		case *ast.AutoLink:
 			b.Write(c.Label(d.body))
 		case *ast.RawHTML:
 			// Tags (<abbr>, <br>) carry no text of their own.
+		case *east.TaskCheckBox:
 		case *ast.List:
 			b.WriteByte(' ')
 			d.writePlain(b, c)
@@ -264,18 +454,25 @@ func unescape(b []byte) []byte {
 	return b
 }
 
-// source returns the Markdown source of blocks, as written, blank lines
-// between blocks.
-func (d *mdDoc) source(blocks []ast.Node) string {
+// source returns the Markdown source of chunks, as written, blank lines
+// between them, with the three entities castor's renderer escapes read
+// back ("&lt;" is "<" in a record: the renderer escapes it again).
+func (d *mdDoc) source(chunks []chunk) string {
 	var parts []string
-	for _, n := range blocks {
-		start, end := d.extent(n)
-		if start < end {
-			parts = append(parts, strings.TrimRight(string(d.body[start:end]), " \t\r\n"))
+	for _, c := range chunks {
+		s := c.text
+		if c.node != nil {
+			start, end := d.extent(c.node)
+			s = string(d.body[start:end])
+		}
+		if s = strings.TrimRight(s, " \t\r\n"); strings.TrimSpace(s) != "" {
+			parts = append(parts, s)
 		}
 	}
-	return strings.Join(parts, "\n\n")
+	return entities.Replace(strings.Join(parts, "\n\n"))
 }
+
+var entities = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
 
 // extent is the byte range of a block in the body, from the start of its
 // first line to the end of its last.
@@ -295,6 +492,13 @@ func (d *mdDoc) extent(n ast.Node) (start, end int) {
 					}
 				}
 			}
+		} else if t, ok := n.(*ast.Text); ok {
+			if start < 0 || t.Segment.Start < start {
+				start = t.Segment.Start
+			}
+			if t.Segment.Stop > end {
+				end = t.Segment.Stop
+			}
 		}
 		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
 			walk(c)
@@ -305,8 +509,23 @@ func (d *mdDoc) extent(n ast.Node) (start, end int) {
 		return 0, 0
 	}
 	// Back to the start of the line: list markers and indentation are
-	// part of the source.
+	// part of the source; on to the end of the last line (closing fences,
+	// table pipes).
 	start = bytes.LastIndexByte(d.body[:start], '\n') + 1
+	if i := bytes.IndexByte(d.body[end:], '\n'); i >= 0 {
+		end += i
+	} else {
+		end = len(d.body)
+	}
+	if _, ok := n.(*ast.FencedCodeBlock); ok {
+		// The closing fence is on the next line.
+		if i := bytes.IndexByte(d.body[min(end+1, len(d.body)):], '\n'); i >= 0 && end+1 < len(d.body) {
+			line := strings.TrimSpace(string(d.body[end+1 : end+1+i]))
+			if strings.HasPrefix(line, "```") || strings.HasPrefix(line, "~~~") {
+				end = end + 1 + i
+			}
+		}
+	}
 	return start, end
 }
 
@@ -315,35 +534,44 @@ type link struct {
 	title, url string
 }
 
-// links returns the absolute http(s) links of the body, in order, each
-// URL once.
+// links returns the absolute http(s) links of the body below the title,
+// in order, each URL once.
 func (d *mdDoc) links() []link {
 	var out []link
 	seen := map[string]bool{}
-	_ = ast.Walk(d.root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if !entering {
-			return ast.WalkContinue, nil
+	skip := map[ast.Node]bool{}
+	for _, n := range d.before {
+		skip[n] = true
+	}
+	for n := d.root.FirstChild(); n != nil; n = n.NextSibling() {
+		if skip[n] {
+			continue
 		}
-		var l link
-		switch n := n.(type) {
-		case *ast.Link:
-			l = link{title: d.plain(n), url: string(n.Destination)}
-		case *ast.AutoLink:
-			u := string(n.URL(d.body))
-			l = link{title: u, url: u}
-		default:
-			return ast.WalkContinue, nil
-		}
-		if !isAbsURL(l.url) || seen[l.url] {
+		_ = ast.Walk(n, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+			if !entering {
+				return ast.WalkContinue, nil
+			}
+			var l link
+			switch n := n.(type) {
+			case *ast.Link:
+				l = link{title: d.plain(n), url: string(n.Destination)}
+			case *ast.AutoLink:
+				u := string(n.URL(d.body))
+				l = link{title: u, url: u}
+			default:
+				return ast.WalkContinue, nil
+			}
+			if !isAbsURL(l.url) || seen[l.url] || isFootnoteText(l.title) {
+				return ast.WalkSkipChildren, nil
+			}
+			seen[l.url] = true
+			if l.title == "" {
+				l.title = l.url
+			}
+			out = append(out, l)
 			return ast.WalkSkipChildren, nil
-		}
-		seen[l.url] = true
-		if l.title == "" {
-			l.title = l.url
-		}
-		out = append(out, l)
-		return ast.WalkSkipChildren, nil
-	})
+		})
+	}
 	return out
 }
 
@@ -359,25 +587,128 @@ func isAbsURL(s string) bool {
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
 
-// listItems returns the items of the lists among blocks, with the offset
-// of each, and the blocks that are not lists.
-func (d *mdDoc) listItems(blocks []ast.Node) (items []listItem, other []ast.Node) {
-	for _, n := range blocks {
-		l, ok := n.(*ast.List)
-		if !ok {
-			other = append(other, n)
-			continue
-		}
-		for it := l.FirstChild(); it != nil; it = it.NextSibling() {
-			if text := d.plain(it); text != "" { // "-" alone is no item
-				items = append(items, listItem{text: text, offset: d.offset(it)})
-			}
-		}
-	}
-	return items, other
+// mdItem is one entry of a list, with its checkbox state and the URLs of
+// its links.
+type mdItem struct {
+	text    string
+	off     int
+	checked int // -1 no checkbox, 0 unchecked, 1 checked
+	links   []string
+	nested  []mdItem
+	node    ast.Node
 }
 
-type listItem struct {
-	text   string
-	offset int
+// listItems returns the items of a list; first holds the text of an
+// item's own paragraph, nested its sub-items.
+func (d *mdDoc) listItems(l *ast.List) []mdItem {
+	var out []mdItem
+	for li := l.FirstChild(); li != nil; li = li.NextSibling() {
+		it := mdItem{off: d.offset(li), checked: -1, node: li}
+		var own strings.Builder
+		for c := li.FirstChild(); c != nil; c = c.NextSibling() {
+			if sub, ok := c.(*ast.List); ok {
+				it.nested = append(it.nested, d.listItems(sub)...)
+				continue
+			}
+			if own.Len() > 0 {
+				own.WriteByte(' ')
+			}
+			own.WriteString(d.plain(c))
+			_ = ast.Walk(c, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+				if !entering {
+					return ast.WalkContinue, nil
+				}
+				switch n := n.(type) {
+				case *east.TaskCheckBox:
+					if n.IsChecked {
+						it.checked = 1
+					} else {
+						it.checked = 0
+					}
+				case *ast.Link:
+					it.links = append(it.links, string(n.Destination))
+				case *ast.AutoLink:
+					it.links = append(it.links, string(n.URL(d.body)))
+				}
+				return ast.WalkContinue, nil
+			})
+		}
+		it.text = strings.TrimSpace(own.String())
+		// "[x] done" that the task-list extension did not take (a
+		// checkbox not at the start of the first paragraph).
+		if it.checked < 0 {
+			for _, p := range []struct {
+				prefix string
+				v      int
+			}{{"[x] ", 1}, {"[X] ", 1}, {"[ ] ", 0}} {
+				if strings.HasPrefix(it.text, p.prefix) {
+					it.text, it.checked = strings.TrimSpace(it.text[len(p.prefix):]), p.v
+				}
+			}
+		}
+		out = append(out, it)
+	}
+	return out
+}
+
+// fullText is an item's text with its sub-items', for a list that is
+// data (a lesson, a factor): nothing of it is left out.
+func (it mdItem) fullText() string {
+	parts := []string{it.text}
+	for _, n := range it.nested {
+		parts = append(parts, n.fullText())
+	}
+	return strings.Join(slices.DeleteFunc(parts, func(s string) bool { return s == "" }), " ")
+}
+
+// table is a Markdown table as text: its header and rows of cells, each
+// with the URLs of its links.
+type table struct {
+	header []string
+	rows   [][]string
+	links  [][][]string
+	offs   []int
+	off    int
+}
+
+func (d *mdDoc) readTable(t *east.Table) table {
+	tb := table{off: d.offset(t)}
+	for r := t.FirstChild(); r != nil; r = r.NextSibling() {
+		var cells []string
+		var links [][]string
+		for c := r.FirstChild(); c != nil; c = c.NextSibling() {
+			cells = append(cells, d.plain(c))
+			var ls []string
+			_ = ast.Walk(c, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+				if entering {
+					if l, ok := n.(*ast.Link); ok {
+						ls = append(ls, string(l.Destination))
+					} else if l, ok := n.(*ast.AutoLink); ok {
+						ls = append(ls, string(l.URL(d.body)))
+					}
+				}
+				return ast.WalkContinue, nil
+			})
+			links = append(links, ls)
+		}
+		if _, ok := r.(*east.TableHeader); ok {
+			tb.header = cells
+			continue
+		}
+		tb.rows = append(tb.rows, cells)
+		tb.links = append(tb.links, links)
+		tb.offs = append(tb.offs, d.rowOffset(r))
+	}
+	return tb
+}
+
+// rowOffset is a table row's line: rows have no lines of their own in
+// goldmark's tree, their cells' text has.
+func (d *mdDoc) rowOffset(r ast.Node) int {
+	for c := r.FirstChild(); c != nil; c = c.NextSibling() {
+		if o := blockOffset(c); o >= 0 {
+			return d.base + bytes.LastIndexByte(d.body[:o], '\n') + 1
+		}
+	}
+	return d.offset(r)
 }

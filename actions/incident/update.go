@@ -467,10 +467,10 @@ func parseAt(s string, now time.Time, loc *time.Location) (time.Time, error) {
 			return t, nil
 		}
 	}
-	if m := regexp.MustCompile(`^` + clock + `$`).FindStringSubmatch(s); m != nil {
-		if mins, ok := minutes(m[1], m[2], m[3], m[4]); ok {
-			n := now.In(loc)
-			return time.Date(n.Year(), n.Month(), n.Day(), 0, mins, 0, 0, loc), nil
+	if f, _ := fold(s); f != "" {
+		if ct, n, ok := parseClockAt(f); ok && n == len(f) && ct.zone == nil && ct.sec == 0 {
+			t := now.In(loc)
+			return time.Date(t.Year(), t.Month(), t.Day(), 0, ct.min, 0, 0, loc), nil
 		}
 	}
 	return time.Time{}, usagef("--at %q: want RFC 3339 (2024-03-10T14:05:00+01:00), a local date and time (2024-03-10 14:05) or a time today (14:05)", s)
