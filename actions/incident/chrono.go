@@ -2,9 +2,10 @@ package incident
 
 import (
 	"regexp"
-	"sync"
+	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -125,30 +126,41 @@ var monthNames = map[string]time.Month{
 	"septiembre": 9, "setiembre": 9, "octubre": 10, "noviembre": 11, "diciembre": 12, "ene": 1, "abr": 4, "ago": 8, "dic": 12,
 }
 
-const monthRE = `(january|february|march|april|may|june|july|august|september|october|november|december|` +
-	`janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre|` +
-	`januar|jaenner|janner|februar|marz|maerz|juni|juli|oktober|dezember|` +
-	`enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre|` +
-	`janv|fevr|fev|avr|juil|sept|jan|feb|mar|apr|jun|jul|aug|sep|oct|nov|dec|okt|dez|ene|abr|ago|dic)\.?`
+// monthRE matches a month's name, longest names first: "julio" is not
+// "juli" followed by "o".
+var monthRE = func() string {
+	names := make([]string, 0, len(monthNames))
+	for n := range monthNames {
+		names = append(names, n)
+	}
+	sort.Slice(names, func(i, j int) bool {
+		if len(names[i]) != len(names[j]) {
+			return len(names[i]) > len(names[j])
+		}
+		return names[i] < names[j]
+	})
+	return `(` + strings.Join(names, "|") + `)(?:\.|\b)`
+}()
 
 const weekdayRE = `(?:(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|` +
 	`lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|` +
 	`lunes|martes|miercoles|jueves|viernes|sabado|domingo)\.?,?\s+(?:(?:le|the|den|el)\s+)?)`
 
 var (
-	reLead     = regexp.MustCompile(`^[\s\[(~≈*_>]*(?:(?:approx\.?|approximately|about|around|circa|ca\.|vers|environ|gegen|etwa|um|hacia|sobre|a las|at|on|le|el|am|de)\s+)?[\s~≈]*`)
-	reWeekday  = regexp.MustCompile(`^` + weekdayRE)
-	reISO      = regexp.MustCompile(`^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\b`)
-	reJA       = regexp.MustCompile(`^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日(?:\s*\(.\))?`)
-	reJAmd     = regexp.MustCompile(`^(\d{1,2})\s*月\s*(\d{1,2})\s*日(?:\s*\(.\))?`)
-	reNumDate  = regexp.MustCompile(`^(\d{1,2})([/.])(\d{1,2})[/.](\d{4}|\d{2})\b`)
-	reMonthDay = regexp.MustCompile(`^` + monthRE + `\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4})\b)?`)
-	reDayMonth = regexp.MustCompile(`^(\d{1,2})(?:st|nd|rd|th|er|\.)?\s+(?:of\s+|de\s+)?` + monthRE + `(?:,?\s+(?:de\s+)?(\d{4})\b)?`)
-	reDateJoin = regexp.MustCompile(`^(?:\s*,?\s*(?:at|a|um|a las|a la|t)\s+|\s*[,t]\s*|\s*-\s+(?:\d)|\s+)`)
-	reClock    = regexp.MustCompile(`^(\d{1,2})(?:\s*[:h]\s*(\d{2})(?::(\d{2}))?|\.(\d{2})(?:\s*uhr)|h|\s*uhr)?(?:\s*([ap])\.?\s?m\.?\b)?(?:\s*uhr)?`)
-	reZone     = regexp.MustCompile(`^\s*\(?\s*((?:utc|gmt)\s*[+-]\s*\d{1,2}(?::?\d{2})?|[+-]\d{2}:?\d{2}|z\b|[a-z]{2,5}\b(?:\s+time\b)?)\s*\)?`)
-	reSpan     = regexp.MustCompile(`^\s*(?:-|–|—|~|〜|->|→|to|until|till|a|jusqu'a|jusqu'au|bis|hasta|las)\s*`)
-	reSep      = regexp.MustCompile(`^[\s\])*_]*(?:[:|–—-]+|->|→|-->|=>)?\s*`)
+	reLead         = regexp.MustCompile(`^[\s\[(~≈*_>]*(?:(?:approx\.?|approximately|about|around|circa|ca\.|vers|environ|gegen|etwa|um|hacia|sobre|a las|at|on|le|el|am|de)\s+)?[\s~≈]*`)
+	reWeekday      = regexp.MustCompile(`^` + weekdayRE)
+	reISO          = regexp.MustCompile(`^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})`)
+	reJA           = regexp.MustCompile(`^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日(?:\s*\(.\))?`)
+	reJAmd         = regexp.MustCompile(`^(\d{1,2})\s*月\s*(\d{1,2})\s*日(?:\s*\(.\))?`)
+	reMonthDayTime = regexp.MustCompile(`^(\d{1,2})-(\d{1,2})\s+\d{1,2}:\d{2}`)
+	reNumDate      = regexp.MustCompile(`^(\d{1,2})([/.])(\d{1,2})[/.](\d{4}|\d{2})\b`)
+	reMonthDay     = regexp.MustCompile(`^` + monthRE + `\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4})\b)?`)
+	reDayMonth     = regexp.MustCompile(`^(\d{1,2})(?:st|nd|rd|th|er|\.)?\s+(?:of\s+|de\s+)?` + monthRE + `(?:,?\s+(?:de\s+)?(\d{4})\b)?`)
+	reDateJoin     = regexp.MustCompile(`^(?:\s*,?\s*(?:at|a|um|a las|a la|t)\s+|\s*[,t]\s*|\s*-\s+(?:\d)|\s+)`)
+	reClock        = regexp.MustCompile(`^(\d{1,2})(?:\s*[:h]\s*(\d{2})(?::(\d{2}))?|\.(\d{2})(?:\s*uhr)|h|\s*uhr)?(?:\s*([ap])\.?\s?m\.?\b)?(?:\s*uhr)?`)
+	reZone         = regexp.MustCompile(`^(?:\s+([+-]\d{2}:?\d{2})\b|\s*\(?\s*((?:utc|gmt)\s*[+-]\s*\d{1,2}(?::?\d{2})?|z\b|(?:eastern|pacific|central|mountain|[a-z]{2,5})\b(?:\s+time\b)?)\s*\)?)`)
+	reSpan         = regexp.MustCompile(`^\s*(?:-|–|—|~|〜|->|→|to|until|till|a|jusqu'a|jusqu'au|bis|hasta|las)\s*`)
+	reSep          = regexp.MustCompile(`^[\s\])*_]*(?:[:|–—-]+|->|→|-->|=>)?\s*`)
 	reParenWeekday = regexp.MustCompile(`^\(\s*` + weekdayRE + `?\)\s*`)
 	// reYear keeps "2019" alone from reading as a time.
 	reOnlyNum = regexp.MustCompile(`^\d{3,}`)
@@ -251,6 +263,13 @@ func parseDateAt(f string, style dateStyle) (c civil, n int, ambiguous string, o
 		c = civil{0, time.Month(mo), d}
 		return c, len(m[0]), "", c.valid()
 	}
+	if m := reMonthDayTime.FindStringSubmatch(f); m != nil {
+		// "[12-05 16:21]": month and day, in a log's style.
+		mo, _ := strconv.Atoi(m[1])
+		d, _ := strconv.Atoi(m[2])
+		c = civil{0, time.Month(mo), d}
+		return c, len(m[1]) + 1 + len(m[2]), "", c.valid()
+	}
 	if m := reNumDate.FindStringSubmatch(f); m != nil {
 		a, _ := strconv.Atoi(m[1])
 		b, _ := strconv.Atoi(m[3])
@@ -332,8 +351,8 @@ func parseClockAt(f string) (ct clockTime, n int, ok bool) {
 	ct.min = h*60 + mm
 	n = len(m[0])
 	if z := reZone.FindStringSubmatch(f[n:]); z != nil {
-		if loc, ok := zoneFor(z[1]); ok {
-			ct.zone, ct.zoneTxt = loc, z[1]
+		if loc, ok := zoneFor(z[1] + z[2]); ok {
+			ct.zone, ct.zoneTxt = loc, z[1]+z[2]
 			n += len(z[0])
 		}
 	}

@@ -227,7 +227,7 @@ var pmTextKeys = [4]string{"trigger", "root_cause", "resolution", "detection"}
 var pmListKeys = [4]string{"contributing_factors", "went_well", "went_wrong", "lucky"}
 
 // titlePrefix is the label a post-mortem title often starts with.
-var titlePrefix = regexp.MustCompile(`(?i)^\s*[\[(]?\s*(post[- ]?mortem|incident report|incident|retour d['’]exp[ée]rience|rex|ポストモーテム|障害報告)\s*[\])]?\s*[:：–—-]\s*`)
+var titlePrefix = regexp.MustCompile(`(?i)^\s*(?:[\[(]\s*(?:post[- ]?mortem|incident report|incident|retour d['’]exp[ée]rience|rex|ポストモーテム|障害報告)\s*[\])]\s*[:：–—-]?|(?:post[- ]?mortem|incident report|incident|retour d['’]exp[ée]rience|rex|ポストモーテム|障害報告)\s*[:：–—-])\s*`)
 
 // importer holds what buildDraft learns while reading.
 type importer struct {
@@ -748,12 +748,12 @@ func (im *importer) readTimeline(s *section) {
 				im.raw = append(im.raw, rawEntry{st: st, off: it.off})
 			case len(it.nested) > 0:
 				if _, _, z := zoneStatement(it.text); !z && strings.TrimSpace(it.text) != "" {
-					im.warn(it.off, "chronology mdItem without a time is not imported: %q", abbreviate(it.text, 40))
+					im.warn(it.off, "chronology item without a time is not imported: %q", abbreviate(it.text, 40))
 				}
 				items(it.nested)
 			default:
 				if _, _, z := zoneStatement(it.text); !z {
-					im.warn(it.off, "chronology mdItem without a time is not imported: %q", abbreviate(it.text, 40))
+					im.warn(it.off, "chronology item without a time is not imported: %q", abbreviate(it.text, 40))
 				}
 			}
 		}
@@ -934,7 +934,7 @@ func (im *importer) incidentDay() (time.Time, error) {
 		}
 		return t, nil
 	}
-	published, hasPub := parseFrontDate(doc.front["date"], opts.loc)
+	published, hasPub := im.published()
 	year := func(c civil) (civil, bool) {
 		if c.y != 0 {
 			return c, true
@@ -1000,10 +1000,32 @@ func (im *importer) incidentDay() (time.Time, error) {
 		if days, ok := relativeDay(firstChars(doc.source(doc.intro), 600)); ok && days != 0 {
 			return dateOnly(published).AddDate(0, 0, days), nil
 		}
-		im.warn(doc.frontAt["date"], "the text does not say when the incident happened: the publication date is used (give --date if it is wrong)")
+		im.warn(doc.frontAt["date"], "the text does not say when the incident happened: the publication date, %s, is used (give --date if it is wrong)", published.Format("2006-01-02"))
 		return dateOnly(published), nil
 	}
 	return time.Time{}, usagef("%s: no incident date in the front matter or the text; give --date YYYY-MM-DD", im.name)
+}
+
+var rePathDate = regexp.MustCompile(`(?:^|[/_-])(\d{4})[/_-](\d{2})[/_-](\d{2})(?:[/_.-]|$)`)
+
+// published is when the post was published: its front matter's date, a
+// date in its front matter's path ("inside-rust/2023/07/21/…"), or in its
+// file name ("2019-03-26.md").
+func (im *importer) published() (time.Time, bool) {
+	for _, k := range []string{"date", "published", "pubdate", "publishdate", "created"} {
+		if t, ok := parseFrontDate(im.doc.front[k], im.opts.loc); ok {
+			return t, true
+		}
+	}
+	cands := []string{im.doc.front["path"], im.doc.front["permalink"], im.doc.front["url"], im.doc.front["aliases"], im.doc.front["slug"], filepath.Base(im.name)}
+	for _, c := range cands {
+		if m := rePathDate.FindStringSubmatch(c); m != nil {
+			if t, err := time.ParseInLocation("2006-01-02", m[1]+"-"+m[2]+"-"+m[3], im.opts.loc); err == nil {
+				return t, true
+			}
+		}
+	}
+	return time.Time{}, false
 }
 
 func firstChars(s string, n int) string {
@@ -1031,6 +1053,9 @@ func (im *importer) resolveTimeline(day time.Time) {
 	fill := func(c civil) civil {
 		if c.y == 0 {
 			c.y = cur.y
+			if time.Date(c.y, c.m, c.d, 0, 0, 0, 0, time.UTC).After(day.AddDate(0, 0, 2)) {
+				c.y--
+			}
 		}
 		return c
 	}

@@ -264,7 +264,7 @@ func TestImportEnglish(t *testing.T) {
 		t.Errorf("links: %+v", inc.Links)
 	}
 	for _, w := range []string{
-		`post.md:19:3: warning: chronology item without a time at its start is not imported: "later that night: postmortem scheduled" [import]`,
+		`post.md:19:1: warning: chronology item without a time is not imported: "later that night: postmortem scheduled" [import]`,
 		`post.md:34:1: warning: section "Appendix" is not imported`,
 	} {
 		if !strings.Contains(errOut.String(), w) {
@@ -361,7 +361,9 @@ func TestImportEncodings(t *testing.T) {
 			}
 			got := ""
 			for _, w := range d.warnings {
-				got += w.Message
+				if !strings.Contains(w.Message, "gives no time zone") { // the post says none
+					got += w.Message
+				}
 			}
 			if got != tc.warn {
 				t.Errorf("warnings %q, want %q", got, tc.warn)

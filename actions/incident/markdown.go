@@ -11,8 +11,8 @@ import (
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
-	east "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/extension"
+	east "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
@@ -401,7 +401,8 @@ func (d *mdDoc) offset(n ast.Node) int {
 func (d *mdDoc) plain(n ast.Node) string {
 	var b strings.Builder
 	d.writePlain(&b, n)
-	return strings.Join(strings.Fields(b.String()), " ")
+	// Not strings.Fields: French typography's no-break spaces stay.
+	return strings.Join(strings.FieldsFunc(b.String(), func(r rune) bool { return r == ' ' || r == '\n' || r == '\t' || r == '\r' }), " ")
 }
 
 func (d *mdDoc) writeInline(b *strings.Builder, c ast.Node) {

@@ -9,54 +9,49 @@ import (
 func newImportCmd(f *Factory) *cobra.Command {
 	opts := incident.ImportOptions{Dir: "."}
 	cmd := &cobra.Command{
-		Use:   "import FILE.md",
+		Use:   "import FILE.md|-",
 		Short: "Turn a Markdown post-mortem into a record draft",
-		Long: `Read a post-mortem written in Markdown, with or without front matter, and
-write a record draft, records/<YYYY>/<id>.yaml (or --output):
+		Long: `Read a post-mortem written in Markdown (- reads standard input), with or
+without front matter, and write a record draft, records/<YYYY>/<id>.yaml
+(or --output); with --pr, commit it on a branch incident/<id> and open a
+draft pull request, as castor new --pr does.
 
-  title         the front matter's title (or the first heading), without a
-                "[post-mortem]" label
-  date          the incident's day as the text says it ("10 mars", "March
-                10", "2021-03-10", or "hier"/"yesterday" from the front
-                matter's date), else --date
-  timeline      the items of the chronology section ("Chronologie",
-                "Timeline"…) that start with a time: 1h50, 14:30, 2:30 pm,
-                spans like 9h05 – 9h40 (kept as at and until), UTC marks;
-                past midnight, the next day
-  post-mortem   what went well, what went wrong, where we got lucky,
-                contributing factors; root cause, trigger, resolution,
-                detection sections as Markdown
-  action items  the list of the actions or conclusion section
-  links         the post's absolute http(s) links
-  summary       the text before the first heading, and lessons learned
+The post is read as a Markdown tree: sections by heading, by bold label
+("**Root Causes**: …") or by table, in English, French, German, Spanish and
+Japanese; chronologies as lists, lines, tables (time, date, event columns)
+and date sub-headings; action items as lists, checklists and tables (owner,
+priority, status, due, tracking link). Times keep the zone they are
+written with, else the zone the post states ("All times are UTC", "Heure
+de Paris", "(CEST)"); with no zone anywhere, --timezone or site.timezone,
+said in a TODO and a warning. docs/import.md has the whole reference.
 
-Headings are recognised in English and French. Text that is UTF-8 read as
-Windows-1252 (mojibake: "Ã©" for "é") is repaired, with a warning, and a
-character whose bytes were lost is marked U+FFFD and reported. What the
-post does not say gets a default marked "# TODO"; the draft validates as
-it is. Warnings (file:line:col) name what was not imported.
+What the post does not say gets a default marked "# TODO"; the draft
+validates as it is. Warnings (file:line:col) name every list, table or
+paragraph of a recognised section that was not imported.
 
-An existing record with the same id is never overwritten: give another
---slug, or -o. import only writes the file: commit it, or open its pull
-request, yourself.
-
-Exit status: 0 written; 1 when the draft would not be valid; 2 on a usage
-error or an unreadable file.`,
+Exit status: 0 written; 1 when the draft would not be valid, or a push or
+GitHub write failed (run again to finish); 2 on a usage error or an
+unreadable file.`,
 		Example: `  castor import postmortem.md --date 2024-02-02 --severity SEV2
-  castor import postmortem.md -o -`,
+  castor import postmortem.md -o -
+  curl -s https://example.org/postmortem.md | castor import - --pr`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.File = args[0]
-			opts.Out, opts.ErrOut = f.Stdout, f.Stderr
+			opts.In, opts.Out, opts.ErrOut = f.Stdin, f.Stdout, f.Stderr
+			if opts.PR {
+				opts.Publish = publishOptions(f)
+			}
 			_, err := incident.Import(cmd.Context(), opts)
 			return err
 		},
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Date, "date", "", "the incident's `DATE`, YYYY-MM-DD, when the text does not say it")
-	fl.StringVar(&opts.Severity, "severity", "", "SEV1 .. SEV4 (default SEV3, marked TODO)")
+	fl.StringVar(&opts.Severity, "severity", "", "SEV1 .. SEV4 (default the post's, else SEV3 marked TODO)")
 	fl.StringVar(&opts.Slug, "slug", "", "the id's slug, instead of one made from the title")
-	fl.StringVar(&opts.Timezone, "timezone", "", "time zone of the post's times (default site.timezone)")
+	fl.StringVar(&opts.Timezone, "timezone", "", "time zone of the times that give none (default the post's statement, else site.timezone)")
 	fl.StringVarP(&opts.Output, "output", "o", "", "write the draft to `PATH` instead of records/<YYYY>/<id>.yaml; - for standard output")
+	fl.BoolVar(&opts.PR, "pr", false, "commit on a branch incident/<id>, push it and open a draft pull request")
 	return cmd
 }
