@@ -2,6 +2,8 @@ package incident
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -66,6 +68,41 @@ func BenchmarkImportSeed(b *testing.B) {
 			b.Fatal(err)
 		}
 		if _, _, err := ws.check(ctx, ws.recordPath(d.id), d.bytes()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// bigPost is a post-mortem of about 1 MB: a table and a list of
+// chronology, long sections, an action table.
+func bigPost() []byte {
+	var b strings.Builder
+	b.WriteString("# Checkout outage on 2024-03-10\n\nAll times are UTC.\n\n## Summary\n\n")
+	for b.Len() < 200<<10 {
+		b.WriteString("The checkout API failed for part of the users after a deploy; the deploy was rolled back.\n")
+	}
+	b.WriteString("\n## Timeline\n\n| Time | Event |\n| --- | --- |\n")
+	for i := 0; b.Len() < 500<<10; i++ {
+		fmt.Fprintf(&b, "| %02d:%02d | Step %d of the response, with **bold** and a [link](https://example.org/%d). |\n", i/60%24, i%60, i, i)
+	}
+	b.WriteString("\n### 2024-03-11\n\n")
+	for i := 0; b.Len() < 800<<10; i++ {
+		fmt.Fprintf(&b, "- %02d:%02d Follow-up step %d, still going.\n", i/60%24, i%60, i)
+	}
+	b.WriteString("\n## Action items\n\n| Action | Owner | Priority | Status |\n| --- | --- | --- | --- |\n")
+	for i := 0; b.Len() < 1<<20; i++ {
+		fmt.Fprintf(&b, "| Fix thing %d | @octocat | P%d | TODO |\n", i, i%4)
+	}
+	return []byte(b.String())
+}
+
+// BenchmarkImport1MB reads a 1 MB post-mortem into a draft (no
+// validation): compare with BenchmarkValidateRecord in the same run.
+func BenchmarkImport1MB(b *testing.B) {
+	src := bigPost()
+	b.SetBytes(int64(len(src)))
+	for b.Loop() {
+		if _, err := buildDraft(src, "big.md", draftOptions{loc: time.UTC}); err != nil {
 			b.Fatal(err)
 		}
 	}

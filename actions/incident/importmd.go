@@ -1166,10 +1166,14 @@ func (im *importer) times(day time.Time) {
 			last = i
 		}
 	}
+	norm := make([]string, len(tl))
+	for i, e := range tl {
+		norm[i] = normalize(e.event)
+	}
 	find := func(re *regexp.Regexp, lastOne bool) int {
 		found := -1
-		for i, e := range tl {
-			if re.MatchString(normalize(e.event)) {
+		for i := range tl {
+			if re.MatchString(norm[i]) {
 				found = i
 				if !lastOne {
 					return i
