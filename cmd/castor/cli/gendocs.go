@@ -17,10 +17,11 @@ import (
 // when the files are stale. Hidden: it is for castor's developers.
 func newGenDocsCmd(f *Factory) *cobra.Command {
 	return &cobra.Command{
-		Use:    "gen-docs DIR",
-		Short:  "Write the command reference as Markdown, one file a command, into DIR",
-		Hidden: true,
-		Args:   cobra.ExactArgs(1),
+		Use:         "gen-docs DIR",
+		Short:       "Write the command reference as Markdown, one file a command, into DIR",
+		Hidden:      true,
+		Annotations: map[string]string{noRepo: "yes"},
+		Args:        cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			files, err := CommandDocs(NewRootCmd(f))
 			if err != nil {

@@ -35,7 +35,8 @@ Exit status: 0 written; 2 on a usage error (a bad flag value, castor.yaml
 or the workflow already there) or an internal error.`,
 		Example: `  castor init --component api --component website --site
   castor init -C incidents --statuspage --tracking acme/engineering`,
-		Args: cobra.NoArgs,
+		Args:        cobra.NoArgs,
+		Annotations: map[string]string{noRepo: "yes"},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Out = f.Stdout
 			_, err := initrepo.Run(cmd.Context(), opts)

@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/castor-incidents/castor/internal/version"
+	"github.com/castor-incidents/castor/schema"
 )
 
 // Exit codes, documented in the README.
@@ -118,6 +119,9 @@ those it reads.`,
 				return usageError{err}
 			}
 		}
+		if cmd.Annotations[noRepo] == "" && cmd.Name() != "help" && cmd.Parent() != nil && cmd.Parent().Name() != "completion" {
+			return checkRepo()
+		}
 		return nil
 	}
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usageError{err} })
@@ -139,6 +143,27 @@ those it reads.`,
 		newGenDocsCmd(f),
 	)
 	return root
+}
+
+// noRepo annotates the commands that do not work on a repository of
+// records (init, version…): the others refuse to run where there is none.
+const noRepo = "castor/no-repository"
+
+// checkRepo refuses to run where there is neither castor.yaml nor a
+// records folder: most likely castor runs in the wrong folder (a
+// subfolder, a misconfigured CI step), and passing there in silence would
+// keep a broken setup green.
+func checkRepo() error {
+	for _, name := range []string{schema.ConfigFile, "records"} {
+		if _, err := os.Stat(name); err == nil {
+			return nil
+		}
+	}
+	dir, err := os.Getwd()
+	if err != nil {
+		dir = "."
+	}
+	return usageError{fmt.Errorf("no castor.yaml and no records/ in %s: run castor in the repository of your records, give -C DIR, or set this folder up with castor init", dir)}
 }
 
 // usageError is a mistake in the command line: exit 2.

@@ -16,7 +16,8 @@ func newVersionCmd(f *Factory) *cobra.Command {
 a build from a git checkout), the commit it was built from, and the Go
 version and platform. castor --version prints the same line, and so does
 the first line of the Action's log.`,
-		Args: cobra.NoArgs,
+		Args:        cobra.NoArgs,
+		Annotations: map[string]string{noRepo: "yes"},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			fmt.Fprintln(f.Stdout, version.Get())
 			return nil
