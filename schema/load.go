@@ -534,6 +534,7 @@ func (r *Repo) finish(recs []*Record, all []string) *Set {
 		now = time.Now()
 	}
 	set.Diagnostics = append(set.Diagnostics, checkPolicies(r.Config, recs, now)...)
+	set.Diagnostics = append(set.Diagnostics, checkFuture(recs, now)...)
 	set.Diagnostics = sortDiagnostics(set.Diagnostics)
 	return set
 }

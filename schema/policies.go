@@ -17,6 +17,8 @@ type policyFacts struct {
 	ActionItems   int        `json:"action_items,omitempty"`
 	OpenItems     []openItem `json:"open_items,omitempty"`
 	PostmortemPos Position   `json:"postmortem_pos"`
+	// Latest is the record's latest time, for the future-time rule.
+	Latest *latestTime `json:"latest,omitempty"`
 }
 
 type openItem struct {
@@ -38,6 +40,7 @@ func factsOf(r *Record) *policyFacts {
 		RootCause:     inc.Postmortem != nil && strings.TrimSpace(inc.Postmortem.RootCause) != "",
 		ActionItems:   len(inc.ActionItems),
 		PostmortemPos: r.Pos("postmortem"),
+		Latest:        latestOf(r),
 	}
 	if inc.Postmortem == nil {
 		f.PostmortemPos = r.Pos("resolved_at")
