@@ -137,6 +137,9 @@ type Config struct {
 
 // SiteConfig describes the public status page.
 type SiteConfig struct {
+	// ID is the page's permanent name: Atom ids and the /api/v2 page id
+	// derive from it rather than from URL, so moving the site keeps them.
+	ID       string `json:"id,omitempty"`
 	Title    string `json:"title,omitempty"`
 	URL      string `json:"url,omitempty"`
 	Timezone string `json:"timezone,omitempty"`
