@@ -71,8 +71,17 @@ func TestBrowserIndex(t *testing.T) {
 	if got := emailDays[len(emailDays)-1]; got != "20 Mar 2024: Operational" {
 		t.Errorf("email bar of today says %q", got)
 	}
-	if got := p.Text("#component-api .uptime"); len(got) != 1 || got[0] != "Affected on 1 of the last 90 days" {
-		t.Errorf("api summary = %q", got)
+	// Uptime over the 90 days, Statuspage's way: api has been in partial
+	// outage for 3 h 50 min (0.3 of that is downtime), email in major
+	// outage for 26 h 32 min, web for 30 min; web's degraded performance
+	// is not downtime.
+	for id, want := range map[string]string{"api": "99.94% uptime", "web": "99.97% uptime", "email": "98.77% uptime", "dns": "100.00% uptime"} {
+		if got := p.Text("#component-" + id + " .uptime"); len(got) != 1 || got[0] != want {
+			t.Errorf("%s uptime = %q, want %s", id, got, want)
+		}
+	}
+	if got := p.Text(".group-uptime"); len(got) != 1 || got[0] != "99.96% uptime" {
+		t.Errorf("Platform uptime = %q, want the mean of api's and web's", got)
 	}
 	if got := p.Text(".active article h3"); !slices.Equal(got, []string{"Elevated API error rates"}) {
 		t.Errorf("active incidents = %q", got)

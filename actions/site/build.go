@@ -18,9 +18,10 @@ type Result struct {
 	// Incidents is the number of incident pages.
 	Incidents int
 	// Written, Unchanged and Removed are site paths: files whose content
-	// changed (or that are new), files left as they were, and incident
-	// pages of records that are no longer public (or no longer exist)
-	// along with temporary files a killed build left.
+	// changed (or that are new), files left as they were, and files of
+	// incidents/ and api/ this build no longer makes (the page of a record
+	// made internal or deleted, the uptime of a component no longer
+	// declared) along with temporary files a killed build left.
 	Written, Unchanged, Removed []string
 }
 
@@ -28,8 +29,9 @@ type Result struct {
 // unless the whole site rendered. Each file is replaced atomically (a
 // reader or a crash sees the old file or the new one), files whose
 // content did not change are not touched, pages link only to files
-// written before them, and incident pages that are no longer part of the
-// site are removed last: killed at any point, a re-run converges.
+// written before them, and the files of incidents/ and api/ that are no
+// longer part of the site are removed last: killed at any point, a re-run
+// converges.
 func Build(ctx context.Context, opts Options) (*Result, error) {
 	if opts.Out == "" {
 		return nil, errors.New("site: no output directory")
@@ -39,10 +41,8 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{Dir: opts.Out}
-	if err := os.MkdirAll(filepath.Join(opts.Out, IncidentDir), 0o755); err != nil {
-		return nil, fmt.Errorf("create the site directory: %w", err)
-	}
 	keep := map[string]bool{}
+	made := map[string]bool{} // directories known to exist
 	for _, f := range files {
 		if err := ctx.Err(); err != nil {
 			return res, err
@@ -51,7 +51,14 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		if strings.HasPrefix(f.Path, IncidentDir+"/") {
 			res.Incidents++
 		}
-		changed, err := writeIfChanged(filepath.Join(opts.Out, filepath.FromSlash(f.Path)), f.Data)
+		name := filepath.Join(opts.Out, filepath.FromSlash(f.Path))
+		if dir := filepath.Dir(name); !made[dir] {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return res, fmt.Errorf("create the site directory: %w", err)
+			}
+			made[dir] = true
+		}
+		changed, err := writeIfChanged(name, f.Data)
 		if err != nil {
 			return res, fmt.Errorf("write %s: %w", f.Path, err)
 		}
@@ -61,7 +68,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 			res.Unchanged = append(res.Unchanged, f.Path)
 		}
 	}
-	stale, err := staleIncidentPages(opts.Out, keep)
+	stale, err := staleFiles(opts.Out, keep)
 	if err != nil {
 		return res, err
 	}
@@ -99,28 +106,46 @@ func writeIfChanged(name string, data []byte) (bool, error) {
 	return true, os.Rename(tmp.Name(), name)
 }
 
-// staleIncidentPages lists the pages of incidents/ that this build did
-// not produce, and temporary files a killed build left behind: a record
-// made internal, or deleted, must vanish from the site.
-func staleIncidentPages(out string, keep map[string]bool) ([]string, error) {
+// managed are the folders of the output that castor fills, and the kind
+// of file it puts there: such a file that this build did not make is
+// stale. Other files there (a host's notes.txt) are left alone.
+var managed = []struct{ dir, ext string }{{IncidentDir, ".html"}, {"api", ".json"}}
+
+// staleFiles lists the files of the managed folders that this build did
+// not produce, and the temporary files a killed build left anywhere it
+// writes: a record made internal, or deleted, must vanish from the site.
+func staleFiles(out string, keep map[string]bool) ([]string, error) {
 	var stale []string
-	for _, dir := range []string{".", IncidentDir} {
-		entries, err := os.ReadDir(filepath.Join(out, dir))
-		if err != nil {
-			return nil, fmt.Errorf("list %s: %w", filepath.Join(out, dir), err)
+	root, err := os.ReadDir(out)
+	if err != nil {
+		return nil, fmt.Errorf("list %s: %w", out, err)
+	}
+	for _, e := range root {
+		if e.Type().IsRegular() && strings.HasPrefix(e.Name(), ".castor-") {
+			stale = append(stale, e.Name())
 		}
-		for _, e := range entries {
-			p := e.Name()
-			if dir != "." {
-				p = dir + "/" + p
+	}
+	for _, m := range managed {
+		top := filepath.Join(out, m.dir)
+		err := filepath.WalkDir(top, func(p string, d fs.DirEntry, err error) error {
+			if errors.Is(err, fs.ErrNotExist) && p == top {
+				return fs.SkipDir
 			}
-			switch {
-			case !e.Type().IsRegular():
-			case strings.HasPrefix(e.Name(), ".castor-"):
-				stale = append(stale, p)
-			case dir == IncidentDir && strings.HasSuffix(e.Name(), ".html") && !keep[p]:
-				stale = append(stale, p)
+			if err != nil || !d.Type().IsRegular() {
+				return err
 			}
+			rel, err := filepath.Rel(out, p)
+			if err != nil {
+				return err
+			}
+			rel = filepath.ToSlash(rel)
+			if strings.HasPrefix(d.Name(), ".castor-") || strings.HasSuffix(d.Name(), m.ext) && !keep[rel] {
+				stale = append(stale, rel)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("list %s: %w", top, err)
 		}
 	}
 	slices.Sort(stale)

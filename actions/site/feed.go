@@ -3,6 +3,7 @@ package site
 import (
 	"bytes"
 	"cmp"
+	"encoding/xml"
 	"fmt"
 	"html/template"
 	"slices"
@@ -21,20 +22,24 @@ const feedEntries = 50
 // update, whose content is every update, newest first. A reader sees the
 // incident again each time it moves on.
 //
-// gorilla/feeds provides the Atom document types and their XML encoding;
-// the AtomFeed is filled in directly rather than through feeds.Feed so
-// that ids do not depend on links (which change with site.url) and times
-// are the records' own.
+// gorilla/feeds provides the Atom element types and their XML encoding;
+// the document is filled in directly rather than through feeds.Feed so
+// that ids do not depend on links, the feed links to itself (rel="self",
+// RFC 4287 §4.2.7.2, which feeds.AtomFeed's single link cannot hold next
+// to the page's) and times are the records' own.
 func (r *renderer) feed() ([]byte, error) {
 	m := r.m
 	l := r.l
-	f := &feeds.AtomFeed{
+	f := &atomDoc{
 		Xmlns:   "http://www.w3.org/2005/Atom",
 		Title:   r.site.Title + " – " + l.History,
-		Id:      feedID(r.site, "feed"),
+		ID:      r.feedID("feed"),
 		Updated: m.updatedAt.Format(time.RFC3339),
-		Link:    &feeds.AtomLink{Href: r.link(IndexFile), Rel: "alternate", Type: "text/html"},
-		Author:  &feeds.AtomAuthor{AtomPerson: feeds.AtomPerson{Name: r.site.Title, Uri: r.site.URL}},
+		Links: []feeds.AtomLink{
+			{Href: r.link(FeedFile), Rel: "self", Type: "application/atom+xml"},
+			{Href: r.link(IndexFile), Rel: "alternate", Type: "text/html"},
+		},
+		Author: &feeds.AtomAuthor{AtomPerson: feeds.AtomPerson{Name: r.site.Title, Uri: r.site.URL}},
 	}
 	incs := slices.Clone(m.incidents)
 	slices.SortStableFunc(incs, func(a, b *incident) int { return b.lastAt.Compare(a.lastAt) })
@@ -54,7 +59,7 @@ func (r *renderer) feed() ([]byte, error) {
 		}
 		f.Entries = append(f.Entries, &feeds.AtomEntry{
 			Title:     inc.Title,
-			Id:        feedID(r.site, "incident/"+inc.ID),
+			Id:        r.feedID("incident/" + inc.ID),
 			Updated:   inc.lastAt.In(m.loc).Format(time.RFC3339),
 			Published: first.In(m.loc).Format(time.RFC3339),
 			Links:     []feeds.AtomLink{{Href: r.link(IncidentPath(inc.ID)), Rel: "alternate", Type: "text/html"}},
@@ -68,8 +73,34 @@ func (r *renderer) feed() ([]byte, error) {
 	return []byte(s + "\n"), nil
 }
 
-// feedID is a stable Atom id: a name-based UUID of the site and the
-// thing, unchanged when a title changes.
-func feedID(s siteInfo, thing string) string {
-	return "urn:uuid:" + uuid.NewSHA1(uuid.NameSpaceURL, []byte(s.URL+"#castor/"+thing)).String()
+// atomDoc is an Atom feed document.
+type atomDoc struct {
+	XMLName xml.Name `xml:"feed"`
+	Xmlns   string   `xml:"xmlns,attr"`
+	Title   string   `xml:"title"`
+	ID      string   `xml:"id"`
+	Updated string   `xml:"updated"`
+	Links   []feeds.AtomLink
+	Author  *feeds.AtomAuthor
+	Entries []*feeds.AtomEntry `xml:"entry"`
+}
+
+func (d *atomDoc) FeedXml() any { return d }
+
+// feedNamespace is the name space of the Atom ids of pages with a
+// site.id (RFC 4122 name-based UUIDs): a random UUID, castor's own.
+var feedNamespace = uuid.MustParse("5f1c2a4e-8d3b-4c6f-9a7e-2b0d4e6f8a1c")
+
+// feedID is the Atom id of a thing of the page (the feed, an incident): a
+// name-based UUID that never changes for it. RFC 4287 §4.2.6 requires an
+// entry's id not to change when the feed moves; with site.id it derives
+// from that id and the thing alone, so a new site.url or title keeps
+// every id. Without site.id it derives from site.url, as it always did
+// before site.id existed: feeds already read keep their ids, and moving
+// the site changes them (castor site says so).
+func (r *renderer) feedID(thing string) string {
+	if id := r.m.cfg.Site.ID; id != "" {
+		return "urn:uuid:" + uuid.NewSHA1(feedNamespace, []byte(id+"/"+thing)).String()
+	}
+	return "urn:uuid:" + uuid.NewSHA1(uuid.NameSpaceURL, []byte(r.site.URL+"#castor/"+thing)).String()
 }

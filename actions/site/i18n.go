@@ -2,6 +2,7 @@ package site
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -22,12 +23,12 @@ type labels struct {
 	Item, Kind, Priority, ItemStatus                                         string
 	Timeline, TimelineTime, TimelineEvent                                    string
 	Severity, ImpactLabel, Started, Resolved, Duration, Affected, Ongoing    string
-	DaysAgo, Today, Uptime90None, Legend, Feed, JSON, TimesIn, LastUpdate    string
+	DaysAgo, Today, Legend, Feed, JSON, TimesIn, LastUpdate                  string
 	PostmortemNotPublic                                                      string
 
-	// Uptime90 is "affected on %d of the last 90 days"; Uptime90One is
-	// the same for one day.
-	Uptime90, Uptime90One string
+	// Uptime is "%s uptime", the uptime over the 90 days of the bars
+	// (Percent formats the figure).
+	Uptime string
 	// Bars is the accessible name of a component's 90-day bars: "%s, last 90 days".
 	Bars string
 
@@ -85,9 +86,7 @@ var english = &labels{
 	Ongoing:             "ongoing",
 	DaysAgo:             "90 days ago",
 	Today:               "Today",
-	Uptime90None:        "No incidents in the last 90 days",
-	Uptime90:            "Affected on %d of the last 90 days",
-	Uptime90One:         "Affected on 1 of the last 90 days",
+	Uptime:              "%s uptime",
 	Bars:                "%s, last 90 days",
 	Legend:              "Legend",
 	Feed:                "Atom feed",
@@ -158,9 +157,7 @@ var french = &labels{
 	Ongoing:             "en cours",
 	DaysAgo:             "il y a 90 jours",
 	Today:               "Aujourd'hui",
-	Uptime90None:        "Aucun incident ces 90 derniers jours",
-	Uptime90:            "Touché %d jours sur les 90 derniers",
-	Uptime90One:         "Touché 1 jour sur les 90 derniers",
+	Uptime:              "%s de disponibilité",
 	Bars:                "%s, 90 derniers jours",
 	Legend:              "Légende",
 	Feed:                "Flux Atom",
@@ -233,6 +230,17 @@ func (l *labels) Date(t time.Time) string {
 // Month names a month: "March 2021", "mars 2021".
 func (l *labels) Month(t time.Time) string {
 	return fmt.Sprintf("%s %d", l.monthsLong[t.Month()-1], t.Year())
+}
+
+// Percent shows an uptime figure, rounded down to two decimals so that
+// any downtime shows: "99.87%", "99,87 %" (a narrow no-break space before
+// the sign in French).
+func (l *labels) Percent(p float64) string {
+	s := strconv.FormatFloat(percent(p), 'f', 2, 64)
+	if l.Lang == "fr" {
+		return strings.Replace(s, ".", ",", 1) + "\u202f%"
+	}
+	return s + "%"
 }
 
 // DurationText says how long something lasted: "2h 25m", "3d 4h"

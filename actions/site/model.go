@@ -16,38 +16,15 @@ const Window = 90
 
 // Component statuses, in increasing order of gravity.
 const (
-	operational = "operational"
-	maintenance = "under_maintenance"
-	degraded    = "degraded_performance"
-	partial     = "partial_outage"
-	majorOutage = "major_outage"
+	operational = schema.ComponentOperational
+	maintenance = schema.ComponentMaintenance
+	degraded    = schema.ComponentDegraded
+	partial     = schema.ComponentPartial
+	majorOutage = schema.ComponentMajor
 )
 
-// rank orders component statuses by gravity; an unknown status ranks as
-// operational.
-func rank(status string) int {
-	switch status {
-	case maintenance:
-		return 1
-	case degraded:
-		return 2
-	case partial:
-		return 3
-	case majorOutage:
-		return 4
-	}
-	return 0
-}
-
-func worse(a, b string) string {
-	if rank(b) > rank(a) {
-		return b
-	}
-	if a == "" {
-		return operational
-	}
-	return a
-}
+// worse is the graver of two component statuses.
+func worse(a, b string) string { return schema.WorseStatus(a, b) }
 
 // impact is the impact of an incident on the page: its severity's
 // (schema.Impact), but never "none": an incident the page lists always
@@ -122,6 +99,11 @@ type group struct {
 	Name       string
 	Components []*component
 	status     string
+	// uptime is the mean of its components' uptime.
+	uptime float64
+	// position is the group's place among the page's top-level items
+	// (groups and components outside any group), from 1.
+	position int
 }
 
 type component struct {
@@ -129,14 +111,20 @@ type component struct {
 	Status string
 	// Days is the worst status of each day of the window, oldest first.
 	Days []day
-	// Affected counts the days of the window with a status other than
-	// operational.
-	Affected int
+	// spans are the public records' non-operational spans of this
+	// component, and down and uptime what they add up to over the window
+	// (see uptimeWindow).
+	spans  []schema.StatusSpan
+	down   schema.Downtime
+	uptime float64
 	// first and last are the first and last updates that set this
 	// component's status, for status.json.
 	first, last time.Time
 	group       *group
-	position    int
+	// position is the component's place within its group, from 1, or
+	// among the page's top-level items when it is in none: Statuspage
+	// numbers a group's components apart from the page's.
+	position int
 }
 
 type day struct {
@@ -262,8 +250,9 @@ func (m *model) declareComponents() {
 		}
 	}
 	groups := map[string]*group{}
-	for i, c := range decl {
-		comp := &component{Component: c, Status: operational, position: i + 1}
+	top := 0 // top-level items so far
+	for _, c := range decl {
+		comp := &component{Component: c, Status: operational}
 		m.components = append(m.components, comp)
 		m.byName[c.Name] = comp
 		g := groups[c.Group]
@@ -271,9 +260,19 @@ func (m *model) declareComponents() {
 			g = &group{Name: c.Group}
 			groups[c.Group] = g
 			m.groups = append(m.groups, g)
+			if g.Name != "" {
+				top++
+				g.position = top
+			}
 		}
 		g.Components = append(g.Components, comp)
 		comp.group = g
+		if g.Name != "" {
+			comp.position = len(g.Components)
+		} else {
+			top++
+			comp.position = top
+		}
 	}
 	for _, inc := range m.active {
 		for name, st := range inc.state {
@@ -291,9 +290,10 @@ func (m *model) declareComponents() {
 }
 
 // history fills each component's days: the worst status in effect at any
-// moment of the day, from every public incident's updates. A status set
-// by an update lasts until the next update of the same incident that
-// sets that component, or until the incident ends.
+// moment of the day, from every public incident's status spans
+// (schema.StatusSpans: a status set by an update lasts until the next
+// update of the same incident that sets that component, or until the
+// incident ends); and its uptime over the window.
 func (m *model) history() {
 	for _, c := range m.components {
 		c.Days = make([]day, Window)
@@ -303,10 +303,8 @@ func (m *model) history() {
 	}
 	start, stop := m.days[0], m.days[Window]
 	for _, inc := range m.incidents {
-		since := map[string]time.Time{}
-		cur := map[string]string{}
 		for _, u := range inc.Updates {
-			for _, name := range sortedKeys(u.Components) {
+			for name := range u.Components {
 				if c := m.byName[name]; c != nil {
 					if c.first.IsZero() || u.At.Before(c.first) {
 						c.first = u.At
@@ -315,32 +313,42 @@ func (m *model) history() {
 						c.last = u.At
 					}
 				}
-				if st, ok := cur[name]; ok {
-					m.mark(inc, name, st, since[name], u.At, start, stop)
-				}
-				cur[name], since[name] = u.Components[name], u.At
 			}
 		}
-		for _, name := range sortedKeys(cur) {
-			m.mark(inc, name, cur[name], since[name], inc.end, start, stop)
+		for _, s := range inc.StatusSpans(inc.end) {
+			if c := m.byName[s.Component]; c != nil {
+				c.spans = append(c.spans, s)
+				m.mark(c, inc, s, start, stop)
+			}
 		}
 	}
+	from, to := m.uptimeWindow()
 	for _, c := range m.components {
-		for _, d := range c.Days {
-			if d.Status != operational {
-				c.Affected++
-			}
+		c.down = schema.DowntimeOf(c.spans, from, to)
+		c.uptime = c.down.Percent(to.Sub(from))
+	}
+	for _, g := range m.groups {
+		var sum float64
+		for _, c := range g.Components {
+			sum += c.uptime
 		}
+		g.uptime = sum / float64(len(g.Components))
 	}
 }
 
-// mark records status st of a component over [from, to) on the days it
+// uptimeWindow is the period the uptime figures cover: the 90 days of the
+// bars, today included, midnight to midnight. An ongoing outage counts
+// until now (the rest of today is up as far as anyone knows), so the
+// figure moves while it lasts and not otherwise: a rebuild later the same
+// day gives the same files.
+func (m *model) uptimeWindow() (from, to time.Time) {
+	return m.days[0], m.days[Window]
+}
+
+// mark records span s of component c over [from, to) on the days it
 // overlaps; an instant (to ≤ from) marks its own day.
-func (m *model) mark(inc *incident, name, st string, from, to, start, stop time.Time) {
-	c := m.byName[name]
-	if c == nil || rank(st) == 0 {
-		return
-	}
+func (m *model) mark(c *component, inc *incident, s schema.StatusSpan, start, stop time.Time) {
+	from, to := s.From, s.To
 	if !to.After(from) {
 		to = from.Add(time.Nanosecond)
 	}
@@ -351,7 +359,7 @@ func (m *model) mark(inc *incident, name, st string, from, to, start, stop time.
 	last := m.dayIndex(to.Add(-time.Nanosecond))
 	for i := max(first, 0); i <= min(last, Window-1); i++ {
 		d := &c.Days[i]
-		d.Status = worse(d.Status, st)
+		d.Status = worse(d.Status, s.Status)
 		if len(d.Incidents) == 0 || d.Incidents[len(d.Incidents)-1] != inc {
 			d.Incidents = append(d.Incidents, inc)
 		}

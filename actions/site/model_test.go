@@ -92,8 +92,26 @@ func TestHistoryBars(t *testing.T) {
 	if a.Status != operational || b.Status != partial || c.Status != operational {
 		t.Errorf("current statuses a=%s b=%s c=%s", a.Status, b.Status, c.Status)
 	}
-	if a.Affected != 2 || b.Affected != 2 || c.Affected != 2 {
-		t.Errorf("affected days a=%d b=%d c=%d, want 2 each", a.Affected, b.Affected, c.Affected)
+	// Uptime over the 90 days (4 Jan – 2 Apr, 90 × 24 h but for the
+	// hour lost on 31 March): a was in major outage from 01:00 on 31
+	// March to 23:30 the same day, 21 h 30 min once the clocks went
+	// forward; b has been in partial outage since 18:00 yesterday, 16 h
+	// so far (0.3 of them count); c's maintenance counts for nothing.
+	total := (90*24 - 1) * time.Hour
+	for _, tc := range []struct {
+		c         *component
+		major, pa time.Duration
+	}{{a, 21*time.Hour + 30*time.Minute, 0}, {b, 0, 16 * time.Hour}, {c, 0, 0}} {
+		if tc.c.down.Major != tc.major || tc.c.down.Partial != tc.pa {
+			t.Errorf("%s: downtime %+v, want major %v partial %v", tc.c.Name, tc.c.down, tc.major, tc.pa)
+		}
+		want := 100 * (1 - (tc.major.Hours()+0.3*tc.pa.Hours())/total.Hours())
+		if diff := tc.c.uptime - want; diff > 1e-9 || diff < -1e-9 {
+			t.Errorf("%s: uptime %v, want %v", tc.c.Name, tc.c.uptime, want)
+		}
+	}
+	if g := m.groups[0]; g.uptime != (a.uptime+b.uptime+c.uptime)/3 {
+		t.Errorf("group uptime %v, want the mean of its components'", g.uptime)
 	}
 	day := a.Days[Window-3]
 	if len(day.Incidents) != 2 || day.Incidents[0].ID != "i4" || day.Incidents[1].ID != "i1" {

@@ -101,6 +101,7 @@ func Render(ctx context.Context, opts Options) ([]File, error) {
 		r.site.Title = "Status"
 	}
 	r.l = labelsFor(m.cfg.Site.Lang)
+	r.pageID = pageID(m.cfg.Site, r.site.Title)
 
 	files := []File{{Path: StyleFile, Data: bytes.Clone(css)}}
 	pages, err := r.incidentPages(ctx)
@@ -108,30 +109,39 @@ func Render(ctx context.Context, opts Options) ([]File, error) {
 		return nil, err
 	}
 	files = append(files, pages...)
-	for _, f := range []struct {
-		path string
-		gen  func() ([]byte, error)
-	}{
-		{HistoryFile, r.historyPage},
-		{FeedFile, r.feed},
-		{StatusFile, r.summary},
-		{IndexFile, r.indexPage},
+	for _, gen := range []func() ([]File, error){
+		single(HistoryFile, r.historyPage),
+		single(FeedFile, r.feed),
+		r.api,
+		single(IndexFile, r.indexPage),
 	} {
-		data, err := f.gen()
+		fs, err := gen()
 		if err != nil {
-			return nil, fmt.Errorf("render %s: %w", f.path, err)
+			return nil, err
 		}
-		files = append(files, File{Path: f.path, Data: data})
+		files = append(files, fs...)
 	}
 	return files, nil
+}
+
+// single makes a generator of one file of a generator of its content.
+func single(path string, gen func() ([]byte, error)) func() ([]File, error) {
+	return func() ([]File, error) {
+		data, err := gen()
+		if err != nil {
+			return nil, fmt.Errorf("render %s: %w", path, err)
+		}
+		return []File{{Path: path, Data: data}}, nil
+	}
 }
 
 type siteInfo struct{ Title, URL string }
 
 type renderer struct {
-	m    *model
-	site siteInfo
-	l    *labels // the site's own language
+	m      *model
+	site   siteInfo
+	l      *labels // the site's own language
+	pageID string  // the page's id in the API
 }
 
 // when is an instant on a page: machine-readable for the datetime
@@ -436,12 +446,13 @@ type componentView struct {
 	Badge             badge
 	BarsLabel         string
 	Days              []dayView
-	Summary           string
+	Uptime            string
 }
 
 type groupView struct {
 	Name       string
 	Badge      badge
+	Uptime     string
 	Components []componentView
 }
 
@@ -471,7 +482,7 @@ func (r *renderer) indexPage() ([]byte, error) {
 		v.Legend = append(v.Legend, badge{st, l.ComponentWord(st)})
 	}
 	for _, g := range r.m.groups {
-		gv := groupView{Name: g.Name, Badge: badge{g.status, l.ComponentWord(g.status)}}
+		gv := groupView{Name: g.Name, Badge: badge{g.status, l.ComponentWord(g.status)}, Uptime: fmt.Sprintf(l.Uptime, l.Percent(g.uptime))}
 		for _, c := range g.Components {
 			cv := componentView{
 				Name:        c.Name,
@@ -479,13 +490,7 @@ func (r *renderer) indexPage() ([]byte, error) {
 				InGroup:     g.Name != "",
 				Badge:       badge{c.Status, l.ComponentWord(c.Status)},
 				BarsLabel:   fmt.Sprintf(l.Bars, c.Name),
-				Summary:     l.Uptime90None,
-			}
-			switch {
-			case c.Affected == 1:
-				cv.Summary = l.Uptime90One
-			case c.Affected > 1:
-				cv.Summary = fmt.Sprintf(l.Uptime90, c.Affected)
+				Uptime:      fmt.Sprintf(l.Uptime, l.Percent(c.uptime)),
 			}
 			for _, d := range c.Days {
 				text := l.Date(d.Date) + l.Colon + l.ComponentWord(d.Status)

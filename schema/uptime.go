@@ -1,0 +1,170 @@
+package schema
+
+import (
+	"slices"
+	"time"
+)
+
+// Component statuses, as updates set them.
+const (
+	ComponentOperational = "operational"
+	ComponentMaintenance = "under_maintenance"
+	ComponentDegraded    = "degraded_performance"
+	ComponentPartial     = "partial_outage"
+	ComponentMajor       = "major_outage"
+)
+
+// ComponentRank orders component statuses by gravity: operational (and
+// anything unknown) 0, under maintenance 1, degraded performance 2,
+// partial outage 3, major outage 4. A component that two incidents set at
+// once is in the graver of the two statuses.
+func ComponentRank(status string) int {
+	switch status {
+	case ComponentMaintenance:
+		return 1
+	case ComponentDegraded:
+		return 2
+	case ComponentPartial:
+		return 3
+	case ComponentMajor:
+		return 4
+	}
+	return 0
+}
+
+// rankStatus is ComponentRank's inverse.
+var rankStatus = [...]string{ComponentOperational, ComponentMaintenance, ComponentDegraded, ComponentPartial, ComponentMajor}
+
+// Downtime weights, as Atlassian Statuspage documents them for the uptime
+// bars and percentages of its hosted pages ("Display historical uptime of
+// components", https://support.atlassian.com/statuspage/docs/display-historical-uptime-of-components/,
+// formerly help.statuspage.io/help/uptime-calendar): a minute of major
+// outage is a minute of downtime, a minute of partial outage counts for
+// 0.3 of one (downtime = major minutes + 0.3 × partial minutes), and
+// degraded performance and maintenance are not downtime at all.
+const (
+	MajorOutageWeight   = 1.0
+	PartialOutageWeight = 0.3
+)
+
+// StatusSpan is a stretch of time a record held a component in a status
+// other than operational: from the update that set the status to the next
+// update of the same record that sets that component again, or to the
+// record's end. An update that sets and clears a component at the same
+// instant makes an empty span.
+type StatusSpan struct {
+	Component string
+	Status    string
+	From, To  time.Time
+}
+
+// StatusSpans lists the record's spans, in the order of its updates;
+// end is when the record stopped affecting anything (resolved_at for a
+// resolved incident, now for an ongoing one).
+func (inc *Incident) StatusSpans(end time.Time) []StatusSpan {
+	var spans []StatusSpan
+	open := map[string]int{} // component -> index in spans of its open span
+	for _, u := range inc.Updates {
+		for _, name := range sortedNames(u.Components) {
+			if i, ok := open[name]; ok {
+				spans[i].To = maxInstant(spans[i].From, u.At)
+				delete(open, name)
+			}
+			if st := u.Components[name]; ComponentRank(st) > 0 {
+				open[name] = len(spans)
+				spans = append(spans, StatusSpan{Component: name, Status: st, From: u.At})
+			}
+		}
+	}
+	for _, i := range open {
+		spans[i].To = maxInstant(spans[i].From, end)
+	}
+	return spans
+}
+
+// Downtime is what a component went through over a period, in Statuspage's
+// terms: time in major outage and in partial outage (when two records
+// overlap, the graver status counts, once).
+type Downtime struct {
+	Major, Partial time.Duration
+}
+
+// Weighted is the downtime the uptime percentage counts.
+func (d Downtime) Weighted() time.Duration {
+	return time.Duration(float64(d.Major)*MajorOutageWeight + float64(d.Partial)*PartialOutageWeight)
+}
+
+// Percent is the uptime percentage of a period of length total:
+// 100 × (1 − weighted downtime / total). A period of no length is 100.
+func (d Downtime) Percent(total time.Duration) float64 {
+	if total <= 0 {
+		return 100
+	}
+	p := 100 * (1 - float64(d.Weighted())/float64(total))
+	return max(p, 0)
+}
+
+// DowntimeOf adds up the major and partial outage of the spans (of one
+// component) within [from, to). Overlapping spans count once, at the
+// gravest status in effect.
+func DowntimeOf(spans []StatusSpan, from, to time.Time) Downtime {
+	type edge struct {
+		at   time.Time
+		rank int
+		in   bool
+	}
+	var edges []edge
+	for _, s := range spans {
+		a, b := maxInstant(s.From, from), s.To
+		if b.After(to) {
+			b = to
+		}
+		r := ComponentRank(s.Status)
+		if !b.After(a) || r < ComponentRank(ComponentPartial) {
+			continue // nothing that counts as downtime
+		}
+		edges = append(edges, edge{a, r, true}, edge{b, r, false})
+	}
+	slices.SortFunc(edges, func(x, y edge) int { return x.at.Compare(y.at) })
+	var d Downtime
+	var active [len(rankStatus)]int
+	for i, e := range edges {
+		if e.in {
+			active[e.rank]++
+		} else {
+			active[e.rank]--
+		}
+		if i+1 == len(edges) {
+			break
+		}
+		span := edges[i+1].at.Sub(e.at)
+		switch {
+		case active[ComponentRank(ComponentMajor)] > 0:
+			d.Major += span
+		case active[ComponentRank(ComponentPartial)] > 0:
+			d.Partial += span
+		}
+	}
+	return d
+}
+
+// WorseStatus is the graver of two component statuses; "" is operational.
+func WorseStatus(a, b string) string {
+	return rankStatus[max(ComponentRank(a), ComponentRank(b))]
+}
+
+func sortedNames(m map[string]string) []string {
+	names := make([]string, 0, len(m))
+	for k := range m {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	return names
+}
+
+func maxInstant(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
