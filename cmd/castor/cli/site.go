@@ -16,16 +16,19 @@ func newSiteCmd(f *Factory) *cobra.Command {
 		Use:   "site",
 		Short: "Build the static status page from the public records",
 		Long: `Build a static status page from every public record: the overall status,
-components with 90-day history bars, active incidents, a page per incident
-(with its post-mortem when postmortem.public is true), the history,
-status.json in the shape of Statuspage's /api/v2/summary.json, and an Atom
-feed, history.atom. The pages need no JavaScript.
+components with 90-day history bars and uptime, active incidents, a page per
+incident (with its post-mortem when postmortem.public is true), the history,
+an Atom feed (history.atom), and Statuspage's public API as files
+(api/v2/summary.json, status.json, components.json, incidents.json,
+incidents/unresolved.json, scheduled-maintenances.json and its upcoming.json
+and active.json; status.json at the root is the summary). The pages need no
+JavaScript. Reference: docs/site.md.
 
 The output goes to --out, else publishers.site.dir of castor.yaml, else
 _site. Internal records never appear in it, nor the post-mortem and the
 timeline of a record whose postmortem.public is not true. Files whose content
-did not change are left untouched, and pages of records that are no longer
-public are removed.
+did not change are left untouched, and the pages and API files of records and
+components that are no longer there are removed.
 
 The same records give the same bytes. The 90-day window ends today; set
 SOURCE_DATE_EPOCH (seconds since 1970) to build as of another instant.
