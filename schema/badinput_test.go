@@ -60,6 +60,12 @@ func TestBadInputCorpus(t *testing.T) {
 
 // TestBadInputGenerated covers inputs too large to keep in the repository.
 func TestBadInputGenerated(t *testing.T) {
+	if raceSlowdown > 1 {
+		// Bounds on the cost of one hostile file, read by one goroutine:
+		// under the detector they measure the detector (minutes), and
+		// go test without -race checks them.
+		t.Skip("cost bounds: run without -race")
+	}
 	dir := t.TempDir()
 	repo := openTestRepo(t, dir)
 
