@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/castor-incidents/castor/internal/errkind"
 )
 
 // FindRecord returns the path of the record a command line names: its id
@@ -41,14 +43,11 @@ func (r *Repo) FindRecord(target string) (string, error) {
 	if len(near) > 0 && len(near) <= 5 {
 		msg += " (did you mean " + strings.Join(near, ", ") + "?)"
 	}
-	return "", &NotFoundError{msg: msg}
+	return "", errkind.Wrap(errkind.Usage, &NotFoundError{msg: msg})
 }
 
-// NotFoundError is a record a command line names that is not there: a
-// usage error (exit status 2).
+// NotFoundError is a record a command line names that is not there
+// (errkind.Usage).
 type NotFoundError struct{ msg string }
 
 func (e *NotFoundError) Error() string { return e.msg }
-
-// ExitCode makes a record that is not there a usage error.
-func (e *NotFoundError) ExitCode() int { return 2 }

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/castor-incidents/castor/internal/errkind"
 )
 
 // ConfigFile is the optional configuration at the repository root.
@@ -60,9 +62,6 @@ func (e *ConfigError) Error() string {
 	return b.String()
 }
 
-// ExitCode makes an invalid configuration exit like invalid records.
-func (e *ConfigError) ExitCode() int { return 1 }
-
 // OpenRepo reads castor.yaml (optional) and the local policy files at root
 // and compiles the schema once.
 func OpenRepo(root string) (*Repo, error) {
@@ -73,7 +72,7 @@ func OpenRepo(root string) (*Repo, error) {
 	}
 	s, diags := Compile(policies)
 	if len(diags) > 0 {
-		return nil, &ConfigError{Diagnostics: sortDiagnostics(diags)}
+		return nil, errkind.Wrap(errkind.Invalid, &ConfigError{Diagnostics: sortDiagnostics(diags)})
 	}
 	r.Schema = s
 	r.fast = compileFast(s, DefIncident)
@@ -86,7 +85,7 @@ func OpenRepo(root string) (*Repo, error) {
 		r.ConfigPath = ConfigFile
 		cfg, diags := loadConfig(s, ConfigFile, data)
 		if len(diags) > 0 {
-			return nil, &ConfigError{Diagnostics: sortDiagnostics(diags)}
+			return nil, errkind.Wrap(errkind.Invalid, &ConfigError{Diagnostics: sortDiagnostics(diags)})
 		}
 		r.Config = cfg
 		r.configHash = hashBytes(data)

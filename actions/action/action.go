@@ -23,6 +23,7 @@ import (
 
 	"github.com/castor-incidents/castor/actions/render"
 	"github.com/castor-incidents/castor/actions/validate"
+	"github.com/castor-incidents/castor/internal/errkind"
 	"github.com/castor-incidents/castor/internal/gitrepo"
 	"github.com/castor-incidents/castor/internal/workflow"
 	"github.com/castor-incidents/castor/schema"
@@ -110,11 +111,6 @@ const (
 	maxSummary = 1000000
 )
 
-type failedError struct{ msg string }
-
-func (e failedError) Error() string { return e.msg }
-func (e failedError) ExitCode() int { return 1 }
-
 // Run does the work the event calls for.
 func Run(ctx context.Context, opts Options) (*Result, error) {
 	env := opts.Getenv
@@ -181,7 +177,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		return res, runErr
 	}
 	if res.Errors > 0 {
-		return res, failedError{fmt.Sprintf("%d invalid record findings", res.Errors)}
+		return res, errkind.New(errkind.Invalid, "%d invalid record findings", res.Errors)
 	}
 	return res, nil
 }
@@ -378,7 +374,7 @@ func apply(ctx context.Context, opts Options, ev *Event, res *Result, summary *s
 		fmt.Fprintf(summary, "Status updates: skipped (%s).\n\n", opts.PublishUnavailable)
 	}
 	if err := errors.Join(errs...); err != nil {
-		return failedError{err.Error()}
+		return errkind.Wrap(errkind.Partial, err)
 	}
 	return nil
 }

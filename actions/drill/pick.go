@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/castor-incidents/castor/internal/errkind"
 	"github.com/castor-incidents/castor/schema"
 )
 
@@ -70,9 +71,6 @@ type NoCandidateError struct{ Why string }
 
 func (e *NoCandidateError) Error() string { return "nothing to drill: " + e.Why }
 
-// ExitCode: like invalid input.
-func (e *NoCandidateError) ExitCode() int { return 1 }
-
 // Weight is how likely a record is to be drawn: its severity's weight,
 // lowered when it was drilled recently.
 func Weight(inc *schema.Incident, lastDrilled time.Time, now time.Time) float64 {
@@ -111,13 +109,13 @@ func Choose(incs []*schema.Incident, opts PickOptions) (*Pick, error) {
 	if opts.Record != "" {
 		switch {
 		case forced == nil:
-			return nil, &NoCandidateError{Why: fmt.Sprintf("no valid record %q", opts.Record)}
+			return nil, errkind.Wrap(errkind.Invalid, &NoCandidateError{Why: fmt.Sprintf("no valid record %q", opts.Record)})
 		case !Drillable(forced):
-			return nil, &NoCandidateError{Why: fmt.Sprintf("%s is still %s: only resolved incidents can be drilled", forced.ID, forced.Status)}
+			return nil, errkind.Wrap(errkind.Invalid, &NoCandidateError{Why: fmt.Sprintf("%s is still %s: only resolved incidents can be drilled", forced.ID, forced.Status)})
 		}
 	}
 	if len(pool) == 0 && forced == nil {
-		return nil, &NoCandidateError{Why: noneWhy(opts)}
+		return nil, errkind.Wrap(errkind.Invalid, &NoCandidateError{Why: noneWhy(opts)})
 	}
 	rng := rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x9e3779b97f4a7c15))
 	type keyed struct {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/castor-incidents/castor/internal/errkind"
 	"github.com/castor-incidents/castor/schema"
 )
 
@@ -40,17 +41,6 @@ type Options struct {
 	Out    io.Writer
 	ErrOut io.Writer
 }
-
-// UsageError is a mistake in the command line: exit status 2.
-type UsageError struct{ Err error }
-
-func (e UsageError) Error() string { return e.Err.Error() }
-func (e UsageError) Unwrap() error { return e.Err }
-
-// ExitCode: a usage error.
-func (e UsageError) ExitCode() int { return 2 }
-
-func usagef(format string, args ...any) error { return UsageError{fmt.Errorf(format, args...)} }
 
 // Run picks a record and prints its brief or its sheet, writes the wheel
 // page, or plays the drill in the terminal.
@@ -146,7 +136,7 @@ func checkComponents(cfg *schema.Config, comps []string) error {
 	}
 	for _, c := range comps {
 		if !slices.Contains(names, c) {
-			return usagef("--component %q is not declared in castor.yaml (declared: %s)", c, strings.Join(names, ", "))
+			return errkind.New(errkind.Usage, "--component %q is not declared in castor.yaml (declared: %s)", c, strings.Join(names, ", "))
 		}
 	}
 	return nil

@@ -2,11 +2,12 @@ package incident
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/castor-incidents/castor/internal/errkind"
 )
 
 // FuzzEditRecord adds updates, timeline entries and action items with
@@ -48,8 +49,7 @@ func FuzzEditRecord(f *testing.F) {
 			o.Action = text
 		}
 		out, _, _, err := editRecord(context.Background(), ws, "records/2024/2024-03-10-mail-down.yaml", []byte(src), o)
-		var ue UsageError
-		if errors.As(err, &ue) {
+		if errkind.Of(err) == errkind.Usage {
 			return // refused for its time (older than the last update...)
 		}
 		if err != nil {

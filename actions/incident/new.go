@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/castor-incidents/castor/internal/errkind"
 	"github.com/castor-incidents/castor/schema"
 )
 
@@ -49,26 +50,26 @@ type NewResult struct {
 func (o *NewOptions) check() error {
 	o.Title = strings.Join(strings.Fields(o.Title), " ")
 	if o.Title == "" {
-		return usagef("the title is empty")
+		return errkind.New(errkind.Usage, "the title is empty")
 	}
 	if err := checkText("the title", o.Title); err != nil {
-		return UsageError{err}
+		return errkind.Wrap(errkind.Usage, err)
 	}
 	if o.Severity == "" {
-		return usagef("--severity is required: one of %s", strings.Join(schema.Severities, ", "))
+		return errkind.New(errkind.Usage, "--severity is required: one of %s", strings.Join(schema.Severities, ", "))
 	}
 	if err := oneOf("severity", o.Severity, schema.Severities); err != nil {
 		return err
 	}
 	if o.Commander != "" && !loginRE.MatchString(o.Commander) {
-		return usagef("--commander %q is not a GitHub login", o.Commander)
+		return errkind.New(errkind.Usage, "--commander %q is not a GitHub login", o.Commander)
 	}
 	if o.Slug != "" && Slug(o.Slug, 0) != o.Slug {
-		return usagef("--slug %q: use lowercase letters, digits and hyphens", o.Slug)
+		return errkind.New(errkind.Usage, "--slug %q: use lowercase letters, digits and hyphens", o.Slug)
 	}
 	if o.Message != "" {
 		if err := checkText("the message", o.Message); err != nil {
-			return UsageError{err}
+			return errkind.Wrap(errkind.Usage, err)
 		}
 	}
 	return nil
@@ -103,7 +104,7 @@ func New(ctx context.Context, opts NewOptions) (*NewResult, error) {
 		slug = Slug(opts.Title, maxSlug)
 	}
 	if slug == "" {
-		return nil, usagef("the title %q has no letter or digit to make an id from: give --slug", opts.Title)
+		return nil, errkind.New(errkind.Usage, "the title %q has no letter or digit to make an id from: give --slug", opts.Title)
 	}
 	baseID := at.Format("2006-01-02") + "-" + slug
 	tv := templateValues{

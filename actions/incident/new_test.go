@@ -3,11 +3,12 @@ package incident
 import (
 	"bytes"
 	"context"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/castor-incidents/castor/internal/errkind"
 )
 
 func runNew(t *testing.T, dir string, o NewOptions) (*NewResult, string, error) {
@@ -103,9 +104,8 @@ func TestNewBadInput(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err = %v, want %q", err, tc.want)
 			}
-			var ue UsageError
-			if errors.As(err, &ue) != tc.usage {
-				t.Errorf("usage error: %v", errors.As(err, &ue))
+			if got := errkind.Of(err) == errkind.Usage; got != tc.usage {
+				t.Errorf("usage error: %v", got)
 			}
 			if _, err := os.Stat(filepath.Join(dir, "records")); !os.IsNotExist(err) {
 				t.Error("records/ written")

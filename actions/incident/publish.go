@@ -11,6 +11,7 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 
+	"github.com/castor-incidents/castor/internal/errkind"
 	"github.com/castor-incidents/castor/internal/gitrepo"
 	"github.com/castor-incidents/castor/internal/gitwrite"
 	"github.com/castor-incidents/castor/schema"
@@ -59,25 +60,14 @@ func (e *AlreadyStartedError) Error() string {
 		e.ID, e.Pull.Number, e.Pull.URL, e.Branch, e.ID)
 }
 
-// ExitCode: a refusal, like invalid input.
-func (e *AlreadyStartedError) ExitCode() int { return 1 }
-
-// publishError is a failure once castor has begun to write outside the
-// work tree (push, GitHub): like an outside write that did not succeed,
-// exit 1. Running the command again finishes the job.
-type publishError struct{ err error }
-
-func (e publishError) Error() string { return e.err.Error() }
-func (e publishError) Unwrap() error { return e.err }
-func (e publishError) ExitCode() int { return 1 }
-
-// asPublishError keeps an error's own exit code, or makes it exit 1.
+// asPublishError marks a failure once castor has begun to write outside
+// the work tree (push, GitHub) as errkind.Partial, running the command
+// again finishes the job, unless it has a kind of its own.
 func asPublishError(err error) error {
-	var ec interface{ ExitCode() int }
-	if err == nil || errors.As(err, &ec) {
+	if err == nil || errkind.Of(err) != errkind.Internal {
 		return err
 	}
-	return publishError{err}
+	return errkind.Wrap(errkind.Partial, err)
 }
 
 type publisher struct {
@@ -320,7 +310,7 @@ func (p *publisher) resumeNew(ctx context.Context, id, branch, file string, pr *
 		}
 	case !hasLocal && !hasRemote:
 		// Only the pull request is left (its branch was deleted).
-		return nil, &AlreadyStartedError{ID: id, Branch: branch, Pull: pr}
+		return nil, errkind.Wrap(errkind.Invalid, &AlreadyStartedError{ID: id, Branch: branch, Pull: pr})
 	}
 	data, ok, err := p.git.FileAt(tip, p.gitPath(file))
 	if err != nil {
@@ -341,7 +331,7 @@ func (p *publisher) resumeNew(ctx context.Context, id, branch, file string, pr *
 		if err := p.opts.Pulls.AddLabels(ctx, p.opts.Repository, pr.Number, p.labels(inc)); err != nil {
 			return nil, err
 		}
-		return nil, &AlreadyStartedError{ID: id, Branch: branch, Pull: pr}
+		return nil, errkind.Wrap(errkind.Invalid, &AlreadyStartedError{ID: id, Branch: branch, Pull: pr})
 	}
 	fmt.Fprintf(p.errOut, "castor: branch %s exists (an earlier run stopped before the end): finishing it\n", branch)
 	return p.finishNew(ctx, inc, branch, file, tip)

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/castor-incidents/castor/internal/errkind"
 	"github.com/castor-incidents/castor/schema"
 )
 
@@ -51,23 +52,16 @@ type UpdateOptions struct {
 
 var loginRE = regexp.MustCompile(`^[A-Za-z0-9](-?[A-Za-z0-9]){0,38}$`)
 
-// UsageError is a mistake in the command's input: exit 2, like a wrong
-// flag.
-type UsageError struct{ Err error }
-
-func (e UsageError) Error() string { return e.Err.Error() }
-func (e UsageError) Unwrap() error { return e.Err }
-
-// ExitCode for usage errors.
-func (e UsageError) ExitCode() int { return 2 }
-
-func usagef(format string, args ...any) error { return UsageError{fmt.Errorf(format, args...)} }
+// usagef is errkind.New(errkind.Usage, …), the importer's shorthand.
+func usagef(format string, args ...any) error {
+	return errkind.New(errkind.Usage, format, args...)
+}
 
 func oneOf(what, v string, allowed []string) error {
 	if slices.Contains(allowed, v) {
 		return nil
 	}
-	return usagef("%s %q is not one of %s", what, v, strings.Join(allowed, ", "))
+	return errkind.New(errkind.Usage, "%s %q is not one of %s", what, v, strings.Join(allowed, ", "))
 }
 
 // componentStatuses parses "name=status" pairs.
@@ -78,19 +72,19 @@ func componentStatuses(pairs []string, def string) (map[string]string, []string,
 		name, status, ok := strings.Cut(p, "=")
 		if !ok {
 			if def == "" {
-				return nil, nil, usagef("--component %q: want NAME=STATUS (STATUS one of %s)", p, strings.Join(schema.ComponentStatuses, ", "))
+				return nil, nil, errkind.New(errkind.Usage, "--component %q: want NAME=STATUS (STATUS one of %s)", p, strings.Join(schema.ComponentStatuses, ", "))
 			}
 			status = def
 		}
 		name = strings.TrimSpace(name)
 		if Slug(name, 0) != name || name == "" {
-			return nil, nil, usagef("--component %q: a component name is lowercase letters, digits and hyphens", p)
+			return nil, nil, errkind.New(errkind.Usage, "--component %q: a component name is lowercase letters, digits and hyphens", p)
 		}
 		if err := oneOf("component status", status, schema.ComponentStatuses); err != nil {
 			return nil, nil, err
 		}
 		if _, dup := out[name]; dup {
-			return nil, nil, usagef("--component %s given twice", name)
+			return nil, nil, errkind.New(errkind.Usage, "--component %s given twice", name)
 		}
 		out[name] = status
 		order = append(order, name)
@@ -100,48 +94,48 @@ func componentStatuses(pairs []string, def string) (map[string]string, []string,
 
 func (o *UpdateOptions) check() error {
 	if !o.HasMessage && o.Status == "" && !o.HasTimeline && o.Action == "" {
-		return usagef("nothing to add: give --status and --message, --timeline or --action")
+		return errkind.New(errkind.Usage, "nothing to add: give --status and --message, --timeline or --action")
 	}
 	if o.Status != "" {
 		if err := oneOf("status", o.Status, schema.Statuses); err != nil {
 			return err
 		}
 		if !o.HasMessage {
-			return usagef("a status update needs --message: what readers of the status page should know")
+			return errkind.New(errkind.Usage, "a status update needs --message: what readers of the status page should know")
 		}
 	}
 	if len(o.Components) > 0 && !o.HasMessage {
-		return usagef("--component belongs to a status update: give --message too")
+		return errkind.New(errkind.Usage, "--component belongs to a status update: give --message too")
 	}
 	if o.HasMessage {
 		if strings.TrimSpace(o.Message) == "" {
-			return usagef("the message is empty: a status update tells readers what is going on")
+			return errkind.New(errkind.Usage, "the message is empty: a status update tells readers what is going on")
 		}
 		if err := checkText("the message", o.Message); err != nil {
-			return UsageError{err}
+			return errkind.Wrap(errkind.Usage, err)
 		}
 	}
 	if o.HasTimeline {
 		if strings.TrimSpace(o.Timeline) == "" {
-			return usagef("the timeline entry is empty")
+			return errkind.New(errkind.Usage, "the timeline entry is empty")
 		}
 		if err := checkText("the timeline entry", o.Timeline); err != nil {
-			return UsageError{err}
+			return errkind.Wrap(errkind.Usage, err)
 		}
 	}
 	if o.Action == "" {
 		if o.Owner != "" || o.Due != "" || o.Kind != "" || o.Priority != "" {
-			return usagef("--owner, --due, --kind and --priority describe an --action")
+			return errkind.New(errkind.Usage, "--owner, --due, --kind and --priority describe an --action")
 		}
 	} else {
 		if strings.TrimSpace(o.Action) == "" {
-			return usagef("the action item's title is empty")
+			return errkind.New(errkind.Usage, "the action item's title is empty")
 		}
 		if err := checkText("the action item's title", o.Action); err != nil {
-			return UsageError{err}
+			return errkind.Wrap(errkind.Usage, err)
 		}
 		if o.Owner != "" && !loginRE.MatchString(o.Owner) {
-			return usagef("--owner %q is not a GitHub login", o.Owner)
+			return errkind.New(errkind.Usage, "--owner %q is not a GitHub login", o.Owner)
 		}
 		if o.Kind == "" {
 			o.Kind = "prevent"
@@ -157,12 +151,12 @@ func (o *UpdateOptions) check() error {
 		}
 		if o.Due != "" {
 			if _, err := time.Parse("2006-01-02", o.Due); err != nil {
-				return usagef("--due %q: want a date, YYYY-MM-DD", o.Due)
+				return errkind.New(errkind.Usage, "--due %q: want a date, YYYY-MM-DD", o.Due)
 			}
 		}
 	}
 	if o.Commit && o.PR {
-		return usagef("--commit and --pr: choose one (--pr commits too)")
+		return errkind.New(errkind.Usage, "--commit and --pr: choose one (--pr commits too)")
 	}
 	return nil
 }
@@ -359,15 +353,15 @@ func addStatusUpdate(doc *yamlDoc, rec *schema.Record, at time.Time, o *UpdateOp
 			return []string{fmt.Sprintf("the last update says this already (%s): not added again", rec.Pos("updates", n-1))}, nil
 		}
 		if at.Before(last.At) {
-			return nil, UsageError{fmt.Errorf("this update (%s) is older than the last one (%s, %s): updates are posted in file order, so they must be in time order",
-				formatTime(at), formatTime(last.At), rec.Pos("updates", n-1, "at"))}
+			return nil, errkind.New(errkind.Usage, "this update (%s) is older than the last one (%s, %s): updates are posted in file order, so they must be in time order",
+				formatTime(at), formatTime(last.At), rec.Pos("updates", n-1, "at"))
 		}
 		if at.Equal(last.At) && status == last.Status {
-			return nil, UsageError{fmt.Errorf("the last update (%s) has the same time and status; give another --at", rec.Pos("updates", n-1, "at"))}
+			return nil, errkind.New(errkind.Usage, "the last update (%s) has the same time and status; give another --at", rec.Pos("updates", n-1, "at"))
 		}
 	}
 	if at.Before(inc.StartedAt) {
-		return nil, UsageError{fmt.Errorf("this update (%s) is before the incident started (started_at %s, %s)", formatTime(at), formatTime(inc.StartedAt), rec.Pos("started_at"))}
+		return nil, errkind.New(errkind.Usage, "this update (%s) is before the incident started (started_at %s, %s)", formatTime(at), formatTime(inc.StartedAt), rec.Pos("started_at"))
 	}
 	value := map[string]any{"at": formatTime(at), "status": status, "message": message}
 	var flow []string
@@ -473,5 +467,5 @@ func parseAt(s string, now time.Time, loc *time.Location) (time.Time, error) {
 			return time.Date(t.Year(), t.Month(), t.Day(), 0, ct.min, 0, 0, loc), nil
 		}
 	}
-	return time.Time{}, usagef("--at %q: want RFC 3339 (2024-03-10T14:05:00+01:00), a local date and time (2024-03-10 14:05) or a time today (14:05)", s)
+	return time.Time{}, errkind.New(errkind.Usage, "--at %q: want RFC 3339 (2024-03-10T14:05:00+01:00), a local date and time (2024-03-10 14:05) or a time today (14:05)", s)
 }

@@ -3,13 +3,14 @@ package incident
 import (
 	"bytes"
 	"context"
-	"errors"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/castor-incidents/castor/internal/errkind"
 )
 
 // fixedNow is when tests run an update: 10 March 2024, 11:30 in Paris.
@@ -154,7 +155,7 @@ func TestUpdateBadInput(t *testing.T) {
 		want  string
 		usage bool
 	}{
-		{"unknown id", "commented.yaml", UpdateOptions{ID: "2024-03-11-mail-down", Status: "identified", Message: "x", HasMessage: true}, `no record "2024-03-11-mail-down": give an id like 2021-03-10-mail-server-down or a file under records/ (did you mean 2024-03-10-mail-down?)`, false},
+		{"unknown id", "commented.yaml", UpdateOptions{ID: "2024-03-11-mail-down", Status: "identified", Message: "x", HasMessage: true}, `no record "2024-03-11-mail-down": give an id like 2021-03-10-mail-server-down or a file under records/ (did you mean 2024-03-10-mail-down?)`, true},
 		{"invalid status", "commented.yaml", UpdateOptions{Status: "fixed", Message: "x", HasMessage: true}, `status "fixed" is not one of investigating, identified, monitoring, resolved`, true},
 		{"empty message", "commented.yaml", UpdateOptions{Status: "identified", Message: "  ", HasMessage: true}, "the message is empty", true},
 		{"status without message", "commented.yaml", UpdateOptions{Status: "identified"}, "a status update needs --message", true},
@@ -177,8 +178,7 @@ func TestUpdateBadInput(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err = %v\nwant %q", err, tc.want)
 			}
-			var ue UsageError
-			if errors.As(err, &ue) != tc.usage {
+			if (errkind.Of(err) == errkind.Usage) != tc.usage {
 				t.Errorf("usage error = %v, want %v", !tc.usage, tc.usage)
 			}
 			if readFile(t, file) != before {

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/castor-incidents/castor/internal/errkind"
 	"github.com/castor-incidents/castor/schema"
 )
 
@@ -95,9 +96,6 @@ func (e *InvalidError) Error() string {
 	return b.String()
 }
 
-// ExitCode: an invalid result is like an invalid record.
-func (e *InvalidError) ExitCode() int { return 1 }
-
 // check validates a record's new content with the repository's schema,
 // rules and policies, as if it were written at p. It returns the warnings
 // and the decoded record.
@@ -107,7 +105,7 @@ func (w *workspace) check(ctx context.Context, p string, data []byte) ([]schema.
 		return nil, nil, fmt.Errorf("validate %s: %w", p, err)
 	}
 	if set.HasErrors() || len(set.Records) != 1 || set.Records[0].Incident == nil {
-		return nil, nil, &InvalidError{Path: p, Diagnostics: set.Diagnostics}
+		return nil, nil, errkind.Wrap(errkind.Invalid, &InvalidError{Path: p, Diagnostics: set.Diagnostics})
 	}
 	return set.Diagnostics, set.Records[0].Incident, nil
 }

@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/castor-incidents/castor/docs"
+	"github.com/castor-incidents/castor/internal/errkind"
 	"github.com/castor-incidents/castor/schema"
 )
 
@@ -50,19 +51,6 @@ const (
 	editorPath   = ".editorconfig"
 )
 
-// UsageError is a mistake in the command line or a repository that is
-// already set up: exit status 2, nothing written.
-type UsageError struct{ msg string }
-
-func (e *UsageError) Error() string { return e.msg }
-
-// ExitCode makes a usage error exit 2.
-func (e *UsageError) ExitCode() int { return 2 }
-
-func usagef(format string, args ...any) error {
-	return &UsageError{msg: fmt.Sprintf(format, args...)}
-}
-
 // The shapes #Config accepts, checked here so that a bad flag is named as
 // a flag, not as a line of a file that was never written.
 var (
@@ -79,15 +67,15 @@ type file struct {
 // Run writes the files, all or none of the required ones.
 func Run(ctx context.Context, opts Options) (*Result, error) {
 	if opts.Tracking != "" && !repoRE.MatchString(opts.Tracking) {
-		return nil, usagef("--tracking %q: want a repository as owner/name", opts.Tracking)
+		return nil, errkind.New(errkind.Usage, "--tracking %q: want a repository as owner/name", opts.Tracking)
 	}
 	seen := map[string]bool{}
 	for _, c := range opts.Components {
 		if !slugRE.MatchString(c) {
-			return nil, usagef("--component %q: want lowercase letters, digits and single dashes, like mail-server", c)
+			return nil, errkind.New(errkind.Usage, "--component %q: want lowercase letters, digits and single dashes, like mail-server", c)
 		}
 		if seen[c] {
-			return nil, usagef("--component %q is given twice", c)
+			return nil, errkind.New(errkind.Usage, "--component %q is given twice", c)
 		}
 		seen[c] = true
 	}
@@ -112,7 +100,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		}
 	}
 	if len(exist) > 0 {
-		return nil, usagef("%s already there: castor init writes nothing over existing files (move them away, or edit them by hand: see docs/config.md)", strings.Join(exist, " and "))
+		return nil, errkind.New(errkind.Usage, "%s already there: castor init writes nothing over existing files (move them away, or edit them by hand: see docs/config.md)", strings.Join(exist, " and "))
 	}
 	skip := map[string]bool{}
 	for _, p := range res.Kept {

@@ -23,6 +23,7 @@ import (
 	"github.com/castor-incidents/castor/actions/render"
 	"github.com/castor-incidents/castor/actions/track"
 	"github.com/castor-incidents/castor/actions/validate"
+	"github.com/castor-incidents/castor/internal/errkind"
 	ghclient "github.com/castor-incidents/castor/internal/github"
 	"github.com/castor-incidents/castor/internal/gitrepo"
 	"github.com/castor-incidents/castor/schema"
@@ -56,16 +57,7 @@ type Options struct {
 }
 
 // ErrInvalid is returned when a record has errors: nothing is planned.
-var ErrInvalid = errors.New("invalid records: nothing planned")
-
-// UsageError is a mistake in the command line or the environment.
-type UsageError struct{ Err error }
-
-func (e UsageError) Error() string { return e.Err.Error() }
-func (e UsageError) Unwrap() error { return e.Err }
-
-// ExitCode makes a usage error exit 2.
-func (UsageError) ExitCode() int { return 2 }
+var ErrInvalid = errkind.New(errkind.Invalid, "invalid records: nothing planned")
 
 // Run prints the plan.
 func Run(ctx context.Context, opts Options) error {
@@ -74,7 +66,7 @@ func Run(ctx context.Context, opts Options) error {
 		opts.Format = "text"
 	case "text", "markdown":
 	default:
-		return UsageError{fmt.Errorf("--format %q: want text or markdown", opts.Format)}
+		return errkind.New(errkind.Usage, "--format %q: want text or markdown", opts.Format)
 	}
 	if opts.After == "" {
 		opts.After = "HEAD"
@@ -86,7 +78,7 @@ func Run(ctx context.Context, opts Options) error {
 		opts.ErrOut = io.Discard
 	}
 	if opts.All && opts.Before != "" {
-		return UsageError{errors.New("--all plans every public record: it takes no --before")}
+		return errkind.New(errkind.Usage, "--all plans every public record: it takes no --before")
 	}
 
 	// Every record must be valid: tracking reads them all.
@@ -116,7 +108,7 @@ func Run(ctx context.Context, opts Options) error {
 	if _, err := ghclient.ConfigFromEnv(opts.Getenv); err != nil {
 		var missing ghclient.MissingTokenError
 		if !errors.As(err, &missing) {
-			return UsageError{err}
+			return errkind.Wrap(errkind.Usage, err)
 		}
 		trackWhyNot = "GITHUB_TOKEN is not set: the plan needs to read the tracking issues (a token that may read issues is enough)"
 	} else {
@@ -178,17 +170,17 @@ func title(opts Options, into, base string) string {
 func mergeBase(opts Options) (base, into string, err error) {
 	g, err := gitrepo.Open(opts.Dir)
 	if err != nil {
-		return "", "", UsageError{err}
+		return "", "", errkind.Wrap(errkind.Usage, err)
 	}
 	into = opts.Before
 	if into == "" {
 		if into = g.DefaultBranch(); into == "" {
-			return "", "", UsageError{errors.New("no default branch to compare with (no origin/HEAD, origin/main, main or master): give --before REV, or --all")}
+			return "", "", errkind.New(errkind.Usage, "no default branch to compare with (no origin/HEAD, origin/main, main or master): give --before REV, or --all")
 		}
 	}
 	base, err = g.MergeBase(into, opts.After)
 	if err != nil {
-		return "", "", UsageError{err}
+		return "", "", errkind.Wrap(errkind.Usage, err)
 	}
 	return base, into, nil
 }

@@ -19,6 +19,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/castor-incidents/castor/internal/errkind"
 	"github.com/castor-incidents/castor/internal/statuspage"
 	"github.com/castor-incidents/castor/internal/webhook"
 	"github.com/castor-incidents/castor/schema"
@@ -112,34 +113,23 @@ type Result struct {
 	SiteDir string
 }
 
-// FailedError is returned when some item did not reach some publisher;
-// the log says which. Exit status 1.
+// FailedError is returned (errkind.Partial) when some item did not reach
+// some publisher; the log says which.
 type FailedError struct{ Failed, Published int }
 
 func (e *FailedError) Error() string {
 	return fmt.Sprintf("%s did not reach every publisher (%s succeeded); re-run the same command to finish: what was published is not posted again", plural(e.Failed, "update", "updates"), plural(e.Published, "write", "writes"))
 }
 
-// ExitCode makes a partial failure exit 1.
-func (e *FailedError) ExitCode() int { return 1 }
-
 // ErrInvalid is returned when records that should be published have
 // errors: they were printed, and nothing was published.
-var ErrInvalid = invalidError{}
-
-type invalidError struct{}
-
-func (invalidError) Error() string { return "invalid records: nothing was published" }
-func (invalidError) ExitCode() int { return 1 }
+var ErrInvalid = errkind.New(errkind.Invalid, "invalid records: nothing was published")
 
 // ConfigError is a configured publisher that cannot run (no credentials):
-// found before anything is written. Exit status 2.
+// found before anything is written (errkind.Usage).
 type ConfigError struct{ Msg string }
 
 func (e *ConfigError) Error() string { return e.Msg }
-
-// ExitCode is a usage error's.
-func (e *ConfigError) ExitCode() int { return 2 }
 
 // Publishers lists the publishers castor.yaml configures, in the order
 // they run.
@@ -192,7 +182,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if c := cfg.Publishers.Statuspage; c != nil && opts.Statuspage == nil && opts.ConnectStatuspage != nil {
 		api, err := opts.ConnectStatuspage(c)
 		if err != nil {
-			return res, &ConfigError{Msg: "publishers.statuspage: " + err.Error()}
+			return res, errkind.Wrap(errkind.Usage, &ConfigError{Msg: "publishers.statuspage: " + err.Error()})
 		}
 		if api != nil {
 			opts.Statuspage = api
@@ -201,7 +191,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if c := cfg.Publishers.Webhook; c != nil && opts.Webhook == nil && opts.ConnectWebhook != nil {
 		s, err := opts.ConnectWebhook(c)
 		if err != nil {
-			return res, &ConfigError{Msg: "publishers.webhook: " + err.Error()}
+			return res, errkind.Wrap(errkind.Usage, &ConfigError{Msg: "publishers.webhook: " + err.Error()})
 		}
 		if s != nil {
 			opts.Webhook = s
@@ -229,12 +219,12 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		}
 	}
 	if cfg.Publishers.Site != nil && opts.Site == nil {
-		return res, &ConfigError{Msg: "publishers.site is configured but no site builder is available"}
+		return res, errkind.Wrap(errkind.Usage, &ConfigError{Msg: "publishers.site is configured but no site builder is available"})
 	}
 	// Credentials are needed only when there is something to publish: a
 	// push that changed no public record succeeds without them.
 	if len(missing) > 0 && len(plan.Records) > 0 {
-		return res, &ConfigError{Msg: strings.Join(missing, "; ") + " (nothing was published)"}
+		return res, errkind.Wrap(errkind.Usage, &ConfigError{Msg: strings.Join(missing, "; ") + " (nothing was published)"})
 	}
 
 	if opts.DryRun {
@@ -266,7 +256,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	writeSummary(opts.Out, res, pubs, cfg, opts.DryRun)
 	if res.Failed > 0 {
-		return res, &FailedError{Failed: res.Failed, Published: res.Published}
+		return res, errkind.Wrap(errkind.Partial, &FailedError{Failed: res.Failed, Published: res.Published})
 	}
 	return res, nil
 }

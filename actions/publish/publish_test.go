@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/castor-incidents/castor/internal/errkind"
 	"github.com/castor-incidents/castor/internal/gitrepo"
 	"github.com/castor-incidents/castor/internal/webhook"
 	"github.com/castor-incidents/castor/schema"
@@ -205,7 +206,7 @@ func TestPublishFailureIsolated(t *testing.T) {
 	c1 := g.commit("first")
 	res, out, err := w.run(ctx, g.dir, gitrepo.ZeroSHA, c1, false, false)
 	var fe *FailedError
-	if !errors.As(err, &fe) || fe.ExitCode() != 1 || res.Failed != 3 || res.Published != 3 {
+	if !errors.As(err, &fe) || errkind.Of(err) != errkind.Partial || res.Failed != 3 || res.Published != 3 {
 		t.Fatalf("err = %v, result %+v\n%s", err, res, out)
 	}
 	wantText(t, "output", out, `statuspage: 2026-03-01-mail-down #1 investigating: failed: list the page's incidents: list incidents of page pg1: statuspage: GET /pages/pg1/incidents?limit=100&page=1: 503 Service Unavailable: Service Unavailable
@@ -263,7 +264,7 @@ func TestPublishRefusesInvalidAndMissingCredentials(t *testing.T) {
 
 	_, err = Run(ctx, Options{PlanOptions: PlanOptions{Dir: g.dir, Before: gitrepo.ZeroSHA, After: c1, Now: t0}, Webhook: w.sender, Out: io.Discard})
 	var ce *ConfigError
-	if !errors.As(err, &ce) || ce.ExitCode() != 2 || len(w.hook.Requests()) != 0 {
+	if !errors.As(err, &ce) || errkind.Of(err) != errkind.Usage || len(w.hook.Requests()) != 0 {
 		t.Fatalf("err = %v", err)
 	}
 	wantText(t, "error", err.Error(), "publishers.statuspage is configured but STATUSPAGE_API_KEY is not set (nothing was published)")

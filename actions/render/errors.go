@@ -2,8 +2,8 @@ package render
 
 import "strings"
 
-// InvalidError is a record that cannot be rendered because it has errors:
-// exit status 1, like castor validate.
+// InvalidError is a record that cannot be rendered because it has errors
+// (errkind.Invalid, like castor validate).
 type InvalidError struct {
 	Path     string
 	Findings []string
@@ -12,6 +12,3 @@ type InvalidError struct {
 func (e *InvalidError) Error() string {
 	return e.Path + " is not valid; fix it first (castor validate):\n" + strings.Join(e.Findings, "\n")
 }
-
-// ExitCode makes an invalid record exit 1.
-func (e *InvalidError) ExitCode() int { return 1 }

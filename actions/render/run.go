@@ -5,6 +5,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/castor-incidents/castor/internal/errkind"
 	"github.com/castor-incidents/castor/schema"
 )
 
@@ -45,7 +46,7 @@ func Run(ctx context.Context, opts RunOptions) error {
 				msgs = append(msgs, d.String())
 			}
 		}
-		return &InvalidError{Path: path, Findings: msgs}
+		return errkind.Wrap(errkind.Invalid, &InvalidError{Path: path, Findings: msgs})
 	}
 	var loc *time.Location
 	if tz := repo.Config.Site.Timezone; tz != "" {

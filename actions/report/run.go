@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/castor-incidents/castor/internal/errkind"
 	"github.com/castor-incidents/castor/schema"
 )
 
@@ -48,19 +49,7 @@ type RunOptions struct {
 // ErrInvalid is returned when records have errors; they have been printed
 // and no report was made: counts over a repository with broken files
 // would be silently wrong.
-var ErrInvalid = invalidError{}
-
-type invalidError struct{}
-
-func (invalidError) Error() string { return "invalid records; no report was made" }
-func (invalidError) ExitCode() int { return 1 }
-
-// argError is a mistake in the command's arguments: exit status 2.
-type argError struct{ err error }
-
-func (e argError) Error() string { return e.err.Error() }
-func (e argError) Unwrap() error { return e.err }
-func (e argError) ExitCode() int { return 2 }
+var ErrInvalid = errkind.New(errkind.Invalid, "invalid records; no report was made")
 
 // Run loads and validates the records of the repository, reads the
 // action items' history from git when there is one, computes the report
@@ -71,7 +60,7 @@ func Run(ctx context.Context, opts RunOptions) (*Report, error) {
 		format = "markdown"
 	}
 	if !validFormat(format) {
-		return nil, argError{fmt.Errorf("--format %q: want one of %s", format, strings.Join(Formats, ", "))}
+		return nil, errkind.New(errkind.Usage, "--format %q: want one of %s", format, strings.Join(Formats, ", "))
 	}
 	repo, err := schema.OpenRepo(opts.Dir)
 	if err != nil {
@@ -137,7 +126,7 @@ func Run(ctx context.Context, opts RunOptions) (*Report, error) {
 		Title:       cfg.Site.Title,
 	})
 	if err != nil {
-		return nil, argError{err}
+		return nil, errkind.Wrap(errkind.Usage, err)
 	}
 
 	if opts.OutDir == "" {
@@ -149,7 +138,7 @@ func Run(ctx context.Context, opts RunOptions) (*Report, error) {
 		return r, err
 	}
 	if err := checkOut(opts.OutDir, recordsDir); err != nil {
-		return nil, argError{err}
+		return nil, errkind.Wrap(errkind.Usage, err)
 	}
 	if err := WriteDir(opts.OutDir, r); err != nil {
 		return nil, err

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/castor-incidents/castor/internal/errkind"
 	"github.com/castor-incidents/castor/schema"
 )
 
@@ -34,12 +35,7 @@ const DefaultOut = "_site"
 
 // ErrInvalid is returned when records have errors; they have been printed
 // and nothing was written.
-var ErrInvalid = invalidError{}
-
-type invalidError struct{}
-
-func (invalidError) Error() string { return "invalid records; the site was not built" }
-func (invalidError) ExitCode() int { return 1 }
+var ErrInvalid = errkind.New(errkind.Invalid, "invalid records; the site was not built")
 
 // Run loads and validates every record of the repository, and builds the
 // site from them. A repository with errors builds nothing: a status page

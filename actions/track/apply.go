@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/castor-incidents/castor/internal/errkind"
 )
 
 // Result is what a run did.
@@ -77,9 +79,6 @@ func (e *StoppedError) Error() string {
 
 func (e *StoppedError) Unwrap() error { return e.Err }
 
-// ExitCode: outside writes that did not all succeed.
-func (e *StoppedError) ExitCode() int { return 1 }
-
 // FailedError ends a run in which GitHub refused some changes.
 type FailedError struct{ Failed []Failure }
 
@@ -91,9 +90,6 @@ func (e *FailedError) Error() string {
 	}
 	return b.String()
 }
-
-// ExitCode: outside writes that did not all succeed.
-func (e *FailedError) ExitCode() int { return 1 }
 
 // ApplyOptions configures Apply.
 type ApplyOptions struct {
@@ -127,7 +123,7 @@ func (p *Plan) Apply(ctx context.Context, g GitHub, opts ApplyOptions) (*Result,
 		return a.res, err
 	}
 	if len(a.res.Failed) > 0 {
-		return a.res, &FailedError{Failed: a.res.Failed}
+		return a.res, errkind.Wrap(errkind.Partial, &FailedError{Failed: a.res.Failed})
 	}
 	return a.res, nil
 }
@@ -216,7 +212,7 @@ func (a *applier) failed(ctx context.Context, err error, c Change, remaining []C
 			rest = append(rest, r)
 		}
 	}
-	return true, &StoppedError{Reason: reason + ": " + err.Error(), Err: err, Result: a.res, Remaining: rest}
+	return true, errkind.Wrap(errkind.Partial, &StoppedError{Reason: reason + ": " + err.Error(), Err: err, Result: a.res, Remaining: rest})
 }
 
 // createLabel makes a label. Labels are unique by name, so sending the

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/castor-incidents/castor/internal/errkind"
 	"github.com/castor-incidents/castor/internal/fakegithub"
 )
 
@@ -216,7 +217,7 @@ func TestRateLimitStopsCleanly(t *testing.T) {
 		e.fake.AddFault(fakegithub.Fault{Kind: fakegithub.SecondaryRateLimit, RetryAfter: 3600, WritesOnly: true, Skip: n / 2})
 		_, out, err := e.apply(context.Background())
 		var se *StoppedError
-		if !errors.As(err, &se) || !strings.Contains(se.Reason, "secondary rate limit") || se.ExitCode() != 1 {
+		if !errors.As(err, &se) || !strings.Contains(se.Reason, "secondary rate limit") || errkind.Of(err) != errkind.Partial {
 			t.Fatalf("%v\n%s", err, out)
 		}
 		settle(t, e, want)
@@ -231,7 +232,7 @@ func TestRefusedChangeDoesNotStopTheRun(t *testing.T) {
 	e.fake.AddFault(fakegithub.Fault{Kind: fakegithub.ServerError, Status: 404, Method: "PATCH"})
 	res, out, err := e.apply(context.Background())
 	var fe *FailedError
-	if !errors.As(err, &fe) || fe.ExitCode() != 1 || len(res.Failed) != 1 || res.Created != 3 {
+	if !errors.As(err, &fe) || errkind.Of(err) != errkind.Partial || len(res.Failed) != 1 || res.Created != 3 {
 		t.Fatalf("%v %+v\n%s", err, res, out)
 	}
 	if !strings.Contains(out, "failed: 2024-01-10-db/") || !strings.HasSuffix(out, ", failed 1\n") {

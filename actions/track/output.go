@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/castor-incidents/castor/actions/render"
+	"github.com/castor-incidents/castor/internal/errkind"
 )
 
 // Write renders the plan as text, markdown or json.
@@ -19,7 +20,7 @@ func (p *Plan) Write(w io.Writer, format string) error {
 	case "json":
 		return p.writeJSON(w)
 	}
-	return UsageError{fmt.Errorf("format %q: want text, markdown or json", format)}
+	return errkind.New(errkind.Usage, "format %q: want text, markdown or json", format)
 }
 
 // Summary is the plan's last line: "create 3, update 1, close 2,

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/castor-incidents/castor/internal/errkind"
 	"github.com/castor-incidents/castor/schema"
 )
 
@@ -382,9 +383,9 @@ func (p *Plan) checkGuess(ours map[string]bool, foreign map[string][]Issue) erro
 	if len(nums) > 1 {
 		refs = fmt.Sprintf("#%d and %d more", nums[0], len(nums)-1)
 	}
-	return UsageError{fmt.Errorf("GITHUB_REPOSITORY is not set, so castor takes %s for the repository of these records, "+
+	return errkind.New(errkind.Usage, "GITHUB_REPOSITORY is not set, so castor takes %s for the repository of these records, "+
 		"but issues %s for the same action items belong to %s: set GITHUB_REPOSITORY to the repository of these records (owner/name) and run again",
-		p.Source, refs, strings.Join(names, ", "))}
+		p.Source, refs, strings.Join(names, ", "))
 }
 
 // ourKeys are the keys of the records' action items.

@@ -2,12 +2,12 @@ package track
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/castor-incidents/castor/internal/errkind"
 	"github.com/castor-incidents/castor/internal/fakegithub"
 )
 
@@ -374,8 +374,7 @@ func TestGuessedSource(t *testing.T) {
 		opts := a.options(nil)
 		opts.DryRun = dry
 		_, err := Run(context.Background(), opts)
-		var ue UsageError
-		if !errors.As(err, &ue) || ue.ExitCode() != 2 || err.Error() != "GITHUB_REPOSITORY is not set, so castor takes acme/follow-ups for the repository of these records, "+
+		if errkind.Of(err) != errkind.Usage || err.Error() != "GITHUB_REPOSITORY is not set, so castor takes acme/follow-ups for the repository of these records, "+
 			"but issues #1 and 2 more for the same action items belong to acme/team-a: set GITHUB_REPOSITORY to the repository of these records (owner/name) and run again" {
 			t.Errorf("dry %v: %v", dry, err)
 		}

@@ -46,6 +46,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/castor-incidents/castor/internal/errkind"
 	ghclient "github.com/castor-incidents/castor/internal/github"
 	"github.com/castor-incidents/castor/schema"
 )
@@ -88,21 +89,7 @@ type Options struct {
 // ErrInvalid is returned when records have errors: they have been printed,
 // and nothing was planned or written (a record that cannot be read must
 // not look like a deleted one whose issues are to be closed).
-var ErrInvalid error = invalidError{}
-
-type invalidError struct{}
-
-func (invalidError) Error() string {
-	return "invalid records: nothing was tracked (castor validate shows why)"
-}
-func (invalidError) ExitCode() int { return 1 }
-
-// UsageError is a mistake in the options or the configuration: exit 2.
-type UsageError struct{ Err error }
-
-func (e UsageError) Error() string { return e.Err.Error() }
-func (e UsageError) Unwrap() error { return e.Err }
-func (e UsageError) ExitCode() int { return 2 }
+var ErrInvalid = errkind.New(errkind.Invalid, "invalid records: nothing was tracked (castor validate shows why)")
 
 var repoRe = regexp.MustCompile(`^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$`)
 
@@ -117,7 +104,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	var ae *APIError
 	if errors.As(err, &ae) && ae.RateLimited {
 		// Out of quota before anything was written: a clean stop too.
-		return &Result{}, &StoppedError{Reason: rateLimitReason(ae) + ", before planning: " + err.Error(), Err: err, Result: &Result{}}
+		return &Result{}, errkind.Wrap(errkind.Partial, &StoppedError{Reason: rateLimitReason(ae) + ", before planning: " + err.Error(), Err: err, Result: &Result{}})
 	}
 	if err != nil {
 		return nil, err
@@ -138,9 +125,9 @@ func checkFormat(opts Options) error {
 	switch {
 	case opts.Format == "" || opts.Format == "text":
 	case !opts.DryRun:
-		return UsageError{fmt.Errorf("--format %s: only the plan (--dry-run) has other formats than text", opts.Format)}
+		return errkind.New(errkind.Usage, "--format %s: only the plan (--dry-run) has other formats than text", opts.Format)
 	case opts.Format != "markdown" && opts.Format != "json":
-		return UsageError{fmt.Errorf("--format %q: want text, markdown or json", opts.Format)}
+		return errkind.New(errkind.Usage, "--format %q: want text, markdown or json", opts.Format)
 	}
 	return nil
 }
@@ -192,7 +179,7 @@ func makePlan(ctx context.Context, opts Options) (*Plan, GitHub, error) {
 		server = "https://github.com"
 	}
 	if u, err := url.Parse(server); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil {
-		return nil, nil, UsageError{fmt.Errorf("GITHUB_SERVER_URL=%q: want the web address of GitHub, such as https://github.com", server)}
+		return nil, nil, errkind.New(errkind.Usage, "GITHUB_SERVER_URL=%q: want the web address of GitHub, such as https://github.com", server)
 	}
 	// The source: the repository of the records, whose issues these
 	// are. In the Action, GITHUB_REPOSITORY; on a laptop without it, the
@@ -256,11 +243,11 @@ func resolveRepository(opts Options, cfg *schema.Config) (string, error) {
 			continue
 		}
 		if !repoRe.MatchString(c.value) {
-			return "", UsageError{fmt.Errorf("%s %q: want owner/name", c.from, c.value)}
+			return "", errkind.New(errkind.Usage, "%s %q: want owner/name", c.from, c.value)
 		}
 		return c.value, nil
 	}
-	return "", UsageError{errors.New("no repository for the tracking issues: pass --repo owner/name, or set tracking.repository in castor.yaml, or GITHUB_REPOSITORY")}
+	return "", errkind.New(errkind.Usage, "no repository for the tracking issues: pass --repo owner/name, or set tracking.repository in castor.yaml, or GITHUB_REPOSITORY")
 }
 
 // trackingLabels are tracking.labels, or the default; the first is the
@@ -272,7 +259,7 @@ func trackingLabels(cfg *schema.Config) ([]string, error) {
 	}
 	first := labels[0]
 	if strings.TrimSpace(first) == "" || strings.Contains(first, ",") || len(first) > 50 {
-		return nil, UsageError{fmt.Errorf("tracking.labels in castor.yaml: the first label, %q, finds castor's issues: it must be a GitHub label name without commas", first)}
+		return nil, errkind.New(errkind.Usage, "tracking.labels in castor.yaml: the first label, %q, finds castor's issues: it must be a GitHub label name without commas", first)
 	}
 	return labels, nil
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/castor-incidents/castor/actions/action"
+	"github.com/castor-incidents/castor/internal/errkind"
 	"github.com/castor-incidents/castor/internal/fakegithub"
 )
 
@@ -442,19 +443,18 @@ func TestConfiguration(t *testing.T) {
 	e.writeFile("castor.yaml", "tracking:\n  labels: [postmortem]\n")
 	delete(e.vars, "GITHUB_REPOSITORY")
 	_, err = MakePlan(context.Background(), e.options(nil))
-	var ue UsageError
-	if !errors.As(err, &ue) || ue.ExitCode() != 2 {
+	if errkind.Of(err) != errkind.Usage {
 		t.Errorf("no repository: %v", err)
 	}
 	opts = e.options(nil)
 	opts.Repo = "not a repo"
-	if _, err := MakePlan(context.Background(), opts); !errors.As(err, &ue) {
+	if _, err := MakePlan(context.Background(), opts); errkind.Of(err) != errkind.Usage {
 		t.Errorf("bad --repo: %v", err)
 	}
 	// A web address that is not one.
 	e.vars["GITHUB_REPOSITORY"] = testRepo
 	e.vars["GITHUB_SERVER_URL"] = "javascript:alert(1)"
-	if _, err := MakePlan(context.Background(), e.options(nil)); !errors.As(err, &ue) || !strings.Contains(err.Error(), "GITHUB_SERVER_URL") {
+	if _, err := MakePlan(context.Background(), e.options(nil)); errkind.Of(err) != errkind.Usage || !strings.Contains(err.Error(), "GITHUB_SERVER_URL") {
 		t.Errorf("bad GITHUB_SERVER_URL: %v", err)
 	}
 	delete(e.vars, "GITHUB_SERVER_URL")
@@ -462,8 +462,7 @@ func TestConfiguration(t *testing.T) {
 	e.vars["GITHUB_REPOSITORY"] = testRepo
 	delete(e.vars, "GITHUB_TOKEN")
 	_, err = MakePlan(context.Background(), e.options(nil))
-	var ec interface{ ExitCode() int }
-	if !errors.As(err, &ec) || ec.ExitCode() != 2 || !strings.Contains(err.Error(), "GITHUB_TOKEN is not set") {
+	if errkind.Of(err) != errkind.Usage || !strings.Contains(err.Error(), "GITHUB_TOKEN is not set") {
 		t.Errorf("no token: %v", err)
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/castor-incidents/castor/internal/errkind"
 	"github.com/castor-incidents/castor/internal/gitrepo"
 	"github.com/castor-incidents/castor/internal/workflow"
 	"github.com/castor-incidents/castor/schema"
@@ -50,12 +51,7 @@ type Result struct {
 
 // ErrInvalid is returned when some record has errors; they have been
 // printed already.
-var ErrInvalid = invalidError{}
-
-type invalidError struct{}
-
-func (invalidError) Error() string { return "invalid records" }
-func (invalidError) ExitCode() int { return 1 }
+var ErrInvalid = errkind.New(errkind.Invalid, "invalid records")
 
 // Formats lists the output formats.
 var Formats = []string{"text", "github", "json"}

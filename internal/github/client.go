@@ -33,6 +33,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/castor-incidents/castor/internal/errkind"
 	gh "github.com/google/go-github/v60/github"
 )
 
@@ -135,9 +136,6 @@ func (MissingTokenError) Error() string {
 	return "GITHUB_TOKEN is not set: castor needs a token to read and write issues (in a workflow: env: {GITHUB_TOKEN: ${{ github.token }}}, with permissions issues: write)"
 }
 
-// ExitCode makes a missing token a usage error (exit 2).
-func (MissingTokenError) ExitCode() int { return 2 }
-
 // ConfigFromEnv reads GITHUB_API_URL and GITHUB_TOKEN. Without a token it
 // returns MissingTokenError (and the rest of the configuration).
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
@@ -146,7 +144,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		return cfg, err
 	}
 	if cfg.Token == "" {
-		return cfg, MissingTokenError{}
+		return cfg, errkind.Wrap(errkind.Usage, MissingTokenError{})
 	}
 	return cfg, nil
 }

@@ -11,6 +11,7 @@ import (
 
 	gh "github.com/google/go-github/v60/github"
 
+	"github.com/castor-incidents/castor/internal/errkind"
 	"github.com/castor-incidents/castor/internal/fakegithub"
 )
 
@@ -76,8 +77,7 @@ func TestConfigFromEnv(t *testing.T) {
 	env := map[string]string{}
 	getenv := func(k string) string { return env[k] }
 	_, err := ConfigFromEnv(getenv)
-	var ec interface{ ExitCode() int }
-	if !errors.As(err, &ec) || ec.ExitCode() != 2 || !strings.Contains(err.Error(), "GITHUB_TOKEN") {
+	if errkind.Of(err) != errkind.Usage || !strings.Contains(err.Error(), "GITHUB_TOKEN") {
 		t.Fatalf("no token: %v", err)
 	}
 	env["GITHUB_TOKEN"] = " " + token + "\n"

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -51,13 +50,8 @@ error or an unreadable event.`,
 			}
 			// An annotation, escaped: the message may quote record text
 			// or an answer of GitHub's.
-			code := ExitInternal
-			var ec exitCoder
-			if errors.As(err, &ec) {
-				code = ec.ExitCode()
-			}
 			fmt.Fprintln(f.Stdout, workflow.Command("error", map[string]string{"title": "castor"}, err.Error()))
-			return silentError{code}
+			return reported(err)
 		},
 	}
 	cmd.Flags().StringVar(&opts.Mode, "mode", action.ModeAuto, "auto (from the event), validate, plan or apply")

@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"errors"
-	"fmt"
 	"os"
 	"strconv"
 	"time"
@@ -10,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/castor-incidents/castor/actions/drill"
+	"github.com/castor-incidents/castor/internal/errkind"
 )
 
 func newDrillCmd(f *Factory) *cobra.Command {
@@ -67,18 +66,18 @@ usage or internal error.`,
 			if seed != "" {
 				n, err := strconv.ParseUint(seed, 10, 64)
 				if err != nil {
-					return usageError{fmt.Errorf("--seed %q: want a whole number", seed)}
+					return errkind.New(errkind.Usage, "--seed %q: want a whole number", seed)
 				}
 				opts.Seed, opts.HasSeed = n, true
 			}
 			wheel, _ := cmd.Flags().GetBool("wheel")
 			switch {
 			case wheel && opts.WheelDir == "":
-				return usageError{errors.New("--wheel needs -o DIR: where to write the page")}
+				return errkind.New(errkind.Usage, "--wheel needs -o DIR: where to write the page")
 			case !wheel && opts.WheelDir != "":
-				return usageError{errors.New("-o DIR is where --wheel writes its page: add --wheel")}
+				return errkind.New(errkind.Usage, "-o DIR is where --wheel writes its page: add --wheel")
 			case wheel && opts.Master:
-				return usageError{errors.New("--wheel is the players' page; the game master's sheet is --master without --wheel")}
+				return errkind.New(errkind.Usage, "--wheel is the players' page; the game master's sheet is --master without --wheel")
 			}
 			now, err := sourceDateEpoch(f)
 			if err != nil {
@@ -123,7 +122,7 @@ func sourceDateEpoch(f *Factory) (time.Time, error) {
 	}
 	sec, err := strconv.ParseInt(s, 10, 64)
 	if err != nil {
-		return time.Time{}, usageError{fmt.Errorf("SOURCE_DATE_EPOCH=%q: want seconds since 1970", s)}
+		return time.Time{}, errkind.New(errkind.Usage, "SOURCE_DATE_EPOCH=%q: want seconds since 1970", s)
 	}
 	return time.Unix(sec, 0), nil
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/castor-incidents/castor/actions/incident"
+	"github.com/castor-incidents/castor/internal/errkind"
 	"github.com/castor-incidents/castor/internal/github"
 	"github.com/castor-incidents/castor/internal/gitwrite"
 )
@@ -83,15 +84,15 @@ func publishOptions(f *Factory) incident.PublishOptions {
 	var missing github.MissingTokenError
 	switch {
 	case errors.As(err, &missing):
-		o.PullsErr = usageError{errors.New("--pr needs GITHUB_TOKEN: a token that may push and open pull requests (in a workflow: permissions contents: write, pull-requests: write)")}
+		o.PullsErr = errkind.New(errkind.Usage, "--pr needs GITHUB_TOKEN: a token that may push and open pull requests (in a workflow: permissions contents: write, pull-requests: write)")
 		return o
 	case err != nil:
-		o.PullsErr = usageError{err}
+		o.PullsErr = errkind.Wrap(errkind.Usage, err)
 		return o
 	}
 	client, err := github.New(cfg)
 	if err != nil {
-		o.PullsErr = usageError{err}
+		o.PullsErr = errkind.Wrap(errkind.Usage, err)
 		return o
 	}
 	o.Pulls = incident.GitHubPulls{Client: client}

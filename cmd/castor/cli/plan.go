@@ -1,9 +1,6 @@
 package cli
 
 import (
-	"errors"
-	"fmt"
-
 	"github.com/spf13/cobra"
 
 	"github.com/castor-incidents/castor/actions/plan"
@@ -57,12 +54,7 @@ revision or a GitHub error.`,
 			if err := connectPublishers(f, &opts.Publish); err != nil {
 				return err
 			}
-			err := plan.Run(cmd.Context(), opts)
-			if errors.Is(err, plan.ErrInvalid) {
-				fmt.Fprintln(f.Stderr, "castor: invalid records: nothing planned")
-				return silentError{ExitInvalid}
-			}
-			return err
+			return plan.Run(cmd.Context(), opts)
 		},
 	}
 	cmd.Flags().StringVar(&opts.Before, "before", "", "compare with this revision or branch (default: the merge base with the default branch)")

@@ -13,6 +13,7 @@ import (
 	"github.com/castor-incidents/castor/actions/action"
 	"github.com/castor-incidents/castor/actions/publish"
 	"github.com/castor-incidents/castor/actions/site"
+	"github.com/castor-incidents/castor/internal/errkind"
 	"github.com/castor-incidents/castor/internal/statuspage"
 	"github.com/castor-incidents/castor/internal/webhook"
 	"github.com/castor-incidents/castor/schema"
@@ -58,10 +59,10 @@ or an unknown revision.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.All && opts.Before != "" {
-				return usageError{errors.New("--all publishes every record: it takes no --before")}
+				return errkind.New(errkind.Usage, "--all publishes every record: it takes no --before")
 			}
 			if !opts.All && opts.Before == "" {
-				return usageError{errors.New("--before is required (or --all); for a new branch, --before 0000000000000000000000000000000000000000")}
+				return errkind.New(errkind.Usage, "--before is required (or --all); for a new branch, --before 0000000000000000000000000000000000000000")
 			}
 			if err := connectPublishers(f, &opts); err != nil {
 				return err
@@ -70,14 +71,10 @@ or an unknown revision.`,
 			opts.Out = f.Stdout
 			opts.ErrOut = f.Stderr
 			_, err := publish.Run(cmd.Context(), opts)
-			if errors.Is(err, publish.ErrInvalid) {
-				fmt.Fprintln(f.Stderr, "castor: invalid records: nothing was published")
-				return silentError{ExitInvalid}
-			}
-			if err != nil {
+			if err != nil && !errors.Is(err, publish.ErrInvalid) {
 				return fmt.Errorf("publish: %w", err)
 			}
-			return nil
+			return err
 		},
 	}
 	cmd.Flags().StringVar(&opts.Before, "before", "", "the revision before the merge (the push's before)")
@@ -95,7 +92,7 @@ func connectPublishers(f *Factory, opts *publish.Options) error {
 	if v := f.Getenv("STATUSPAGE_MIN_INTERVAL"); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil || d <= 0 {
-			return usageError{fmt.Errorf("STATUSPAGE_MIN_INTERVAL=%q: want a positive duration such as 1s", v)}
+			return errkind.New(errkind.Usage, "STATUSPAGE_MIN_INTERVAL=%q: want a positive duration such as 1s", v)
 		}
 		interval = d
 	}

@@ -1,11 +1,10 @@
 package cli
 
 import (
-	"errors"
-
 	"github.com/spf13/cobra"
 
 	"github.com/castor-incidents/castor/actions/report"
+	"github.com/castor-incidents/castor/internal/errkind"
 )
 
 func newReportCmd(f *Factory) *cobra.Command {
@@ -40,7 +39,7 @@ invalid (no report is made), 2 on a usage or internal error.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.OutDir != "" && cmd.Flags().Changed("format") {
-				return usageError{errors.New("--out writes every format; use --format without --out")}
+				return errkind.New(errkind.Usage, "--out writes every format; use --format without --out")
 			}
 			now, err := sourceDateEpoch(f)
 			if err != nil {

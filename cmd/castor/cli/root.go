@@ -14,15 +14,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/castor-incidents/castor/internal/errkind"
 	"github.com/castor-incidents/castor/internal/version"
 	"github.com/castor-incidents/castor/schema"
-)
-
-// Exit codes, documented in the README.
-const (
-	ExitOK       = 0 // clean
-	ExitInvalid  = 1 // invalid records, or outside writes that did not all succeed
-	ExitInternal = 2 // usage error, missing credentials, internal error
 )
 
 // Factory carries what every command needs from the outside world, so
@@ -37,17 +31,6 @@ type Factory struct {
 	// IsTerminal reports whether Stdout is a terminal (progress lines).
 	IsTerminal bool
 }
-
-// exitCoder is implemented by errors that choose their exit code. Packages
-// under actions/ define their own such errors without importing this one.
-type exitCoder interface{ ExitCode() int }
-
-// silentError carries an exit code for a failure that has already been
-// reported to the user (e.g. validation diagnostics).
-type silentError struct{ code int }
-
-func (e silentError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
-func (e silentError) ExitCode() int { return e.code }
 
 // Main runs castor with the process's arguments, streams and environment.
 func Main() int {
@@ -71,18 +54,10 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 	root.SetOut(f.Stdout)
 	root.SetErr(f.Stderr)
 	err := root.ExecuteContext(ctx)
-	if err == nil {
-		return ExitOK
+	if err != nil && !errors.As(err, new(reportedError)) {
+		fmt.Fprintf(f.Stderr, "castor: %v\n", err)
 	}
-	var ec exitCoder
-	if errors.As(err, &ec) {
-		if !errors.As(err, new(silentError)) {
-			fmt.Fprintf(f.Stderr, "castor: %v\n", err)
-		}
-		return ec.ExitCode()
-	}
-	fmt.Fprintf(f.Stderr, "castor: %v\n", err)
-	return ExitInternal
+	return exitCode(err)
 }
 
 // NewRootCmd builds the command tree.
@@ -98,11 +73,7 @@ Every command works on the folder it runs in (-C DIR for another):
 castor.yaml there, the records under its records: folder (default
 records/), the team's .cue policies.
 
-Exit status, the same for every command: 0 done (records valid, warnings
-allowed; every outside write succeeded); 1 a record or castor.yaml is
-invalid (nothing is done), or some outside write did not succeed (run the
-command again to finish); 2 a usage error (unknown flag or value, missing
-credentials, unknown revision) or an internal error.
+` + wrap(exitHelp(), 72) + `
 
 Secrets and endpoints come from the environment only (GITHUB_TOKEN,
 STATUSPAGE_API_KEY, CASTOR_WEBHOOK_SECRET…): each command's help names
@@ -116,7 +87,7 @@ those it reads.`,
 	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
 		if dir, _ := cmd.Flags().GetString("chdir"); dir != "" {
 			if err := os.Chdir(dir); err != nil {
-				return usageError{err}
+				return errkind.Wrap(errkind.Usage, err)
 			}
 		}
 		if cmd.Annotations[noRepo] == "" && cmd.Name() != "help" && cmd.Parent() != nil && cmd.Parent().Name() != "completion" {
@@ -124,7 +95,7 @@ those it reads.`,
 		}
 		return nil
 	}
-	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usageError{err} })
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return errkind.Wrap(errkind.Usage, err) })
 	root.AddCommand(
 		newInitCmd(f),
 		newValidateCmd(f),
@@ -163,15 +134,8 @@ func checkRepo() error {
 	if err != nil {
 		dir = "."
 	}
-	return usageError{fmt.Errorf("no castor.yaml and no records/ in %s: run castor in the repository of your records, give -C DIR, or set this folder up with castor init", dir)}
+	return errkind.New(errkind.Usage, "no castor.yaml and no records/ in %s: run castor in the repository of your records, give -C DIR, or set this folder up with castor init", dir)
 }
-
-// usageError is a mistake in the command line: exit 2.
-type usageError struct{ err error }
-
-func (e usageError) Error() string { return e.err.Error() }
-func (e usageError) Unwrap() error { return e.err }
-func (e usageError) ExitCode() int { return ExitInternal }
 
 func isTerminal(f *os.File) bool {
 	fi, err := f.Stat()

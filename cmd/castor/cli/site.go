@@ -1,13 +1,13 @@
 package cli
 
 import (
-	"fmt"
 	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/castor-incidents/castor/actions/site"
+	"github.com/castor-incidents/castor/internal/errkind"
 )
 
 func newSiteCmd(f *Factory) *cobra.Command {
@@ -42,7 +42,7 @@ invalid (nothing is written), 2 on a usage or internal error.`,
 			if s := f.Getenv("SOURCE_DATE_EPOCH"); s != "" {
 				sec, err := strconv.ParseInt(s, 10, 64)
 				if err != nil {
-					return usageError{fmt.Errorf("SOURCE_DATE_EPOCH=%q: want seconds since 1970", s)}
+					return errkind.New(errkind.Usage, "SOURCE_DATE_EPOCH=%q: want seconds since 1970", s)
 				}
 				opts.Now = time.Unix(sec, 0)
 			}

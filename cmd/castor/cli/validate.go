@@ -57,7 +57,7 @@ not in the clone, a path outside the repository) or an internal error.`,
 			}
 			_, err := validate.Run(cmd.Context(), opts)
 			if errors.Is(err, validate.ErrInvalid) {
-				return silentError{ExitInvalid}
+				return reported(err) // the findings say it all
 			}
 			return err
 		},
