@@ -357,7 +357,7 @@ func (o *offline) record(ctx context.Context, rp *RecordPlan, dry bool, report f
 	return nil
 }
 
-// Publisher is `castor publish` for `castor action` (actions/action's
+// Publisher is `castor publish` for `castor action` (actions/ghaction's
 // Publisher interface): the same Run with the Action's revisions.
 type Publisher struct {
 	// Options is the template of each run; revisions, All, DryRun and

@@ -286,7 +286,7 @@ func connect(opts Options, repository string) (GitHub, error) {
 }
 
 // Tracker is tracking as `castor action` uses it (the Tracker interface of
-// actions/action): the plan as Markdown on pull requests, apply on merge.
+// actions/ghaction): the plan as Markdown on pull requests, apply on merge.
 type Tracker struct{ Options Options }
 
 // PlanMarkdown writes the plan as Markdown.

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/castor-incidents/castor/actions/action"
+	"github.com/castor-incidents/castor/actions/ghaction"
 	"github.com/castor-incidents/castor/internal/errkind"
 	"github.com/castor-incidents/castor/internal/fakegithub"
 )
@@ -519,11 +519,11 @@ func TestTerminalProgress(t *testing.T) {
 }
 
 // Tracker is what castor action takes for tracking.
-var _ action.Tracker = (*Tracker)(nil)
+var _ ghaction.Tracker = (*Tracker)(nil)
 
 func TestTrackerForTheAction(t *testing.T) {
 	e := newEnv(t, apiRec)
-	var tr action.Tracker = &Tracker{Options: e.options(nil)}
+	var tr ghaction.Tracker = &Tracker{Options: e.options(nil)}
 	var md strings.Builder
 	if err := tr.PlanMarkdown(context.Background(), &md); err != nil || !strings.Contains(md.String(), "**Plan:** create 3, update 0, close 0, unchanged 0.") {
 		t.Fatalf("%v\n%s", err, md.String())

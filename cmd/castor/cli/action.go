@@ -5,13 +5,13 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/castor-incidents/castor/actions/action"
+	"github.com/castor-incidents/castor/actions/ghaction"
 	"github.com/castor-incidents/castor/internal/version"
 	"github.com/castor-incidents/castor/internal/workflow"
 )
 
 func newActionCmd(f *Factory) *cobra.Command {
-	opts := action.Options{Dir: "."}
+	opts := ghaction.Options{Dir: "."}
 	cmd := &cobra.Command{
 		Use:   "action",
 		Short: "Run as a GitHub Action step: review pull requests, apply on merge",
@@ -44,7 +44,7 @@ error or an unreadable event.`,
 			opts.Getenv = f.Getenv
 			opts.Out = f.Stdout
 			wireAction(cmd.Context(), f, &opts)
-			_, err := action.Run(cmd.Context(), opts)
+			_, err := ghaction.Run(cmd.Context(), opts)
 			if err == nil {
 				return nil
 			}
@@ -54,7 +54,7 @@ error or an unreadable event.`,
 			return reported(err)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Mode, "mode", action.ModeAuto, "auto (from the event), validate, plan or apply")
+	cmd.Flags().StringVar(&opts.Mode, "mode", ghaction.ModeAuto, "auto (from the event), validate, plan or apply")
 	cmd.Flags().BoolVar(&opts.Comment, "comment", true, "keep one sticky comment with the plan on the pull request")
 	return cmd
 }

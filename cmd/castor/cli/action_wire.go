@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 
-	"github.com/castor-incidents/castor/actions/action"
+	"github.com/castor-incidents/castor/actions/ghaction"
 	"github.com/castor-incidents/castor/actions/track"
 	ghclient "github.com/castor-incidents/castor/internal/github"
 )
@@ -17,7 +17,7 @@ import (
 // Everything goes to standard output: the runner reads workflow commands
 // from both streams, and only standard output is guarded while record text
 // may be printed.
-func wireAction(ctx context.Context, f *Factory, opts *action.Options) {
+func wireAction(ctx context.Context, f *Factory, opts *ghaction.Options) {
 	opts.Publish, opts.PublishUnavailable = actionPublisher(f, opts.Dir)
 	cfg, err := ghclient.ConfigFromEnv(f.Getenv)
 	if err != nil {
@@ -34,7 +34,7 @@ func wireAction(ctx context.Context, f *Factory, opts *action.Options) {
 		opts.CommentsUnavailable = err.Error()
 		return
 	}
-	if opts.Comments, err = action.NewGitHubComments(c, f.Getenv("GITHUB_REPOSITORY")); err != nil {
+	if opts.Comments, err = ghaction.NewGitHubComments(c, f.Getenv("GITHUB_REPOSITORY")); err != nil {
 		opts.Comments, opts.CommentsUnavailable = nil, err.Error()
 	}
 }

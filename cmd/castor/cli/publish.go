@@ -10,7 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/castor-incidents/castor/actions/action"
+	"github.com/castor-incidents/castor/actions/ghaction"
 	"github.com/castor-incidents/castor/actions/publish"
 	"github.com/castor-incidents/castor/actions/site"
 	"github.com/castor-incidents/castor/internal/errkind"
@@ -143,7 +143,7 @@ func buildSite(ctx context.Context, cfg *schema.Config, dryRun bool, log io.Writ
 // none (a nil interface), the second result says why. For wireAction:
 //
 //	opts.Publish, opts.PublishUnavailable = actionPublisher(f, opts.Dir)
-func actionPublisher(f *Factory, dir string) (action.Publisher, string) {
+func actionPublisher(f *Factory, dir string) (ghaction.Publisher, string) {
 	repo, err := schema.OpenRepo(dir)
 	if err != nil {
 		return nil, "castor.yaml is invalid"

@@ -13,7 +13,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"github.com/castor-incidents/castor/actions/action"
+	"github.com/castor-incidents/castor/actions/ghaction"
 	"github.com/castor-incidents/castor/actions/publish"
 	"github.com/castor-incidents/castor/internal/fakestatuspage"
 	"github.com/castor-incidents/castor/internal/webhook/webhooktest"
@@ -268,8 +268,8 @@ func killEveryRequest(ts *testscript.TestScript, neg bool, args []string) {
 	fmt.Fprintf(ts.Stdout(), "killed after each of the %d requests of %d publishes: every re-run ended as a clean run\n", total, len(counts))
 }
 
-// castor action reaches publish through actions/action's Publisher.
-var _ action.Publisher = (*publish.Publisher)(nil)
+// castor action reaches publish through actions/ghaction's Publisher.
+var _ ghaction.Publisher = (*publish.Publisher)(nil)
 
 func TestActionPublisher(t *testing.T) {
 	dir := t.TempDir()

@@ -1,11 +1,11 @@
-// Package action is castor inside GitHub Actions: it reads the runner's
+// Package ghaction is castor inside GitHub Actions: it reads the runner's
 // environment and event, and picks its work from it. On a pull request it
 // validates the changed records (annotations on their lines), shows the
 // plan of what merging will do and previews the post-mortems, in the job
 // summary and one sticky comment. On a push to the default branch it
 // validates, then applies: tracking issues, then status updates. A manual
 // run resynchronises everything.
-package action
+package ghaction
 
 import (
 	"context"
