@@ -126,6 +126,14 @@ func checkConfig(cfg *Config, p *parsed) []Diagnostic {
 		}
 		declared[c.Name] = i
 	}
+	if sp := cfg.Publishers.Statuspage; sp != nil && sp.BackfillAfter != "" {
+		if d, err := time.ParseDuration(sp.BackfillAfter); err != nil || d <= 0 {
+			out = append(out, Diagnostic{Pos: at("publishers.statuspage.backfill_after"), Message: fmt.Sprintf("backfill_after %q is not a positive duration (like 24h or 90m)", sp.BackfillAfter), Rule: "config"})
+		}
+	}
+	if sp := cfg.Publishers.Statuspage; sp != nil && len(sp.Components) > StatuspageMaxComponents {
+		out = append(out, Diagnostic{Pos: at("publishers.statuspage.components"), Message: fmt.Sprintf("%d components: a Statuspage page has at most %d", len(sp.Components), StatuspageMaxComponents), Rule: "limits"})
+	}
 	if sp := cfg.Publishers.Statuspage; sp != nil && len(cfg.Components) > 0 {
 		for _, name := range sortedKeys(sp.Components) {
 			if _, ok := declared[name]; !ok {

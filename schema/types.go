@@ -172,6 +172,21 @@ type StatuspageConfig struct {
 	PageID string `json:"page_id"`
 	// Components maps a castor component name to a Statuspage component id.
 	Components map[string]string `json:"components,omitempty"`
+	// BackfillAfter is a Go duration ("24h"): a record whose last update
+	// is older is history (see History). Empty: DefaultBackfillAfter.
+	BackfillAfter string `json:"backfill_after,omitempty"`
+	// Notify overrides, by severity and "maintenance", whether a live
+	// record notifies subscribers (see Notifies).
+	Notify map[string]bool `json:"notify,omitempty"`
+	// ScheduledRemindPrior, ScheduledAutoInProgress and
+	// ScheduledAutoCompleted are sent with a maintenance's scheduled
+	// incident.
+	ScheduledRemindPrior    bool `json:"scheduled_remind_prior,omitempty"`
+	ScheduledAutoInProgress bool `json:"scheduled_auto_in_progress,omitempty"`
+	ScheduledAutoCompleted  bool `json:"scheduled_auto_completed,omitempty"`
+	// PostmortemNotify makes the first publication of a post-mortem
+	// notify subscribers.
+	PostmortemNotify bool `json:"postmortem_notify,omitempty"`
 }
 
 // WebhookConfig configures the signed JSON webhook publisher. The secret is

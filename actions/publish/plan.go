@@ -51,6 +51,17 @@ type RecordPlan struct {
 	// Removed are updates the change deleted from the record; status
 	// pages keep them (castor never deletes what the public has seen).
 	Removed []schema.StatusUpdate
+	// History is true for a record published as history (under --all,
+	// or whose last update is older than publishers.statuspage.
+	// backfill_after): backfilled, with each update's real time, and
+	// notifying no one.
+	History bool
+	// Notify says whether its writes notify subscribers, and Why.
+	Notify bool
+	Why    string
+	// Postmortem is the public post-mortem as status pages show it (the
+	// public rendering of castor render), "" when it is not public.
+	Postmortem string
 }
 
 // Note is a changed record file that asks nothing of the publishers, and
@@ -129,6 +140,10 @@ func MakePlan(ctx context.Context, opts PlanOptions) (*Plan, error) {
 		return nil, err
 	}
 	plan := &Plan{Before: opts.Before, After: opts.After, All: opts.All, Config: repo.Config}
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
 	after, err := resolve(g, "--after", opts.After)
 	if err != nil {
 		return nil, err
@@ -248,11 +263,71 @@ func MakePlan(ctx context.Context, opts PlanOptions) (*Plan, error) {
 			}
 		}
 		rp.Items, rp.Removed = diffUpdates(prev, inc.Updates)
+		rp.setPolicy(repo.Config.Publishers.Statuspage, opts.All, now)
+		if rp.Postmortem, err = publicPostmortem(inc, repo.Config); err != nil {
+			return nil, err
+		}
 		plan.Records = append(plan.Records, rp)
 	}
 	slices.SortFunc(plan.Records, func(a, b *RecordPlan) int { return strings.Compare(a.Path, b.Path) })
 	slices.SortFunc(plan.Notes, func(a, b Note) int { return strings.Compare(a.Path, b.Path) })
 	return plan, nil
+}
+
+// setPolicy decides how the record is published: as history or live,
+// and whether subscribers hear of it.
+func (rp *RecordPlan) setPolicy(sp *schema.StatuspageConfig, all bool, now time.Time) {
+	switch {
+	case all:
+		rp.History, rp.Why = true, "--all publishes history"
+	case sp.History(rp.Incident, now):
+		rp.History, rp.Why = true, fmt.Sprintf("last update older than backfill_after, %s", shortDuration(sp.BackfillThreshold()))
+	default:
+		rp.Notify, rp.Why = sp.Notifies(rp.Incident)
+	}
+}
+
+// shortDuration prints 24h rather than 24h0m0s.
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
+
+// notifyText says what the plan shows of the policy.
+func (rp *RecordPlan) notifyText() string {
+	switch {
+	case rp.History:
+		return "backfilled, notifies no one (" + rp.Why + ")"
+	case rp.Notify:
+		return "notifies subscribers (" + rp.Why + ")"
+	}
+	return "notifies no one (" + rp.Why + ")"
+}
+
+// publicPostmortem is the record's post-mortem as a status page shows
+// it: castor render's public rendering (the site's rule), with times in
+// site.timezone; "" when the post-mortem is not public.
+func publicPostmortem(inc *schema.Incident, cfg *schema.Config) (string, error) {
+	if inc.Postmortem == nil || !inc.Postmortem.Public {
+		return "", nil
+	}
+	var loc *time.Location
+	if tz := cfg.Site.Timezone; tz != "" {
+		if l, err := time.LoadLocation(tz); err == nil {
+			loc = l
+		}
+	}
+	var b strings.Builder
+	if err := render.Markdown(&b, inc, render.Options{Location: loc}); err != nil {
+		return "", fmt.Errorf("render the post-mortem of %s: %w", inc.ID, err)
+	}
+	return b.String(), nil
 }
 
 // resolve turns a revision into a full hash, with a clear message when the
@@ -394,6 +469,9 @@ func (p *Plan) WriteText(w io.Writer) {
 			head = r.OldPath + " → " + r.Path
 		}
 		fmt.Fprintf(w, "%s (%s): %s\n", head, r.ID, countItems(r))
+		if p.Config.Publishers.Statuspage != nil && len(r.Items) > 0 {
+			fmt.Fprintf(w, "  statuspage: %s\n", r.notifyText())
+		}
 		for _, it := range r.Items {
 			fmt.Fprintf(w, "  %s\n", itemLine(it))
 		}
@@ -435,6 +513,8 @@ func (p *Plan) WriteMarkdown(w io.Writer, publishers []string) {
 	for _, r := range p.Records {
 		if len(r.Items) == 0 {
 			fmt.Fprintf(w, "- `%s`: no new update\n", render.Cell(r.Path))
+		} else if p.Config.Publishers.Statuspage != nil {
+			fmt.Fprintf(w, "- `%s` on Statuspage: %s\n", render.Cell(r.ID), render.Inline(r.notifyText()))
 		}
 		if r.OldPath != "" {
 			fmt.Fprintf(w, "- `%s`: renamed from `%s`\n", render.Cell(r.Path), render.Cell(r.OldPath))

@@ -79,10 +79,12 @@ func TestPlanChanges(t *testing.T) {
 	p := plan(t, g.dir, c1, c2, false)
 	wantText(t, "plan", planText(p), `Records changed between `+c1[:12]+` and `+c2[:12]+`: 2 to publish, 4 updates
 records/2026/2026-03-01-mail-down.yaml (2026-03-01-mail-down): 2 new updates, 1 edited message
+  statuspage: notifies subscribers (default policy for SEV2)
   ~ #1 2026-03-01T10:00:00+01:00 investigating: "Mail is down." → "Mail is down for everyone."
   + #2 2026-03-01T10:30:00+01:00 identified: "A disk failed on the mail relay."
   + #3 2026-03-01T11:00:00+01:00 resolved: "Mail works again."
 records/2026/2026-03-02-web-slow.yaml (2026-03-02-web-slow): 1 new update
+  statuspage: notifies subscribers (default policy for SEV3)
   + #1 2026-03-02T10:00:00+01:00 investigating: "The website is slow."
 records/2026/2026-03-03-secret-thing.yaml: internal record: never published
 `)
@@ -109,6 +111,7 @@ records/2026/2026-03-03-secret-thing.yaml: internal record: never published
 	p = plan(t, g.dir, c3, c4, false)
 	wantText(t, "plan", planText(p), `Records changed between `+c3[:12]+` and `+c4[:12]+`: 1 to publish, 1 update
 records/2026/2026-03-01-mail-down.yaml → records/archive/2026-03-01-mail-down.yaml (2026-03-01-mail-down): 1 new update
+  statuspage: notifies subscribers (default policy for SEV2)
   + #4 2026-03-01T12:00:00+01:00 resolved: "Post-mortem to follow."
 records/2026/2026-03-02-web-slow.yaml: deleted: nothing to publish (status pages keep what they show)
 `)
@@ -221,7 +224,8 @@ func TestPlanMarkdown(t *testing.T) {
 	plan(t, g.dir, c1, c2, false).WriteMarkdown(&b, []string{"statuspage", "webhook"})
 	wantText(t, "markdown", b.String(), "1 status update in 1 record, to statuspage, webhook.\n\n"+
 		"| Record | # | At | Status | Message |\n|---|---|---|---|---|\n"+
-		"| `2026-03-01-mail-down` | 1 | 2026-03-01T10:00:00+01:00 | investigating | Mail &lt;b&gt;down&lt;/b&gt; \\| partly |\n\n")
+		"| `2026-03-01-mail-down` | 1 | 2026-03-01T10:00:00+01:00 | investigating | Mail &lt;b&gt;down&lt;/b&gt; \\| partly |\n\n"+
+		"- `2026-03-01-mail-down` on Statuspage: notifies subscribers (default policy for SEV2)\n")
 }
 
 func TestDiffUpdatesDuplicates(t *testing.T) {

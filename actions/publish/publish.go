@@ -32,7 +32,9 @@ type StatuspageAPI interface {
 	CreateIncidentOnce(ctx context.Context, pageID string, req statuspage.IncidentRequest, mine func(*statuspage.Incident) bool) (*statuspage.Incident, error)
 	AddUpdateOnce(ctx context.Context, pageID string, inc *statuspage.Incident, req statuspage.IncidentRequest) (*statuspage.Incident, error)
 	UpdateIncident(ctx context.Context, pageID, id string, req statuspage.IncidentRequest) (*statuspage.Incident, error)
-	EditUpdate(ctx context.Context, pageID, incidentID, updateID, body string) (*statuspage.IncidentUpdate, error)
+	EditUpdate(ctx context.Context, pageID, incidentID, updateID string, edit statuspage.UpdateEdit) (*statuspage.IncidentUpdate, error)
+	SetPostmortemDraft(ctx context.Context, pageID, incidentID, body string) (*statuspage.Postmortem, error)
+	PublishPostmortem(ctx context.Context, pageID, incidentID string, notify bool) (*statuspage.Postmortem, error)
 }
 
 // WebhookSender is what the webhook publisher needs (*webhook.Sender).
@@ -84,10 +86,15 @@ const (
 	Posted  = "posted"  // Statuspage: the update added to the incident
 	Sent    = "sent"    // webhook
 	Edited  = "edited"  // the published message replaced
-	Present = "present" // already there: nothing written
-	Failed  = "failed"
-	Skipped = "skipped" // not attempted: an earlier update failed
-	Would   = "would "  // prefix of a dry run's actions
+	Dated   = "dated"   // Statuspage: the update's display time set to its real time
+	// PostmortemPublished: the post-mortem was published (Item is
+	// empty); a dry run says WouldPublishPostmortem.
+	PostmortemPublished    = "post-mortem published"
+	WouldPublishPostmortem = Would + "publish post-mortem"
+	Present                = "present" // already there: nothing written
+	Failed                 = "failed"
+	Skipped                = "skipped" // not attempted: an earlier update failed
+	Would                  = "would "  // prefix of a dry run's actions
 )
 
 // Outcome is what became of one item at one publisher.
@@ -233,7 +240,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	report := func(o Outcome) {
 		res.Outcomes = append(res.Outcomes, o)
 		switch {
-		case o.Action == Created || o.Action == Posted || o.Action == Sent || o.Action == Edited:
+		case o.Action == Created || o.Action == Posted || o.Action == Sent || o.Action == Edited || o.Action == Dated || o.Action == PostmortemPublished:
 			res.Published++
 		case o.Action == Failed || o.Action == Skipped:
 			res.Failed++
@@ -307,12 +314,12 @@ func writeSummary(w io.Writer, res *Result, pubs []publisher, cfg *schema.Config
 	for _, p := range pubs {
 		counts := map[string]int{}
 		for _, o := range res.Outcomes {
-			if o.Publisher == p.name() && o.Item.Update.Status != "" {
+			if o.Publisher == p.name() && (o.Item.Update.Status != "" || o.Action == PostmortemPublished || o.Action == WouldPublishPostmortem) {
 				counts[o.Action]++
 			}
 		}
 		var c []string
-		for _, a := range []string{Created, Posted, Edited, Sent, Present, Would + "create", Would + "post", Would + "edit", Would + "send", Failed, Skipped} {
+		for _, a := range []string{Created, Posted, Edited, Dated, Sent, Present, PostmortemPublished, Would + "create", Would + "post", Would + "edit", Would + "date", Would + "send", WouldPublishPostmortem, Failed, Skipped} {
 			if counts[a] > 0 {
 				c = append(c, fmt.Sprintf("%d %s", counts[a], a))
 			}

@@ -29,7 +29,7 @@ func TestPublishStory(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	wantText(t, "output", out, `statuspage: 2026-03-01-mail-down #1 investigating: created (incident inc00000001)
+	wantText(t, "output", out, `statuspage: 2026-03-01-mail-down #1 investigating: created (incident inc00000001, subscribers notified)
 webhook: 2026-03-01-mail-down #1 investigating: sent (key `+webhook.Key(webhook.EventCreated, mailID, mustTime(t, "2026-03-01T10:00:00+01:00"), "investigating", "")[:12]+`)
 publish: statuspage 1 created; webhook 1 sent
 `)
@@ -39,7 +39,7 @@ publish: statuspage 1 created; webhook 1 sent
 	wantText(t, "requests", w.spLog(), "GET /pages/pg1/incidents?limit=100&page=1 -> 200\nPOST /pages/pg1/incidents -> 201")
 	// What was sent: name, status, body, impact from the severity,
 	// components through the mapping, metadata.
-	wantText(t, "create body", w.sp.Requests()[1].Body, `{"incident":{"name":"Mail down","status":"investigating","body":"Mail is down.","impact_override":"major","components":{"cmpmail":"major_outage"},"component_ids":["cmpmail","cmpweb"],"metadata":{"castor":{"record":"2026-03-01-mail-down"}}}}`)
+	wantText(t, "create body", w.sp.Requests()[1].Body, `{"incident":{"name":"Mail down","status":"investigating","body":"Mail is down.","impact_override":"major","components":{"cmpmail":"major_outage"},"component_ids":["cmpmail","cmpweb"],"metadata":{"castor":{"record":"2026-03-01-mail-down"}},"deliver_notifications":true}}`)
 
 	g.write(mail, record(mailID, "Mail down", "SEV2", "public", u1, u2, u3))
 	c2 := g.commit("two more")
@@ -49,8 +49,8 @@ publish: statuspage 1 created; webhook 1 sent
 	}
 	wantText(t, "requests", w.spLog(), "GET /pages/pg1/incidents?limit=100&page=1 -> 200\nPATCH /pages/pg1/incidents/inc00000001 -> 200\nPATCH /pages/pg1/incidents/inc00000001 -> 200")
 	reqs := w.sp.Requests()
-	wantText(t, "patch 1", reqs[1].Body, `{"incident":{"status":"identified","body":"A disk failed on the mail relay.","component_ids":["cmpmail","cmpweb"]}}`)
-	wantText(t, "patch 2", reqs[2].Body, `{"incident":{"status":"resolved","body":"Mail works again.","components":{"cmpmail":"operational"},"component_ids":["cmpmail","cmpweb"]}}`)
+	wantText(t, "patch 1", reqs[1].Body, `{"incident":{"status":"identified","body":"A disk failed on the mail relay.","component_ids":["cmpmail","cmpweb"],"deliver_notifications":true}}`)
+	wantText(t, "patch 2", reqs[2].Body, `{"incident":{"status":"resolved","body":"Mail works again.","components":{"cmpmail":"operational"},"component_ids":["cmpmail","cmpweb"],"deliver_notifications":true}}`)
 	wantText(t, "page", w.sp.Dump(), `incident "Mail down" status=resolved impact_override=major record=2026-03-01-mail-down components=[cmpmail cmpweb]
   investigating: Mail is down. {cmpmail=major_outage}
   identified: A disk failed on the mail relay.
@@ -172,13 +172,15 @@ func TestPublishDryRun(t *testing.T) {
 	}
 	wantText(t, "output", out, `Records changed between (new branch) and `+c2[:12]+`: 2 to publish, 3 updates
 records/2026/2026-03-01-mail-down.yaml (2026-03-01-mail-down): 2 new updates
+  statuspage: notifies subscribers (default policy for SEV2)
   + #1 2026-03-01T10:00:00+01:00 investigating: "Mail is down."
   + #2 2026-03-01T10:30:00+01:00 identified: "A disk failed on the mail relay."
 records/2026/2026-03-02-web-slow.yaml (2026-03-02-web-slow): 1 new update
+  statuspage: notifies subscribers (default policy for SEV3)
   + #1 2026-03-02T10:00:00+01:00 investigating: "The website is slow."
 statuspage: 2026-03-01-mail-down #1 investigating: present
-statuspage: 2026-03-01-mail-down #2 identified: would post
-statuspage: 2026-03-02-web-slow #1 investigating: would create
+statuspage: 2026-03-01-mail-down #2 identified: would post (subscribers notified)
+statuspage: 2026-03-02-web-slow #1 investigating: would create (subscribers notified)
 webhook: 2026-03-01-mail-down #1 investigating: would send (key `+webhook.Key(webhook.EventCreated, mailID, mustTime(t, "2026-03-01T10:00:00+01:00"), "investigating", "")[:12]+`)
 webhook: 2026-03-01-mail-down #2 identified: would send (key `+webhook.Key(webhook.EventCreated, mailID, mustTime(t, "2026-03-01T10:30:00+01:00"), "identified", "")[:12]+`)
 webhook: 2026-03-02-web-slow #1 investigating: would send (key `+webhook.Key(webhook.EventCreated, webID, mustTime(t, "2026-03-02T10:00:00+01:00"), "investigating", "")[:12]+`)
@@ -228,15 +230,17 @@ publish: statuspage 1 failed, 2 skipped; webhook 3 sent
 func TestPublishRecordRefused(t *testing.T) {
 	ctx := context.Background()
 	w := newWorld(t)
-	long := upd{"10:00", "investigating", strings.Repeat("x", 25001), ""}
-	g := newGitRepo(t, map[string]string{"castor.yaml": testConfig, mail: record(mailID, "Mail down", "SEV2", "public", long, u2), web: record(webID, "Web slow", "SEV3", "public", w1)})
+	// The page has no component cmpgone: it refuses the first update.
+	cfg := strings.Replace(testConfig, "web: cmpweb}", "web: cmpweb, dns: cmpgone}", 1)
+	gone := upd{"10:00", "investigating", "DNS is down.", "{dns: major_outage}"}
+	g := newGitRepo(t, map[string]string{"castor.yaml": cfg, mail: record(mailID, "Mail down", "SEV2", "public", gone, u2), web: record(webID, "Web slow", "SEV3", "public", w1)})
 	c1 := g.commit("first")
 	res, out, err := w.run(ctx, g.dir, gitrepo.ZeroSHA, c1, false, false)
 	if err == nil || res.Failed != 2 {
 		t.Fatalf("err = %v\n%s", err, out)
 	}
 	for _, want := range []string{
-		"statuspage: 2026-03-01-mail-down #1 investigating: failed: statuspage: POST /pages/pg1/incidents: 422 Unprocessable Entity: Body is too long (maximum is 25000 characters)\n",
+		"statuspage: 2026-03-01-mail-down #1 investigating: failed: statuspage: POST /pages/pg1/incidents: 422 Unprocessable Entity: Component cmpgone does not exist on this page\n",
 		"statuspage: 2026-03-01-mail-down #2 identified: skipped (not attempted: an earlier update of this record failed)\n",
 		"statuspage: 2026-03-02-web-slow #1 investigating: created",
 		"publish: statuspage 1 created, 1 failed, 1 skipped; webhook 3 sent\n",
@@ -296,14 +300,17 @@ func TestPublishAll(t *testing.T) {
 	if _, out, err := w.run(ctx, g.dir, "", c1, true, false); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
+	// The rest is history: posted and dated without notifying anyone,
+	// with component statuses on the incident published live, none on
+	// the backfilled one.
 	wantText(t, "page", w.sp.Dump(), `incident "Mail down" status=resolved impact_override=major record=2026-03-01-mail-down components=[cmpmail cmpweb]
-  investigating: Mail is down. {cmpmail=major_outage}
-  identified: A disk failed on the mail relay.
-  resolved: Mail works again. {cmpmail=operational}
-incident "Web slow" status=investigating impact_override=none record=2026-03-02-web-slow components=[cmpmail cmpweb]
-  investigating: The website is slow. {cmpweb=degraded_performance}
+  investigating: Mail is down. {cmpmail=major_outage} [shown at 2026-03-01T09:00:00Z]
+  identified: A disk failed on the mail relay. [silent] [shown at 2026-03-01T09:30:00Z]
+  resolved: Mail works again. {cmpmail=operational} [silent] [shown at 2026-03-01T10:00:00Z]
+incident "Web slow" status=investigating impact_override=none record=2026-03-02-web-slow components=[] backfilled=2026-03-02T10:00:00+01:00
+  investigating: The website is slow. [silent] [shown at 2026-03-02T09:00:00Z]
 component cmpmail operational
-component cmpweb degraded_performance
+component cmpweb operational
 `)
 	w.sp.ResetLog()
 	for _, run := range [][2]string{{"", ""}, {gitrepo.ZeroSHA, c1}} {
@@ -331,7 +338,7 @@ func TestPublishUnmappedComponent(t *testing.T) {
 	if n := strings.Count(out, "statuspage: component \"dns\" has no id in publishers.statuspage.components: its status is not sent\n"); n != 1 {
 		t.Errorf("warned %d times:\n%s", n, out)
 	}
-	if !strings.Contains(w.sp.Requests()[2].Body, `{"incident":{"status":"identified","body":"Found.","component_ids":["cmpmail","cmpweb"]}}`) {
+	if !strings.Contains(w.sp.Requests()[2].Body, `{"incident":{"status":"identified","body":"Found.","component_ids":["cmpmail","cmpweb"],"deliver_notifications":true}}`) {
 		t.Errorf("patch %s", w.sp.Requests()[2].Body)
 	}
 }
@@ -387,7 +394,8 @@ func TestPublisherForAction(t *testing.T) {
 	}
 	wantText(t, "markdown", b.String(), "1 status update in 1 record, to statuspage, webhook.\n\n"+
 		"| Record | # | At | Status | Message |\n|---|---|---|---|---|\n"+
-		"| `2026-03-01-mail-down` | 1 | 2026-03-01T10:00:00+01:00 | investigating | Mail is down. |\n\n")
+		"| `2026-03-01-mail-down` | 1 | 2026-03-01T10:00:00+01:00 | investigating | Mail is down. |\n\n"+
+		"- `2026-03-01-mail-down` on Statuspage: notifies subscribers (default policy for SEV2)\n")
 	if len(w.sp.Requests()) != 0 {
 		t.Error("planning called Statuspage")
 	}

@@ -114,9 +114,15 @@ func (s *statuspagePublisher) record(ctx context.Context, rp *RecordPlan, dry bo
 			req := s.createRequest(rp, u)
 			if dry {
 				inc = &statuspage.Incident{Name: req.Name, ImpactOverride: req.ImpactOverride, Metadata: req.Metadata}
-				addLocal(inc, u.Status, body)
+				// A backfilled incident shows its first update at its
+				// backfill date: the update's own time.
+				shown := time.Time{}
+				if rp.History {
+					shown = u.At
+				}
+				addLocal(inc, u.Status, body, shown)
 				s.byRecord[rp.ID], s.simulated[rp.ID] = inc, true
-				out(it, Would+"create", "", nil)
+				out(it, Would+"create", s.policy(rp), nil)
 				continue
 			}
 			created, err := s.api.CreateIncidentOnce(ctx, page, req, mine(rp.ID))
@@ -125,19 +131,32 @@ func (s *statuspagePublisher) record(ctx context.Context, rp *RecordPlan, dry bo
 			}
 			inc = created
 			s.byRecord[rp.ID] = inc
-			out(it, Created, "incident "+inc.ID, nil)
+			out(it, Created, "incident "+inc.ID+", "+s.policy(rp), nil)
+			if err := s.date(ctx, rp, it, dry, out); err != nil {
+				return fail(k, err)
+			}
 			continue
 		}
 		remote := inc.UpdatesOldestFirst()
 		match := matchUpdates(rp.Incident.Updates, remote)
 		if match[it.Index] >= 0 {
+			if rp.History && !sameSecond(remote[match[it.Index]].DisplayAt, u.At) {
+				// History shows its real times, even when a run died
+				// between posting an update and dating it.
+				if err := s.date(ctx, rp, it, dry, out); err != nil {
+					return fail(k, err)
+				}
+				continue
+			}
 			out(it, Present, "", nil)
 			continue
 		}
 		if it.Kind == Edit {
 			if r := findUnmatched(remote, match, u.Status, it.OldMessage); r >= 0 {
 				if !dry {
-					if _, err := s.api.EditUpdate(ctx, page, inc.ID, remote[r].ID, body); err != nil {
+					// A corrected message is not news: no notification.
+					edit := statuspage.UpdateEdit{Body: body, DeliverNotifications: ptr(false)}
+					if _, err := s.api.EditUpdate(ctx, page, inc.ID, remote[r].ID, edit); err != nil {
 						return fail(k, err)
 					}
 				}
@@ -149,32 +168,97 @@ func (s *statuspagePublisher) record(ctx context.Context, rp *RecordPlan, dry bo
 			// never reached it, so it is posted now.
 		}
 		if dry {
-			addLocal(inc, u.Status, body)
-			out(it, Would+"post", "", nil)
+			// Posted now, it would show now: history is then dated.
+			addLocal(inc, u.Status, body, time.Time{})
+			out(it, Would+"post", s.policy(rp), nil)
+			if err := s.date(ctx, rp, it, dry, out); err != nil {
+				return fail(k, err)
+			}
 			continue
 		}
-		updated, err := s.api.AddUpdateOnce(ctx, page, inc, s.updateRequest(rp, u))
+		// History leaves component statuses alone, but on an incident
+		// that has components (one published live, not backfilled).
+		updated, err := s.api.AddUpdateOnce(ctx, page, inc, s.updateRequest(rp, u, !rp.History || len(inc.Components) > 0))
 		if err != nil {
 			return fail(k, err)
 		}
 		inc = updated
 		s.byRecord[rp.ID] = inc
-		out(it, Posted, "", nil)
+		out(it, Posted, s.policy(rp), nil)
+		if err := s.date(ctx, rp, it, dry, out); err != nil {
+			return fail(k, err)
+		}
 	}
 	if inc == nil || s.simulated[rp.ID] {
 		return nil
 	}
-	// The incident follows the record's title and severity, and its
-	// metadata the record's id (after a rename).
+	if err := s.follow(ctx, rp, inc, dry, out); err != nil {
+		return err
+	}
+	return s.postmortem(ctx, rp, dry, out)
+}
+
+// policy says in the log how an update reached the page.
+func (s *statuspagePublisher) policy(rp *RecordPlan) string {
+	switch {
+	case rp.History:
+		return "backfilled, no notification"
+	case rp.Notify:
+		return "subscribers notified"
+	}
+	return "no notification"
+}
+
+// date gives a published update of history its real time (display_at):
+// the API takes it only on an existing update. Nothing is written when
+// the page already shows that time, as after a backfill_date that is
+// the update's own.
+func (s *statuspagePublisher) date(ctx context.Context, rp *RecordPlan, it Item, dry bool, out func(Item, string, string, error)) error {
+	inc := s.byRecord[rp.ID]
+	if !rp.History || inc == nil {
+		return nil
+	}
+	remote := inc.UpdatesOldestFirst()
+	r := matchUpdates(rp.Incident.Updates, remote)[it.Index]
+	if r < 0 || sameSecond(remote[r].DisplayAt, it.Update.At) {
+		return nil
+	}
+	at := it.Update.At
+	if !dry {
+		if _, err := s.api.EditUpdate(ctx, s.cfg.PageID, inc.ID, remote[r].ID, statuspage.UpdateEdit{DisplayAt: &at, DeliverNotifications: ptr(false)}); err != nil {
+			return err
+		}
+	}
+	for i := range inc.Updates {
+		if inc.Updates[i].ID == remote[r].ID {
+			inc.Updates[i].DisplayAt = at
+		}
+	}
+	out(it, action(dry, Dated, "date"), "display_at "+at.Format(time.RFC3339), nil)
+	return nil
+}
+
+func sameSecond(a, b time.Time) bool { return a.Truncate(time.Second).Equal(b.Truncate(time.Second)) }
+
+func ptr[T any](v T) *T { return &v }
+
+// follow makes the incident follow the record's title, impact, window
+// and id (after a rename): idempotent patches that add no update.
+func (s *statuspagePublisher) follow(ctx context.Context, rp *RecordPlan, inc *statuspage.Incident, dry bool, out func(Item, string, string, error)) error {
 	var req statuspage.IncidentRequest
 	var what []string
-	if name := incidentName(rp.Incident); inc.Name != name {
+	rec := rp.Incident
+	if name := rec.Title; inc.Name != name {
 		req.Name = name
 		what = append(what, "name")
 	}
-	if impact := schema.Impact(rp.Incident.Severity); impact != "" && inc.ImpactOverride != impact {
+	if impact := impactOf(rec); impact != "" && inc.ImpactOverride != impact {
 		req.ImpactOverride = impact
 		what = append(what, "impact")
+	}
+	if rec.IsMaintenance() && (!sameTime(inc.ScheduledFor, rec.ScheduledFor) || !sameTime(inc.ScheduledUntil, rec.ScheduledUntil)) {
+		req.ScheduledFor, req.ScheduledUntil = rec.ScheduledFor, rec.ScheduledUntil
+		what = append(what, "window")
 	}
 	if inc.MetadataString(MetadataKey, MetadataField) != rp.ID {
 		req.Metadata = metadata(rp.ID)
@@ -188,7 +272,7 @@ func (s *statuspagePublisher) record(ctx context.Context, rp *RecordPlan, dry bo
 		out(Item{}, Would+"update", detail, nil)
 		return nil
 	}
-	updated, err := s.api.UpdateIncident(ctx, page, inc.ID, req)
+	updated, err := s.api.UpdateIncident(ctx, s.cfg.PageID, inc.ID, req)
 	if err != nil {
 		out(Item{}, Failed, detail, err)
 		var se *statuspage.Error
@@ -200,6 +284,63 @@ func (s *statuspagePublisher) record(ctx context.Context, rp *RecordPlan, dry bo
 	s.byRecord[rp.ID] = updated
 	out(Item{}, "updated", detail, nil)
 	return nil
+}
+
+func sameTime(a, b *time.Time) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return sameSecond(*a, *b)
+}
+
+// postmortem publishes the record's public post-mortem as the incident's
+// (draft, then publish), when the page does not show that text already:
+// an edited post-mortem is published again, an unchanged one never.
+// Subscribers hear of it only on its first publication, when castor.yaml
+// says so, and never for history.
+func (s *statuspagePublisher) postmortem(ctx context.Context, rp *RecordPlan, dry bool, out func(Item, string, string, error)) error {
+	inc := s.byRecord[rp.ID]
+	if rp.Postmortem == "" || inc == nil {
+		return nil
+	}
+	want := statuspage.NormBody(rp.Postmortem)
+	if inc.PostmortemPublishedAt != nil && statuspage.NormBody(inc.PostmortemBody) == want {
+		return nil
+	}
+	notify := s.cfg.PostmortemNotify && inc.PostmortemPublishedAt == nil && !rp.History
+	detail := "no notification"
+	if notify {
+		detail = "subscribers notified"
+	}
+	if dry {
+		out(Item{}, WouldPublishPostmortem, detail, nil)
+		return nil
+	}
+	_, err := s.api.SetPostmortemDraft(ctx, s.cfg.PageID, inc.ID, want)
+	if err == nil {
+		_, err = s.api.PublishPostmortem(ctx, s.cfg.PageID, inc.ID, notify)
+	}
+	if err != nil {
+		out(Item{}, Failed, "post-mortem", err)
+		var se *statuspage.Error
+		if errors.As(err, &se) && se.Permanent() {
+			return nil
+		}
+		return err
+	}
+	now := time.Now()
+	inc.PostmortemBody, inc.PostmortemPublishedAt = want, &now
+	out(Item{}, PostmortemPublished, detail, nil)
+	return nil
+}
+
+// impactOf is the incident's impact_override: from the severity, or
+// "maintenance".
+func impactOf(inc *schema.Incident) string {
+	if inc.IsMaintenance() {
+		return "maintenance"
+	}
+	return schema.Impact(inc.Severity)
 }
 
 // action is done, or in a dry run "would <verb>".
@@ -243,14 +384,14 @@ func findUnmatched(remote []statuspage.IncidentUpdate, match []int, status, body
 }
 
 // addLocal records in inc an update a dry run would post.
-func addLocal(inc *statuspage.Incident, status, body string) {
+func addLocal(inc *statuspage.Incident, status, body string, display time.Time) {
 	at := time.Time{}
 	for _, u := range inc.Updates {
 		if u.CreatedAt.After(at) {
 			at = u.CreatedAt
 		}
 	}
-	u := statuspage.IncidentUpdate{ID: fmt.Sprintf("local-%d", len(inc.Updates)), Status: status, Body: body, CreatedAt: at.Add(time.Microsecond)}
+	u := statuspage.IncidentUpdate{ID: fmt.Sprintf("local-%d", len(inc.Updates)), Status: status, Body: body, CreatedAt: at.Add(time.Microsecond), DisplayAt: display}
 	inc.Updates = append([]statuspage.IncidentUpdate{u}, inc.Updates...)
 }
 
@@ -266,34 +407,50 @@ func metadata(id string) map[string]any {
 	return map[string]any{MetadataKey: map[string]any{MetadataField: id}}
 }
 
-// incidentName is the record's title within the API's 255 characters.
-func incidentName(inc *schema.Incident) string {
-	r := []rune(inc.Title)
-	if len(r) > 255 {
-		return string(r[:254]) + "…"
-	}
-	return inc.Title
-}
-
+// createRequest is the first update of a record: a live incident, a
+// scheduled one for a maintenance, or, for history, a backfilled one,
+// dated by its first update, that takes no components.
 func (s *statuspagePublisher) createRequest(rp *RecordPlan, u schema.StatusUpdate) statuspage.IncidentRequest {
-	return statuspage.IncidentRequest{
-		Name:           incidentName(rp.Incident),
-		Status:         u.Status,
-		Body:           statuspage.NormBody(u.Message),
-		ImpactOverride: schema.Impact(rp.Incident.Severity),
-		Components:     s.componentStatuses(u),
-		ComponentIDs:   s.componentIDs(rp.Incident, u),
-		Metadata:       metadata(rp.ID),
+	rec := rp.Incident
+	req := s.updateRequest(rp, u, !rp.History)
+	req.Name = rec.Title
+	req.ImpactOverride = impactOf(rec)
+	req.Metadata = metadata(rp.ID)
+	if rp.History {
+		req.Backfilled = true
+		req.BackfillDate = u.At.Format(time.RFC3339)
 	}
+	if rec.IsMaintenance() {
+		req.ScheduledFor, req.ScheduledUntil = rec.ScheduledFor, rec.ScheduledUntil
+		if !rp.History {
+			req.ScheduledRemindPrior = ptr(s.cfg.ScheduledRemindPrior)
+			req.ScheduledAutoInProgress = ptr(s.cfg.ScheduledAutoInProgress)
+			req.ScheduledAutoCompleted = ptr(s.cfg.ScheduledAutoCompleted)
+			if s.cfg.ScheduledAutoInProgress {
+				req.AutoTransitionDeliverNotificationsAtStart = ptr(rp.Notify)
+			}
+			if s.cfg.ScheduledAutoCompleted {
+				req.AutoTransitionDeliverNotificationsAtEnd = ptr(rp.Notify)
+			}
+		}
+	}
+	return req
 }
 
-func (s *statuspagePublisher) updateRequest(rp *RecordPlan, u schema.StatusUpdate) statuspage.IncidentRequest {
-	return statuspage.IncidentRequest{
-		Status:       u.Status,
-		Body:         statuspage.NormBody(u.Message),
-		Components:   s.componentStatuses(u),
-		ComponentIDs: s.componentIDs(rp.Incident, u),
+// updateRequest adds an update, with its component statuses when
+// components is true. Whether it notifies is always said: the API
+// notifies by default.
+func (s *statuspagePublisher) updateRequest(rp *RecordPlan, u schema.StatusUpdate, components bool) statuspage.IncidentRequest {
+	req := statuspage.IncidentRequest{
+		Status:               u.Status,
+		Body:                 statuspage.NormBody(u.Message),
+		DeliverNotifications: ptr(rp.Notify && !rp.History),
 	}
+	if components {
+		req.Components = s.componentStatuses(u)
+		req.ComponentIDs = s.componentIDs(rp.Incident, u)
+	}
+	return req
 }
 
 // componentID maps a castor component to the page's, warning once about

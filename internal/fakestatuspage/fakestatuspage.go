@@ -12,6 +12,7 @@
 package fakestatuspage
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -61,6 +62,9 @@ type IncidentUpdate struct {
 	AffectedComponents   []AffectedComponent `json:"affected_components"`
 	DeliverNotifications bool                `json:"deliver_notifications"`
 	WantsTwitterUpdate   bool                `json:"wants_twitter_update"`
+	// EditNotifications counts the changes to the update that notified
+	// subscribers.
+	EditNotifications int `json:"-"`
 }
 
 // Incident is an incident as the API returns it; IncidentUpdates are kept
@@ -81,6 +85,28 @@ type Incident struct {
 	Metadata        map[string]any   `json:"metadata"`
 	Components      []Component      `json:"components"`
 	IncidentUpdates []IncidentUpdate `json:"incident_updates"`
+	// A scheduled incident (maintenance).
+	ScheduledFor                              *time.Time `json:"scheduled_for"`
+	ScheduledUntil                            *time.Time `json:"scheduled_until"`
+	ScheduledRemindPrior                      bool       `json:"scheduled_remind_prior"`
+	ScheduledAutoInProgress                   bool       `json:"scheduled_auto_in_progress"`
+	ScheduledAutoCompleted                    bool       `json:"scheduled_auto_completed"`
+	AutoTransitionDeliverNotificationsAtStart bool       `json:"auto_transition_deliver_notifications_at_start"`
+	AutoTransitionDeliverNotificationsAtEnd   bool       `json:"auto_transition_deliver_notifications_at_end"`
+	// The published post-mortem.
+	PostmortemPublishedAt         *time.Time `json:"postmortem_published_at"`
+	PostmortemNotifiedSubscribers bool       `json:"postmortem_notified_subscribers"`
+	PostmortemNotifiedTwitter     bool       `json:"postmortem_notified_twitter"`
+	// Backfilled and BackfillDate are stored from the request; the API's
+	// incident does not show them.
+	Backfilled   bool   `json:"-"`
+	BackfillDate string `json:"-"`
+	// PostmortemDraft is the draft (GET …/postmortem shows it), and
+	// PostmortemPublications counts publications, PostmortemNotifications
+	// those that notified subscribers.
+	PostmortemDraft         *string `json:"-"`
+	PostmortemPublications  int     `json:"-"`
+	PostmortemNotifications int     `json:"-"`
 }
 
 // Request is one logged request. Status is the code answered (0 when the
@@ -325,7 +351,14 @@ func (s *Server) Dump() string {
 		for _, c := range inc.Components {
 			comps = append(comps, c.ID)
 		}
-		fmt.Fprintf(&b, "incident %q status=%s impact_override=%s record=%s components=%v\n", inc.Name, inc.Status, override, record, comps)
+		fmt.Fprintf(&b, "incident %q status=%s impact_override=%s record=%s components=%v", inc.Name, inc.Status, override, record, comps)
+		if inc.Backfilled {
+			fmt.Fprintf(&b, " backfilled=%s", inc.BackfillDate)
+		}
+		if inc.ScheduledFor != nil && inc.ScheduledUntil != nil {
+			fmt.Fprintf(&b, " scheduled=%s..%s remind=%v auto=%v/%v", inc.ScheduledFor.Format(time.RFC3339), inc.ScheduledUntil.Format(time.RFC3339), inc.ScheduledRemindPrior, inc.ScheduledAutoInProgress, inc.ScheduledAutoCompleted)
+		}
+		b.WriteByte('\n')
 		for _, u := range inc.IncidentUpdates {
 			var ac []string
 			for _, a := range u.AffectedComponents {
@@ -335,7 +368,21 @@ func (s *Server) Dump() string {
 			if len(ac) > 0 {
 				fmt.Fprintf(&b, " {%s}", strings.Join(ac, " "))
 			}
+			// Marks only what differs from a live update: one that
+			// notified no one, one shown at another time than posted.
+			if !u.DeliverNotifications {
+				b.WriteString(" [silent]")
+			}
+			if u.EditNotifications > 0 {
+				fmt.Fprintf(&b, " [edits notified %d times]", u.EditNotifications)
+			}
+			if !u.DisplayAt.Equal(u.CreatedAt) {
+				fmt.Fprintf(&b, " [shown at %s]", u.DisplayAt.Format(time.RFC3339))
+			}
 			b.WriteByte('\n')
+		}
+		if inc.PostmortemBody != nil {
+			fmt.Fprintf(&b, "  post-mortem published %d times, %d notified: %s\n", inc.PostmortemPublications, inc.PostmortemNotifications, strings.ReplaceAll(*inc.PostmortemBody, "\n", `\n`))
 		}
 	}
 	s.mu.Lock()
@@ -493,6 +540,16 @@ func (s *Server) route(r *http.Request, body []byte) answer {
 			s.incidents = slices.DeleteFunc(s.incidents, func(i *Incident) bool { return i == inc })
 			return answer{status: http.StatusOK, body: out(inc)}
 		}
+	case (len(parts) == 5 || len(parts) == 6) && parts[2] == "incidents" && parts[4] == "postmortem":
+		inc := s.incident(parts[3])
+		if inc == nil {
+			return msg(http.StatusNotFound, "The requested resource could not be found.")
+		}
+		action := ""
+		if len(parts) == 6 {
+			action = parts[5]
+		}
+		return s.postmortem(r, inc, action, body)
 	case len(parts) == 6 && parts[2] == "incidents" && parts[4] == "incident_updates":
 		inc := s.incident(parts[3])
 		if inc == nil {
@@ -613,10 +670,20 @@ type incidentFields struct {
 	Components           map[string]string `json:"components"`
 	ComponentIDs         []string          `json:"component_ids"`
 	DeliverNotifications *bool             `json:"deliver_notifications"`
+	Backfilled           *bool             `json:"backfilled"`
+	BackfillDate         *string           `json:"backfill_date"`
+	ScheduledFor         *time.Time        `json:"scheduled_for"`
+	ScheduledUntil       *time.Time        `json:"scheduled_until"`
+	ScheduledRemindPrior *bool             `json:"scheduled_remind_prior"`
+	ScheduledAutoInProg  *bool             `json:"scheduled_auto_in_progress"`
+	ScheduledAutoDone    *bool             `json:"scheduled_auto_completed"`
+	AutoDeliverAtStart   *bool             `json:"auto_transition_deliver_notifications_at_start"`
+	AutoDeliverAtEnd     *bool             `json:"auto_transition_deliver_notifications_at_end"`
 }
 
 var (
 	realtimeStatuses  = []string{"investigating", "identified", "monitoring", "resolved"}
+	scheduledStatuses = []string{"scheduled", "in_progress", "verifying", "completed"}
 	impacts           = []string{"none", "maintenance", "minor", "major", "critical"}
 	componentStatuses = []string{"operational", "under_maintenance", "degraded_performance", "partial_outage", "major_outage"}
 )
@@ -640,21 +707,50 @@ func decodeIncident(r *http.Request, body []byte) (*incidentFields, *answer) {
 	return req.Incident, nil
 }
 
-// validate checks the fields as the API does; create says whether a name
-// is required.
-func (s *Server) validate(f *incidentFields, create bool) (map[string]any, *answer) {
+// validate checks the fields as the API does; inc is the incident
+// patched, nil for a create (which needs a name).
+func (s *Server) validate(f *incidentFields, inc *Incident) (map[string]any, *answer) {
 	fail := func(format string, args ...any) (map[string]any, *answer) {
 		a := msg(http.StatusUnprocessableEntity, format, args...)
 		return nil, &a
 	}
-	if create && (f.Name == nil || strings.TrimSpace(*f.Name) == "") {
+	if inc == nil && (f.Name == nil || strings.TrimSpace(*f.Name) == "") {
 		return fail("Name can't be blank")
 	}
 	if f.Name != nil && len([]rune(*f.Name)) > MaxNameLen {
 		return fail("Name is too long (maximum is %d characters)", MaxNameLen)
 	}
-	if f.Status != nil && !slices.Contains(realtimeStatuses, *f.Status) {
-		return fail("Status is not included in the list")
+	// A scheduled incident (one with a window) goes through the
+	// maintenance statuses, a realtime one through the others.
+	scheduled := f.ScheduledFor != nil || (inc != nil && inc.ScheduledFor != nil)
+	if f.Status != nil {
+		allowed := realtimeStatuses
+		if scheduled {
+			allowed = scheduledStatuses
+		}
+		if !slices.Contains(allowed, *f.Status) {
+			return fail("Status is not included in the list")
+		}
+	} else if inc == nil && scheduled {
+		return fail("Status can't be blank for a scheduled incident")
+	}
+	if (f.ScheduledFor == nil) != (f.ScheduledUntil == nil) && inc == nil {
+		return fail("Scheduled for and scheduled until go together")
+	}
+	from, until := f.ScheduledFor, f.ScheduledUntil
+	if inc != nil {
+		from, until = cmp.Or(from, inc.ScheduledFor), cmp.Or(until, inc.ScheduledUntil)
+	}
+	if from != nil && until != nil && !until.After(*from) {
+		return fail("Scheduled until must be after scheduled for")
+	}
+	if f.Backfilled != nil && *f.Backfilled {
+		if len(f.Components) > 0 || len(f.ComponentIDs) > 0 {
+			return fail("Components cannot be specified for a backfilled incident")
+		}
+		if f.BackfillDate == nil || parseBackfillDate(*f.BackfillDate).IsZero() {
+			return fail("Backfill date is invalid")
+		}
 	}
 	if f.ImpactOverride != nil && !slices.Contains(impacts, *f.ImpactOverride) {
 		return fail("Impact override is not included in the list")
@@ -694,7 +790,7 @@ func (s *Server) create(r *http.Request, body []byte) answer {
 	if bad != nil {
 		return *bad
 	}
-	meta, bad := s.validate(f, true)
+	meta, bad := s.validate(f, nil)
 	if bad != nil {
 		return *bad
 	}
@@ -705,12 +801,20 @@ func (s *Server) create(r *http.Request, body []byte) answer {
 		inc.Status = *f.Status
 	}
 	inc.ImpactOverride = f.ImpactOverride
+	s.setScheduled(inc, f)
+	if f.Backfilled != nil && *f.Backfilled {
+		inc.Backfilled, inc.BackfillDate = true, *f.BackfillDate
+	}
 	s.setComponents(inc, f)
 	text := ""
 	if f.Body != nil {
 		text = *f.Body
 	}
 	s.addUpdate(inc, inc.Status, text, f, now)
+	if inc.Backfilled {
+		// A backfilled incident shows its first update at its date.
+		inc.IncidentUpdates[0].DisplayAt = parseBackfillDate(inc.BackfillDate)
+	}
 	s.incidents = append(s.incidents, inc)
 	return answer{status: http.StatusCreated, body: out(inc)}
 }
@@ -720,7 +824,7 @@ func (s *Server) patch(r *http.Request, inc *Incident, body []byte) answer {
 	if bad != nil {
 		return *bad
 	}
-	meta, bad := s.validate(f, false)
+	meta, bad := s.validate(f, inc)
 	if bad != nil {
 		return *bad
 	}
@@ -728,6 +832,7 @@ func (s *Server) patch(r *http.Request, inc *Incident, body []byte) answer {
 	if f.Name != nil {
 		inc.Name = *f.Name
 	}
+	s.setScheduled(inc, f)
 	if f.ImpactOverride != nil {
 		inc.ImpactOverride = f.ImpactOverride
 	}
@@ -750,6 +855,43 @@ func (s *Server) patch(r *http.Request, inc *Incident, body []byte) answer {
 	}
 	inc.UpdatedAt = now
 	return answer{status: http.StatusOK, body: out(inc)}
+}
+
+// setScheduled stores the scheduling fields a request sets.
+func (s *Server) setScheduled(inc *Incident, f *incidentFields) {
+	if f.ScheduledFor != nil {
+		t := f.ScheduledFor.UTC()
+		inc.ScheduledFor = &t
+	}
+	if f.ScheduledUntil != nil {
+		t := f.ScheduledUntil.UTC()
+		inc.ScheduledUntil = &t
+	}
+	for _, b := range []struct {
+		from *bool
+		to   *bool
+	}{
+		{f.ScheduledRemindPrior, &inc.ScheduledRemindPrior},
+		{f.ScheduledAutoInProg, &inc.ScheduledAutoInProgress},
+		{f.ScheduledAutoDone, &inc.ScheduledAutoCompleted},
+		{f.AutoDeliverAtStart, &inc.AutoTransitionDeliverNotificationsAtStart},
+		{f.AutoDeliverAtEnd, &inc.AutoTransitionDeliverNotificationsAtEnd},
+	} {
+		if b.from != nil {
+			*b.to = *b.from
+		}
+	}
+}
+
+// parseBackfillDate reads a backfill_date: a timestamp, or a date. The
+// zero time when it is neither.
+func parseBackfillDate(v string) time.Time {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02"} {
+		if t, err := time.Parse(layout, v); err == nil {
+			return t.UTC()
+		}
+	}
+	return time.Time{}
 }
 
 // setComponents records the incident's affected components.
@@ -802,7 +944,7 @@ func (s *Server) addUpdate(inc *Incident, status, text string, f *incidentFields
 	case "monitoring":
 		t := now
 		inc.MonitoringAt = &t
-	case "resolved":
+	case "resolved", "completed":
 		t := now
 		inc.ResolvedAt = &t
 	}
@@ -856,11 +998,103 @@ func (s *Server) patchUpdate(r *http.Request, inc *Incident, i int, body []byte)
 	if req.Update.WantsTwitterUpdate != nil {
 		u.WantsTwitterUpdate = *req.Update.WantsTwitterUpdate
 	}
-	if req.Update.DeliverNotifications != nil {
-		u.DeliverNotifications = *req.Update.DeliverNotifications
+	// deliver_notifications says whether this change notifies; the
+	// update keeps whether it notified when it was posted.
+	if d := req.Update.DeliverNotifications; d != nil && *d {
+		u.EditNotifications++
 	}
 	u.UpdatedAt = s.now().UTC()
 	return answer{status: http.StatusOK, body: *u}
+}
+
+// postmortemOut is the API's Postmortem object.
+type postmortemOut struct {
+	Body              *string    `json:"body"`
+	BodyDraft         *string    `json:"body_draft"`
+	PublishedAt       *time.Time `json:"published_at"`
+	NotifySubscribers bool       `json:"notify_subscribers"`
+	NotifyTwitter     bool       `json:"notify_twitter"`
+}
+
+// postmortem serves …/postmortem (action ""), …/postmortem/publish and
+// …/postmortem/revert.
+func (s *Server) postmortem(r *http.Request, inc *Incident, action string, body []byte) answer {
+	view := func() answer {
+		return answer{status: http.StatusOK, body: postmortemOut{Body: inc.PostmortemBody, BodyDraft: inc.PostmortemDraft, PublishedAt: inc.PostmortemPublishedAt, NotifySubscribers: inc.PostmortemNotifiedSubscribers, NotifyTwitter: inc.PostmortemNotifiedTwitter}}
+	}
+	decode := func(into any) *answer {
+		if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+			a := msg(http.StatusBadRequest, "Content-Type must be application/json, got %q", ct)
+			return &a
+		}
+		if err := json.Unmarshal(body, into); err != nil {
+			a := msg(http.StatusBadRequest, "invalid JSON: %v", err)
+			return &a
+		}
+		return nil
+	}
+	now := s.now().UTC()
+	switch {
+	case action == "" && r.Method == http.MethodGet:
+		if inc.PostmortemDraft == nil && inc.PostmortemBody == nil {
+			return msg(http.StatusNotFound, "The requested resource could not be found.")
+		}
+		return view()
+	case action == "" && r.Method == http.MethodPut:
+		var req struct {
+			Postmortem *struct {
+				BodyDraft *string `json:"body_draft"`
+			} `json:"postmortem"`
+		}
+		if bad := decode(&req); bad != nil {
+			return *bad
+		}
+		if req.Postmortem == nil || req.Postmortem.BodyDraft == nil {
+			return msg(http.StatusBadRequest, "param is missing or the value is empty: postmortem[body_draft]")
+		}
+		draft := *req.Postmortem.BodyDraft
+		inc.PostmortemDraft = &draft
+		inc.UpdatedAt = now
+		return view()
+	case action == "" && r.Method == http.MethodDelete:
+		inc.PostmortemDraft, inc.PostmortemBody, inc.PostmortemPublishedAt = nil, nil, nil
+		return answer{status: http.StatusNoContent}
+	case action == "publish" && r.Method == http.MethodPut:
+		var req struct {
+			Postmortem *struct {
+				NotifyTwitter     *bool   `json:"notify_twitter"`
+				NotifySubscribers *bool   `json:"notify_subscribers"`
+				CustomTweet       *string `json:"custom_tweet"`
+			} `json:"postmortem"`
+		}
+		if bad := decode(&req); bad != nil {
+			return *bad
+		}
+		if inc.PostmortemDraft == nil {
+			return msg(http.StatusBadRequest, "There is no post-mortem draft to publish")
+		}
+		body := *inc.PostmortemDraft
+		inc.PostmortemBody, inc.PostmortemPublishedAt = &body, &now
+		inc.PostmortemPublications++
+		inc.PostmortemNotifiedSubscribers, inc.PostmortemNotifiedTwitter = false, false
+		if p := req.Postmortem; p != nil {
+			if p.NotifySubscribers != nil && *p.NotifySubscribers {
+				inc.PostmortemNotifiedSubscribers = true
+				inc.PostmortemNotifications++
+			}
+			if p.NotifyTwitter != nil {
+				inc.PostmortemNotifiedTwitter = *p.NotifyTwitter
+			}
+		}
+		inc.UpdatedAt = now
+		return view()
+	case action == "revert" && r.Method == http.MethodPut:
+		inc.PostmortemBody, inc.PostmortemPublishedAt = nil, nil
+		return view()
+	case action != "" && action != "publish" && action != "revert":
+		return msg(http.StatusNotFound, "The requested resource could not be found.")
+	}
+	return msg(http.StatusMethodNotAllowed, "Method not allowed")
 }
 
 // Clock is a manual clock for tests: Sleep advances it instead of

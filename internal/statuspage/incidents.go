@@ -24,6 +24,12 @@ type Incident struct {
 	Metadata       map[string]any   `json:"metadata"`
 	Components     []Component      `json:"components"`
 	Updates        []IncidentUpdate `json:"incident_updates"`
+	ScheduledFor   *time.Time       `json:"scheduled_for"`
+	ScheduledUntil *time.Time       `json:"scheduled_until"`
+	// PostmortemBody is the published post-mortem; PostmortemPublishedAt
+	// is nil until one is published.
+	PostmortemBody        string     `json:"postmortem_body"`
+	PostmortemPublishedAt *time.Time `json:"postmortem_published_at"`
 }
 
 // Component is a component of a page.
@@ -97,6 +103,27 @@ type IncidentRequest struct {
 	// Metadata's top-level values must be objects.
 	Metadata             map[string]any `json:"metadata,omitempty"`
 	DeliverNotifications *bool          `json:"deliver_notifications,omitempty"`
+	// Backfilled creates an incident of the past, dated BackfillDate;
+	// the API then takes no components.
+	Backfilled   bool   `json:"backfilled,omitempty"`
+	BackfillDate string `json:"backfill_date,omitempty"`
+	// A scheduled incident (a maintenance) has a window and says whether
+	// Statuspage reminds subscribers and moves it along by itself.
+	ScheduledFor                              *time.Time `json:"scheduled_for,omitempty"`
+	ScheduledUntil                            *time.Time `json:"scheduled_until,omitempty"`
+	ScheduledRemindPrior                      *bool      `json:"scheduled_remind_prior,omitempty"`
+	ScheduledAutoInProgress                   *bool      `json:"scheduled_auto_in_progress,omitempty"`
+	ScheduledAutoCompleted                    *bool      `json:"scheduled_auto_completed,omitempty"`
+	AutoTransitionDeliverNotificationsAtStart *bool      `json:"auto_transition_deliver_notifications_at_start,omitempty"`
+	AutoTransitionDeliverNotificationsAtEnd   *bool      `json:"auto_transition_deliver_notifications_at_end,omitempty"`
+}
+
+// UpdateEdit is a change to a past incident update: its body, the time it
+// shows, whether the change notifies. Empty fields are not sent.
+type UpdateEdit struct {
+	Body                 string     `json:"body,omitempty"`
+	DisplayAt            *time.Time `json:"display_at,omitempty"`
+	DeliverNotifications *bool      `json:"deliver_notifications,omitempty"`
 }
 
 func incidentsPath(pageID string) string {
@@ -165,10 +192,11 @@ func (c *Client) UpdateIncident(ctx context.Context, pageID, id string, req Inci
 	return &inc, nil
 }
 
-// EditUpdate replaces the body of a past incident update (idempotent).
-func (c *Client) EditUpdate(ctx context.Context, pageID, incidentID, updateID, body string) (*IncidentUpdate, error) {
+// EditUpdate changes a past incident update: its body, its display time
+// (idempotent).
+func (c *Client) EditUpdate(ctx context.Context, pageID, incidentID, updateID string, edit UpdateEdit) (*IncidentUpdate, error) {
 	var u IncidentUpdate
-	in := map[string]map[string]any{"incident_update": {"body": body}}
+	in := map[string]UpdateEdit{"incident_update": edit}
 	p := incidentPath(pageID, incidentID) + "/incident_updates/" + url.PathEscape(updateID)
 	if err := c.do(ctx, http.MethodPatch, p, true, in, &u); err != nil {
 		return nil, err
@@ -229,4 +257,38 @@ func (c *Client) AddUpdateOnce(ctx context.Context, pageID string, inc *Incident
 			return cur, nil
 		}
 	}
+}
+
+// Postmortem is an incident's post-mortem.
+type Postmortem struct {
+	Body        string     `json:"body"`
+	BodyDraft   string     `json:"body_draft"`
+	PublishedAt *time.Time `json:"published_at"`
+}
+
+func postmortemPath(pageID, incidentID string) string {
+	return incidentPath(pageID, incidentID) + "/postmortem"
+}
+
+// SetPostmortemDraft writes the draft of an incident's post-mortem
+// (idempotent: it replaces the draft).
+func (c *Client) SetPostmortemDraft(ctx context.Context, pageID, incidentID, body string) (*Postmortem, error) {
+	var pm Postmortem
+	in := map[string]map[string]string{"postmortem": {"body_draft": body}}
+	if err := c.do(ctx, http.MethodPut, postmortemPath(pageID, incidentID), true, in, &pm); err != nil {
+		return nil, err
+	}
+	return &pm, nil
+}
+
+// PublishPostmortem publishes the draft. It notifies subscribers when
+// notify is true; publishing the same draft again is harmless, so it is
+// retried.
+func (c *Client) PublishPostmortem(ctx context.Context, pageID, incidentID string, notify bool) (*Postmortem, error) {
+	var pm Postmortem
+	in := map[string]map[string]bool{"postmortem": {"notify_subscribers": notify, "notify_twitter": false}}
+	if err := c.do(ctx, http.MethodPut, postmortemPath(pageID, incidentID)+"/publish", true, in, &pm); err != nil {
+		return nil, err
+	}
+	return &pm, nil
 }

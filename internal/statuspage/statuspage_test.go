@@ -93,7 +93,7 @@ func TestRoundTrip(t *testing.T) {
 	if len(ups) != 2 || ups[0].Body != "Looking into it." || ups[1].Status != "resolved" {
 		t.Fatalf("updates %+v", ups)
 	}
-	if _, err := e.c.EditUpdate(ctx, testPage, inc.ID, ups[0].ID, "Mail is down."); err != nil {
+	if _, err := e.c.EditUpdate(ctx, testPage, inc.ID, ups[0].ID, UpdateEdit{Body: "Mail is down."}); err != nil {
 		t.Fatal(err)
 	}
 	got, err := e.c.GetIncident(ctx, testPage, inc.ID)
@@ -117,6 +117,69 @@ func TestRoundTrip(t *testing.T) {
   investigating: Mail is down. {cmpmail=major_outage}
   resolved: Fixed. {cmpmail=operational}
 component cmpmail operational
+component cmpweb operational
+`)
+}
+
+// History, maintenance and post-mortems: a backfilled incident takes no
+// components, its updates are dated after the fact; a scheduled incident
+// goes through the maintenance statuses; a post-mortem is drafted, then
+// published.
+func TestHistoryMaintenancePostmortem(t *testing.T) {
+	e := newEnv(t, Options{})
+	ctx := context.Background()
+	no := false
+	_, err := e.c.CreateIncident(ctx, testPage, IncidentRequest{Name: "Old", Status: "resolved", Body: "Was down.", Backfilled: true, BackfillDate: "2017-01-31T23:00:00Z", ComponentIDs: []string{"cmpmail"}})
+	var se *Error
+	if !errors.As(err, &se) || se.StatusCode != 422 || !strings.Contains(err.Error(), "Components cannot be specified for a backfilled incident") {
+		t.Fatalf("backfill with components: %v", err)
+	}
+	old, err := e.c.CreateIncident(ctx, testPage, IncidentRequest{Name: "Old", Status: "investigating", Body: "Down.", Backfilled: true, BackfillDate: "2017-01-31T23:00:00Z", DeliverNotifications: &no})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := old.Updates[0].DisplayAt; !d.Equal(time.Date(2017, 1, 31, 23, 0, 0, 0, time.UTC)) {
+		t.Errorf("first update shown at %v, want the backfill date", d)
+	}
+	old, err = e.c.AddUpdateOnce(ctx, testPage, old, IncidentRequest{Status: "resolved", Body: "Back.", DeliverNotifications: &no})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2017, 2, 1, 18, 14, 0, 0, time.UTC)
+	if _, err := e.c.EditUpdate(ctx, testPage, old.ID, old.UpdatesOldestFirst()[1].ID, UpdateEdit{DisplayAt: &at, DeliverNotifications: &no}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.c.SetPostmortemDraft(ctx, testPage, old.ID, "# Old\n\nWhat happened."); err != nil {
+		t.Fatal(err)
+	}
+	pm, err := e.c.PublishPostmortem(ctx, testPage, old.ID, false)
+	if err != nil || pm.Body != "# Old\n\nWhat happened." || pm.PublishedAt == nil {
+		t.Fatalf("published %+v, %v", pm, err)
+	}
+
+	from, until := time.Date(2026, 5, 2, 20, 0, 0, 0, time.UTC), time.Date(2026, 5, 2, 22, 0, 0, 0, time.UTC)
+	yes := true
+	m, err := e.c.CreateIncident(ctx, testPage, IncidentRequest{Name: "Upgrade", Status: "scheduled", Body: "Planned.", ImpactOverride: "maintenance", ScheduledFor: &from, ScheduledUntil: &until, ScheduledRemindPrior: &yes, ScheduledAutoInProgress: &no, ScheduledAutoCompleted: &no, ComponentIDs: []string{"cmpmail"}, DeliverNotifications: &yes})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.ScheduledFor == nil || !m.ScheduledFor.Equal(from) {
+		t.Errorf("scheduled_for %v", m.ScheduledFor)
+	}
+	if _, err := e.c.AddUpdateOnce(ctx, testPage, m, IncidentRequest{Status: "investigating", Body: "Wrong status."}); !errors.As(err, &se) || se.StatusCode != 422 {
+		t.Errorf("a realtime status on a scheduled incident: %v", err)
+	}
+	if _, err := e.c.AddUpdateOnce(ctx, testPage, m, IncidentRequest{Status: "in_progress", Body: "Started.", Components: map[string]string{"cmpmail": "under_maintenance"}}); err != nil {
+		t.Fatal(err)
+	}
+	want(t, e.srv.Dump(), `incident "Old" status=resolved impact_override= record= components=[] backfilled=2017-01-31T23:00:00Z
+  investigating: Down. [silent] [shown at 2017-01-31T23:00:00Z]
+  resolved: Back. [silent] [shown at 2017-02-01T18:14:00Z]
+  post-mortem published 1 times, 0 notified: # Old\n\nWhat happened.
+incident "Upgrade" status=in_progress impact_override=maintenance record= components=[cmpmail] scheduled=2026-05-02T20:00:00Z..2026-05-02T22:00:00Z remind=true auto=false/false
+  scheduled: Planned.
+  in_progress: Started. {cmpmail=under_maintenance}
+component cmpmail under_maintenance
 component cmpweb operational
 `)
 }
