@@ -11,15 +11,19 @@ import (
 	"github.com/castor-incidents/castor/internal/gitrepo"
 )
 
-// crashRepo is two merges: the first publishes two records (and an
-// internal one that must never appear), the second edits a message, adds
-// updates, renames a title and adds a record.
+// crashRepo is two merges: the first publishes two live records, one of
+// history (and an internal one that must never appear), the second edits
+// a message, adds updates, renames a title, adds a record and a
+// maintenance, and publishes a post-mortem.
 func crashRepo(t testing.TB) (dir, c1, c2 string) {
 	g := newGitRepo(t, map[string]string{
 		"castor.yaml": testConfig,
 		mail:          record(mailID, "Mail down", "SEV2", "public", u1),
 		web:           record(webID, "Web slow", "SEV4", "public", w1),
 		sec:           record(secID, "Secret", "SEV1", "internal", u1),
+		// Old news: history, backfilled and dated.
+		"records/2026/2026-02-01-old.yaml": record("2026-02-01-old", "Old outage", "SEV1", "public",
+			upd{"10:00", "investigating", "It was down.", "{email: major_outage}"}, upd{"11:00", "resolved", "It was fixed.", ""}),
 	})
 	c1 = g.commit("first")
 	edited := u1
@@ -31,6 +35,12 @@ func crashRepo(t testing.TB) (dir, c1, c2 string) {
 		upd{"10:00", "investigating", "Some names do not resolve.", ""},
 		upd{"10:20", "investigating", "Some names do not resolve.", ""}, // the same text again: a second update
 		upd{"10:30", "monitoring", "Fixed, watching.", ""}))
+	// A maintenance, scheduled then begun; the mail incident's public
+	// post-mortem.
+	g.write("records/2026/2026-03-05-db-upgrade.yaml", maintenance(
+		[3]string{"12:00", "scheduled", "The database will be upgraded on Thursday night."},
+		[3]string{"22:01", "in_progress", "The upgrade has begun."}))
+	g.write(mail, record(mailID, "Mail relay down", "SEV2", "public", edited, u2, u3)+"postmortem:\n  public: true\n  root_cause: A disk failed.\n")
 	c2 = g.commit("second")
 	return g.dir, c1, c2
 }

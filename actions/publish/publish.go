@@ -34,7 +34,7 @@ type StatuspageAPI interface {
 	UpdateIncident(ctx context.Context, pageID, id string, req statuspage.IncidentRequest) (*statuspage.Incident, error)
 	EditUpdate(ctx context.Context, pageID, incidentID, updateID string, edit statuspage.UpdateEdit) (*statuspage.IncidentUpdate, error)
 	SetPostmortemDraft(ctx context.Context, pageID, incidentID, body string) (*statuspage.Postmortem, error)
-	PublishPostmortem(ctx context.Context, pageID, incidentID string, notify bool) (*statuspage.Postmortem, error)
+	PublishPostmortem(ctx context.Context, pageID, incidentID, body string, notify bool) (*statuspage.Postmortem, error)
 }
 
 // WebhookSender is what the webhook publisher needs (*webhook.Sender).

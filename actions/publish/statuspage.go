@@ -318,7 +318,7 @@ func (s *statuspagePublisher) postmortem(ctx context.Context, rp *RecordPlan, dr
 	}
 	_, err := s.api.SetPostmortemDraft(ctx, s.cfg.PageID, inc.ID, want)
 	if err == nil {
-		_, err = s.api.PublishPostmortem(ctx, s.cfg.PageID, inc.ID, notify)
+		_, err = s.api.PublishPostmortem(ctx, s.cfg.PageID, inc.ID, want, notify)
 	}
 	if err != nil {
 		out(Item{}, Failed, "post-mortem", err)

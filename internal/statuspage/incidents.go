@@ -281,14 +281,28 @@ func (c *Client) SetPostmortemDraft(ctx context.Context, pageID, incidentID, bod
 	return &pm, nil
 }
 
-// PublishPostmortem publishes the draft. It notifies subscribers when
-// notify is true; publishing the same draft again is harmless, so it is
-// retried.
-func (c *Client) PublishPostmortem(ctx context.Context, pageID, incidentID string, notify bool) (*Postmortem, error) {
-	var pm Postmortem
+// PublishPostmortem publishes the draft, body, notifying subscribers
+// when notify is true. A publication notifies, so one that may have
+// landed is not repeated blindly: after a timeout or a 5xx it reads the
+// incident again and publishes again only when body is not its
+// published post-mortem.
+func (c *Client) PublishPostmortem(ctx context.Context, pageID, incidentID, body string, notify bool) (*Postmortem, error) {
 	in := map[string]map[string]bool{"postmortem": {"notify_subscribers": notify, "notify_twitter": false}}
-	if err := c.do(ctx, http.MethodPut, postmortemPath(pageID, incidentID)+"/publish", true, in, &pm); err != nil {
-		return nil, err
+	for attempt := 1; ; attempt++ {
+		var pm Postmortem
+		err := c.do(ctx, http.MethodPut, postmortemPath(pageID, incidentID)+"/publish", false, in, &pm)
+		if err == nil || !IsMaybeApplied(err) || attempt == writeAttempts {
+			if err != nil {
+				return nil, err
+			}
+			return &pm, nil
+		}
+		cur, gerr := c.GetIncident(ctx, pageID, incidentID)
+		if gerr != nil {
+			return nil, fmt.Errorf("%w; checking whether it landed: %v", err, gerr)
+		}
+		if cur.PostmortemPublishedAt != nil && NormBody(cur.PostmortemBody) == NormBody(body) {
+			return &Postmortem{Body: cur.PostmortemBody, PublishedAt: cur.PostmortemPublishedAt}, nil
+		}
 	}
-	return &pm, nil
 }

@@ -152,7 +152,7 @@ func TestHistoryMaintenancePostmortem(t *testing.T) {
 	if _, err := e.c.SetPostmortemDraft(ctx, testPage, old.ID, "# Old\n\nWhat happened."); err != nil {
 		t.Fatal(err)
 	}
-	pm, err := e.c.PublishPostmortem(ctx, testPage, old.ID, false)
+	pm, err := e.c.PublishPostmortem(ctx, testPage, old.ID, "# Old\n\nWhat happened.", false)
 	if err != nil || pm.Body != "# Old\n\nWhat happened." || pm.PublishedAt == nil {
 		t.Fatalf("published %+v, %v", pm, err)
 	}
