@@ -28,8 +28,8 @@ func TestNotificationPolicy(t *testing.T) {
 	ctx := context.Background()
 	quiet := strings.Replace(record("2026-03-01-quiet", "Quiet", "SEV1", "public", u1), "components:", "notify: false\ncomponents:", 1)
 	files := map[string]string{
-		mail:                                  record(mailID, "Mail down", "SEV2", "public", u1, u2),
-		web:                                   record(webID, "Web slow", "SEV4", "public", w1),
+		mail:                                 record(mailID, "Mail down", "SEV2", "public", u1, u2),
+		web:                                  record(webID, "Web slow", "SEV4", "public", w1),
 		"records/2026/2026-03-01-quiet.yaml": quiet,
 	}
 	for _, tc := range []struct {
