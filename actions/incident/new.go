@@ -81,11 +81,11 @@ func New(ctx context.Context, opts NewOptions) (*NewResult, error) {
 	if err := opts.check(); err != nil {
 		return nil, err
 	}
-	comps, order, err := componentStatuses(opts.Components, "major_outage")
+	ws, err := openWorkspace(opts.Dir, "")
 	if err != nil {
 		return nil, err
 	}
-	ws, err := openWorkspace(opts.Dir, "")
+	comps, order, err := componentStatuses(opts.Components, "major_outage", ws.repo.Config)
 	if err != nil {
 		return nil, err
 	}

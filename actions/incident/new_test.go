@@ -95,7 +95,7 @@ func TestNewBadInput(t *testing.T) {
 		{"bad commander", NewOptions{Title: "API down", Severity: "SEV2", Commander: "-x"}, `--commander "-x" is not a GitHub login`, true},
 		{"bad slug", NewOptions{Title: "API down", Severity: "SEV2", Slug: "API"}, `--slug "API"`, true},
 		{"bad component status", NewOptions{Title: "API down", Severity: "SEV2", Components: []string{"api=dead"}}, `component status "dead" is not one of`, true},
-		{"undeclared component", NewOptions{Title: "API down", Severity: "SEV2", Components: []string{"billing"}}, "records/2024/2024-03-10-api-down.yaml would not be valid; nothing was written", false},
+		{"undeclared component", NewOptions{Title: "API down", Severity: "SEV2", Components: []string{"billing"}}, "--component billing: not declared in castor.yaml (declared: email, api)", true},
 		{"--pr without a token", NewOptions{Title: "API down", Severity: "SEV2", PR: true}, "--pr needs GitHub: set GITHUB_TOKEN", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -65,7 +65,9 @@ func oneOf(what, v string, allowed []string) error {
 }
 
 // componentStatuses parses "name=status" pairs.
-func componentStatuses(pairs []string, def string) (map[string]string, []string, error) {
+// componentStatuses reads --component flags: NAME[=STATUS], each a
+// component castor.yaml declares (when it declares any).
+func componentStatuses(pairs []string, def string, cfg *schema.Config) (map[string]string, []string, error) {
 	out := map[string]string{}
 	var order []string
 	for _, p := range pairs {
@@ -86,10 +88,29 @@ func componentStatuses(pairs []string, def string) (map[string]string, []string,
 		if _, dup := out[name]; dup {
 			return nil, nil, errkind.New(errkind.Usage, "--component %s given twice", name)
 		}
+		if err := declared(cfg, name); err != nil {
+			return nil, nil, err
+		}
 		out[name] = status
 		order = append(order, name)
 	}
 	return out, order, nil
+}
+
+// declared refuses a component castor.yaml does not declare, as a flag
+// error: the file it would be written to does not exist yet.
+func declared(cfg *schema.Config, name string) error {
+	if len(cfg.Components) == 0 {
+		return nil
+	}
+	names := make([]string, len(cfg.Components))
+	for i, c := range cfg.Components {
+		if c.Name == name {
+			return nil
+		}
+		names[i] = c.Name
+	}
+	return usagef("--component %s: not declared in castor.yaml (declared: %s)", name, strings.Join(names, ", "))
 }
 
 func (o *UpdateOptions) check() error {
@@ -287,7 +308,7 @@ func editRecord(ctx context.Context, ws *workspace, p string, src []byte, o *Upd
 	}()
 	var notes []string
 	if o.HasMessage {
-		note, err := addStatusUpdate(doc, rec, at, o)
+		note, err := addStatusUpdate(doc, rec, at, o, ws.repo.Config)
 		if err != nil {
 			return nil, nil, nil, err
 		}
@@ -336,13 +357,13 @@ func editRecord(ctx context.Context, ws *workspace, p string, src []byte, o *Upd
 	return out, after, notes, nil
 }
 
-func addStatusUpdate(doc *yamlDoc, rec *schema.Record, at time.Time, o *UpdateOptions) ([]string, error) {
+func addStatusUpdate(doc *yamlDoc, rec *schema.Record, at time.Time, o *UpdateOptions, cfg *schema.Config) ([]string, error) {
 	inc := rec.Incident
 	status := o.Status
 	if status == "" {
 		status = inc.Status
 	}
-	comps, order, err := componentStatuses(o.Components, "")
+	comps, order, err := componentStatuses(o.Components, "", cfg)
 	if err != nil {
 		return nil, err
 	}

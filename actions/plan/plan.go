@@ -29,6 +29,9 @@ import (
 	"github.com/castor-incidents/castor/schema"
 )
 
+// Formats lists the plan's output formats, text the default.
+var Formats = []string{"text", "markdown"}
+
 // Options configures a run.
 type Options struct {
 	// Dir is the repository root (castor.yaml).
@@ -40,7 +43,7 @@ type Options struct {
 	// All plans the publishing of every public record (a backfill), as
 	// a manual run of the Action does.
 	All bool
-	// Format is text or markdown.
+	// Format is one of Formats.
 	Format string
 	// Getenv reads GITHUB_TOKEN and the rest of track's environment.
 	Getenv func(string) string
@@ -172,13 +175,7 @@ func mergeBase(opts Options) (base, into string, err error) {
 	if err != nil {
 		return "", "", errkind.Wrap(errkind.Usage, err)
 	}
-	into = opts.Before
-	if into == "" {
-		if into = g.DefaultBranch(); into == "" {
-			return "", "", errkind.New(errkind.Usage, "no default branch to compare with (no origin/HEAD, origin/main, main or master): give --before REV, or --all")
-		}
-	}
-	base, err = g.MergeBase(into, opts.After)
+	base, into, err = g.BranchBase(opts.Before, opts.After)
 	if err != nil {
 		return "", "", errkind.Wrap(errkind.Usage, err)
 	}

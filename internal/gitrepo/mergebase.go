@@ -1,6 +1,7 @@
 package gitrepo
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -48,4 +49,20 @@ func (g *Repo) MergeBase(a, b string) (string, error) {
 		return "", fmt.Errorf("%s and %s have no common ancestor", a, b)
 	}
 	return bases[0].Hash.String(), nil
+}
+
+// BranchBase is the revision a merge of after into the branch into would
+// be compared with: their merge base. With into "", the default branch.
+// It also returns the branch's name.
+func (g *Repo) BranchBase(into, after string) (base, branch string, err error) {
+	if into == "" {
+		if into = g.DefaultBranch(); into == "" {
+			return "", "", errors.New("no default branch to compare with (no origin/HEAD, origin/main, main or master): give --before REV, or --all")
+		}
+	}
+	base, err = g.MergeBase(into, after)
+	if err != nil {
+		return "", "", err
+	}
+	return base, into, nil
 }

@@ -99,7 +99,7 @@ usage or internal error.`,
 	fl.StringVar(&seed, "seed", "", "`N` makes the pick reproducible")
 	fl.BoolVar(&opts.Master, "master", false, "print the game master's sheet instead of the players' brief")
 	fl.Bool("wheel", false, "write the wheel page (with -o DIR)")
-	fl.StringVarP(&opts.WheelDir, "out", "o", "", "`DIR` the wheel page is written to")
+	outputFlag(fl, &opts.WheelDir, "`DIR` the wheel page is written to")
 	return cmd
 }
 

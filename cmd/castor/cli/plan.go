@@ -60,6 +60,6 @@ revision or a GitHub error.`,
 	cmd.Flags().StringVar(&opts.Before, "before", "", "compare with this revision or branch (default: the merge base with the default branch)")
 	cmd.Flags().StringVar(&opts.After, "after", "HEAD", "the revision to plan for")
 	cmd.Flags().BoolVar(&opts.All, "all", false, "plan the publishing of every public record")
-	cmd.Flags().StringVar(&opts.Format, "format", "text", "text or markdown")
+	formatFlag(cmd.Flags(), &opts.Format, plan.Formats, "format of the plan")
 	return cmd
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/castor-incidents/castor/actions/publish"
 	"github.com/castor-incidents/castor/actions/site"
 	"github.com/castor-incidents/castor/internal/errkind"
+	"github.com/castor-incidents/castor/internal/gitrepo"
 	"github.com/castor-incidents/castor/internal/statuspage"
 	"github.com/castor-incidents/castor/internal/webhook"
 	"github.com/castor-incidents/castor/schema"
@@ -22,7 +23,7 @@ import (
 func newPublishCmd(f *Factory) *cobra.Command {
 	opts := publish.Options{}
 	cmd := &cobra.Command{
-		Use:   "publish (--before REV [--after REV] | --all)",
+		Use:   "publish (--before REV [--after REV] | --all | --dry-run)",
 		Short: "Post the status updates a merge added to the status pages",
 		Long: `Post the status updates a merge added to the records to the publishers of
 castor.yaml: Statuspage, a webhook, the static site. For every public record
@@ -41,7 +42,10 @@ is finished by running it again.
   --before 0000000000000000000000000000000000000000   a new branch: every
                                                        update at --after
   --all        every public record at --after (a backfill)
-  --dry-run    print what would be posted, write nothing
+  --dry-run    print what would be posted, write nothing; without
+               --before or --all, what merging this branch would post
+               (compared with its merge base with the default branch,
+               as castor plan does)
 
 Environment: STATUSPAGE_API_KEY (required by publishers.statuspage),
 STATUSPAGE_API_URL (default https://api.statuspage.io/v1),
@@ -52,7 +56,8 @@ Exit status: 0 when every update reached every publisher, 1 when a record
 is invalid (nothing is published) or some update did not reach some
 publisher (the log says which), 2 on a usage error, missing credentials
 or an unknown revision.`,
-		Example: `  castor publish --all --dry-run                   # what a backfill would post
+		Example: `  castor publish --dry-run                         # what merging this branch would post
+  castor publish --all --dry-run                   # what a backfill would post
   castor publish --before HEAD~1 --dry-run         # what the last commit added
   export STATUSPAGE_API_KEY=… CASTOR_WEBHOOK_SECRET=…
   castor publish --before HEAD~1 --after HEAD`,
@@ -62,7 +67,20 @@ or an unknown revision.`,
 				return errkind.New(errkind.Usage, "--all publishes every record: it takes no --before")
 			}
 			if !opts.All && opts.Before == "" {
-				return errkind.New(errkind.Usage, "--before is required (or --all); for a new branch, --before 0000000000000000000000000000000000000000")
+				if !opts.DryRun {
+					return errkind.New(errkind.Usage, "--before is required (or --all); for a new branch, --before 0000000000000000000000000000000000000000")
+				}
+				// A dry run shows what merging this branch would post.
+				g, err := gitrepo.Open(".")
+				if err != nil {
+					return errkind.Wrap(errkind.Usage, err)
+				}
+				base, branch, err := g.BranchBase("", opts.After)
+				if err != nil {
+					return errkind.Wrap(errkind.Usage, err)
+				}
+				fmt.Fprintf(f.Stderr, "castor: comparing %s with its merge base with %s (%.12s)\n", opts.After, branch, base)
+				opts.Before = base
 			}
 			if err := connectPublishers(f, &opts); err != nil {
 				return err

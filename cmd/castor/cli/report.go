@@ -24,7 +24,7 @@ policies.postmortem_due_days allows.
 site.timezone of castor.yaml (else UTC).
 
 The report goes to standard output as Markdown, JSON or a self-contained
-HTML page with SVG charts. With --out DIR, report.md, report.json,
+HTML page with SVG charts. With --output DIR, report.md, report.json,
 report.html and charts/*.svg (incidents per month, time to resolve,
 action-item burn-down) are written there instead.
 
@@ -39,7 +39,7 @@ invalid (no report is made), 2 on a usage or internal error.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.OutDir != "" && cmd.Flags().Changed("format") {
-				return errkind.New(errkind.Usage, "--out writes every format; use --format without --out")
+				return errkind.New(errkind.Usage, "--output writes every format; use --format without --output")
 			}
 			now, err := sourceDateEpoch(f)
 			if err != nil {
@@ -54,7 +54,7 @@ invalid (no report is made), 2 on a usage or internal error.`,
 	}
 	cmd.Flags().StringVar(&opts.Since, "since", "", "only incidents started on or after `DATE` (YYYY-MM-DD)")
 	cmd.Flags().StringVar(&opts.Until, "until", "", "only incidents started on or before `DATE` (YYYY-MM-DD)")
-	cmd.Flags().StringVarP(&opts.Format, "format", "f", "markdown", "output `FORMAT`: markdown, json or html")
-	cmd.Flags().StringVarP(&opts.OutDir, "out", "o", "", "write report.md, report.json, report.html and charts/*.svg to `DIR`")
+	formatFlag(cmd.Flags(), &opts.Format, report.Formats, "output format")
+	outputFlag(cmd.Flags(), &opts.OutDir, "write report.md, report.json, report.html and charts/*.svg to `DIR`")
 	return cmd
 }

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -84,11 +85,15 @@ those it reads.`,
 	}
 	root.SetVersionTemplate("{{.Version}}\n")
 	root.PersistentFlags().StringP("chdir", "C", "", "run as if castor was started in `DIR`")
+	root.Flags().BoolP("version", "v", false, "print castor's version, commit and Go version")
 	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
 		if dir, _ := cmd.Flags().GetString("chdir"); dir != "" {
 			if err := os.Chdir(dir); err != nil {
 				return errkind.Wrap(errkind.Usage, err)
 			}
+		}
+		if fl := cmd.Flags().Lookup("out"); fl != nil && fl.Changed {
+			fmt.Fprintln(f.Stderr, "castor: --out is deprecated: use -o/--output")
 		}
 		if cmd.Annotations[noRepo] == "" && cmd.Name() != "help" && cmd.Parent() != nil && cmd.Parent().Name() != "completion" {
 			return checkRepo()
@@ -113,7 +118,55 @@ those it reads.`,
 		newDrillCmd(f),
 		newGenDocsCmd(f),
 	)
+	arrange(root)
 	return root
+}
+
+// commandGroups orders the help's list of commands: setting up, then an
+// incident's life, then the rest, the Action's entry point last. A command
+// missing here is listed with the other commands.
+var commandGroups = []struct {
+	id, title string
+	names     []string
+}{
+	{"setup", "Set up a repository of records:", []string{"init"}},
+	{"incident", "An incident's life:", []string{"new", "update", "validate", "render", "plan", "track", "publish", "site", "report", "import", "drill"}},
+	{"other", "Other commands:", []string{"version"}},
+	{"ci", "In GitHub Actions:", []string{"action"}},
+}
+
+// arrange puts the commands in their groups, in commandGroups' order.
+func arrange(root *cobra.Command) {
+	cobra.EnableCommandSorting = false
+	rank := map[string]int{}
+	group := map[string]string{}
+	for _, g := range commandGroups {
+		root.AddGroup(&cobra.Group{ID: g.id, Title: g.title})
+		for _, n := range g.names {
+			rank[n], group[n] = len(rank), g.id
+		}
+	}
+	root.SetHelpCommandGroupID("other")
+	root.SetCompletionCommandGroupID("other")
+	cmds := root.Commands()
+	slices.SortStableFunc(cmds, func(a, b *cobra.Command) int {
+		ra, oka := rank[a.Name()]
+		rb, okb := rank[b.Name()]
+		if !oka {
+			ra = rank["version"]
+		}
+		if !okb {
+			rb = rank["version"]
+		}
+		return ra - rb
+	})
+	root.RemoveCommand(cmds...)
+	for _, c := range cmds {
+		if c.GroupID = group[c.Name()]; c.GroupID == "" && !c.Hidden {
+			c.GroupID = "other"
+		}
+	}
+	root.AddCommand(cmds...)
 }
 
 // noRepo annotates the commands that do not work on a repository of

@@ -24,7 +24,7 @@ incidents/unresolved.json, scheduled-maintenances.json and its upcoming.json
 and active.json; status.json at the root is the summary). The pages need no
 JavaScript. Reference: docs/site.md.
 
-The output goes to --out, else publishers.site.dir of castor.yaml, else
+The output goes to --output, else publishers.site.dir of castor.yaml, else
 _site. Internal records never appear in it, nor the post-mortem and the
 timeline of a record whose postmortem.public is not true. Files whose content
 did not change are left untouched, and the pages and API files of records and
@@ -54,6 +54,6 @@ invalid (nothing is written), 2 on a usage or internal error.`,
 			return err
 		},
 	}
-	cmd.Flags().StringVarP(&opts.OutDir, "out", "o", "", "write the site to `DIR` (default: publishers.site.dir of castor.yaml, else _site)")
+	outputFlag(cmd.Flags(), &opts.OutDir, "write the site to `DIR` (default: publishers.site.dir of castor.yaml, else _site)")
 	return cmd
 }

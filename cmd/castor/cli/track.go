@@ -72,7 +72,7 @@ succeed (run again to finish), 2 on a usage error or a missing token.`,
 		},
 	}
 	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "print the plan, write nothing")
-	cmd.Flags().StringVar(&opts.Format, "format", "text", "format of the plan: text, markdown or json")
+	formatFlag(cmd.Flags(), &opts.Format, track.Formats, "format of the --dry-run plan")
 	cmd.Flags().StringVar(&opts.Repo, "repo", "", "repository of the issues, `owner/name` (default: tracking.repository, else $GITHUB_REPOSITORY)")
 	return cmd
 }

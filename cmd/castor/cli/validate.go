@@ -62,7 +62,7 @@ not in the clone, a path outside the repository) or an internal error.`,
 			return err
 		},
 	}
-	cmd.Flags().StringVar(&opts.Format, "format", "text", "output format: text, github (workflow-command annotations) or json")
+	formatFlag(cmd.Flags(), &opts.Format, validate.Formats, "output format (github: workflow-command annotations)")
 	cmd.Flags().StringVar(&opts.ChangedSince, "changed-since", "", "check only the records changed between `REV` and HEAD (plus the cross-record checks)")
 	cmd.Flags().BoolVar(&noCache, "no-cache", false, "do not read or write the result cache")
 	return cmd
