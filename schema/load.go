@@ -13,10 +13,11 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/castor-incidents/castor/internal/errkind"
+	"golang.org/x/sync/errgroup"
 )
 
 // ConfigFile is the optional configuration at the repository root.
@@ -364,37 +365,25 @@ func (r *Repo) LoadFiles(ctx context.Context, files map[string][]byte) (*Set, er
 // CUE context.
 func (r *Repo) checkFiles(ctx context.Context, paths []string, read func(string) ([]byte, error)) ([]*Record, error) {
 	recs := make([]*Record, len(paths))
-	workers := min(runtime.GOMAXPROCS(0), max(1, len(paths)))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	errs := make([]error, workers)
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+	g, gctx := errgroup.WithContext(ctx)
+	var next atomic.Int64
+	for range min(runtime.GOMAXPROCS(0), max(1, len(paths))) {
+		g.Go(func() error {
 			c := newChecker(r.Schema)
-			for i := range next {
-				if errs[w] != nil {
-					continue
+			for i := int(next.Add(1) - 1); i < len(paths); i = int(next.Add(1) - 1) {
+				if err := gctx.Err(); err != nil {
+					return err
 				}
-				recs[i], errs[w] = r.checkFile(c, paths[i], read)
+				rec, err := r.checkFile(c, paths[i], read)
+				if err != nil {
+					return err
+				}
+				recs[i] = rec
 			}
-		}()
+			return nil
+		})
 	}
-loop:
-	for i := range paths {
-		select {
-		case next <- i:
-		case <-ctx.Done():
-			break loop
-		}
-	}
-	close(next)
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	if err := errors.Join(errs...); err != nil {
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
 	return recs, nil

@@ -29,10 +29,11 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/castor-incidents/castor/schema"
+	"golang.org/x/sync/errgroup"
 )
 
 // Options says what to build.
@@ -393,47 +394,28 @@ func (r *renderer) postmortem(inc *incident, l *labels) *postmortemView {
 func (r *renderer) incidentPages(ctx context.Context) ([]File, error) {
 	incs := r.m.incidents
 	files := make([]File, len(incs))
-	workers := min(runtime.GOMAXPROCS(0), max(1, len(incs)))
-	var wg sync.WaitGroup
-	errs := make([]error, workers)
-	next := make(chan int)
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+	g, gctx := errgroup.WithContext(ctx)
+	var next atomic.Int64
+	for range min(runtime.GOMAXPROCS(0), max(1, len(incs))) {
+		g.Go(func() error {
 			var buf bytes.Buffer
-			for i := range next {
-				if errs[w] != nil {
-					continue
+			for i := int(next.Add(1) - 1); i < len(incs); i = int(next.Add(1) - 1) {
+				if err := gctx.Err(); err != nil {
+					return err
 				}
 				inc := incs[i]
 				l := labelsFor(cmp.Or(inc.Lang, r.m.cfg.Site.Lang))
 				buf.Reset()
 				if err := tmpl.ExecuteTemplate(&buf, "incident.html", r.view(inc, l, "../", 2)); err != nil {
-					errs[w] = fmt.Errorf("render the page of %s: %w", inc.ID, err)
-					continue
+					return fmt.Errorf("render the page of %s: %w", inc.ID, err)
 				}
 				files[i] = File{Path: IncidentPath(inc.ID), Data: bytes.Clone(buf.Bytes())}
 			}
-		}()
+			return nil
+		})
 	}
-loop:
-	for i := range incs {
-		select {
-		case next <- i:
-		case <-ctx.Done():
-			break loop
-		}
-	}
-	close(next)
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
+	if err := g.Wait(); err != nil {
 		return nil, err
-	}
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
 	}
 	return files, nil
 }
