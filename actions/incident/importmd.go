@@ -1500,6 +1500,9 @@ func abbreviate(s string, n int) string {
 // bytes writes the draft as a record, in the order of the record format.
 func (d *draft) bytes() []byte {
 	var b strings.Builder
+	if line := schema.EditorSchemaComment(schema.DefIncident); line != "" {
+		b.WriteString(line + "\n")
+	}
 	for _, h := range d.header {
 		b.WriteString("# " + h + "\n")
 	}
