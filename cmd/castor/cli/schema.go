@@ -1,10 +1,9 @@
 package cli
 
 import (
-	"fmt"
-
 	"github.com/spf13/cobra"
 
+	"github.com/castor-incidents/castor/internal/errkind"
 	"github.com/castor-incidents/castor/schema"
 )
 
@@ -34,15 +33,16 @@ in order, ids unique, components declared in castor.yaml, team policies).`,
 		Example: `  castor schema > record.schema.json
   castor schema config > config.schema.json
   castor schema --format cue`,
-		Args:      cobra.MaximumNArgs(1),
-		ValidArgs: schema.JSONSchemaNames,
+		Annotations: map[string]string{noRepo: "yes"},
+		Args:        cobra.MaximumNArgs(1),
+		ValidArgs:   schema.JSONSchemaNames,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			name := "record"
 			if len(args) == 1 {
 				name = args[0]
 			}
 			if name != "record" && name != "config" {
-				return usageError{fmt.Errorf("unknown schema %q: want record or config", name)}
+				return errkind.New(errkind.Usage, "unknown schema %q: want record or config", name)
 			}
 			switch format {
 			case "jsonschema":
@@ -56,7 +56,7 @@ in order, ids unique, components declared in castor.yaml, team policies).`,
 				_, err := f.Stdout.Write(schema.Source())
 				return err
 			default:
-				return usageError{fmt.Errorf("unknown --format %q: want jsonschema or cue", format)}
+				return errkind.New(errkind.Usage, "unknown --format %q: want jsonschema or cue", format)
 			}
 		},
 	}
