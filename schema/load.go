@@ -5,19 +5,18 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
-	"os"
 	"path"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
 
-	"github.com/castor-incidents/castor/internal/errkind"
 	"golang.org/x/sync/errgroup"
+
+	"github.com/castor-incidents/castor/internal/errkind"
+	"github.com/castor-incidents/castor/internal/repofs"
 )
 
 // ConfigFile is the optional configuration at the repository root.
@@ -27,6 +26,9 @@ const ConfigFile = "castor.yaml"
 type Repo struct {
 	// Root is the repository's directory.
 	Root string
+	// FS reads (and writes) the repository's files: every command that
+	// touches a file of the repository goes through it.
+	FS *repofs.FS
 	// Config is castor.yaml, or the defaults when there is none.
 	Config *Config
 	// ConfigPath is "castor.yaml" when the file exists, "" otherwise.
@@ -64,12 +66,20 @@ func (e *ConfigError) Error() string {
 }
 
 // OpenRepo reads castor.yaml (optional) and the local policy files at root
-// and compiles the schema once.
+// and compiles the schema once. Every file is read through repofs: a link
+// or a path out of the repository is an error at its place.
 func OpenRepo(root string) (*Repo, error) {
-	r := &Repo{Root: root, Config: &Config{}}
-	policies, err := readPolicies(root)
+	fsys, err := repofs.Open(root)
 	if err != nil {
 		return nil, err
+	}
+	r := &Repo{Root: root, FS: fsys, Config: &Config{}}
+	policies, diags, err := readPolicies(fsys)
+	if err != nil {
+		return nil, err
+	}
+	if len(diags) > 0 {
+		return nil, errkind.Wrap(errkind.Invalid, &ConfigError{Diagnostics: sortDiagnostics(diags)})
 	}
 	s, diags := Compile(policies)
 	if len(diags) > 0 {
@@ -77,10 +87,13 @@ func OpenRepo(root string) (*Repo, error) {
 	}
 	r.Schema = s
 	r.fast = compileFast(s, DefIncident)
-	data, err := readLimited(filepath.Join(root, ConfigFile))
+	data, err := fsys.ReadFile(ConfigFile, MaxFileSize)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 	case err != nil:
+		if d, ok := fileDiagnostic(ConfigFile, err); ok {
+			return nil, errkind.Wrap(errkind.Invalid, &ConfigError{Diagnostics: []Diagnostic{d}})
+		}
 		return nil, fmt.Errorf("read %s: %w", ConfigFile, err)
 	default:
 		r.ConfigPath = ConfigFile
@@ -97,43 +110,84 @@ func OpenRepo(root string) (*Repo, error) {
 	return r, nil
 }
 
-// readPolicies returns the *.cue files at root and under root/policies.
-func readPolicies(root string) (map[string][]byte, error) {
+// fileDiagnostic turns what repofs refuses about a file (a link, a name
+// with a control character, a size over the limit) into a finding at the
+// file; ok is false for other errors (a file that cannot be read).
+func fileDiagnostic(p string, err error) (Diagnostic, bool) {
+	var le *repofs.LinkError
+	var ne *repofs.NameError
+	switch {
+	case errors.As(err, &le):
+		return Diagnostic{Pos: Position{File: le.Path}, Message: repofs.LinkMessage, Rule: "symlink"}, true
+	case errors.As(err, &ne):
+		return Diagnostic{Pos: Position{File: ne.Path}, Message: repofs.NameMessage, Rule: "syntax"}, true
+	case errors.Is(err, repofs.ErrTooLarge):
+		return Diagnostic{Pos: Position{File: p, Line: 1, Col: 1}, Message: errTooLarge.Error(), Rule: "syntax"}, true
+	}
+	return Diagnostic{}, false
+}
+
+// isPolicyFile reports whether a path names a team policy: a .cue file at
+// the root or under policies/.
+func isPolicyPath(p string) bool {
+	return strings.HasSuffix(p, ".cue") && (!strings.Contains(p, "/") || strings.HasPrefix(p, "policies/"))
+}
+
+// readPolicies returns the *.cue files at the root and under policies/. A
+// link or a bad name among them is a finding: never read, never skipped.
+func readPolicies(fsys *repofs.FS) (map[string][]byte, []Diagnostic, error) {
 	out := map[string][]byte{}
-	add := func(rel string) error {
-		b, err := readLimited(filepath.Join(root, filepath.FromSlash(rel)))
-		if err != nil {
-			return fmt.Errorf("read policy %s: %w", rel, err)
+	var diags []Diagnostic
+	visit := func(p string, d fs.DirEntry) error {
+		if d.IsDir() && p != "policies" && !strings.HasPrefix(p, "policies/") {
+			return fs.SkipDir // a folder at the root: not a policy's
 		}
-		out[rel] = b
-		return nil
-	}
-	top, err := filepath.Glob(filepath.Join(root, "*.cue"))
-	if err != nil {
-		return nil, err
-	}
-	for _, f := range top {
-		if err := add(filepath.Base(f)); err != nil {
-			return nil, err
-		}
-	}
-	err = filepath.WalkDir(filepath.Join(root, "policies"), func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				return filepath.SkipDir
+		if err := repofs.Check(p, d); err != nil {
+			if d.IsDir() || isPolicyPath(p) || path.Ext(p) == "" && strings.HasPrefix(p, "policies/") {
+				dg, _ := fileDiagnostic(p, err)
+				diags = append(diags, dg)
 			}
-			return err
-		}
-		if d.IsDir() || filepath.Ext(p) != ".cue" {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
 			return nil
 		}
-		rel, _ := filepath.Rel(root, p)
-		return add(filepath.ToSlash(rel))
-	})
-	if err != nil && !errors.Is(err, filepath.SkipDir) {
-		return nil, fmt.Errorf("read policies: %w", err)
+		if d.IsDir() || !isPolicyPath(p) {
+			return nil
+		}
+		b, err := fsys.ReadFile(p, MaxFileSize)
+		if err != nil {
+			if dg, ok := fileDiagnostic(p, err); ok {
+				diags = append(diags, dg)
+				return nil
+			}
+			return fmt.Errorf("read policy %s: %w", p, err)
+		}
+		out[p] = b
+		return nil
 	}
-	return out, nil
+	entries, err := fsys.ReadDir(".")
+	if err != nil {
+		return nil, nil, fmt.Errorf("read policies: %w", err)
+	}
+	for _, e := range entries {
+		if e.IsDir() || e.Type()&fs.ModeSymlink != 0 && e.Name() == "policies" {
+			continue
+		}
+		if err := visit(e.Name(), e); err != nil {
+			return nil, nil, err
+		}
+	}
+	err = fsys.Walk("policies", visit)
+	var le *repofs.LinkError
+	switch {
+	case errors.As(err, &le):
+		dg, _ := fileDiagnostic("policies", err)
+		diags = append(diags, dg)
+	case err != nil && !errors.Is(err, fs.ErrNotExist):
+		return nil, nil, fmt.Errorf("read policies: %w", err)
+	}
+	return out, diags, nil
 }
 
 func loadConfig(s *Schema, name string, data []byte) (*Config, []Diagnostic) {
@@ -158,41 +212,6 @@ func loadConfig(s *Schema, name string, data []byte) (*Config, []Diagnostic) {
 		return nil, diags
 	}
 	return &cfg, nil
-}
-
-// readLimited reads a file, refusing one larger than MaxFileSize without
-// reading it whole.
-func readLimited(name string) ([]byte, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	// Sized from the file's size, as os.ReadFile does, rather than grown
-	// from 512 bytes; the limit holds whatever the size said.
-	size := int64(512)
-	if fi, err := f.Stat(); err == nil && fi.Size() > 0 {
-		size = min(fi.Size(), MaxFileSize) + 1
-	}
-	b := make([]byte, 0, size)
-	r := io.LimitReader(f, MaxFileSize+1)
-	for {
-		n, err := r.Read(b[len(b):cap(b)])
-		b = b[:len(b)+n]
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)]
-		}
-	}
-	if len(b) > MaxFileSize {
-		return nil, errTooLarge
-	}
-	return b, nil
 }
 
 var errTooLarge = fmt.Errorf("file larger than the %d MiB limit", MaxFileSize>>20)
@@ -278,34 +297,41 @@ func IsRecordFile(p string) bool {
 }
 
 // RecordPaths lists the record files under the records folder, as sorted
-// slash paths relative to the root.
+// slash paths relative to the root. Links and names with control
+// characters there are listed too (but for a link whose name says it is
+// no record, like README.md): loading one reports it at its path, so that
+// no command skips it in silence or follows it.
 func (r *Repo) RecordPaths() ([]string, error) {
 	var out []string
-	dir := filepath.Join(r.Root, filepath.FromSlash(r.Config.Records))
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if p == dir && errors.Is(err, fs.ErrNotExist) {
-				return filepath.SkipDir
+	dir := path.Clean(r.Config.Records)
+	err := r.FS.Walk(dir, func(p string, d fs.DirEntry) error {
+		if repofs.Check(p, d) != nil {
+			if d.IsDir() || IsRecordFile(p) || path.Ext(p) == "" {
+				out = append(out, p)
 			}
-			return err
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
 		}
 		if d.IsDir() {
-			if p != dir && strings.HasPrefix(d.Name(), ".") {
-				return filepath.SkipDir
+			if strings.HasPrefix(d.Name(), ".") {
+				return fs.SkipDir
 			}
 			return nil
 		}
-		if !d.Type().IsRegular() || !IsRecordFile(p) {
-			return nil
+		if d.Type().IsRegular() && IsRecordFile(p) {
+			out = append(out, p)
 		}
-		rel, err := filepath.Rel(r.Root, p)
-		if err != nil {
-			return err
-		}
-		out = append(out, filepath.ToSlash(rel))
 		return nil
 	})
-	if err != nil && !errors.Is(err, filepath.SkipDir) {
+	var le *repofs.LinkError
+	switch {
+	case errors.As(err, &le):
+		// The records folder, or a folder above it, is a link.
+		out = append(out, le.Path)
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
 		return nil, fmt.Errorf("list records: %w", err)
 	}
 	slices.Sort(out)
@@ -328,7 +354,7 @@ func (r *Repo) LoadAll(ctx context.Context) (*Set, error) {
 // record is checked against the others without validating them.
 func (r *Repo) LoadPaths(ctx context.Context, paths, all []string) (*Set, error) {
 	recs, err := r.checkFiles(ctx, paths, func(p string) ([]byte, error) {
-		return readLimited(filepath.Join(r.Root, filepath.FromSlash(p)))
+		return r.FS.ReadFile(p, MaxFileSize)
 	})
 	if err != nil {
 		return nil, err
@@ -351,7 +377,7 @@ func (r *Repo) LoadFiles(ctx context.Context, files map[string][]byte) (*Set, er
 	recs, err := r.checkFiles(ctx, paths, func(p string) ([]byte, error) {
 		b := files[p]
 		if len(b) > MaxFileSize {
-			return nil, errTooLarge
+			return nil, repofs.ErrTooLarge
 		}
 		return b, nil
 	})
@@ -393,8 +419,8 @@ func (r *Repo) checkFile(c *checker, p string, read func(string) ([]byte, error)
 	rec := &Record{Path: p}
 	data, err := read(p)
 	if err != nil {
-		if errors.Is(err, errTooLarge) {
-			rec.Diagnostics = []Diagnostic{{Pos: Position{File: p, Line: 1, Col: 1}, Message: err.Error(), Rule: "syntax"}}
+		if d, ok := fileDiagnostic(p, err); ok {
+			rec.Diagnostics = []Diagnostic{d}
 			return rec, nil
 		}
 		return nil, fmt.Errorf("read %s: %w", p, err)

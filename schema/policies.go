@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/castor-incidents/castor/internal/repofs"
 )
 
 // policyFacts is what the built-in policies read from a record: small
@@ -102,6 +104,13 @@ func checkPolicies(cfg *Config, recs []*Record, now time.Time) []Diagnostic {
 	return out
 }
 
+func sitePublisherDir(cfg *Config) string {
+	if s := cfg.Publishers.Site; s != nil {
+		return s.Dir
+	}
+	return ""
+}
+
 // checkConfig checks castor.yaml beyond its shape.
 func checkConfig(cfg *Config, p *parsed) []Diagnostic {
 	var out []Diagnostic
@@ -116,6 +125,16 @@ func checkConfig(cfg *Config, p *parsed) []Diagnostic {
 	if tz := cfg.Site.Timezone; tz != "" {
 		if _, err := time.LoadLocation(tz); err != nil {
 			out = append(out, Diagnostic{Pos: at("site.timezone"), Message: fmt.Sprintf("unknown time zone %q (want an IANA name like Europe/Paris)", tz), Rule: "config"})
+		}
+	}
+	// The folders castor reads and writes are inside the repository: a
+	// pull request must not point them at ~/.docker or at a folder whose
+	// stale files castor would delete.
+	for key, dir := range map[string]string{"records": cfg.Records, "publishers.site.dir": sitePublisherDir(cfg)} {
+		if dir != "" && repofs.CheckPath(dir) != nil {
+			pos := p.pos.lookup(key)
+			pos.File = ConfigFile
+			out = append(out, Diagnostic{Pos: pos, Message: key + `: a folder inside the repository is expected: a relative path without ".."`, Rule: "config"})
 		}
 	}
 	declared := map[string]int{}

@@ -25,6 +25,7 @@ import (
 	"github.com/castor-incidents/castor/actions/validate"
 	"github.com/castor-incidents/castor/internal/errkind"
 	"github.com/castor-incidents/castor/internal/gitrepo"
+	"github.com/castor-incidents/castor/internal/repofs"
 	"github.com/castor-incidents/castor/internal/workflow"
 	"github.com/castor-incidents/castor/schema"
 )
@@ -298,6 +299,8 @@ func plan(ctx context.Context, opts Options, ev *Event, res *Result, summary *st
 }
 
 // previews renders the post-mortem of each record the pull request changes.
+// The records are read from git at HEAD (what the pull request proposes),
+// never from the work tree: a link there is reported, not followed.
 func previews(ctx context.Context, opts Options, ev *Event, w io.Writer) error {
 	if ev.BaseSHA == "" {
 		return nil
@@ -314,17 +317,33 @@ func previews(ctx context.Context, opts Options, ev *Event, w io.Writer) error {
 	if err != nil {
 		return nil // reported by validation already
 	}
+	prefix := g.Prefix(opts.Dir)
+	recordsDir := path.Clean(repo.Config.Records) + "/"
 	var paths []string
 	for _, c := range changes {
-		if c.To != "" && schema.IsRecordFile(c.To) && strings.HasPrefix(c.To, path.Clean(repo.Config.Records)+"/") {
-			paths = append(paths, c.To)
+		if p, ok := strings.CutPrefix(c.To, prefix); ok && c.To != "" && schema.IsRecordFile(p) && strings.HasPrefix(p, recordsDir) {
+			paths = append(paths, p)
 		}
 	}
 	if len(paths) == 0 {
 		return nil
 	}
 	slices.Sort(paths)
-	set, err := repo.LoadPaths(ctx, paths, paths)
+	files := map[string][]byte{}
+	var unread []string
+	for _, p := range paths {
+		data, ok, err := g.ReadFile("HEAD", prefix+p)
+		var le *repofs.LinkError
+		switch {
+		case errors.As(err, &le):
+			unread = append(unread, p)
+		case err != nil:
+			return err
+		case ok:
+			files[p] = data
+		}
+	}
+	set, err := repo.LoadFiles(ctx, files)
 	if err != nil {
 		return err
 	}
@@ -333,6 +352,9 @@ func previews(ctx context.Context, opts Options, ev *Event, w io.Writer) error {
 		loc, _ = time.LoadLocation(tz)
 	}
 	fmt.Fprintf(w, "### Post-mortems in this pull request\n\n")
+	for _, p := range unread {
+		fmt.Fprintf(w, "- `%s`: invalid, see the errors above\n", render.Cell(p))
+	}
 	for _, rec := range set.Records {
 		if rec.Incident == nil {
 			fmt.Fprintf(w, "- `%s`: invalid, see the errors above\n", render.Cell(rec.Path))
@@ -393,7 +415,7 @@ func writeValidation(w *strings.Builder, res *validate.Result) {
 		if d.Severity == schema.Warning {
 			mark = "warning"
 		}
-		fmt.Fprintf(w, "| %s | `%s:%d:%d` | %s | %s |\n", mark, render.Cell(d.Pos.File), d.Pos.Line, d.Pos.Col, render.Cell(d.Message), render.Cell(d.Rule))
+		fmt.Fprintf(w, "| %s | `%s` | %s | %s |\n", mark, render.Cell(d.Pos.String()), render.Cell(d.Message), render.Cell(d.Rule))
 	}
 	w.WriteString("\n")
 }

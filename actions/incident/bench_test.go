@@ -20,7 +20,7 @@ func benchWorkspace(b *testing.B) (*workspace, []byte) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	src, err := readLimited(ws.abs(bundled), 1<<20)
+	src, err := ws.read(bundled)
 	if err != nil {
 		b.Fatal(err)
 	}

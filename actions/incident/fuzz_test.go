@@ -2,6 +2,8 @@ package incident
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -71,7 +73,10 @@ func FuzzEditRecord(f *testing.F) {
 
 func writeFileF(f *testing.F, name, content string) {
 	f.Helper()
-	if err := writeAtomic(name, []byte(content)); err != nil {
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		f.Fatal(err)
+	}
+	if err := os.WriteFile(name, []byte(content), 0o644); err != nil {
 		f.Fatal(err)
 	}
 }

@@ -146,11 +146,13 @@ func Import(ctx context.Context, opts ImportOptions) (*ImportResult, error) {
 			return nil, fmt.Errorf("import %s: record %s already exists (%s); give another --slug, or --output to write the draft elsewhere", name, d.id, other)
 		}
 	}
-	target := ws.abs(p)
 	if opts.Output != "" {
-		target, p = opts.Output, filepath.ToSlash(opts.Output)
+		p = filepath.ToSlash(opts.Output)
+		err = createOutside(opts.Output, res.Draft)
+	} else {
+		err = ws.create(p, res.Draft)
 	}
-	if err := createAtomic(target, res.Draft); err != nil {
+	if err != nil {
 		return nil, fmt.Errorf("import %s: %w", name, err)
 	}
 	res.Path = p

@@ -149,7 +149,7 @@ func New(ctx context.Context, opts NewOptions) (*NewResult, error) {
 		return nil, err
 	}
 	p := ws.recordPath(id)
-	if err := createAtomic(ws.abs(p), data); err != nil {
+	if err := ws.create(p, data); err != nil {
 		return nil, fmt.Errorf("new %s: %w", id, err)
 	}
 	fmt.Fprintln(opts.Out, p)

@@ -425,7 +425,7 @@ func (p *publisher) publishUpdate(ctx context.Context, inc *schema.Incident, fil
 	res := &PublishResult{Branch: p.branch, Commit: head.String()}
 	if old, ok, err := p.git.FileAt(head, p.gitPath(file)); err != nil {
 		return nil, err
-	} else if data, rerr := readFileLimited(p.ws.abs(file)); rerr != nil {
+	} else if data, rerr := p.ws.read(file); rerr != nil {
 		return nil, rerr
 	} else if !ok || string(old) != string(data) {
 		c, err := p.git.CommitPaths(fmt.Sprintf("%s: %s", inc.ID, what), p.gitPath(file))
@@ -445,5 +445,3 @@ func (p *publisher) publishUpdate(ctx context.Context, inc *schema.Incident, fil
 	}
 	return res, nil
 }
-
-func readFileLimited(name string) ([]byte, error) { return readLimited(name, schema.MaxFileSize) }

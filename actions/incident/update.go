@@ -208,7 +208,7 @@ func Update(ctx context.Context, opts UpdateOptions) (*UpdateResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	before, err := readFileLimited(ws.abs(p))
+	before, err := ws.read(p)
 	if err != nil {
 		return nil, err
 	}
@@ -234,7 +234,7 @@ func Update(ctx context.Context, opts UpdateOptions) (*UpdateResult, error) {
 	}
 	res := &UpdateResult{Path: p, Before: before, After: after}
 	if string(after) != string(before) {
-		if err := writeAtomic(ws.abs(p), after); err != nil {
+		if err := ws.write(p, after); err != nil {
 			return nil, fmt.Errorf("write %s: %w", p, err)
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/castor-incidents/castor/internal/errkind"
+	"github.com/castor-incidents/castor/internal/repofs"
 	"github.com/castor-incidents/castor/schema"
 )
 
@@ -48,9 +49,6 @@ func openWorkspace(dir, timezone string) (*workspace, error) {
 func (w *workspace) recordPath(id string) string {
 	return path.Join(w.repo.Config.Records, id[:4], id+".yaml")
 }
-
-// abs turns a slash path relative to the root into a file name.
-func (w *workspace) abs(p string) string { return filepath.Join(w.root, filepath.FromSlash(p)) }
 
 // ids returns the ids (file stems) of the records in the work tree.
 func (w *workspace) ids() (map[string]string, error) {
@@ -110,74 +108,51 @@ func (w *workspace) check(ctx context.Context, p string, data []byte) ([]schema.
 	return set.Diagnostics, set.Records[0].Incident, nil
 }
 
-// writeAtomic replaces a file's content all at once: the content goes to
-// a temporary file in the same folder, then is renamed over the file, so
-// a reader (or a crash) never sees half a record. The mode of an existing
-// file is kept.
-func writeAtomic(name string, data []byte) error {
-	mode := fs.FileMode(0o644)
-	if fi, err := os.Stat(name); err == nil {
-		mode = fi.Mode().Perm()
-	}
-	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // after a successful rename, a no-op
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), mode); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), name)
+// read returns a record file's content, through the repository's
+// repofs: never a link, never a file outside.
+func (w *workspace) read(p string) ([]byte, error) {
+	return w.repo.FS.ReadFile(p, schema.MaxFileSize)
 }
 
-// createAtomic writes a new file, refusing to replace one that exists.
-func createAtomic(name string, data []byte) error {
-	if _, err := os.Lstat(name); err == nil {
-		return fmt.Errorf("%s already exists", name)
-	}
-	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+// write replaces a record file atomically (repofs.FS.WriteFile): a reader,
+// or a crash, never sees half a record.
+func (w *workspace) write(p string, data []byte) error {
+	if err := w.repo.FS.MkdirAll(path.Dir(p)); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*.tmp")
+	return w.repo.FS.WriteFile(p, data, 0o644)
+}
+
+// create writes a new record file, refusing to replace one that exists.
+func (w *workspace) create(p string, data []byte) error {
+	if err := w.repo.FS.MkdirAll(path.Dir(p)); err != nil {
+		return err
+	}
+	return createIn(w.repo.FS, p, data)
+}
+
+// createOutside writes a new file where the user asked (--output), with
+// the same guarantees: atomic, never replacing a file, never through a
+// link in that folder.
+func createOutside(name string, data []byte) error {
+	dir := filepath.Dir(name)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	fsys, err := repofs.Open(dir)
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	// A hard link fails if the name was taken meanwhile, where a rename
-	// would replace it.
-	err = os.Link(tmp.Name(), name)
+	defer fsys.Close()
+	return createIn(fsys, filepath.Base(name), data)
+}
+
+func createIn(fsys *repofs.FS, p string, data []byte) error {
+	err := fsys.CreateFile(p, data, 0o644)
 	if errors.Is(err, fs.ErrExist) {
-		return fmt.Errorf("%s already exists", name)
+		return fmt.Errorf("%s already exists", p)
 	}
-	if err != nil {
-		// No hard links on this file system: check, then rename.
-		if _, err := os.Lstat(name); err == nil {
-			return fmt.Errorf("%s already exists", name)
-		}
-		return os.Rename(tmp.Name(), name)
-	}
-	return nil
+	return err
 }
 
 // formatTime writes a record time: RFC 3339 with the zone's offset,

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"path"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -367,27 +366,7 @@ func readRecords(ctx context.Context, g *gitrepo.Repo, rev, prefix string, paths
 
 // gitPrefix is the path of dir below the top of the work tree ("" or
 // "sub/dir/"): git paths carry it, record paths do not.
-func gitPrefix(g *gitrepo.Repo, dir string) string {
-	top := g.Root()
-	if top == "" {
-		return ""
-	}
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return ""
-	}
-	if real, err := filepath.EvalSymlinks(abs); err == nil {
-		abs = real
-	}
-	if real, err := filepath.EvalSymlinks(top); err == nil {
-		top = real
-	}
-	rel, err := filepath.Rel(top, abs)
-	if err != nil || rel == "." {
-		return ""
-	}
-	return filepath.ToSlash(rel) + "/"
-}
+func gitPrefix(g *gitrepo.Repo, dir string) string { return g.Prefix(dir) }
 
 func byPath(s *schema.Set) map[string]*schema.Record {
 	m := make(map[string]*schema.Record, len(s.Records))

@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
+	"path"
 	"slices"
 	"strings"
+
+	"github.com/castor-incidents/castor/internal/repofs"
 )
 
 // Result says what a build did to the output directory.
@@ -41,6 +43,16 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{Dir: opts.Out}
+	out := opts.OutFS
+	if out == nil {
+		if err := os.MkdirAll(opts.Out, 0o755); err != nil {
+			return nil, fmt.Errorf("create the site directory: %w", err)
+		}
+		if out, err = repofs.Open(opts.Out); err != nil {
+			return nil, fmt.Errorf("open the site directory: %w", err)
+		}
+		defer out.Close()
+	}
 	keep := map[string]bool{}
 	made := map[string]bool{} // directories known to exist
 	for _, f := range files {
@@ -51,14 +63,13 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		if strings.HasPrefix(f.Path, IncidentDir+"/") {
 			res.Incidents++
 		}
-		name := filepath.Join(opts.Out, filepath.FromSlash(f.Path))
-		if dir := filepath.Dir(name); !made[dir] {
-			if err := os.MkdirAll(dir, 0o755); err != nil {
+		if dir := path.Dir(f.Path); !made[dir] {
+			if err := out.MkdirAll(dir); err != nil {
 				return res, fmt.Errorf("create the site directory: %w", err)
 			}
 			made[dir] = true
 		}
-		changed, err := writeIfChanged(name, f.Data)
+		changed, err := writeIfChanged(out, f.Path, f.Data)
 		if err != nil {
 			return res, fmt.Errorf("write %s: %w", f.Path, err)
 		}
@@ -68,12 +79,12 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 			res.Unchanged = append(res.Unchanged, f.Path)
 		}
 	}
-	stale, err := staleFiles(opts.Out, keep)
+	stale, err := staleFiles(out, keep)
 	if err != nil {
 		return res, err
 	}
 	for _, p := range stale {
-		if err := os.Remove(filepath.Join(opts.Out, filepath.FromSlash(p))); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		if err := out.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return res, fmt.Errorf("remove %s: %w", p, err)
 		}
 		res.Removed = append(res.Removed, p)
@@ -81,29 +92,13 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	return res, nil
 }
 
-// writeIfChanged replaces a file by a temporary file renamed over it,
-// unless it already holds data.
-func writeIfChanged(name string, data []byte) (bool, error) {
-	if old, err := os.ReadFile(name); err == nil && bytes.Equal(old, data) {
+// writeIfChanged replaces a file atomically (repofs), unless it already
+// holds data.
+func writeIfChanged(out *repofs.FS, name string, data []byte) (bool, error) {
+	if old, err := out.ReadFile(name, int64(len(data))); err == nil && bytes.Equal(old, data) {
 		return false, nil
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(name), ".castor-*")
-	if err != nil {
-		return false, err
-	}
-	defer os.Remove(tmp.Name()) // after a successful rename, there is nothing left to remove
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return false, err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return false, err
-	}
-	if err := tmp.Close(); err != nil {
-		return false, err
-	}
-	return true, os.Rename(tmp.Name(), name)
+	return true, out.WriteFile(name, data, 0o644)
 }
 
 // managed are the folders of the output that castor fills, and the kind
@@ -112,40 +107,34 @@ func writeIfChanged(name string, data []byte) (bool, error) {
 var managed = []struct{ dir, ext string }{{IncidentDir, ".html"}, {"api", ".json"}}
 
 // staleFiles lists the files of the managed folders that this build did
-// not produce, and the temporary files a killed build left anywhere it
-// writes: a record made internal, or deleted, must vanish from the site.
-func staleFiles(out string, keep map[string]bool) ([]string, error) {
+// not produce, and the temporary files of castor before repofs (named
+// .castor-*; repofs removes its own once their process is gone): a
+// record made internal, or deleted, must vanish from the site. Links in
+// the managed folders are neither followed nor removed.
+func staleFiles(out *repofs.FS, keep map[string]bool) ([]string, error) {
 	var stale []string
-	root, err := os.ReadDir(out)
+	oldTemp := func(name string) bool { return strings.HasPrefix(name, ".castor-") && !repofs.IsTemp(name) }
+	root, err := out.ReadDir(".")
 	if err != nil {
-		return nil, fmt.Errorf("list %s: %w", out, err)
+		return nil, fmt.Errorf("list the site directory: %w", err)
 	}
 	for _, e := range root {
-		if e.Type().IsRegular() && strings.HasPrefix(e.Name(), ".castor-") {
+		if e.Type().IsRegular() && oldTemp(e.Name()) {
 			stale = append(stale, e.Name())
 		}
 	}
 	for _, m := range managed {
-		top := filepath.Join(out, m.dir)
-		err := filepath.WalkDir(top, func(p string, d fs.DirEntry, err error) error {
-			if errors.Is(err, fs.ErrNotExist) && p == top {
-				return fs.SkipDir
+		err := out.Walk(m.dir, func(p string, d fs.DirEntry) error {
+			if !d.Type().IsRegular() || repofs.Check(p, d) != nil {
+				return nil
 			}
-			if err != nil || !d.Type().IsRegular() {
-				return err
-			}
-			rel, err := filepath.Rel(out, p)
-			if err != nil {
-				return err
-			}
-			rel = filepath.ToSlash(rel)
-			if strings.HasPrefix(d.Name(), ".castor-") || strings.HasSuffix(d.Name(), m.ext) && !keep[rel] {
-				stale = append(stale, rel)
+			if oldTemp(d.Name()) || strings.HasSuffix(d.Name(), m.ext) && !keep[p] {
+				stale = append(stale, p)
 			}
 			return nil
 		})
-		if err != nil {
-			return nil, fmt.Errorf("list %s: %w", top, err)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("list %s: %w", m.dir, err)
 		}
 	}
 	slices.Sort(stale)

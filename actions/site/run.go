@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/castor-incidents/castor/internal/errkind"
+	"github.com/castor-incidents/castor/internal/repofs"
 	"github.com/castor-incidents/castor/schema"
 )
 
@@ -57,18 +59,30 @@ func Run(ctx context.Context, opts RunOptions) (*Result, error) {
 		}
 		return nil, ErrInvalid
 	}
-	out := opts.OutDir
+	out, outFS := opts.OutDir, (*repofs.FS)(nil)
 	if out == "" {
-		out = DefaultOut
+		// The folder of castor.yaml is inside the repository (checked
+		// with the configuration), and opened through it: no link on
+		// its path is followed.
+		rel := DefaultOut
 		if p := repo.Config.Publishers.Site; p != nil && p.Dir != "" {
-			out = p.Dir
+			rel = path.Clean(p.Dir)
 		}
-		out = filepath.Join(opts.Dir, filepath.FromSlash(out))
-	}
-	if err := checkOut(opts.Dir, out, repo.Config.Records); err != nil {
+		if err := checkOut(opts.Dir, filepath.Join(opts.Dir, filepath.FromSlash(rel)), repo.Config.Records); err != nil {
+			return nil, err
+		}
+		if err := repo.FS.MkdirAll(rel); err != nil {
+			return nil, fmt.Errorf("create the site directory: %w", err)
+		}
+		if outFS, err = repo.FS.Sub(rel); err != nil {
+			return nil, fmt.Errorf("open the site directory: %w", err)
+		}
+		defer outFS.Close()
+		out = filepath.Join(opts.Dir, filepath.FromSlash(rel))
+	} else if err := checkOut(opts.Dir, out, repo.Config.Records); err != nil {
 		return nil, err
 	}
-	res, err := Build(ctx, Options{Config: repo.Config, Incidents: set.Incidents(), Out: out, Now: opts.Now})
+	res, err := Build(ctx, Options{Config: repo.Config, Incidents: set.Incidents(), Out: out, OutFS: outFS, Now: opts.Now})
 	if err != nil {
 		return res, err
 	}

@@ -32,6 +32,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/castor-incidents/castor/internal/repofs"
 	"github.com/castor-incidents/castor/schema"
 	"golang.org/x/sync/errgroup"
 )
@@ -44,8 +45,11 @@ type Options struct {
 	// Incidents are the records; only the public ones are used, so
 	// callers may pass them all.
 	Incidents []*schema.Incident
-	// Out is the directory written by Build.
+	// Out is the directory written by Build, as the user named it.
 	Out string
+	// OutFS is Out opened (a folder of the repository, through its
+	// repofs.FS); when nil, Build creates Out and opens it.
+	OutFS *repofs.FS
 	// Now ends the 90-day window and stands for the end of ongoing
 	// incidents; time.Now when zero.
 	Now time.Time

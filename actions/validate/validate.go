@@ -189,13 +189,7 @@ func changedRecords(ctx context.Context, dir, rev string, repo *schema.Repo) (ma
 	}
 	// Paths from git are relative to the top of the work tree, which may
 	// be above the castor repository.
-	prefix := ""
-	if top := g.Root(); top != "" {
-		abs, _ := filepath.Abs(dir)
-		if rel, err := filepath.Rel(top, abs); err == nil && rel != "." {
-			prefix = filepath.ToSlash(rel) + "/"
-		}
-	}
+	prefix := g.Prefix(dir)
 	out := map[string]bool{}
 	for _, c := range changes {
 		p, ok := strings.CutPrefix(c.To, prefix)

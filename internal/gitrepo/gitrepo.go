@@ -8,13 +8,17 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
 
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/castor-incidents/castor/internal/repofs"
 )
 
 // ZeroSHA is what GitHub sends as the "before" of a push that created a
@@ -207,7 +211,9 @@ func (g *Repo) ReadFiles(ctx context.Context, rev string, paths []string) (map[s
 	return out, nil
 }
 
-// readFile reads one file of tree, the tree of rev.
+// readFile reads one file of tree, the tree of rev. A link is a
+// repofs.LinkError: its blob holds the path it points to, which castor
+// neither follows nor reads as a record.
 func readFile(tree *object.Tree, rev, path string) (data []byte, ok bool, err error) {
 	f, err := tree.File(path)
 	if errors.Is(err, object.ErrFileNotFound) {
@@ -215,6 +221,9 @@ func readFile(tree *object.Tree, rev, path string) (data []byte, ok bool, err er
 	}
 	if err != nil {
 		return nil, false, fmt.Errorf("read %s at %s: %w", path, rev, err)
+	}
+	if f.Mode == filemode.Symlink {
+		return nil, false, &repofs.LinkError{Path: path}
 	}
 	rd, err := f.Reader()
 	if err != nil {
@@ -257,6 +266,30 @@ func (g *Repo) ListFiles(rev, dir string) ([]string, error) {
 		return nil, fmt.Errorf("list files at %s: %w", rev, err)
 	}
 	return out, nil
+}
+
+// Prefix is the path of dir below the top of the work tree ("" or
+// "sub/dir/"): git paths carry it, paths relative to dir do not.
+func (g *Repo) Prefix(dir string) string {
+	top := g.Root()
+	if top == "" {
+		return ""
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return ""
+	}
+	if real, err := filepath.EvalSymlinks(abs); err == nil {
+		abs = real
+	}
+	if real, err := filepath.EvalSymlinks(top); err == nil {
+		top = real
+	}
+	rel, err := filepath.Rel(top, abs)
+	if err != nil || rel == "." {
+		return ""
+	}
+	return filepath.ToSlash(rel) + "/"
 }
 
 // Root returns the work tree's top directory, "" for a bare repository.

@@ -69,17 +69,21 @@ func mergeCmds(base map[string]func(ts *testscript.TestScript, neg bool, args []
 	return base
 }
 
-// gitCommit commits the whole work tree of $WORK (initialising the
-// repository on first use) with go-git, and stores the new commit's hash in
-// the environment variable named by its second argument (and its first
-// twelve digits in VAR_SHORT):
+// gitCommit commits the whole work tree of $WORK (or of DIR, relative to
+// $WORK, with -C: a repository beside files that must stay outside it)
+// (initialising the repository on first use) with go-git, and stores the
+// new commit's hash in the environment variable named by its second
+// argument (and its first twelve digits in VAR_SHORT):
 //
-//	git-commit 'message' VAR
+//	git-commit [-C DIR] 'message' VAR
 func gitCommit(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 2 {
-		ts.Fatalf("usage: git-commit MESSAGE VAR")
-	}
 	dir := ts.Getenv("WORK")
+	if len(args) > 2 && args[0] == "-C" {
+		dir, args = filepath.Join(dir, args[1]), args[2:]
+	}
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: git-commit [-C DIR] MESSAGE VAR")
+	}
 	repo, err := git.PlainOpen(dir)
 	if errors.Is(err, git.ErrRepositoryNotExists) {
 		repo, err = git.PlainInit(dir, false)
