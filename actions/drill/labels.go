@@ -22,6 +22,7 @@ type labels struct {
 	Item, Kind, Priority, Owner, Status, Summary, Impact, BriefEndsAt     string
 	Players, Real, Difference, Clock, NextReveal, NoMoreReveals, Revealed string
 	Notes, NoteLabel, Keys, Ended, WheelTitle, WheelIntro, Spin, LandsOn  string
+	EndConfirm                                                            string
 	WheelHelp, Incident, GameMaster                                       string
 
 	calls    map[string]string
@@ -90,6 +91,7 @@ var english = &labels{
 	NoteLabel:      "Note",
 	Keys:           "n reveal next · a acknowledged · i identified · m mitigated · r resolved · t note · + went well · - went wrong · q end",
 	Ended:          "The drill is over.",
+	EndConfirm:     "End the drill? q or y ends it, any other key goes on.",
 	WheelTitle:     "Wheel of Misfortune",
 	WheelIntro:     "Incidents from our own history, the severe ones on larger slices. The wheel lands on one: play it as the responders did.",
 	Spin:           "Spin the wheel",
@@ -169,6 +171,7 @@ var french = &labels{
 	NoteLabel:      "Note",
 	Keys:           "n révéler · a pris en main · i identifié · m atténué · r résolu · t note · + bien passé · - moins bien passé · q fin",
 	Ended:          "L'exercice est terminé.",
+	EndConfirm:     "Terminer l'exercice ? q ou y le termine, toute autre touche continue.",
 	WheelTitle:     "Roue de l'infortune",
 	WheelIntro:     "Des incidents de notre propre histoire, les plus graves sur les plus grandes parts. La roue s'arrête sur l'un d'eux : jouez-le comme les intervenants l'ont vécu.",
 	Spin:           "Lancer la roue",

@@ -92,9 +92,12 @@ func Run(ctx context.Context, opts Options) (*Pick, error) {
 		return pick, nil
 	case opts.Interactive:
 		sh := NewSheet(pick.Chosen)
-		if _, err := Play(ctx, NewSession(sh, opts.Now()), opts.In, opts.Out, opts.Now); err != nil {
+		s, err := Play(ctx, NewSession(sh, opts.Now()), opts.In, opts.Out, opts.Now)
+		if err != nil {
 			return nil, err
 		}
+		// The terminal's screen is gone: the results stay in its history.
+		writeResults(opts.Out, s)
 		return pick, nil
 	case opts.Master:
 		return pick, NewSheet(pick.Chosen).Markdown(opts.Out)

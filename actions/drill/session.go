@@ -32,7 +32,7 @@ type LoggedCall struct {
 
 // NewSession starts a drill of the sheet's record at start.
 func NewSession(sh *Sheet, start time.Time) *Session {
-	return &Session{Sheet: sh, Start: start}
+	return &Session{Sheet: sh, Start: start.Truncate(time.Second)}
 }
 
 // Clock is the incident's clock at now: T+ as in the sheet.
@@ -68,6 +68,8 @@ func (s *Session) Shown() []Entry { return s.Sheet.Reveals[:s.Revealed] }
 
 // Call logs a call or a note at now.
 func (s *Session) Call(call, text string, now time.Time) LoggedCall {
+	// To the second: the drill's record and its results say no more.
+	now = now.Truncate(time.Second)
 	c := LoggedCall{Call: call, At: now, Offset: s.Clock(now), Text: text}
 	s.Log = append(s.Log, c)
 	return c
@@ -76,7 +78,7 @@ func (s *Session) Call(call, text string, now time.Time) LoggedCall {
 // Finish ends the drill at now.
 func (s *Session) Finish(now time.Time) {
 	if s.End.IsZero() {
-		s.End = now
+		s.End = now.Truncate(time.Second)
 	}
 }
 

@@ -111,7 +111,7 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, m.input.Focus()
 	case "q", "ctrl+c", "esc":
 		m.confirm = true
-		m.flash = m.l.Ended + " q / y?"
+		m.flash = m.l.EndConfirm
 	}
 	return m, nil
 }

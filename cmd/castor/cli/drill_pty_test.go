@@ -1,0 +1,143 @@
+//go:build linux || darwin
+
+package cli
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/creack/pty"
+)
+
+// terminal is castor running in a pseudo-terminal, as a game master would
+// run it; its screen output is kept, escape sequences and all.
+type terminal struct {
+	t    *testing.T
+	f    *os.File
+	cmd  *exec.Cmd
+	mu   sync.Mutex
+	out  bytes.Buffer
+	done chan error
+}
+
+func startTerminal(t *testing.T, dir string, env []string, args ...string) *terminal {
+	t.Helper()
+	exe, err := exec.LookPath("castor") // the test binary, as TestMain set it up
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(exe, args...)
+	cmd.Dir = dir
+	cmd.Env = env
+	f, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 40, Cols: 120})
+	if err != nil {
+		t.Fatal(err)
+	}
+	term := &terminal{t: t, f: f, cmd: cmd, done: make(chan error, 1)}
+	go func() {
+		buf := make([]byte, 4096)
+		for {
+			n, err := f.Read(buf)
+			term.mu.Lock()
+			term.out.Write(buf[:n])
+			term.mu.Unlock()
+			if err != nil {
+				return
+			}
+		}
+	}()
+	go func() { term.done <- cmd.Wait() }()
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		f.Close()
+	})
+	return term
+}
+
+var ansi = regexp.MustCompile(`\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[()][A-Z0-9]|\x1b[=>]|\x1b\][^\x07]*\x07`)
+
+// screen is what was written so far, without escape sequences.
+func (term *terminal) screen() string {
+	term.mu.Lock()
+	defer term.mu.Unlock()
+	return strings.ReplaceAll(ansi.ReplaceAllString(term.out.String(), ""), "\r\n", "\n")
+}
+
+// waitFor waits until the output holds s.
+func (term *terminal) waitFor(s string) {
+	term.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(term.screen(), s) {
+		if time.Now().After(deadline) {
+			term.t.Fatalf("no %q on the screen:\n%s", s, term.screen())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func (term *terminal) typeKeys(s string) {
+	term.t.Helper()
+	if _, err := io.WriteString(term.f, s); err != nil {
+		term.t.Fatal(err)
+	}
+}
+
+// TestDrillTerminal plays a drill through a pseudo-terminal with the real
+// binary: the game master's mode starts (it is a terminal, CI is not set),
+// a reveal, a call and a note are made, q q ends it, and the players'
+// times are printed beside the real ones.
+func TestDrillTerminal(t *testing.T) {
+	dir := t.TempDir()
+	root := filepath.Join("..", "..", "..")
+	if err := copyFile(filepath.Join(root, "castor.yaml"), filepath.Join(dir, "castor.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	if err := copyFile(filepath.Join(root, "records", "2022", "2022-06-21-cloudflare-outage.yaml"), filepath.Join(dir, "records", "2022", "2022-06-21-cloudflare-outage.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "CI=") && !strings.HasPrefix(kv, "TERM=") {
+			env = append(env, kv)
+		}
+	}
+	env = append(env, "TERM=xterm-256color", "HOME="+dir, "XDG_CACHE_HOME="+filepath.Join(dir, ".cache"))
+
+	term := startTerminal(t, dir, env, "drill", "--record", "2022-06-21-cloudflare-outage")
+	// The clock starts where the brief stops: acknowledged_at, T+5 min.
+	term.waitFor("Clock T+5 min")
+	term.waitFor("Next reveal 1/")
+	term.typeKeys("n")
+	term.waitFor("The rollout reaches the MCP-enabled locations")
+	term.typeKeys("a")
+	term.waitFor("Acknowledged T+5 min")
+	term.typeKeys("t")
+	term.waitFor("Note:")
+	term.typeKeys("look at the BGP sessions\r")
+	term.waitFor("Note: look at the BGP sessions")
+	term.typeKeys("q")
+	term.waitFor("End the drill?")
+	term.typeKeys("q")
+	select {
+	case err := <-term.done:
+		if err != nil {
+			t.Fatalf("castor drill: %v\n%s", err, term.screen())
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatalf("castor drill did not end:\n%s", term.screen())
+	}
+	screen := term.screen()
+	for _, want := range []string{"The drill is over.", "Call          Players", "Acknowledged  T+5 min  T+5 min       0\n", "Resolved      —        T+1 h 33 min\n"} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("the end of the drill lacks %q:\n%s", want, screen)
+		}
+	}
+}
