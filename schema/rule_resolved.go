@@ -4,8 +4,9 @@ func init() {
 	register("status", func(rc *ruleContext) {
 		inc := rc.inc
 		switch {
-		case inc.IsMaintenance():
-			// A maintenance has no resolved_at: its updates say when it ended.
+		case inc.IsMaintenance(), inc.IsDrill():
+			// A maintenance has no resolved_at: its updates say when it
+			// ended; a drill has no status.
 		case inc.Status == StatusResolved && inc.ResolvedAt == nil:
 			rc.errorf(rc.at("status"), "status is resolved but resolved_at is missing")
 		case inc.Status != StatusResolved && inc.ResolvedAt != nil:

@@ -37,6 +37,7 @@ func (d Definition) path() cue.Path { return cue.ParsePath(string(d)) }
 const (
 	KindIncident    = "incident"
 	KindMaintenance = "maintenance"
+	KindDrill       = "drill"
 )
 
 // recordKind is one member of #Kinds.

@@ -39,7 +39,45 @@ type Incident struct {
 	// (nil for an incident, whose StartedAt is zero for a maintenance).
 	ScheduledFor   *time.Time `json:"scheduled_for,omitempty"`
 	ScheduledUntil *time.Time `json:"scheduled_until,omitempty"`
+	// Drill holds the fields of a drill (kind drill): empty otherwise.
+	Drill
 }
+
+// Drill is what a drill record says besides the common fields: the
+// record it played, who played, and the players' times against the real
+// ones. Its StartedAt is when the drill began.
+type Drill struct {
+	// Played is the id of the record the drill played.
+	Played       string     `json:"played,omitempty"`
+	EndedAt      *time.Time `json:"ended_at,omitempty"`
+	GameMaster   string     `json:"game_master,omitempty"`
+	Participants []string   `json:"participants,omitempty"`
+	// BriefAt is the played incident's clock when the drill began, a
+	// duration ("7m", "1h5m"); see ParseDuration.
+	BriefAt string `json:"brief_at,omitempty"`
+	// Times are the players' first calls and Real the played incident's,
+	// by call (acknowledged, identified, mitigated, resolved), as
+	// offsets from the played incident's start.
+	Times     map[string]string `json:"times,omitempty"`
+	Real      map[string]string `json:"real,omitempty"`
+	Calls     []DrillCall       `json:"calls,omitempty"`
+	WentWell  []string          `json:"went_well,omitempty"`
+	WentWrong []string          `json:"went_wrong,omitempty"`
+}
+
+// DrillCall is one call or note of a drill's players.
+type DrillCall struct {
+	At   time.Time `json:"at"`
+	Call string    `json:"call"`
+	Note string    `json:"note,omitempty"`
+}
+
+// IsDrill reports whether the record is a drill.
+func (inc *Incident) IsDrill() bool { return inc.Kind == KindDrill }
+
+// ParseDuration reads a drill's duration (brief_at, times, real), which
+// the schema keeps to hours, minutes and seconds: "7m", "1h5m30s".
+func ParseDuration(s string) (time.Duration, error) { return time.ParseDuration(s) }
 
 // RecordKind returns the record's kind, KindIncident when none is written.
 func (inc *Incident) RecordKind() string {

@@ -86,8 +86,22 @@ func Weight(inc *schema.Incident, lastDrilled time.Time, now time.Time) float64 
 }
 
 // Drillable reports whether a record can be played: a resolved incident
-// (an ongoing one has no end to play towards).
-func Drillable(inc *schema.Incident) bool { return inc.Status == schema.StatusResolved }
+// (an ongoing one has no end to play towards; a maintenance or a drill is
+// not an incident).
+func Drillable(inc *schema.Incident) bool {
+	return inc.RecordKind() == schema.KindIncident && inc.Status == schema.StatusResolved
+}
+
+// LastDrilled returns, for each record drilled, when its last drill began.
+func LastDrilled(incs []*schema.Incident) map[string]time.Time {
+	out := map[string]time.Time{}
+	for _, inc := range incs {
+		if inc.IsDrill() && inc.StartedAt.After(out[inc.Played]) {
+			out[inc.Played] = inc.StartedAt
+		}
+	}
+	return out
+}
 
 // Choose picks the record to drill among incs and draws the wheel: a
 // weighted sample without replacement (each record's key is u^(1/w), u
@@ -110,6 +124,8 @@ func Choose(incs []*schema.Incident, opts PickOptions) (*Pick, error) {
 		switch {
 		case forced == nil:
 			return nil, errkind.Wrap(errkind.Invalid, &NoCandidateError{Why: fmt.Sprintf("no valid record %q", opts.Record)})
+		case forced.RecordKind() != schema.KindIncident:
+			return nil, errkind.Wrap(errkind.Invalid, &NoCandidateError{Why: fmt.Sprintf("%s is a %s: only incidents can be drilled", forced.ID, forced.RecordKind())})
 		case !Drillable(forced):
 			return nil, errkind.Wrap(errkind.Invalid, &NoCandidateError{Why: fmt.Sprintf("%s is still %s: only resolved incidents can be drilled", forced.ID, forced.Status)})
 		}

@@ -11,7 +11,7 @@ import (
 
 var day0 = time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
 
-func incident(id, sev string, comps, tags []string) *schema.Incident {
+func mkIncident(id, sev string, comps, tags []string) *schema.Incident {
 	end := day0.Add(time.Hour)
 	return &schema.Incident{
 		ID: id, Title: id, Severity: sev, Status: schema.StatusResolved, Visibility: schema.VisibilityInternal,
@@ -22,7 +22,7 @@ func incident(id, sev string, comps, tags []string) *schema.Incident {
 func TestChooseReproducible(t *testing.T) {
 	var incs []*schema.Incident
 	for i := range 12 {
-		incs = append(incs, incident(fmt.Sprintf("2024-01-%02d-i", i+1), schema.Severities[i%4], nil, nil))
+		incs = append(incs, mkIncident(fmt.Sprintf("2024-01-%02d-i", i+1), schema.Severities[i%4], nil, nil))
 	}
 	for seed := range uint64(50) {
 		a, err := Choose(incs, PickOptions{Seed: seed, Now: day0})
@@ -55,8 +55,8 @@ func TestChooseReproducible(t *testing.T) {
 // Over many seeds, a SEV1 is chosen about eight times as often as a SEV4,
 // and a record drilled yesterday almost never while another is there.
 func TestChooseWeights(t *testing.T) {
-	sev1 := incident("2024-01-01-a", "SEV1", nil, nil)
-	sev4 := incident("2024-01-02-b", "SEV4", nil, nil)
+	sev1 := mkIncident("2024-01-01-a", "SEV1", nil, nil)
+	sev4 := mkIncident("2024-01-02-b", "SEV4", nil, nil)
 	count := func(opts PickOptions) map[string]int {
 		n := map[string]int{}
 		for seed := range uint64(3000) {
@@ -87,10 +87,10 @@ func TestChooseWeights(t *testing.T) {
 }
 
 func TestChooseFilters(t *testing.T) {
-	mail := incident("2024-01-01-mail", "SEV3", []string{"email"}, []string{"ovh"})
-	db := incident("2024-01-02-db", "SEV1", []string{"database"}, []string{"postgres"})
-	api := incident("2024-01-03-api", "SEV2", []string{"api", "database"}, []string{"deploy"})
-	open := incident("2024-01-04-open", "SEV1", []string{"email"}, nil)
+	mail := mkIncident("2024-01-01-mail", "SEV3", []string{"email"}, []string{"ovh"})
+	db := mkIncident("2024-01-02-db", "SEV1", []string{"database"}, []string{"postgres"})
+	api := mkIncident("2024-01-03-api", "SEV2", []string{"api", "database"}, []string{"deploy"})
+	open := mkIncident("2024-01-04-open", "SEV1", []string{"email"}, nil)
 	open.Status, open.ResolvedAt = schema.StatusInvestigating, nil
 	all := []*schema.Incident{mail, db, api, open}
 

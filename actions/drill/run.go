@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/castor-incidents/castor/actions/incident"
 	"github.com/castor-incidents/castor/internal/errkind"
 	"github.com/castor-incidents/castor/schema"
 )
@@ -34,6 +35,16 @@ type Options struct {
 	WheelDir string
 	// Interactive runs the game master's terminal on In and Out.
 	Interactive bool
+	// Players and GameMaster are the GitHub logins the drill record
+	// names; the interactive mode needs a player unless NoRecord.
+	Players    []string
+	GameMaster string
+	// NoRecord plays without writing a drill record at the end.
+	NoRecord bool
+	// PR sends the drill record through a pull request (castor new's
+	// flow), with Publish's git and GitHub side.
+	PR      bool
+	Publish incident.PublishOptions
 
 	// Now is the clock; time.Now when nil.
 	Now    func() time.Time
@@ -62,15 +73,21 @@ func Run(ctx context.Context, opts Options) (*Pick, error) {
 	if n := invalidRecords(set); n > 0 {
 		fmt.Fprintf(opts.ErrOut, "castor: %d invalid record(s) left out of the drill (castor validate says why)\n", n)
 	}
+	if opts.Interactive && !opts.NoRecord && len(opts.Players) == 0 {
+		// Asked before the game, not after it.
+		return nil, errkind.New(errkind.Usage, "the drill record names its players: give --player LOGIN (repeatable), or --no-record")
+	}
 	if !opts.HasSeed {
 		opts.Seed = rand.Uint64() % 1_000_000
 	}
-	pick, err := Choose(set.Incidents(), PickOptions{
+	incs := set.Incidents()
+	pick, err := Choose(incs, PickOptions{
 		Components: opts.Components,
 		Tags:       opts.Tags,
 		Record:     opts.Record,
 		Seed:       opts.Seed,
 		Now:        opts.Now(),
+		Drilled:    LastDrilled(incs),
 	})
 	if err != nil {
 		return nil, err
@@ -98,7 +115,15 @@ func Run(ctx context.Context, opts Options) (*Pick, error) {
 		}
 		// The terminal's screen is gone: the results stay in its history.
 		writeResults(opts.Out, s)
-		return pick, nil
+		if opts.NoRecord {
+			return pick, nil
+		}
+		fmt.Fprintln(opts.Out)
+		_, err = incident.NewDrill(ctx, incident.DrillOptions{
+			Dir: opts.Dir, Drill: s.Record(opts.GameMaster, opts.Players),
+			PR: opts.PR, Publish: opts.Publish, Out: opts.Out, ErrOut: opts.ErrOut,
+		})
+		return pick, err
 	case opts.Master:
 		return pick, NewSheet(pick.Chosen).Markdown(opts.Out)
 	default:

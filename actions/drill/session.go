@@ -2,6 +2,9 @@ package drill
 
 import (
 	"time"
+
+	"github.com/castor-incidents/castor/actions/incident"
+	"github.com/castor-incidents/castor/schema"
 )
 
 // Session is a drill being played: the game master's clock, what has been
@@ -117,4 +120,35 @@ func (s *Session) Notes(call string) []string {
 		}
 	}
 	return out
+}
+
+// Record is what the drill record says of the session: who played, the
+// players' first calls and the real ones, the log, what went well or
+// wrong.
+func (s *Session) Record(gameMaster string, players []string) incident.Drill {
+	d := incident.Drill{
+		Played: s.Sheet.Incident, Start: s.Start, End: s.End,
+		GameMaster: gameMaster, Participants: players,
+		BriefAt:   s.Sheet.Brief.Until,
+		Times:     map[string]time.Duration{},
+		Real:      map[string]time.Duration{},
+		CallOrder: Calls,
+		WentWell:  s.Notes(WentWell),
+		WentWrong: s.Notes(WentWrong),
+	}
+	if d.End.IsZero() {
+		d.End = d.Start
+	}
+	for _, r := range s.Results() {
+		if r.Players != nil {
+			d.Times[r.Call] = *r.Players
+		}
+		if r.Real.Known {
+			d.Real[r.Call] = r.Real.Offset
+		}
+	}
+	for _, c := range s.Log {
+		d.Log = append(d.Log, schema.DrillCall{At: c.At, Call: c.Call, Note: c.Text})
+	}
+	return d
 }

@@ -71,6 +71,23 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.width, m.height = msg.Width, msg.Height
 		return m, nil
 	case tea.KeyMsg:
+		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && m.inputCall == "" {
+			// Keys read in one go ("+went well", a paste): one at a
+			// time, so that a key that opens a note sends the rest to it.
+			var cmds []tea.Cmd
+			var model tea.Model = m
+			for i, r := range msg.Runes {
+				var cmd tea.Cmd
+				if mm := model.(Model); mm.inputCall != "" {
+					model, cmd = mm.typing(tea.KeyMsg{Type: tea.KeyRunes, Runes: msg.Runes[i:]})
+					cmds = append(cmds, cmd)
+					break
+				}
+				model, cmd = model.(Model).key(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+				cmds = append(cmds, cmd)
+			}
+			return model, tea.Batch(cmds...)
+		}
 		if m.inputCall != "" {
 			return m.typing(msg)
 		}

@@ -72,7 +72,8 @@ func TestModel(t *testing.T) {
 		t.Errorf("the note being typed is not shown:\n%s", v)
 	}
 	m, _ = send(t, m, tea.KeyMsg{Type: tea.KeyEnter})
-	m, _ = send(t, m, keys("+"), keys("fast page"), tea.KeyMsg{Type: tea.KeyEnter})
+	// Keys read in one go: "+" opens the note, the rest goes into it.
+	m, _ = send(t, m, keys("+fast page"), tea.KeyMsg{Type: tea.KeyEnter})
 	m, _ = send(t, m, keys("-"), keys("dropped"), tea.KeyMsg{Type: tea.KeyEsc})
 	// Keys typed into a note are not commands: "a" in a note logs no call.
 	clock.t = clock.t.Add(20 * time.Minute)

@@ -122,19 +122,28 @@ func New(ctx context.Context, opts NewOptions) (*NewResult, error) {
 		warningsTo(opts.ErrOut, warnings)
 		return data, inc, nil
 	}
-	if opts.PR {
-		pub, err := newPublisher(ctx, ws, opts.Publish, true, opts.ErrOut)
+	return ws.create(ctx, schema.KindIncident, baseID, content, opts.PR, opts.Publish, opts.Out, opts.ErrOut)
+}
+
+// create writes a new record: with pr, on a branch of its own with a draft
+// pull request (the flow of castor new --pr); else in the work tree. The
+// id is the first of baseID, baseID-2, … that no record takes; content
+// makes and validates the record for an id. It prints the record's path,
+// and the pull request's URL.
+func (ws *workspace) create(ctx context.Context, kind, baseID string, content func(id string) ([]byte, *schema.Incident, error), pr bool, publish PublishOptions, out, errOut io.Writer) (*NewResult, error) {
+	if pr {
+		pub, err := newPublisher(ctx, ws, publish, true, errOut)
 		if err != nil {
 			return nil, err
 		}
-		id, pr, err := pub.startNew(ctx, baseID, content)
+		id, res, err := pub.startNew(ctx, kind, baseID, content)
 		if err != nil {
 			return nil, asPublishError(err)
 		}
-		res := &NewResult{ID: id, Path: ws.recordPath(id), PR: pr}
-		fmt.Fprintln(opts.Out, res.Path)
-		fmt.Fprintln(opts.Out, pr.Pull.URL)
-		return res, nil
+		r := &NewResult{ID: id, Path: ws.recordPath(id), PR: res}
+		fmt.Fprintln(out, r.Path)
+		fmt.Fprintln(out, res.Pull.URL)
+		return r, nil
 	}
 	ids, err := ws.ids()
 	if err != nil {
@@ -152,7 +161,7 @@ func New(ctx context.Context, opts NewOptions) (*NewResult, error) {
 	if err := ws.create(p, data); err != nil {
 		return nil, fmt.Errorf("new %s: %w", id, err)
 	}
-	fmt.Fprintln(opts.Out, p)
+	fmt.Fprintln(out, p)
 	return &NewResult{ID: id, Path: p}, nil
 }
 

@@ -163,11 +163,45 @@ func (p *publisher) recordURL(branch, file string) string {
 }
 
 func (p *publisher) labels(inc *schema.Incident) []string {
+	if inc.IsDrill() {
+		return []string{"drill"}
+	}
 	return []string{"incident", "severity/" + inc.Severity}
+}
+
+// branchFor is the branch a new record goes to: incident/<id>, or
+// drill/<id> for a drill.
+func branchFor(kind, id string) string {
+	if kind == schema.KindDrill {
+		return "drill/" + id
+	}
+	return "incident/" + id
+}
+
+// pullTitle and commitMessage name a new record's pull request and commit.
+func pullTitle(inc *schema.Incident) string {
+	if inc.IsDrill() {
+		return inc.Title
+	}
+	return fmt.Sprintf("Incident %s: %s", inc.Severity, inc.Title)
+}
+
+func commitMessage(inc *schema.Incident) string {
+	if inc.IsDrill() {
+		return fmt.Sprintf("%s: drill of %s\n\n%s", inc.ID, inc.Played, inc.Title)
+	}
+	return fmt.Sprintf("%s: open incident (%s)\n\n%s", inc.ID, inc.Severity, inc.Title)
 }
 
 func (p *publisher) pullBody(inc *schema.Incident, branch, file string) string {
 	var b strings.Builder
+	if inc.IsDrill() {
+		fmt.Fprintf(&b, "Drill record: [`%s`](%s)\n\n", p.gitPath(file), p.recordURL(branch, file))
+		fmt.Fprintf(&b, "A drill of `%s`, played %s.\n\n", inc.Played, formatTime(inc.StartedAt))
+		b.WriteString("Write what went well or wrong and the action items in the record; when this pull request is merged, castor opens a tracking issue for each action item. A drill never reaches a status page.\n\n")
+		fmt.Fprintf(&b, "<!-- castor:drill %s -->\n", inc.ID)
+		return b.String()
+	}
 	fmt.Fprintf(&b, "Incident record: [`%s`](%s)\n\n", p.gitPath(file), p.recordURL(branch, file))
 	fmt.Fprintf(&b, "**%s**, %s, started %s.\n\n", inc.Severity, inc.Status, formatTime(inc.StartedAt))
 	fmt.Fprintf(&b, "Add status updates with `castor update %s --status identified --message \"…\" --pr`; when this pull request is merged, castor posts each new public update to the status page once, in order. Write the post-mortem in the same file.\n\n", inc.ID)
@@ -183,8 +217,7 @@ func (p *publisher) openPull(ctx context.Context, inc *schema.Incident, branch, 
 		return nil, err
 	}
 	if pr == nil || pr.State != "open" {
-		title := fmt.Sprintf("Incident %s: %s", inc.Severity, inc.Title)
-		if pr, err = p.opts.Pulls.CreatePull(ctx, p.opts.Repository, NewPull{Title: title, Body: p.pullBody(inc, branch, file), Head: branch, Base: p.base, Draft: true}); err != nil {
+		if pr, err = p.opts.Pulls.CreatePull(ctx, p.opts.Repository, NewPull{Title: pullTitle(inc), Body: p.pullBody(inc, branch, file), Head: branch, Base: p.base, Draft: true}); err != nil {
 			return nil, err
 		}
 	}
@@ -229,7 +262,7 @@ func (p *publisher) takenIDs(baseHash plumbing.Hash) (onBase, taken map[string]b
 // started before and maybe cut short: that run is finished, not
 // repeated; an id whose pull request is open is refused; one whose pull
 // request was merged or closed is taken.
-func (p *publisher) startNew(ctx context.Context, baseID string, content func(id string) ([]byte, *schema.Incident, error)) (string, *PublishResult, error) {
+func (p *publisher) startNew(ctx context.Context, kind, baseID string, content func(id string) ([]byte, *schema.Incident, error)) (string, *PublishResult, error) {
 	baseHash, ok, err := p.git.Ref(p.remoteRef(p.base))
 	if err != nil {
 		return "", nil, err
@@ -246,7 +279,7 @@ func (p *publisher) startNew(ctx context.Context, baseID string, content func(id
 		if n > 1 {
 			id = fmt.Sprintf("%s-%d", baseID, n)
 		}
-		branch := "incident/" + id
+		branch := branchFor(kind, id)
 		file := p.ws.recordPath(id)
 		pr, err := p.opts.Pulls.FindPull(ctx, p.opts.Repository, branch)
 		if err != nil {
@@ -265,6 +298,10 @@ func (p *publisher) startNew(ctx context.Context, baseID string, content func(id
 			// That incident's pull request was merged or closed: this
 			// is another incident.
 			continue
+		case kind == schema.KindDrill && (pr != nil || hasLocal || hasRemote || taken[id]):
+			// Each drill is a new one: a drill of the same record on
+			// the same day, even cut short, takes the next id.
+			continue
 		case pr != nil, (hasLocal || hasRemote) && !onBase[id]:
 			res, err := p.resumeNew(ctx, id, branch, file, pr, local, hasLocal, remote, hasRemote)
 			return id, res, err
@@ -275,7 +312,7 @@ func (p *publisher) startNew(ctx context.Context, baseID string, content func(id
 		if err != nil {
 			return "", nil, err
 		}
-		commit, err := p.git.CommitFile(baseHash, p.gitPath(file), data, fmt.Sprintf("%s: open incident (%s)\n\n%s", id, inc.Severity, inc.Title))
+		commit, err := p.git.CommitFile(baseHash, p.gitPath(file), data, commitMessage(inc))
 		if err != nil {
 			return "", nil, err
 		}

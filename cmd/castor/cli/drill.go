@@ -46,6 +46,19 @@ identified, mitigated, resolved) and notes with their time, and at the end
 the players' times beside the real ones. Without a terminal (a pipe, or
 CI=true) it prints the brief, or with --master the sheet, and exits 0.
 
+The end of a game writes a drill record (kind drill, always internal):
+records/<YYYY>/<date>-drill-<slug of the played record>.yaml, naming the
+record played, the players (--player, required) and the game master
+(--game-master), the players' times and the real ones, the calls and notes,
+what went well or wrong; its action items are filled in during review and
+become tracking issues on merge, like any record's. With --pr it goes to a
+branch drill/<id> and a draft pull request labelled drill, as castor new
+--pr does (same environment: GITHUB_TOKEN, GITHUB_REPOSITORY…); when the
+pull request cannot be made, the record is kept in the work tree. A drill
+record never reaches a status page or the public site. Drill records also
+steer the pick away from records drilled recently, and castor report counts
+them.
+
 --wheel -o DIR writes DIR/index.html: a self-contained page with eight
 candidate incidents on a wheel, a spin that lands on the picked one, and its
 brief (never the game master's sheet).
@@ -60,7 +73,8 @@ usage or internal error.`,
   castor drill --seed 4242 --master   # the game master's sheet of that pick
   castor drill --component email --tag ovh
   castor drill --record 2021-10-04-facebook-bgp-outage --master
-  castor drill --wheel -o wheel/      # the wheel page to project`,
+  castor drill --wheel -o wheel/      # the wheel page to project
+  castor drill --player alice --player bob --game-master carol --pr`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if seed != "" {
@@ -87,6 +101,9 @@ usage or internal error.`,
 				opts.Now = func() time.Time { return now }
 			}
 			opts.Interactive = !wheel && !opts.Master && interactive(f)
+			if opts.PR {
+				opts.Publish = publishOptions(f)
+			}
 			opts.In, opts.Out, opts.ErrOut = f.Stdin, f.Stdout, f.Stderr
 			_, err = drill.Run(cmd.Context(), opts)
 			return err
@@ -100,6 +117,10 @@ usage or internal error.`,
 	fl.BoolVar(&opts.Master, "master", false, "print the game master's sheet instead of the players' brief")
 	fl.Bool("wheel", false, "write the wheel page (with -o DIR)")
 	outputFlag(fl, &opts.WheelDir, "`DIR` the wheel page is written to")
+	fl.StringArrayVar(&opts.Players, "player", nil, "a player's GitHub `LOGIN`, named in the drill record (repeatable)")
+	fl.StringVar(&opts.GameMaster, "game-master", "", "the game master's GitHub `LOGIN`, named in the drill record")
+	fl.BoolVar(&opts.NoRecord, "no-record", false, "play without writing a drill record")
+	fl.BoolVar(&opts.PR, "pr", false, "send the drill record through a branch drill/<id> and a draft pull request, like castor new --pr")
 	return cmd
 }
 

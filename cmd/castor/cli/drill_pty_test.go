@@ -111,7 +111,7 @@ func TestDrillTerminal(t *testing.T) {
 	}
 	env = append(env, "TERM=xterm-256color", "HOME="+dir, "XDG_CACHE_HOME="+filepath.Join(dir, ".cache"))
 
-	term := startTerminal(t, dir, env, "drill", "--record", "2022-06-21-cloudflare-outage")
+	term := startTerminal(t, dir, env, "drill", "--record", "2022-06-21-cloudflare-outage", "--player", "alice", "--player", "bob", "--game-master", "carol")
 	// The clock starts where the brief stops: acknowledged_at, T+5 min.
 	term.waitFor("Clock T+5 min")
 	term.waitFor("Next reveal 1/")
@@ -123,6 +123,9 @@ func TestDrillTerminal(t *testing.T) {
 	term.waitFor("Note:")
 	term.typeKeys("look at the BGP sessions\r")
 	term.waitFor("Note: look at the BGP sessions")
+	term.typeKeys("+")
+	term.typeKeys("the status page went out fast\r")
+	term.waitFor("Went well: the status page went out fast")
 	term.typeKeys("q")
 	term.waitFor("End the drill?")
 	term.typeKeys("q")
@@ -135,9 +138,29 @@ func TestDrillTerminal(t *testing.T) {
 		t.Fatalf("castor drill did not end:\n%s", term.screen())
 	}
 	screen := term.screen()
-	for _, want := range []string{"The drill is over.", "Call          Players", "Acknowledged  T+5 min  T+5 min       0\n", "Resolved      —        T+1 h 33 min\n"} {
+	day := time.Now().UTC().Format("2006-01-02")
+	path := "records/" + day[:4] + "/" + day + "-drill-cloudflare-outage.yaml"
+	for _, want := range []string{"The drill is over.", "Call          Players", "Acknowledged  T+5 min  T+5 min       0\n",
+		"Resolved      —        T+1 h 33 min\n", path + "\n"} {
 		if !strings.Contains(screen, want) {
 			t.Errorf("the end of the drill lacks %q:\n%s", want, screen)
 		}
+	}
+	// The drill record: kind drill, the players, the calls; it validates.
+	data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(path)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"kind: drill\n", "played: 2022-06-21-cloudflare-outage", "game_master: carol\nparticipants: [alice, bob]\n",
+		"brief_at: 5m\ntimes: {acknowledged: 5m}\nreal: {acknowledged: 5m, identified: 30m, mitigated: 53m, resolved: 1h33m}\n",
+		"    call: note\n    note: look at the BGP sessions\n", "went_well:\n  - the status page went out fast\nwent_wrong: []\n"} {
+		if !strings.Contains(string(data), want) {
+			t.Errorf("the drill record lacks %q:\n%s", want, data)
+		}
+	}
+	validate := exec.Command(term.cmd.Path, "validate")
+	validate.Dir, validate.Env = dir, env
+	if out, err := validate.CombinedOutput(); err != nil {
+		t.Errorf("castor validate: %v\n%s", err, out)
 	}
 }
