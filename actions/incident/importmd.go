@@ -113,7 +113,7 @@ func Import(ctx context.Context, opts ImportOptions) (*ImportResult, error) {
 			res.Draft, vw = data, w
 			return data, inc, err
 		}
-		id, pr, err := pub.startNew(ctx, d.id, content)
+		id, pr, err := pub.startNew(ctx, schema.KindIncident, d.id, content)
 		if err != nil {
 			return nil, asPublishError(err)
 		}
