@@ -191,7 +191,12 @@ func issueBody(in bodyInput) string {
 	// The item's title comes last on its line: nothing of castor's
 	// follows that a stray backtick or bracket in it could pair with, and
 	// it cannot start the line as a heading or a list.
-	fmt.Fprintf(&b, "Action item of the incident %s (%s, `%s`): %s\n\n", incident, render.Inline(inc.Severity), inc.ID, render.Inline(it.Title))
+	facts := "`" + inc.ID + "`"
+	if inc.Severity != "" {
+		facts = render.Inline(inc.Severity) + ", " + facts
+	}
+	// A maintenance or a drill has action items too, and no severity.
+	fmt.Fprintf(&b, "Action item of the %s %s (%s): %s\n\n", inc.RecordKind(), incident, facts, render.Inline(it.Title))
 	b.WriteString("| | |\n| --- | --- |\n")
 	row := func(k, v string) {
 		if v != "" {
