@@ -93,12 +93,12 @@ func NewDrill(ctx context.Context, opts DrillOptions) (*NewResult, error) {
 		warningsTo(opts.ErrOut, warnings)
 		return data, inc, nil
 	}
-	res, err := ws.create(ctx, schema.KindDrill, baseID, content, opts.PR, opts.Publish, opts.Out, opts.ErrOut)
+	res, err := ws.open(ctx, schema.KindDrill, baseID, content, opts.PR, opts.Publish, opts.Out, opts.ErrOut)
 	if err != nil && opts.PR {
 		var invalid *InvalidError
 		if !errors.As(err, &invalid) {
 			// Keep the drill: the pull request can be made by hand.
-			if saved, serr := ws.create(ctx, schema.KindDrill, baseID, content, false, opts.Publish, io.Discard, opts.ErrOut); serr == nil {
+			if saved, serr := ws.open(ctx, schema.KindDrill, baseID, content, false, opts.Publish, io.Discard, opts.ErrOut); serr == nil {
 				return nil, fmt.Errorf("%w; the drill record is saved in the work tree at %s", err, saved.Path)
 			}
 		}

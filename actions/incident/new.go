@@ -122,15 +122,15 @@ func New(ctx context.Context, opts NewOptions) (*NewResult, error) {
 		warningsTo(opts.ErrOut, warnings)
 		return data, inc, nil
 	}
-	return ws.create(ctx, schema.KindIncident, baseID, content, opts.PR, opts.Publish, opts.Out, opts.ErrOut)
+	return ws.open(ctx, schema.KindIncident, baseID, content, opts.PR, opts.Publish, opts.Out, opts.ErrOut)
 }
 
-// create writes a new record: with pr, on a branch of its own with a draft
+// open writes a new record: with pr, on a branch of its own with a draft
 // pull request (the flow of castor new --pr); else in the work tree. The
 // id is the first of baseID, baseID-2, … that no record takes; content
 // makes and validates the record for an id. It prints the record's path,
 // and the pull request's URL.
-func (ws *workspace) create(ctx context.Context, kind, baseID string, content func(id string) ([]byte, *schema.Incident, error), pr bool, publish PublishOptions, out, errOut io.Writer) (*NewResult, error) {
+func (ws *workspace) open(ctx context.Context, kind, baseID string, content func(id string) ([]byte, *schema.Incident, error), pr bool, publish PublishOptions, out, errOut io.Writer) (*NewResult, error) {
 	if pr {
 		pub, err := newPublisher(ctx, ws, publish, true, errOut)
 		if err != nil {
