@@ -60,9 +60,27 @@ type StatusSpan struct {
 
 // StatusSpans lists the record's spans, in the order of its updates;
 // end is when the record stopped affecting anything (resolved_at for a
-// resolved incident, now for an ongoing one).
+// resolved incident, now for an ongoing one or a maintenance in progress).
+//
+// A maintenance also holds the components it lists (components:) under
+// maintenance while it is under way, from the update that puts it in
+// progress to the one that completes it (see MaintenanceWindow), unless
+// its updates set their statuses themselves: those say more.
 func (inc *Incident) StatusSpans(end time.Time) []StatusSpan {
 	var spans []StatusSpan
+	if from, to, ok := inc.MaintenanceWindow(end); ok {
+		set := map[string]bool{}
+		for _, u := range inc.Updates {
+			for name := range u.Components {
+				set[name] = true
+			}
+		}
+		for _, name := range inc.Components {
+			if !set[name] {
+				spans = append(spans, StatusSpan{Component: name, Status: ComponentMaintenance, From: from, To: maxInstant(from, to)})
+			}
+		}
+	}
 	open := map[string]int{} // component -> index in spans of its open span
 	for _, u := range inc.Updates {
 		for _, name := range sortedNames(u.Components) {
@@ -80,6 +98,35 @@ func (inc *Incident) StatusSpans(end time.Time) []StatusSpan {
 		spans[i].To = maxInstant(spans[i].From, end)
 	}
 	return spans
+}
+
+// MaintenanceWindow is when a maintenance was actually under way: from
+// its first update in progress, verifying or completed (scheduled_for
+// when it moved on without one) to its first completed update
+// (scheduled_until when it is completed without one, else end). ok is
+// false for a record that is no maintenance, or one still scheduled.
+func (inc *Incident) MaintenanceWindow(end time.Time) (from, to time.Time, ok bool) {
+	if !inc.IsMaintenance() || inc.Status == MaintenanceScheduled {
+		return time.Time{}, time.Time{}, false
+	}
+	for _, u := range inc.Updates {
+		if u.Status != MaintenanceScheduled && from.IsZero() {
+			from = u.At
+		}
+		if u.Status == MaintenanceCompleted && to.IsZero() {
+			to = u.At
+		}
+	}
+	if from.IsZero() && inc.ScheduledFor != nil {
+		from = *inc.ScheduledFor
+	}
+	if to.IsZero() {
+		to = end
+		if inc.Status == MaintenanceCompleted && inc.ScheduledUntil != nil {
+			to = *inc.ScheduledUntil
+		}
+	}
+	return from, to, !from.IsZero()
 }
 
 // Downtime is what a component went through over a period, in Statuspage's

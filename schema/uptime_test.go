@@ -101,3 +101,43 @@ func TestWorseStatus(t *testing.T) {
 		}
 	}
 }
+
+// A maintenance holds its components under maintenance while under way,
+// unless its updates set them; one still scheduled holds nothing.
+func TestMaintenanceSpans(t *testing.T) {
+	ptr := func(s string) *time.Time { v := at(s); return &v }
+	m := &Incident{Kind: KindMaintenance, Status: MaintenanceCompleted, Components: []string{"api", "db"},
+		ScheduledFor: ptr("2024-03-01T22:00:00Z"), ScheduledUntil: ptr("2024-03-02T02:00:00Z"),
+		Updates: []StatusUpdate{
+			{At: at("2024-03-01T10:00:00Z"), Status: MaintenanceScheduled},
+			{At: at("2024-03-01T22:05:00Z"), Status: MaintenanceInProgress, Components: map[string]string{"db": "partial_outage"}},
+			{At: at("2024-03-01T23:00:00Z"), Status: MaintenanceVerifying},
+			{At: at("2024-03-01T23:30:00Z"), Status: MaintenanceCompleted, Components: map[string]string{"db": "operational"}},
+		}}
+	want := []StatusSpan{
+		{"api", "under_maintenance", at("2024-03-01T22:05:00Z"), at("2024-03-01T23:30:00Z")},
+		{"db", "partial_outage", at("2024-03-01T22:05:00Z"), at("2024-03-01T23:30:00Z")},
+	}
+	if got := m.StatusSpans(at("2024-03-05T00:00:00Z")); !reflect.DeepEqual(got, want) {
+		t.Errorf("completed maintenance:\n got %v\nwant %v", got, want)
+	}
+	// In progress without an update saying so: from scheduled_for until
+	// now.
+	m.Status, m.Updates = MaintenanceInProgress, nil
+	want = []StatusSpan{
+		{"api", "under_maintenance", at("2024-03-01T22:00:00Z"), at("2024-03-01T22:30:00Z")},
+		{"db", "under_maintenance", at("2024-03-01T22:00:00Z"), at("2024-03-01T22:30:00Z")},
+	}
+	if got := m.StatusSpans(at("2024-03-01T22:30:00Z")); !reflect.DeepEqual(got, want) {
+		t.Errorf("maintenance in progress:\n got %v\nwant %v", got, want)
+	}
+	m.Status = MaintenanceScheduled
+	if got := m.StatusSpans(at("2024-03-01T22:30:00Z")); len(got) != 0 {
+		t.Errorf("a scheduled maintenance holds %v", got)
+	}
+	// An incident listing components holds none of them by listing.
+	inc := &Incident{Status: StatusResolved, Components: []string{"api"}}
+	if got := inc.StatusSpans(at("2024-03-01T22:30:00Z")); len(got) != 0 {
+		t.Errorf("an incident's components: %v", got)
+	}
+}

@@ -5,8 +5,10 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"math/big"
+	"slices"
 	"strings"
 	"time"
 
@@ -248,12 +250,29 @@ func (r *renderer) api() ([]File, error) {
 		}
 		return out
 	}
+	maintenances := func(list []*incident, n int) []apiMaintenance {
+		out := []apiMaintenance{}
+		for _, inc := range list[:min(len(list), n)] {
+			out = append(out, r.apiMaintenance(inc))
+		}
+		return out
+	}
+	var allIncidents, allMaintenances []*incident
+	for _, inc := range m.incidents {
+		if inc.maint {
+			allMaintenances = append(allMaintenances, inc)
+		} else {
+			allIncidents = append(allIncidents, inc)
+		}
+	}
 	unresolved := incidents(m.active, len(m.active))
+	// Statuspage's summary has the maintenances under way and to come.
+	current := slices.Concat(m.inProgress, m.upcoming)
 	summary := apiSummary{
 		Page:                  page,
 		Components:            comps,
 		Incidents:             unresolved,
-		ScheduledMaintenances: []apiMaintenance{},
+		ScheduledMaintenances: maintenances(current, len(current)),
 		Status:                status,
 	}
 	docs := []struct {
@@ -264,11 +283,11 @@ func (r *renderer) api() ([]File, error) {
 		{StatusFile, summary},
 		{APIStatusFile, apiStatusDoc{page, status}},
 		{ComponentsFile, apiComponentsDoc{page, comps}},
-		{IncidentsFile, apiIncidentsDoc{page, incidents(m.incidents, listed)}},
+		{IncidentsFile, apiIncidentsDoc{page, incidents(allIncidents, listed)}},
 		{UnresolvedFile, apiIncidentsDoc{page, unresolved}},
-		{MaintenancesFile, apiMaintenancesDoc{page, []apiMaintenance{}}},
-		{UpcomingFile, apiMaintenancesDoc{page, []apiMaintenance{}}},
-		{ActiveMaintenancesFile, apiMaintenancesDoc{page, []apiMaintenance{}}},
+		{MaintenancesFile, apiMaintenancesDoc{page, maintenances(allMaintenances, listed)}},
+		{UpcomingFile, apiMaintenancesDoc{page, maintenances(m.upcoming, len(m.upcoming))}},
+		{ActiveMaintenancesFile, apiMaintenancesDoc{page, maintenances(m.inProgress, len(m.inProgress))}},
 	}
 	from, to := m.uptimeWindow()
 	uptime := func(id, name string, down schema.Downtime, p float64) apiUptime {
@@ -376,9 +395,16 @@ func (r *renderer) apiComponent(c *component) apiComponent {
 func (r *renderer) apiIncident(inc *incident) apiIncident {
 	m := r.m
 	id := incidentID(inc.ID)
-	created := inc.StartedAt
+	// Statuspage creates an incident with its first update; it started
+	// then too, but for an incident that began before anyone said so.
+	// A maintenance starts, in its terms, when it is announced.
+	created := inc.Start()
 	if len(inc.Updates) > 0 {
 		created = inc.Updates[0].At
+	}
+	started := inc.StartedAt
+	if inc.maint {
+		started = created
 	}
 	ai := apiIncident{
 		ID:              id,
@@ -388,12 +414,12 @@ func (r *renderer) apiIncident(inc *incident) apiIncident {
 		UpdatedAt:       m.jsonTime(inc.lastAt),
 		Impact:          inc.impact,
 		Shortlink:       r.link(IncidentPath(inc.ID)),
-		StartedAt:       m.jsonTime(inc.StartedAt),
+		StartedAt:       m.jsonTime(started),
 		PageID:          r.pageID,
 		IncidentUpdates: []apiUpdate{},
 		Components:      []apiComponent{},
 	}
-	if !inc.active {
+	if inc.Closed() {
 		t := m.jsonTime(inc.end)
 		ai.ResolvedAt = &t
 	}
@@ -404,7 +430,21 @@ func (r *renderer) apiIncident(inc *incident) apiIncident {
 		}
 	}
 	// Statuspage lists updates newest first, each with the components it
-	// changed and their status before and after.
+	// changed and their status before and after. A maintenance's update
+	// also names the components it lists and no update sets: under
+	// maintenance while it is under way, operational before and after, as
+	// Statuspage moves them on its own.
+	implicit := map[string]bool{}
+	if inc.maint {
+		for _, n := range inc.Components {
+			implicit[n] = true
+		}
+		for _, u := range inc.Updates {
+			for n := range u.Components {
+				delete(implicit, n)
+			}
+		}
+	}
 	prev := map[string]string{}
 	updates := make([]apiUpdate, len(inc.Updates))
 	for i, u := range inc.Updates {
@@ -413,13 +453,26 @@ func (r *renderer) apiIncident(inc *incident) apiIncident {
 			ID: updateID(inc.ID, u), Status: u.Status, Body: u.Message, IncidentID: id,
 			CreatedAt: at, UpdatedAt: at, DisplayAt: at, AffectedComponents: []apiAffected{}, DeliverNotifications: true,
 		}
-		for _, n := range sortedKeys(u.Components) {
+		set := maps.Clone(u.Components)
+		if len(implicit) > 0 {
+			if set == nil {
+				set = map[string]string{}
+			}
+			st := operational
+			if u.Status == schema.MaintenanceInProgress || u.Status == schema.MaintenanceVerifying {
+				st = maintenance
+			}
+			for n := range implicit {
+				set[n] = st
+			}
+		}
+		for _, n := range sortedKeys(set) {
 			old := prev[n]
 			if old == "" {
 				old = operational
 			}
-			au.AffectedComponents = append(au.AffectedComponents, apiAffected{Code: componentID(n), Name: n, OldStatus: old, NewStatus: u.Components[n]})
-			prev[n] = u.Components[n]
+			au.AffectedComponents = append(au.AffectedComponents, apiAffected{Code: componentID(n), Name: n, OldStatus: old, NewStatus: set[n]})
+			prev[n] = set[n]
 		}
 		updates[len(updates)-1-i] = au
 	}
@@ -432,6 +485,19 @@ func (r *renderer) apiIncident(inc *incident) apiIncident {
 		}
 	}
 	return ai
+}
+
+// apiMaintenance is a maintenance as Statuspage lists it: an incident with
+// its planned window.
+func (r *renderer) apiMaintenance(inc *incident) apiMaintenance {
+	am := apiMaintenance{apiIncident: r.apiIncident(inc)}
+	if inc.ScheduledFor != nil {
+		am.ScheduledFor = r.m.jsonTime(*inc.ScheduledFor)
+	}
+	if inc.ScheduledUntil != nil {
+		am.ScheduledUntil = r.m.jsonTime(*inc.ScheduledUntil)
+	}
+	return am
 }
 
 // link makes a site path absolute with site.url when there is one.

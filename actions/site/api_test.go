@@ -95,7 +95,7 @@ func TestAPIShape(t *testing.T) {
 	if s.Status.Indicator != "major" || s.Status.Description != "Partial System Outage" {
 		t.Errorf("status = %+v", s.Status)
 	}
-	if s.Page.Name != "Acme status" || s.Page.URL != "https://status.example.org" || s.Page.TimeZone != "Europe/Paris" || s.Page.UpdatedAt != "2024-03-20T09:40:00.000+01:00" {
+	if s.Page.Name != "Acme status" || s.Page.URL != "https://status.example.org" || s.Page.TimeZone != "Europe/Paris" || s.Page.UpdatedAt != "2024-03-20T12:02:00.000+01:00" {
 		t.Errorf("page = %+v", s.Page)
 	}
 	// Ids are Statuspage's kind: 12 lowercase letters and digits, each
@@ -129,7 +129,7 @@ func TestAPIShape(t *testing.T) {
 		}
 	}
 	platform := groupID("Platform")
-	if got, want := strings.Join(comps, " "), "Platform:partial_outage@1/ api:partial_outage@1/"+platform+" web:degraded_performance@2/"+platform+" email:operational@2/ dns:operational@3/"; got != want {
+	if got, want := strings.Join(comps, " "), "Platform:partial_outage@1/ api:partial_outage@1/"+platform+" web:degraded_performance@2/"+platform+" email:operational@2/ dns:under_maintenance@3/"; got != want {
 		t.Errorf("components:\n got %s\nwant %s", got, want)
 	}
 	if g := s.Components[0]; !g.Group || strings.Join(g.Components, " ") != componentID("api")+" "+componentID("web") {
@@ -160,8 +160,40 @@ func TestAPIShape(t *testing.T) {
 			t.Errorf("time %q: %v", ts, err)
 		}
 	}
-	if s.ScheduledMaintenances == nil || len(s.ScheduledMaintenances) != 0 {
-		t.Errorf("scheduled_maintenances = %v, want []", s.ScheduledMaintenances)
+	// The maintenance under way, then the one to come; the one done is
+	// only in scheduled-maintenances.json.
+	var maints []string
+	for _, sm := range s.ScheduledMaintenances {
+		checkID("maintenance "+sm.Name, sm.ID)
+		var affected []string
+		for _, u := range sm.IncidentUpdates {
+			for _, a := range u.AffectedComponents {
+				affected = append(affected, u.Status+":"+a.Name+"="+a.NewStatus)
+			}
+		}
+		maints = append(maints, fmt.Sprintf("%s=%s/%s %s–%s started %s [%s]", sm.Name, sm.Status, sm.Impact, sm.ScheduledFor, sm.ScheduledUntil, sm.StartedAt, strings.Join(affected, " ")))
+	}
+	if got, want := strings.Join(maints, "\n"), "DNS server upgrade=in_progress/maintenance 2024-03-20T12:00:00.000+01:00–2024-03-20T14:00:00.000+01:00 started 2024-03-18T11:00:00.000+01:00 [in_progress:dns=under_maintenance scheduled:dns=operational]\n"+
+		"Web application migration=scheduled/maintenance 2024-03-22T23:00:00.000+01:00–2024-03-23T03:00:00.000+01:00 started 2024-03-19T10:00:00.000+01:00 [scheduled:web=operational]"; got != want {
+		t.Errorf("scheduled_maintenances:\n got %s\nwant %s", got, want)
+	}
+	for path, want := range map[string]string{
+		UpcomingFile:           "Web application migration",
+		ActiveMaintenancesFile: "DNS server upgrade",
+		MaintenancesFile:       "Web application migration, DNS server upgrade, Mail relay replacement",
+	} {
+		var doc apiMaintenancesDoc
+		json.Unmarshal(files[path], &doc)
+		var names []string
+		for _, sm := range doc.ScheduledMaintenances {
+			names = append(names, sm.Name)
+			if sm.Status == "completed" && (sm.ResolvedAt == nil || *sm.ResolvedAt != "2024-03-05T23:10:00.000+01:00") {
+				t.Errorf("%s: completed maintenance resolved_at %v", path, sm.ResolvedAt)
+			}
+		}
+		if got := strings.Join(names, ", "); got != want {
+			t.Errorf("%s: %s, want %s", path, got, want)
+		}
 	}
 
 	// incidents.json has every public incident, newest first, resolved

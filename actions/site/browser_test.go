@@ -48,7 +48,7 @@ func TestBrowserIndex(t *testing.T) {
 	p.Eval(`Array.from(document.querySelectorAll(".component"), c => ({
 		Name: c.querySelector(".component-name").textContent,
 		Status: c.querySelector(".component-head .status").textContent.trim()}))`, &comps)
-	want := []comp{{"api", "Partial outage"}, {"web", "Degraded performance"}, {"email", "Operational"}, {"dns", "Operational"}}
+	want := []comp{{"api", "Partial outage"}, {"web", "Degraded performance"}, {"email", "Operational"}, {"dns", "Under maintenance"}}
 	if !slices.Equal(comps, want) {
 		t.Errorf("components = %v, want %v", comps, want)
 	}
@@ -70,6 +70,21 @@ func TestBrowserIndex(t *testing.T) {
 	}
 	if got := emailDays[len(emailDays)-1]; got != "20 Mar 2024: Operational" {
 		t.Errorf("email bar of today says %q", got)
+	}
+	// Maintenance on the bars: the one done on email, the one under way
+	// on dns (the site is built at 13:00 in Paris, the window is 12:00 –
+	// 14:00).
+	if got := emailDays[len(emailDays)-16]; got != "5 Mar 2024: Under maintenance – Mail relay replacement" {
+		t.Errorf("email bar of 5 March says %q", got)
+	}
+	if got := p.Text("#component-dns .bars li"); got[len(got)-1] != "20 Mar 2024: Under maintenance – DNS server upgrade" {
+		t.Errorf("dns bar of today says %q", got[len(got)-1])
+	}
+	if got := p.Text(".maintenances article h3"); !slices.Equal(got, []string{"DNS server upgrade", "Web application migration"}) {
+		t.Errorf("scheduled maintenance = %q, want the one under way, then the one to come", got)
+	}
+	if got := p.Text(".maintenances .meta"); len(got) != 2 || got[1] != "Scheduled · Planned: 22 Mar 2024, 23:00 CET – 23 Mar 2024, 03:00 CET" {
+		t.Errorf("maintenance meta = %q", got)
 	}
 	// Uptime over the 90 days, Statuspage's way: api has been in partial
 	// outage for 3 h 50 min (0.3 of that is downtime), email in major
@@ -162,7 +177,8 @@ func TestBrowserIncidentPages(t *testing.T) {
 	}
 	xss.Screenshot("incident-xss")
 
-	for _, page := range []string{"/history.html", "/incidents/2024-03-20-api-errors.html"} {
+	for _, page := range []string{"/history.html", "/incidents/2024-03-20-api-errors.html",
+		"/incidents/2024-03-20-dns-upgrade.html", "/incidents/2024-03-22-web-migration.html", "/incidents/2024-03-05-mail-relay.html"} {
 		checkPage(t, b.Open(base+page))
 	}
 	if _, err := b.Load(base + "/incidents/2024-03-15-internal.html"); err == nil || !strings.Contains(err.Error(), "404") {

@@ -25,7 +25,7 @@ func build(t *testing.T, out string, incs []*schema.Incident) *Result {
 func TestBuild(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "public", "status")
 	res := build(t, out, fixture())
-	if res.Incidents != 4 || len(res.Written) != len(render(t, fixtureConfig(), fixture(), fixtureNow)) || len(res.Unchanged) != 0 || len(res.Removed) != 0 {
+	if res.Incidents != 7 || len(res.Written) != len(render(t, fixtureConfig(), fixture(), fixtureNow)) || len(res.Unchanged) != 0 || len(res.Removed) != 0 {
 		t.Errorf("first build: %+v", res)
 	}
 	files := render(t, fixtureConfig(), fixture(), fixtureNow)

@@ -190,8 +190,8 @@ func TestFeedParser(t *testing.T) {
 	if _, err := time.Parse(time.RFC3339, f.Updated); err != nil {
 		t.Errorf("feed updated %q: %v", f.Updated, err)
 	}
-	if len(f.Items) != 4 {
-		t.Fatalf("%d entries, want the 4 public incidents", len(f.Items))
+	if len(f.Items) != 7 {
+		t.Fatalf("%d entries, want the 4 public incidents and 3 maintenances", len(f.Items))
 	}
 	idForm := regexp.MustCompile(`^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
 	var ids []string
@@ -204,8 +204,11 @@ func TestFeedParser(t *testing.T) {
 		}
 		ids = append(ids, it.ID)
 	}
-	if f.Items[0].Title != "Elevated API error rates" || !strings.Contains(f.Items[0].Content, "rolling back") {
-		t.Errorf("first entry %+v, want the latest incident with its updates", f.Items[0])
+	if f.Items[0].Title != "DNS server upgrade" || !strings.HasPrefix(f.Items[0].Content, "<p><strong>Planned</strong> – 20 Mar 2024, 12:00 CET – 14:00 CET</p>") || !strings.Contains(f.Items[0].Content, "The upgrade has started.") {
+		t.Errorf("first entry %+v, want the maintenance under way, its window then its updates", f.Items[0])
+	}
+	if f.Items[1].Title != "Elevated API error rates" || !strings.Contains(f.Items[1].Content, "rolling back") {
+		t.Errorf("second entry %+v, want the latest incident with its updates", f.Items[1])
 	}
 
 	// The site moves and is renamed: same ids, new links.
@@ -225,8 +228,8 @@ func TestFeedParser(t *testing.T) {
 	// Without site.id, ids are what they were before site.id existed
 	// (from site.url): they change when the site moves.
 	legacy := parse(fixtureConfig())
-	if legacy.Items[0].ID == ids[0] || legacy.Items[0].ID != feedIDOf(fixtureConfig(), "incident/2024-03-20-api-errors") {
-		t.Errorf("without site.id, id %s", legacy.Items[0].ID)
+	if legacy.Items[1].ID == ids[1] || legacy.Items[1].ID != feedIDOf(fixtureConfig(), "incident/2024-03-20-api-errors") {
+		t.Errorf("without site.id, id %s", legacy.Items[1].ID)
 	}
 }
 

@@ -18,9 +18,10 @@ import (
 // page has them all.
 const feedEntries = 50
 
-// feed writes history.atom: one entry per incident, updated at its last
-// update, whose content is every update, newest first. A reader sees the
-// incident again each time it moves on.
+// feed writes history.atom: one entry per incident or maintenance, updated
+// at its last update, whose content is every update, newest first (a
+// maintenance's planned window before them). A reader sees the record
+// again each time it moves on.
 //
 // gorilla/feeds provides the Atom element types and their XML encoding;
 // the document is filled in directly rather than through feeds.Feed so
@@ -46,6 +47,12 @@ func (r *renderer) feed() ([]byte, error) {
 	for _, inc := range incs[:min(len(incs), feedEntries)] {
 		il := labelsFor(cmp.Or(inc.Lang, m.cfg.Site.Lang))
 		var content bytes.Buffer
+		if inc.maint && inc.ScheduledFor != nil && inc.ScheduledUntil != nil {
+			// A maintenance says when it is planned first: readers see
+			// the entry before the window.
+			fmt.Fprintf(&content, "<p><strong>%s</strong> – %s – %s</p>\n", template.HTMLEscapeString(il.Window),
+				template.HTMLEscapeString(r.when(il, *inc.ScheduledFor).Text), template.HTMLEscapeString(r.until(il, *inc.ScheduledFor, *inc.ScheduledUntil).Text))
+		}
 		for i := len(inc.Updates) - 1; i >= 0; i-- {
 			u := r.update(inc, i, il, 1)
 			fmt.Fprintf(&content, "<p><strong>%s</strong> – %s</p>\n%s\n", template.HTMLEscapeString(u.StatusText), template.HTMLEscapeString(u.At.Text), u.Message)
@@ -53,7 +60,7 @@ func (r *renderer) feed() ([]byte, error) {
 		if content.Len() == 0 {
 			content.WriteString("<p>" + template.HTMLEscapeString(il.StatusWord(inc.Status)) + "</p>")
 		}
-		first := inc.StartedAt
+		first := inc.Start()
 		if len(inc.Updates) > 0 {
 			first = inc.Updates[0].At
 		}

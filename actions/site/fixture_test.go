@@ -38,9 +38,10 @@ func fixtureConfig() *schema.Config {
 
 // fixture is a small site: one ongoing incident, resolved ones with a
 // public post-mortem (in French), a private post-mortem, an internal
-// record, and a record trying every way to inject script.
+// record, a record trying every way to inject script, and maintenance
+// windows under way, to come and done.
 func fixture() []*schema.Incident {
-	return []*schema.Incident{
+	return append([]*schema.Incident{
 		{
 			ID: "2024-03-20-api-errors", Title: "Elevated API error rates", Severity: "SEV2", Status: "identified",
 			Visibility: "public", StartedAt: at("2024-03-20T09:00:00+01:00"), Components: []string{"api", "web"},
@@ -107,6 +108,38 @@ func fixture() []*schema.Incident {
 			Postmortem: &schema.Postmortem{Public: true, RootCause: "INTERNAL-SECRET disk full"},
 		},
 		xssIncident(),
+	}, maintenances()...)
+}
+
+// maintenances are the fixture's maintenance windows: one under way on
+// dns (its updates set no component: listing dns puts it under
+// maintenance), one to come on web, one completed on email.
+func maintenances() []*schema.Incident {
+	return []*schema.Incident{
+		{
+			ID: "2024-03-20-dns-upgrade", Kind: "maintenance", Title: "DNS server upgrade", Status: "in_progress", Visibility: "public",
+			ScheduledFor: atp("2024-03-20T11:00:00Z"), ScheduledUntil: atp("2024-03-20T13:00:00Z"), Components: []string{"dns"},
+			Updates: []schema.StatusUpdate{
+				{At: at("2024-03-18T10:00:00Z"), Status: "scheduled", Message: "We will upgrade the DNS servers; resolution may be slower."},
+				{At: at("2024-03-20T11:02:00Z"), Status: "in_progress", Message: "The upgrade has started."},
+			},
+		},
+		{
+			ID: "2024-03-22-web-migration", Kind: "maintenance", Title: "Web application migration", Status: "scheduled", Visibility: "public",
+			ScheduledFor: atp("2024-03-22T22:00:00Z"), ScheduledUntil: atp("2024-03-23T02:00:00Z"), Components: []string{"web"},
+			Updates: []schema.StatusUpdate{
+				{At: at("2024-03-19T09:00:00Z"), Status: "scheduled", Message: "The web application moves to new servers."},
+			},
+		},
+		{
+			ID: "2024-03-05-mail-relay", Kind: "maintenance", Title: "Mail relay replacement", Status: "completed", Visibility: "public",
+			ScheduledFor: atp("2024-03-05T21:00:00Z"), ScheduledUntil: atp("2024-03-05T23:00:00Z"), Components: []string{"email"},
+			Updates: []schema.StatusUpdate{
+				{At: at("2024-03-01T08:00:00Z"), Status: "scheduled", Message: "We will replace the mail relay."},
+				{At: at("2024-03-05T21:02:00Z"), Status: "in_progress", Message: "Work has started."},
+				{At: at("2024-03-05T22:10:00Z"), Status: "completed", Message: "The new relay is in service."},
+			},
+		},
 	}
 }
 

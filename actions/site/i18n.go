@@ -25,6 +25,9 @@ type labels struct {
 	Severity, ImpactLabel, Started, Resolved, Duration, Affected, Ongoing    string
 	DaysAgo, Today, Legend, Feed, JSON, TimesIn, LastUpdate                  string
 	PostmortemNotPublic                                                      string
+	// Maintenances heads the index's scheduled maintenance; Window and
+	// Completed label a maintenance's planned window and its end.
+	Maintenances, Window, Completed string
 
 	// Uptime is "%s uptime", the uptime over the 90 days of the bars
 	// (Percent formats the figure).
@@ -94,8 +97,12 @@ var english = &labels{
 	TimesIn:             "Times are shown in %s.",
 	LastUpdate:          "Last update",
 	PostmortemNotPublic: "The post-mortem of this incident is not public.",
+	Maintenances:        "Scheduled maintenance",
+	Window:              "Planned",
+	Completed:           "Completed",
 	statuses: map[string]string{
 		"investigating": "Investigating", "identified": "Identified", "monitoring": "Monitoring", "resolved": "Resolved",
+		"scheduled": "Scheduled", "in_progress": "In progress", "verifying": "Verifying", "completed": "Completed",
 	},
 	components: map[string]string{
 		"operational": "Operational", "degraded_performance": "Degraded performance", "partial_outage": "Partial outage",
@@ -105,7 +112,7 @@ var english = &labels{
 		"none": "All systems operational", "minor": "Minor service outage", "major": "Partial system outage",
 		"critical": "Major system outage", "maintenance": "Service under maintenance",
 	},
-	impacts: map[string]string{"none": "None", "minor": "Minor", "major": "Major", "critical": "Critical"},
+	impacts: map[string]string{"none": "None", "minor": "Minor", "major": "Major", "critical": "Critical", "maintenance": "Maintenance"},
 	kinds: map[string]string{
 		"prevent": "Prevent", "detect": "Detect", "mitigate": "Mitigate", "process": "Process", "document": "Document",
 	},
@@ -165,8 +172,12 @@ var french = &labels{
 	TimesIn:             "Heures affichées dans le fuseau %s.",
 	LastUpdate:          "Dernière mise à jour",
 	PostmortemNotPublic: "Le post-mortem de cet incident n'est pas public.",
+	Maintenances:        "Maintenances planifiées",
+	Window:              "Prévue",
+	Completed:           "Terminée",
 	statuses: map[string]string{
 		"investigating": "Analyse en cours", "identified": "Cause identifiée", "monitoring": "Sous surveillance", "resolved": "Résolu",
+		"scheduled": "Planifiée", "in_progress": "En cours", "verifying": "Vérification", "completed": "Terminée",
 	},
 	components: map[string]string{
 		"operational": "Opérationnel", "degraded_performance": "Performances dégradées", "partial_outage": "Panne partielle",
@@ -176,7 +187,7 @@ var french = &labels{
 		"none": "Tous les systèmes sont opérationnels", "minor": "Perturbation mineure", "major": "Panne partielle",
 		"critical": "Panne majeure", "maintenance": "Maintenance en cours",
 	},
-	impacts: map[string]string{"none": "Aucun", "minor": "Mineur", "major": "Majeur", "critical": "Critique"},
+	impacts: map[string]string{"none": "Aucun", "minor": "Mineur", "major": "Majeur", "critical": "Critique", "maintenance": "Maintenance"},
 	kinds: map[string]string{
 		"prevent": "Prévenir", "detect": "Détecter", "mitigate": "Atténuer", "process": "Processus", "document": "Documenter",
 	},

@@ -71,24 +71,38 @@ type model struct {
 	// midnight after today.
 	days []time.Time
 
-	incidents  []*incident // newest first
-	active     []*incident // unresolved, newest first
-	groups     []*group
-	components []*component
-	byName     map[string]*component
-	indicator  string
-	updatedAt  time.Time
+	// incidents are every public record, maintenances included, newest
+	// first (by start: started_at, or scheduled_for).
+	incidents []*incident
+	// active are the unresolved incidents, newest first; inProgress the
+	// maintenances under way and upcoming those still scheduled, soonest
+	// first.
+	active, inProgress, upcoming []*incident
+	groups                       []*group
+	components                   []*component
+	byName                       map[string]*component
+	indicator                    string
+	updatedAt                    time.Time
 }
 
-// incident is a public record with what the pages derive from it.
+// incident is a public record with what the pages derive from it: an
+// incident or a maintenance.
 type incident struct {
 	*schema.Incident
 	impact string
-	active bool
-	// end is when the incident stopped affecting anything: resolved_at,
-	// else the last update of a resolved incident, else now.
+	maint  bool
+	// active is an incident not resolved, or a maintenance under way (in
+	// progress or verifying); upcoming a maintenance still scheduled
+	// whose window has not ended.
+	active, upcoming bool
+	// end is when the record stopped affecting anything: resolved_at,
+	// else the last update of a resolved incident, else now; for a
+	// maintenance, the end of schema.MaintenanceWindow, or scheduled_until
+	// while it is still scheduled.
 	end time.Time
-	// lastAt is the time of the last update, or started_at.
+	// lastAt is the time of the last update, or the record's start (an
+	// incident's started_at when it is later; a maintenance's
+	// scheduled_for only when it has no update).
 	lastAt time.Time
 	// state is each component's status after the last update, and peak
 	// the worst status each went through.
@@ -167,13 +181,18 @@ func newModel(cfg *schema.Config, all []*schema.Incident, now time.Time) (*model
 		m.incidents = append(m.incidents, m.newIncident(inc))
 	}
 	slices.SortFunc(m.incidents, func(a, b *incident) int {
-		if c := b.StartedAt.Compare(a.StartedAt); c != 0 {
+		if c := b.Start().Compare(a.Start()); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.ID, b.ID)
 	})
 	for _, inc := range m.incidents {
-		if inc.active {
+		switch {
+		case inc.maint && inc.active:
+			m.inProgress = append(m.inProgress, inc)
+		case inc.maint && inc.upcoming:
+			m.upcoming = append(m.upcoming, inc)
+		case inc.active:
 			m.active = append(m.active, inc)
 		}
 		if inc.lastAt.After(m.updatedAt) {
@@ -186,6 +205,8 @@ func newModel(cfg *schema.Config, all []*schema.Incident, now time.Time) (*model
 		m.updatedAt = m.today
 	}
 	m.updatedAt = m.updatedAt.In(loc)
+	slices.Reverse(m.inProgress)
+	slices.Reverse(m.upcoming)
 
 	m.declareComponents()
 	m.history()
@@ -193,7 +214,7 @@ func newModel(cfg *schema.Config, all []*schema.Incident, now time.Time) (*model
 	for _, c := range m.components {
 		m.indicator = worseIndicator(m.indicator, componentIndicator(c.Status))
 	}
-	for _, inc := range m.active {
+	for _, inc := range slices.Concat(m.active, m.inProgress) {
 		m.indicator = worseIndicator(m.indicator, inc.impact)
 	}
 	return m, nil
@@ -207,7 +228,13 @@ func worseIndicator(a, b string) string {
 }
 
 func (m *model) newIncident(inc *schema.Incident) *incident {
-	i := &incident{Incident: inc, impact: impact(inc.Severity), active: inc.Status != schema.StatusResolved, lastAt: inc.StartedAt, state: map[string]string{}, peak: map[string]string{}}
+	i := &incident{Incident: inc, impact: impact(inc.Severity), maint: inc.IsMaintenance(), active: !inc.Closed(),
+		state: map[string]string{}, peak: map[string]string{}}
+	// A maintenance's start (scheduled_for) may be days ahead: it was
+	// last updated by its updates, not then.
+	if len(inc.Updates) == 0 || !i.maint {
+		i.lastAt = inc.Start()
+	}
 	for _, u := range inc.Updates {
 		if u.At.After(i.lastAt) {
 			i.lastAt = u.At
@@ -216,6 +243,31 @@ func (m *model) newIncident(inc *schema.Incident) *incident {
 			i.state[name] = st
 			i.peak[name] = worse(i.peak[name], st)
 		}
+	}
+	if i.maint {
+		i.impact = "maintenance"
+		i.active = inc.Status == schema.MaintenanceInProgress || inc.Status == schema.MaintenanceVerifying
+		i.upcoming = inc.Status == schema.MaintenanceScheduled && (inc.ScheduledUntil == nil || inc.ScheduledUntil.After(m.now))
+		_, to, started := inc.MaintenanceWindow(m.now)
+		switch {
+		case started:
+			i.end = to
+		case inc.ScheduledUntil != nil:
+			i.end = *inc.ScheduledUntil
+		default:
+			i.end = i.lastAt
+		}
+		// The components it lists and its updates leave alone are under
+		// maintenance while it is under way (schema.StatusSpans).
+		for _, name := range inc.Components {
+			if _, set := i.state[name]; !set && started {
+				i.peak[name] = maintenance
+				if i.active {
+					i.state[name] = maintenance
+				}
+			}
+		}
+		return i
 	}
 	switch {
 	case i.active:
@@ -274,7 +326,7 @@ func (m *model) declareComponents() {
 			comp.position = top
 		}
 	}
-	for _, inc := range m.active {
+	for _, inc := range slices.Concat(m.active, m.inProgress) {
 		for name, st := range inc.state {
 			if c := m.byName[name]; c != nil {
 				c.Status = worse(c.Status, st)

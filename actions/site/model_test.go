@@ -234,8 +234,8 @@ func TestDuration(t *testing.T) {
 			m      map[string]string
 			values []string
 		}{
-			{l.statuses, schema.Statuses}, {l.components, schema.ComponentStatuses}, {l.kinds, schema.ItemKinds},
-			{l.items, schema.ItemStatuses}, {l.impacts, []string{"none", "minor", "major", "critical"}},
+			{l.statuses, schema.Statuses}, {l.statuses, schema.MaintenanceStatuses}, {l.components, schema.ComponentStatuses}, {l.kinds, schema.ItemKinds},
+			{l.items, schema.ItemStatuses}, {l.impacts, []string{"none", "minor", "major", "critical", "maintenance"}},
 			{l.indicators, []string{"none", "minor", "major", "critical", "maintenance"}},
 		} {
 			for _, v := range set.values {

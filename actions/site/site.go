@@ -212,13 +212,21 @@ type incidentView struct {
 	Severity              string
 	Started               when
 	End                   *when
-	DurationText          string
-	Active                bool
-	Components            []componentState
-	Updates               []updateView
-	Postmortem            *postmortemView
-	PostmortemPrivate     bool
+	// Maintenance is set for a maintenance, with its planned window;
+	// Begun is false for one that has not started (always true for an
+	// incident).
+	Maintenance, Begun bool
+	Window             *windowView
+	DurationText       string
+	Active             bool
+	Components         []componentState
+	Updates            []updateView
+	Postmortem         *postmortemView
+	PostmortemPrivate  bool
 }
+
+// windowView is a maintenance's planned window.
+type windowView struct{ From, Until when }
 
 type postmortemView struct{ Sections []pmSection }
 
@@ -273,15 +281,39 @@ func (r *renderer) view(inc *incident, l *labels, root string, under int) incide
 		ImpactText: l.ImpactWord(inc.impact),
 		Severity:   inc.Severity,
 		Started:    r.when(l, inc.StartedAt),
-		Active:     inc.active,
+		Active:     inc.active || inc.upcoming,
+		Begun:      true,
 		// An ongoing incident's duration would change with every build;
 		// it says "ongoing" instead, so that rebuilds within a day agree.
 		DurationText: l.Ongoing,
 	}
-	if !inc.active {
+	start := inc.StartedAt
+	if inc.maint {
+		// A maintenance starts when it is put in progress; until then it
+		// shows its planned window, and lasts as long as planned.
+		v.Maintenance = true
+		from, _, started := inc.MaintenanceWindow(r.m.now)
+		v.Begun = started
+		start = inc.Start()
+		if started {
+			start = from
+		}
+		v.Started = r.when(l, start)
+		if inc.ScheduledFor != nil && inc.ScheduledUntil != nil {
+			v.Window = &windowView{From: r.when(l, *inc.ScheduledFor), Until: r.until(l, *inc.ScheduledFor, *inc.ScheduledUntil)}
+			if !started {
+				v.DurationText = l.DurationText(inc.ScheduledUntil.Sub(*inc.ScheduledFor))
+			}
+		}
+		if started && !inc.active {
+			end := r.when(l, inc.end)
+			v.End = &end
+			v.DurationText = l.DurationText(inc.end.Sub(start))
+		}
+	} else if !inc.active {
 		end := r.when(l, inc.end)
 		v.End = &end
-		v.DurationText = l.DurationText(inc.end.Sub(inc.StartedAt))
+		v.DurationText = l.DurationText(inc.end.Sub(start))
 	}
 	if under == 0 {
 		return v
@@ -446,9 +478,11 @@ type indexView struct {
 	P                        *page
 	Indicator, IndicatorText string
 	Active                   []incidentView
-	Legend                   []badge
-	Groups                   []groupView
-	Past                     []incidentView
+	// Maintenances are those under way, then those to come.
+	Maintenances []incidentView
+	Legend       []badge
+	Groups       []groupView
+	Past         []incidentView
 }
 
 // pastOnIndex is how many resolved incidents the index lists.
@@ -463,6 +497,9 @@ func (r *renderer) indexPage() ([]byte, error) {
 	}
 	for _, inc := range r.m.active {
 		v.Active = append(v.Active, r.view(inc, l, "", 3))
+	}
+	for _, inc := range slices.Concat(r.m.inProgress, r.m.upcoming) {
+		v.Maintenances = append(v.Maintenances, r.view(inc, l, "", 3))
 	}
 	for _, st := range []string{operational, maintenance, degraded, partial, majorOutage} {
 		v.Legend = append(v.Legend, badge{st, l.ComponentWord(st)})
@@ -497,7 +534,7 @@ func (r *renderer) indexPage() ([]byte, error) {
 		}
 		v.Groups = append(v.Groups, gv)
 	}
-	past := slices.DeleteFunc(slices.Clone(r.m.incidents), func(i *incident) bool { return i.active })
+	past := slices.DeleteFunc(slices.Clone(r.m.incidents), func(i *incident) bool { return i.active || i.upcoming })
 	slices.SortStableFunc(past, func(a, b *incident) int { return b.end.Compare(a.end) })
 	for _, inc := range past[:min(len(past), pastOnIndex)] {
 		v.Past = append(v.Past, r.view(inc, l, "", 0))
@@ -519,7 +556,7 @@ func (r *renderer) historyPage() ([]byte, error) {
 	l := r.l
 	v := historyView{P: r.page(l, l.History+" – "+r.site.Title, "")}
 	for _, inc := range r.m.incidents {
-		start := inc.StartedAt.In(r.m.loc)
+		start := inc.Start().In(r.m.loc)
 		id := start.Format("2006-01")
 		if n := len(v.Months); n == 0 || v.Months[n-1].ID != id {
 			v.Months = append(v.Months, monthView{ID: id, Title: l.Month(start)})

@@ -354,7 +354,7 @@ func checkInert(t *testing.T, name string, n *html.Node) {
 // RFC 3339 times, entries newest first, at most feedEntries of them.
 func TestFeed(t *testing.T) {
 	files := render(t, fixtureConfig(), fixture(), fixtureNow)
-	checkFeed(t, files[FeedFile], 4)
+	checkFeed(t, files[FeedFile], 7)
 
 	// Many incidents: the feed keeps the latest ones.
 	many := generate(120, fixtureNow)
