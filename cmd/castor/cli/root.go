@@ -132,7 +132,7 @@ var commandGroups = []struct {
 }{
 	{"setup", "Set up a repository of records:", []string{"init"}},
 	{"incident", "An incident's life:", []string{"new", "update", "validate", "render", "plan", "track", "publish", "site", "report", "import", "drill"}},
-	{"other", "Other commands:", []string{"version"}},
+	{"other", "Other commands:", []string{"version", "schema"}},
 	{"ci", "In GitHub Actions:", []string{"action"}},
 }
 
