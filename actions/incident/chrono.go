@@ -435,6 +435,23 @@ var zoneStatements = []*regexp.Regexp{
 	regexp.MustCompile(`(日本時間)`),
 }
 
+// Statements of the day of every entry: "all events happened on
+// 2019-10-21", "tous les événements ont eu lieu le 2 juillet 2019",
+// "alle Ereignisse fanden am 22.07.2026 statt", "todos los eventos
+// ocurrieron el 2 de julio de 2019", "すべての時刻は2019年7月2日".
+var dateStatements = regexp.MustCompile(`\b(?:all (?:the )?(?:events|times|entries|timestamps)(?: (?:below|above|listed|shown))?(?: (?:happened|occurred|took place|are|were|is))? on|tous les (?:evenements|horaires|faits) (?:ont eu lieu|se sont produits|sont|datent) (?:le|du)|alle (?:ereignisse|zeiten|zeitangaben|eintrage|eintraege) (?:fanden|sind|beziehen sich auf|erfolgten) (?:am|den)|todos los (?:eventos|hechos|horarios) (?:ocurrieron|sucedieron|son|tuvieron lugar) (?:el|del))\s+(?:` + weekdayRE + `)?|(?:すべて|全て)の(?:イベント|事象|時刻|出来事)は\s*`)
+
+// dateStatement finds a statement of the day of every chronology entry.
+func dateStatement(text string, style dateStyle) (civil, bool) {
+	f, _ := fold(text)
+	for _, m := range dateStatements.FindAllStringIndex(f, -1) {
+		if c, _, _, ok := parseDateAt(f[m[1]:], style); ok && c.y != 0 {
+			return c, true
+		}
+	}
+	return civil{}, false
+}
+
 var reParenZone = regexp.MustCompile(`\(\s*(?:in\s+|en\s+|in\s+)?((?:utc|gmt)\s*[+-]\s*\d{1,2}(?::?\d{2})?|[a-z]{2,5})\s*\)|\b(?:in|en)\s+([a-z]{2,5})\s*$`)
 
 // zoneStatement finds a statement of the zone of every time in text.
@@ -543,3 +560,55 @@ func parseFrontDate(s string, loc *time.Location) (time.Time, bool) {
 
 // runeLen is the number of runes of s, for short excerpts in warnings.
 func runeLen(s string) int { return utf8.RuneCountInString(s) }
+
+// reClockIn finds the times of day in running text: "01:52", "9h05".
+var reClockIn = regexp.MustCompile(`\b\d{1,2}(?::\d{2}|h\d{2})\b`)
+
+// sentenceStamp reads the instant a sentence of running text gives: one
+// time of day and one date, in any order ("At 01:52 UTC, 2022-10-28",
+// "at 17:22 UTC on August 18, 2023"). A sentence with more than one
+// time, or no date, gives none.
+func sentenceStamp(sentence string, style dateStyle) (stamp, bool) {
+	f, _ := fold(sentence)
+	locs := reClockIn.FindAllStringIndex(f, -1)
+	if len(locs) != 1 {
+		return stamp{}, false
+	}
+	ct, _, ok := parseClockAt(f[locs[0][0]:])
+	if !ok {
+		return stamp{}, false
+	}
+	// The date, with the time taken out ("2019-10-21 01:38" reads as a
+	// date once).
+	rest := f[:locs[0][0]] + " " + f[locs[0][1]:]
+	dates := datesIn(rest, style)
+	if len(dates) != 1 {
+		return stamp{}, false
+	}
+	ct.date, ct.hasDate = dates[0], true
+	return stamp{from: ct, hasTime: true, event: sentence}, true
+}
+
+var weekdayNames = map[string]time.Weekday{
+	"monday": time.Monday, "tuesday": time.Tuesday, "wednesday": time.Wednesday, "thursday": time.Thursday, "friday": time.Friday, "saturday": time.Saturday, "sunday": time.Sunday,
+	"lundi": time.Monday, "mardi": time.Tuesday, "mercredi": time.Wednesday, "jeudi": time.Thursday, "vendredi": time.Friday, "samedi": time.Saturday, "dimanche": time.Sunday,
+	"montag": time.Monday, "dienstag": time.Tuesday, "mittwoch": time.Wednesday, "donnerstag": time.Thursday, "freitag": time.Friday, "samstag": time.Saturday, "sonntag": time.Sunday,
+	"lunes": time.Monday, "martes": time.Tuesday, "miercoles": time.Wednesday, "jueves": time.Thursday, "viernes": time.Friday, "sabado": time.Saturday, "domingo": time.Sunday,
+}
+
+// reOnWeekday is "on Monday", "le lundi", "am Montag", "el lunes" not
+// followed by a date ("on Monday, 2 July" is a date).
+var reOnWeekday = regexp.MustCompile(`\b(?:on|le|am|el|this|last|ce)\s+(monday|tuesday|wednesday|thursday|friday|saturday|sunday|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|lunes|martes|miercoles|jueves|viernes|sabado|domingo)\b`)
+
+// weekdayIn finds the day of the week the text names for the incident.
+func weekdayIn(text string) (time.Weekday, bool) {
+	f, _ := fold(text)
+	m := reOnWeekday.FindStringSubmatchIndex(f)
+	if m == nil {
+		return 0, false
+	}
+	if _, _, _, ok := parseDateAt(strings.TrimLeft(f[m[1]:], " ,"), dayFirstUnknown); ok {
+		return 0, false
+	}
+	return weekdayNames[f[m[2]:m[3]]], true
+}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -205,6 +206,8 @@ type draft struct {
 	actions                         []actionDraft
 	links                           []link
 	warnings                        []schema.Diagnostic
+	// factLines are the lines read as facts (fields, dates, zones).
+	factLines map[int]bool
 }
 
 // field is a value, already in YAML, and why it is what it is when the
@@ -243,8 +246,14 @@ type importer struct {
 	docZone     *time.Location
 	docZoneName string
 	guessedZone bool
+	// chronoDate is the day the post says its entries are on ("all
+	// events happened on 2019-10-21"), when it says so.
+	chronoDate   civil
+	chronoDateAt int
 
 	raw []rawEntry
+	// linkTitles name links written bare in a list of references.
+	linkTitles map[string]string
 }
 
 type fieldValue struct {
@@ -260,6 +269,7 @@ type rawEntry struct {
 	zone     *time.Location // of its table or section
 	zoneName string
 	event    string
+	todo     string
 }
 
 func (im *importer) warn(off int, format string, args ...any) {
@@ -290,7 +300,7 @@ func buildDraft(src []byte, name string, opts draftOptions) (*draft, error) {
 		}
 	}
 	doc := parseMarkdown([]byte(fixed))
-	im := &importer{d: d, doc: doc, name: name, opts: opts, fields: map[fieldKind]fieldValue{}}
+	im := &importer{d: d, doc: doc, name: name, opts: opts, fields: map[fieldKind]fieldValue{}, linkTitles: map[string]string{}}
 
 	// Title.
 	title := doc.front["title"]
@@ -318,8 +328,9 @@ func buildDraft(src []byte, name string, opts draftOptions) (*draft, error) {
 	}
 
 	im.readFields()
-	im.readZone()
+	im.readStatements()
 	im.readSections()
+	im.proseTimeline()
 	day, err := im.incidentDay()
 	if err != nil {
 		return nil, err
@@ -328,6 +339,11 @@ func buildDraft(src []byte, name string, opts draftOptions) (*draft, error) {
 	im.times(day)
 	im.actionIDs()
 	d.links = doc.links()
+	for i, l := range d.links {
+		if t, ok := im.linkTitles[l.url]; ok && l.title == l.url {
+			d.links[i].title = t
+		}
+	}
 
 	// Id.
 	slug := opts.slug
@@ -411,13 +427,20 @@ var reFieldLine = regexp.MustCompile(`^\s*(?:[-*+]\s+)?(?:\*\*|__)?([^*_:：|\[\
 var reFact = regexp.MustCompile(`^\s*\*\*([^*]{1,30})\*\*\s+(.+?)\s*$`)
 
 // readFields collects the facts the post states: front matter, "**Date**
-// : …" lines, metadata tables.
+// : …" lines, metadata tables. A line is taken only when the record has
+// a place for its value ("Authors: …", "Status: Complete, action items in
+// progress" stay in the text).
 func (im *importer) readFields() {
 	doc := im.doc
-	set := func(k fieldKind, v string, off int) {
-		if _, ok := im.fields[k]; !ok && k != fieldNone && k != fieldIgnored && strings.TrimSpace(v) != "" {
-			im.fields[k] = fieldValue{strings.TrimSpace(v), off}
+	set := func(k fieldKind, v string, off int) bool {
+		v = strings.TrimSpace(v)
+		if !im.fieldValid(k, v) {
+			return false
 		}
+		if _, ok := im.fields[k]; !ok {
+			im.fields[k] = fieldValue{v, off}
+		}
+		return true
 	}
 	for _, k := range []string{"date", "severity", "status", "started_at", "resolved_at", "detected_at"} {
 		if v, ok := doc.front[k]; ok {
@@ -437,14 +460,21 @@ func (im *importer) readFields() {
 		}
 	}
 	// Field lines are read in the text above the first section and in
-	// summary and metadata sections; a chunk made only of them is
-	// consumed.
+	// summary and metadata sections; the lines taken are facts, the
+	// others stay.
 	consume := func(chunks []chunk) []chunk {
 		var keep []chunk
 		for _, c := range chunks {
 			if tb, ok := c.node.(*east.Table); ok {
 				t := doc.readTable(tb)
-				if im.fieldTable(t, set) {
+				if all, some := im.fieldTable(t, set); all {
+					im.fact(t.off)
+					for _, o := range t.offs {
+						im.fact(o)
+					}
+					continue
+				} else if some {
+					keep = append(keep, c)
 					continue
 				}
 			}
@@ -453,24 +483,36 @@ func (im *importer) readFields() {
 				keep = append(keep, c)
 				continue
 			}
-			all := true
+			var rest []line
 			for _, l := range lines {
-				found := false
-				for _, part := range strings.Split(l.text, " · ") {
-					if m := reFact.FindStringSubmatch(part); m != nil && fieldOf(m[1]) != fieldNone {
-						set(fieldOf(m[1]), m[2], l.off)
-						found = true
-					} else if m := reFieldLine.FindStringSubmatch(part); m != nil && fieldOf(m[1]) != fieldNone {
-						set(fieldOf(m[1]), m[2], l.off)
-						found = true
+				parts := strings.Split(l.text, " · ")
+				taken := 0
+				for _, part := range parts {
+					if m := reFact.FindStringSubmatch(part); m != nil && set(fieldOf(m[1]), m[2], l.off) {
+						taken++
+					} else if m := reFieldLine.FindStringSubmatch(part); m != nil && set(fieldOf(m[1]), m[2], l.off) {
+						taken++
 					}
 				}
-				if !found {
-					all = false
+				if taken == len(parts) {
+					im.fact(l.off)
+				} else {
+					rest = append(rest, l)
 				}
 			}
-			if !all {
+			switch {
+			case len(rest) == len(lines):
 				keep = append(keep, c)
+			case len(rest) > 0:
+				// What is left of the chunk, as text.
+				var b strings.Builder
+				for i, l := range rest {
+					if i > 0 {
+						b.WriteByte('\n')
+					}
+					b.WriteString(l.text)
+				}
+				keep = append(keep, chunk{text: b.String(), off: rest[0].off})
 			}
 		}
 		return keep
@@ -483,10 +525,40 @@ func (im *importer) readFields() {
 	}
 }
 
-// fieldTable reads a two-column table of facts ("| 項目 | 内容 |").
-func (im *importer) fieldTable(t table, set func(fieldKind, string, int)) bool {
-	if len(t.header) != 2 {
+// fieldValid tells whether the record has a place for a stated fact.
+func (im *importer) fieldValid(k fieldKind, v string) bool {
+	if v == "" {
 		return false
+	}
+	switch k {
+	case fieldDate:
+		return len(datesIn(v, im.style)) > 0
+	case fieldStart, fieldDetected, fieldResolved:
+		st, ok := parseStamp(v, im.style)
+		return ok && st.hasTime
+	case fieldSeverity:
+		_, ok := severityOf(v)
+		return ok
+	case fieldStatus:
+		return slices.Contains([]string{"investigating", "identified", "monitoring", "resolved"}, normalize(v))
+	}
+	return false
+}
+
+// fact records that the line at off was read as a fact (a field, a date,
+// a zone): data, though its words are in no text of the record.
+func (im *importer) fact(off int) {
+	if im.d.factLines == nil {
+		im.d.factLines = map[int]bool{}
+	}
+	im.d.factLines[im.lineOf(off)] = true
+}
+
+// fieldTable reads a two-column table of facts ("| 項目 | 内容 |"): all
+// tells whether every row was taken, some whether one was.
+func (im *importer) fieldTable(t table, set func(fieldKind, string, int) bool) (all, some bool) {
+	if len(t.header) != 2 {
+		return false, false
 	}
 	known := 0
 	for _, r := range t.rows {
@@ -495,14 +567,17 @@ func (im *importer) fieldTable(t table, set func(fieldKind, string, int)) bool {
 		}
 	}
 	if known == 0 || known*2 < len(t.rows) {
-		return false
+		return false, false
 	}
+	all = true
 	for i, r := range t.rows {
-		if len(r) >= 2 {
-			set(fieldOf(r[0]), r[1], t.offs[i])
+		if len(r) >= 2 && set(fieldOf(r[0]), r[1], t.offs[i]) {
+			some = true
+		} else {
+			all = false
 		}
 	}
-	return true
+	return all, some
 }
 
 // line is a line of text with its file offset.
@@ -536,48 +611,76 @@ func (im *importer) chunkLines(c chunk) []line {
 	return nil
 }
 
-// readZone finds the zone stated for the whole document.
-func (im *importer) readZone() {
-	if im.opts.zoneGiven {
+// readStatements finds what the post states for its whole chronology:
+// the zone of its times ("All times are UTC") and the day of its
+// entries ("all events happened on 2019-10-21").
+func (im *importer) readStatements() {
+	zoneDone := false
+	switch {
+	case im.opts.zoneGiven:
 		im.docZone, im.docZoneName = im.opts.loc, im.opts.loc.String()
-		return
-	}
-	check := func(text string) bool {
-		if loc, name, ok := zoneStatement(text); ok {
-			im.docZone, im.docZoneName = loc, name
-			return true
-		}
-		return false
-	}
-	if tz := im.doc.front["timezone"]; tz != "" {
+		zoneDone = true
+	case im.doc.front["timezone"] != "":
+		tz := im.doc.front["timezone"]
 		if loc, err := time.LoadLocation(tz); err == nil {
-			im.docZone, im.docZoneName = loc, tz
-			return
-		}
-		if loc, ok := zoneFor(normalize(tz)); ok {
-			im.docZone, im.docZoneName = loc, tz
-			return
+			im.docZone, im.docZoneName, zoneDone = loc, tz, true
+		} else if loc, ok := zoneFor(normalize(tz)); ok {
+			im.docZone, im.docZoneName, zoneDone = loc, tz, true
 		}
 	}
-	if check(im.doc.title) {
-		return
+	dateDone := false
+	check := func(text string, off int) {
+		if !zoneDone {
+			if loc, name, ok := zoneStatement(text); ok {
+				im.docZone, im.docZoneName, zoneDone = loc, name, true
+			}
+		}
+		if !dateDone {
+			if c, ok := dateStatement(text, im.style); ok {
+				im.chronoDate, im.chronoDateAt, dateDone = c, off, true
+			}
+		}
 	}
+	check(im.doc.title, im.doc.titleAt)
 	all := append([]chunk{}, im.doc.intro...)
 	for _, s := range im.doc.secs {
 		all = append(all, s.chunks...)
 	}
 	for _, c := range all {
+		if zoneDone && dateDone {
+			return
+		}
 		if c.node != nil {
 			if _, ok := c.node.(*ast.Paragraph); !ok {
 				continue
 			}
 		}
-		for _, l := range im.chunkLines(c) {
-			if check(inlinePlain(l.text)) {
-				return
-			}
+		// Line by line, then the whole paragraph: a statement can run
+		// over two lines ("… all times are in\nUTC.").
+		lines := im.chunkLines(c)
+		var all []string
+		for _, l := range lines {
+			p := inlinePlain(l.text)
+			check(p, l.off)
+			all = append(all, p)
+		}
+		if len(lines) > 1 {
+			check(strings.Join(all, " "), lines[0].off)
 		}
 	}
+}
+
+// statementOnly tells whether a line or paragraph of a chronology is only
+// a statement about it (its zone, its day), read as a fact.
+func (im *importer) statementOnly(text string) bool {
+	if len(strings.Fields(text)) > 20 {
+		return false
+	}
+	if _, _, ok := zoneStatement(text); ok {
+		return true
+	}
+	_, ok := dateStatement(text, im.style)
+	return ok
 }
 
 // inlinePlain is a line of Markdown as a reader sees it.
@@ -633,11 +736,7 @@ func (im *importer) readSections() {
 			i := textIndex[kind]
 			pmText[i] = append(pmText[i], text)
 		case secLinks:
-			for _, c := range s.chunks {
-				if !im.onlyLinks(c) {
-					im.warn(c.off, "text under %q is not imported: castor keeps the links of this section", s.title)
-				}
-			}
+			im.readLinks(s)
 		default:
 			if len(s.chunks) > 0 {
 				im.warn(s.off, "section %q is not imported: no record field matches its title", s.title)
@@ -652,24 +751,54 @@ func (im *importer) readSections() {
 	}
 }
 
-// onlyLinks tells whether a chunk is nothing but links (a list of
-// references).
-func (im *importer) onlyLinks(c chunk) bool {
-	if c.node == nil {
-		return false
-	}
-	hasLink := false
-	plain := im.doc.plain(c.node)
-	_ = ast.Walk(c.node, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if entering {
-			switch n.(type) {
-			case *ast.Link, *ast.AutoLink:
-				hasLink = true
+// readLinks reads a section of references: its links are the record's
+// (doc.links gathers them); a list item that is a bare URL and a few
+// words ("Monitoring dashboard, https://…") names its link with them.
+// Text that is more than links is said.
+func (im *importer) readLinks(s *section) {
+	for _, c := range s.chunks {
+		switch n := c.node.(type) {
+		case *ast.List:
+			for _, it := range im.doc.listItems(n) {
+				if !im.linksOnly(it.node) {
+					im.warn(it.off, "text under %q is not imported: castor keeps the links of this section: %q", s.title, abbreviate(it.fullText(), 40))
+					continue
+				}
+				if len(it.links) == 1 {
+					title := strings.TrimSpace(strings.Replace(it.fullText(), it.links[0], "", 1))
+					title = strings.Trim(title, " ,;:–—-")
+					if title != "" && !strings.Contains(title, "://") {
+						im.linkTitles[it.links[0]] = title
+					}
+				}
+			}
+		case *ast.ThematicBreak:
+		default:
+			if c.node == nil || !im.linksOnly(c.node) {
+				im.warn(c.off, "text under %q is not imported: castor keeps the links of this section", s.title)
 			}
 		}
-		return ast.WalkContinue, nil
-	})
-	return hasLink || strings.Contains(plain, "http")
+	}
+}
+
+// linksOnly tells whether a block is links and a few words around them.
+func (im *importer) linksOnly(n ast.Node) bool {
+	links, other := 0, 0
+	var walk func(n ast.Node)
+	walk = func(n ast.Node) {
+		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+			switch c := c.(type) {
+			case *ast.Link, *ast.AutoLink:
+				links++
+			case *ast.Text:
+				other += len(strings.Fields(string(c.Segment.Value(im.doc.body))))
+			default:
+				walk(c)
+			}
+		}
+	}
+	walk(n)
+	return links > 0 && other <= 6*links
 }
 
 // listTexts reads a section whose content is a list of sentences (what
@@ -745,18 +874,19 @@ func (im *importer) readTimeline(s *section) {
 				add(st, it.off, ev, nil, "")
 			case ok && st.from.hasDate && len(it.nested) > 0:
 				im.raw = append(im.raw, rawEntry{st: st, off: it.off})
+				im.fact(it.off)
 				items(it.nested)
 			case ok && st.from.hasDate && isDateLine(st.event):
 				im.raw = append(im.raw, rawEntry{st: st, off: it.off})
-			case len(it.nested) > 0:
-				if _, _, z := zoneStatement(it.text); !z && strings.TrimSpace(it.text) != "" {
+				im.fact(it.off)
+			case im.statementOnly(it.text):
+				im.fact(it.off)
+				items(it.nested)
+			default:
+				if strings.TrimSpace(it.text) != "" {
 					im.warn(it.off, "chronology item without a time is not imported: %q", abbreviate(it.text, 40))
 				}
 				items(it.nested)
-			default:
-				if _, _, z := zoneStatement(it.text); !z {
-					im.warn(it.off, "chronology item without a time is not imported: %q", abbreviate(it.text, 40))
-				}
 			}
 		}
 	}
@@ -766,19 +896,33 @@ func (im *importer) readTimeline(s *section) {
 			items(im.doc.listItems(n))
 		case *east.Table:
 			im.timelineTable(im.doc.readTable(n), zone, zoneName)
-		case *ast.ThematicBreak, *ast.HTMLBlock:
+		case *ast.ThematicBreak:
+		case *ast.HTMLBlock:
+			if !isHTMLComment(im.doc.source([]chunk{c})) {
+				im.warn(c.off, "HTML under %q is not imported", s.title)
+			}
 		default:
 			lines := im.chunkLines(c)
 			if lines == nil {
 				im.warn(c.off, "text under %q is not imported: castor reads times from its lists, tables and lines", s.title)
 				continue
 			}
-			last := -1
+			var plain []string
 			for _, l := range lines {
+				plain = append(plain, inlinePlain(l.text))
+			}
+			if im.statementOnly(strings.Join(plain, " ")) {
+				for _, l := range lines {
+					im.fact(l.off)
+				}
+				continue
+			}
+			last := -1
+			for i, l := range lines {
 				if strings.TrimSpace(l.text) == "" {
 					continue
 				}
-				p := inlinePlain(l.text)
+				p := plain[i]
 				st, ok := parseStamp(p, im.style)
 				switch {
 				case ok && st.hasTime:
@@ -786,13 +930,55 @@ func (im *importer) readTimeline(s *section) {
 					last = len(im.raw) - 1
 				case ok && st.from.hasDate && isDateLine(st.event):
 					im.raw = append(im.raw, rawEntry{st: st, off: l.off})
+					im.fact(l.off)
 				case last >= 0:
 					im.raw[last].event = strings.TrimSpace(im.raw[last].event + " " + p)
+				case im.statementOnly(p):
+					im.fact(l.off)
 				default:
-					if _, _, z := zoneStatement(p); !z {
-						im.warn(l.off, "chronology line without a time is not imported: %q", abbreviate(p, 40))
-					}
+					im.warn(l.off, "chronology line without a time is not imported: %q", abbreviate(p, 40))
 				}
+			}
+		}
+	}
+}
+
+// isComment tells whether an HTML block is only a comment.
+func isHTMLComment(html string) bool {
+	h := strings.TrimSpace(html)
+	return strings.HasPrefix(h, "<!--") && strings.HasSuffix(h, "-->")
+}
+
+// proseTimeline reads the chronology of a post that has none written
+// as such: each sentence of its text that gives a date and a time ("At
+// 01:52 UTC, 2022-10-28, … was merged", "The deletion was performed at
+// 17:22 UTC on August 18, 2023") is an entry, marked to be checked.
+func (im *importer) proseTimeline() {
+	for _, e := range im.raw {
+		if e.st.hasTime {
+			return
+		}
+	}
+	chunks := slices.Clone(im.doc.intro)
+	for _, s := range im.doc.secs {
+		switch s.effective() {
+		case secSummary, secImpact, secTrigger, secRootCause, secResolution, secDetection:
+			chunks = append(chunks, s.chunks...)
+		}
+	}
+	for _, c := range chunks {
+		var text string
+		switch n := c.node.(type) {
+		case nil:
+			text = inlinePlain(strings.ReplaceAll(c.text, "\n", " "))
+		case *ast.Paragraph:
+			text = im.doc.plain(n)
+		default:
+			continue
+		}
+		for _, sen := range splitSentences(text) {
+			if st, ok := sentenceStamp(sen, im.style); ok {
+				im.raw = append(im.raw, rawEntry{st: st, off: c.off, event: sen, todo: "read from the post's text, not from a chronology: check it"})
 			}
 		}
 	}
@@ -968,15 +1154,7 @@ func (im *importer) incidentDay() (time.Time, error) {
 				}
 			}
 		}
-		texts := []string{doc.front["title"], doc.title, doc.front["description"], doc.front["summary"]}
-		intro := doc.source(doc.intro)
-		for _, s := range doc.secs {
-			if s.effective() == secSummary {
-				intro += "\n\n" + doc.source(s.chunks)
-				break
-			}
-		}
-		texts = append(texts, firstChars(intro, 600))
+		texts := []string{doc.front["title"], doc.title, doc.front["description"], doc.front["summary"], firstChars(im.introText(), 600)}
 		for _, t := range texts {
 			if cs := datesIn(t, im.style); len(cs) > 0 {
 				if c, ok := year(cs[0]); ok {
@@ -995,6 +1173,15 @@ func (im *importer) incidentDay() (time.Time, error) {
 		}
 		return mk(c), nil
 	}
+	// "On Monday our daily roll-over…": the first day of the chronology
+	// that is a Monday.
+	if wd, ok := weekdayIn(firstChars(im.introText(), 600)); ok {
+		for _, e := range im.raw {
+			if c := e.st.from.date; e.st.from.hasDate && c.y != 0 && mk(c).Weekday() == wd {
+				return mk(c), nil
+			}
+		}
+	}
 	if firstEntry != nil {
 		return mk(*firstEntry), nil
 	}
@@ -1006,6 +1193,20 @@ func (im *importer) incidentDay() (time.Time, error) {
 		return dateOnly(published), nil
 	}
 	return time.Time{}, usagef("%s: no incident date in the front matter or the text; give --date YYYY-MM-DD", im.name)
+}
+
+// introText is the text of the post above its first section and of its
+// first summary section: where the post says what happened, and when.
+func (im *importer) introText() string {
+	doc := im.doc
+	intro := doc.source(doc.intro)
+	for _, s := range doc.secs {
+		if s.effective() == secSummary {
+			intro += "\n\n" + doc.source(s.chunks)
+			break
+		}
+	}
+	return intro
 }
 
 var rePathDate = regexp.MustCompile(`(?:^|[/_-])(\d{4})[/_-](\d{2})[/_-](\d{2})(?:[/_.-]|$)`)
@@ -1051,17 +1252,39 @@ func dateOnly(t time.Time) time.Time {
 func (im *importer) resolveTimeline(day time.Time) {
 	d := im.d
 	cur := civilOf(day)
+	// "All events happened on 2019-10-21": an entry without a date of
+	// its own is on that day, whatever the dated entry above it says.
+	stated := im.chronoDate.y != 0
+	if stated {
+		cur = im.chronoDate
+		if diff := dateOnly(day).Sub(dateOnly(time.Date(cur.y, cur.m, cur.d, 0, 0, 0, 0, time.UTC))); diff > 36*time.Hour || diff < -36*time.Hour {
+			im.warn(im.chronoDateAt, "the post says its chronology is on %s, but dates the incident %s: check the dates", cur, civilOf(day))
+		}
+	}
 	prev := -1
+	// A date without a year is in the year that puts it nearest the
+	// running date: "12-05" before "03-26" is in the year before.
 	fill := func(c civil) civil {
-		if c.y == 0 {
-			c.y = cur.y
-			if time.Date(c.y, c.m, c.d, 0, 0, 0, 0, time.UTC).After(day.AddDate(0, 0, 2)) {
-				c.y--
+		if c.y != 0 {
+			return c
+		}
+		ref := time.Date(cur.y, cur.m, cur.d, 0, 0, 0, 0, time.UTC)
+		best, bestDist := c, time.Duration(-1)
+		for y := cur.y - 1; y <= cur.y+1; y++ {
+			t := time.Date(y, c.m, c.d, 0, 0, 0, 0, time.UTC)
+			dist := t.Sub(ref)
+			if dist < 0 {
+				dist = -dist
+			}
+			if bestDist < 0 || dist < bestDist {
+				best, bestDist = civil{y, c.m, c.d}, dist
 			}
 		}
-		return c
+		return best
 	}
 	ambiguousWarned := false
+	var last time.Time // the instant of the entry above
+	backWarned := 0
 	for _, e := range im.raw {
 		st := e.st
 		if st.ambiguous != "" && !ambiguousWarned && im.style != monthFirst && im.style != dayFirst {
@@ -1073,17 +1296,34 @@ func (im *importer) resolveTimeline(day time.Time) {
 			continue
 		}
 		date := cur
-		if st.from.hasDate {
+		switch {
+		case st.from.hasDate && stated:
+			date, prev = fill(st.from.date), -1
+		case st.from.hasDate:
 			date = fill(st.from.date)
 			cur = date
-		} else if prev >= 0 && st.from.min < prev-12*60 {
+		case prev >= 0 && st.from.min < prev-12*60:
 			date = civilOf(time.Date(cur.y, cur.m, cur.d+1, 0, 0, 0, 0, time.UTC))
 			cur = date
+		}
+		if !(st.from.hasDate && stated) {
+			prev = st.from.min
 		}
 		prev = st.from.min
 		loc := im.zoneOf(st.from.zone, e.zone)
 		at := time.Date(date.y, date.m, date.d, 0, st.from.min, st.from.sec, 0, loc)
-		td := timelineDraft{at: at, event: e.event, off: e.off}
+		td := timelineDraft{at: at, event: e.event, off: e.off, todo: e.todo}
+		// A chronology written in order that goes back half a day or
+		// more: a date is likely wrong ("[03-26 23:04]" before "[03-26
+		// 02:50]"). Said, not mended.
+		if !last.IsZero() && at.Before(last.Add(-12*time.Hour)) {
+			td.todo = fmt.Sprintf("this entry is %s before the one above it: check its date", roundDuration(last.Sub(at)))
+			if backWarned < 3 {
+				im.warn(e.off, "the chronology goes back in time here (%s before the entry above): check the dates", roundDuration(last.Sub(at)))
+			}
+			backWarned++
+		}
+		last = at
 		if st.to != nil {
 			ed := date
 			if st.to.hasDate {
@@ -1113,6 +1353,14 @@ func (im *importer) resolveTimeline(day time.Time) {
 		}
 		im.warn(line, "the post gives no time zone: its times are read in %s, the site's zone (give --timezone if they are not)", im.opts.loc)
 	}
+}
+
+// roundDuration says a duration in hours, or days past two days.
+func roundDuration(d time.Duration) string {
+	if d >= 48*time.Hour {
+		return fmt.Sprintf("%d days", int(d/(24*time.Hour)))
+	}
+	return fmt.Sprintf("%d hours", int(d/time.Hour))
 }
 
 func (im *importer) zoneOf(own, ctx *time.Location) *time.Location {
@@ -1257,15 +1505,44 @@ var reMention = regexp.MustCompile(`(?:^|[\s(])@([A-Za-z0-9](?:-?[A-Za-z0-9]){0,
 
 // readActions reads an action items section: lists, checklists, tables.
 func (im *importer) readActions(s *section) {
-	var items func(its []mdItem)
-	items = func(its []mdItem) {
+	// items reads a list of action items. An item over a list is a
+	// group: "Short term:" only groups its sub-items, a goal ("Improve
+	// probe coverage") names them ("Improve probe coverage: reach out to
+	// teams"). Sub-items that are fields ("Owner: @bob", "Priority:
+	// high") belong to their item.
+	var items func(its []mdItem, prefix string, inherited map[column]string)
+	items = func(its []mdItem, prefix string, inherited map[column]string) {
 		for _, it := range its {
-			// "Short term:" over a list groups its sub-items.
-			if len(it.nested) > 0 && (strings.HasSuffix(it.text, ":") || it.text == "") {
-				items(it.nested)
+			cells := maps.Clone(inherited)
+			if cells == nil {
+				cells = map[column]string{}
+			}
+			links := slices.Clone(it.links)
+			var subs []mdItem
+			for _, n := range it.nested {
+				if col, v, ok := actionField(n.text); ok && len(n.nested) == 0 {
+					cells[col] = v
+					links = append(links, n.links...)
+					continue
+				}
+				subs = append(subs, n)
+			}
+			text := strings.TrimSpace(it.text)
+			if len(subs) > 0 {
+				group := strings.TrimSpace(strings.TrimRight(text, ":："))
+				switch {
+				case group == "" || strings.HasSuffix(text, ":") || strings.HasSuffix(text, "："):
+					items(subs, prefix, cells)
+				default:
+					items(subs, joinTitle(prefix, group), cells)
+				}
 				continue
 			}
-			a := im.action(it.fullText(), "", "", "", "", "", it.links)
+			title := joinTitle(prefix, text)
+			a := im.action(title, cells[colOwner], cells[colPriority], cells[colStatus], cells[colDue], cells[colKind], links)
+			if tr := cells[colTracking]; tr != "" && a.issue == "" && !strings.Contains(tr, "://") {
+				a.title += " (" + tr + ")"
+			}
 			switch it.checked {
 			case 1:
 				a.status = "done"
@@ -1280,14 +1557,79 @@ func (im *importer) readActions(s *section) {
 	for _, c := range s.chunks {
 		switch n := c.node.(type) {
 		case *ast.List:
-			items(im.doc.listItems(n))
+			items(im.doc.listItems(n), "", nil)
 		case *east.Table:
 			im.actionTable(im.doc.readTable(n), s.title)
 		case *ast.ThematicBreak:
+		case *ast.Paragraph, nil:
+			im.proseActions(c, s.title)
 		default:
 			im.warn(c.off, "text under %q is not imported: castor takes the lists and tables of this section", s.title)
 		}
 	}
+}
+
+// proseActions reads a paragraph of an action section: each sentence
+// that commits to something ("We will add rate limiting", "the team
+// intends to…") is an item; the other sentences are said not imported.
+func (im *importer) proseActions(c chunk, title string) {
+	var text string
+	if c.node == nil {
+		text = inlinePlain(strings.ReplaceAll(c.text, "\n", " "))
+	} else {
+		text = im.doc.plain(c.node)
+	}
+	sentences := splitSentences(text)
+	taken := 0
+	for _, sen := range sentences {
+		if !isIntent(sen) {
+			continue
+		}
+		a := im.action(strings.TrimRight(sen, ".。 "), "", "", "", "", "", nil)
+		if a.title != "" {
+			im.d.actions = append(im.d.actions, a)
+			taken++
+		}
+	}
+	switch {
+	case taken == 0:
+		im.warn(c.off, "text under %q is not imported: castor takes the lists and tables of this section, and the sentences that say what will be done", title)
+	case taken < len(sentences):
+		im.warn(c.off, "%s taken from the sentences of this paragraph under %q (check them); %s not imported", plural(taken, "action item"), title, plural(len(sentences)-taken, "other sentence"))
+	}
+}
+
+// plural says a count of things: "1 action item", "2 action items".
+func plural(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
+}
+
+// joinTitle names an item after the goal it is part of.
+func joinTitle(prefix, title string) string {
+	switch {
+	case prefix == "":
+		return title
+	case strings.HasSuffix(prefix, ".") || strings.HasSuffix(prefix, ";"):
+		return prefix + " " + title
+	}
+	return prefix + ": " + title
+}
+
+// actionField reads a sub-item that is a field of its action item:
+// "Owner: @bob", "Priority: high", "Issue: https://…".
+func actionField(text string) (column, string, bool) {
+	m := reFieldLine.FindStringSubmatch(text)
+	if m == nil {
+		return colNone, "", false
+	}
+	switch col := columnOf(m[1], true); col {
+	case colOwner, colPriority, colStatus, colDue, colTracking, colKind:
+		return col, m[2], true
+	}
+	return colNone, "", false
 }
 
 func (im *importer) actionTable(t table, title string) {

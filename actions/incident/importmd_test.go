@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -372,5 +374,83 @@ func TestImportEncodings(t *testing.T) {
 	}
 	if _, err := buildDraft([]byte("a\x00\xff"), "bin.md", draftOptions{loc: time.UTC}); err == nil || !strings.Contains(err.Error(), "bin.md: not text") {
 		t.Errorf("binary: %v", err)
+	}
+}
+
+// The shapes of real post-mortems the corpus showed, each in a post of
+// its own: the draft's entries, items and warnings.
+func TestImportShapes(t *testing.T) {
+	type entry struct{ at, event string }
+	for _, tc := range []struct {
+		name, post string
+		entries    []entry
+		items      []string // title, then " [status/priority/owner/issue]" when not the defaults
+		warnings   []string
+	}{{
+		name:    "labelled list",
+		post:    "# API outage on 2024-05-02\n\n- **Context**: The API went down.\n- **Impact**: Half the calls failed.\n- **Timeline** (UTC):\n  - 10:00 deploy\n  - 10:05 alert fired\n- **Action items**:\n  - Add a canary\n",
+		entries: []entry{{"2024-05-02T10:00:00Z", "deploy"}, {"2024-05-02T10:05:00Z", "alert fired"}},
+		items:   []string{"Add a canary"},
+	}, {
+		name:  "goal over its actions, fields as sub-items",
+		post:  "# Outage on 2024-05-02\n\n## Action items\n\n- Improve probe coverage\n    - Reach out to teams\n    - Create a dashboard\n- Add alerts\n  - Owner: @octocat\n  - Priority: high\n  - Issue: https://github.com/o/r/issues/7\n- Short term:\n  - Fix the cron\n- **HIGH** Include downloads in the smoke test\n",
+		items: []string{"Improve probe coverage: Reach out to teams", "Improve probe coverage: Create a dashboard", "Add alerts [open/P1/octocat/https://github.com/o/r/issues/7]", "Fix the cron", "Include downloads in the smoke test [open/P1//]"},
+	}, {
+		name:     "prose actions",
+		post:     "# Outage on 2024-05-02\n\n## Future measures\n\nIt should not have happened. We will add rate limiting to the endpoint. The team intends to review the policy.\n\nNothing else to say here.\n",
+		items:    []string{"We will add rate limiting to the endpoint", "The team intends to review the policy"},
+		warnings: []string{"post.md:5:1: warning: 2 action items taken from the sentences of this paragraph under \"Future measures\" (check them); 1 other sentence not imported", "post.md:7:1: warning: text under \"Future measures\" is not imported"},
+	}, {
+		name:    "prose chronology",
+		post:    "# Cargo bug\n\nAt 01:52 UTC, 2022-10-28, a pull request was merged. It broke builds between 02:00 and 03:00.\n",
+		entries: []entry{{"2022-10-28T01:52:00Z", "At 01:52 UTC, 2022-10-28, a pull request was merged."}},
+	}, {
+		name:    "the day of every entry stated",
+		post:    "# Disk full on 2019-10-21\n\n## Timeline\n\nUnless otherwise noted all events happened on 2019-10-21, and all times are in\nUTC.\n\n- 2019-10-20 00:55: builds started failing\n- 01:38: alerts fired\n- 02:06: back online\n",
+		entries: []entry{{"2019-10-20T00:55:00Z", "builds started failing"}, {"2019-10-21T01:38:00Z", "alerts fired"}, {"2019-10-21T02:06:00Z", "back online"}},
+	}, {
+		name:    "on Monday",
+		post:    "# Bad AMI\n\n## Summary\n\nOn Monday our roll-over picked a bad image.\n\n## Timeline\n\nAll times in UTC.\n\n| Time | Event |\n| --- | --- |\n| 2022-10-29 01:02 | image released |\n| 2022-10-31 07:30 | roll-over |\n",
+		entries: []entry{{"2022-10-29T01:02:00Z", "image released"}, {"2022-10-31T07:30:00Z", "roll-over"}},
+	}, {
+		name:     "year-less dates and a chronology going back",
+		post:     "# Boskos outage on March 26th, 2019\n\nAll times in PDT.\n\n## Timeline\n\n- [12-05 16:21] bug introduced\n- [03-26 23:04] node drained\n- [03-26 02:50] outage reported\n",
+		entries:  []entry{{"2018-12-06T00:21:00Z", "bug introduced"}, {"2019-03-27T06:04:00Z", "node drained"}, {"2019-03-26T09:50:00Z", "outage reported"}},
+		warnings: []string{"post.md:9:1: warning: the chronology goes back in time here (20 hours before the entry above): check the dates"},
+	}} {
+		t.Run(tc.name, func(t *testing.T) {
+			d, err := buildDraft([]byte(tc.post), "post.md", draftOptions{loc: time.UTC})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []entry
+			for _, e := range d.timeline {
+				got = append(got, entry{formatTime(e.at.UTC()), e.event})
+			}
+			if !reflect.DeepEqual(got, tc.entries) {
+				t.Errorf("timeline = %q\nwant %q", got, tc.entries)
+			}
+			var items []string
+			for _, a := range d.actions {
+				s := a.title
+				if a.status != "open" || !slices.Contains(a.guessed, "priority") || a.owner != "" || a.issue != "" {
+					s += fmt.Sprintf(" [%s/%s/%s/%s]", a.status, a.priority, a.owner, a.issue)
+				}
+				items = append(items, s)
+			}
+			if !reflect.DeepEqual(items, tc.items) {
+				t.Errorf("action items = %q\nwant %q", items, tc.items)
+			}
+			var ws []string
+			for _, w := range d.warnings {
+				ws = append(ws, w.String())
+			}
+			all := strings.Join(ws, "\n")
+			for _, w := range tc.warnings {
+				if !strings.Contains(all, w) {
+					t.Errorf("warning %q missing:\n%s", w, all)
+				}
+			}
+		})
 	}
 }

@@ -3,6 +3,7 @@ package incident
 import (
 	"regexp"
 	"strings"
+	"unicode"
 )
 
 // The words of post-mortems: section titles, field labels, table column
@@ -34,7 +35,7 @@ const (
 )
 
 // headingPhrases recognise a section by the start of its normalised
-// title. The order matters where one phrase starts another ("what went
+// title ("=…": by the whole title). The order matters where one phrase starts another ("what went
 // wrong" before "what went").
 var headingPhrases = []struct {
 	kind    sectionKind
@@ -65,12 +66,20 @@ var headingPhrases = []struct {
 	{secLessons, "de", []string{"lessons learned", "erkenntnisse", "lehren", "was wir gelernt haben", "gelernte lektionen"}},
 	{secLessons, "es", []string{"lecciones aprendidas", "lecciones", "aprendizajes", "lo que aprendimos"}},
 	{secLessons, "ja", []string{"教訓", "学び", "振り返り", "対応の評価"}},
-	{secLessons, "en", []string{"lessons", "takeaways", "learnings", "what we learned", "what i learned", "retrospective"}},
-	{secActions, "fr", []string{"actions correctives", "actions", "plan d'action", "prochaines etapes", "suites", "a faire", "suivi", "mesures", "ameliorations", "conclusion"}},
-	{secActions, "de", []string{"massnahmen", "maßnahmen", "aktionspunkte", "nachste schritte", "naechste schritte", "to-dos", "folgemassnahmen"}},
-	{secActions, "es", []string{"acciones correctivas", "acciones preventivas", "acciones", "elementos de accion", "proximos pasos", "tareas"}},
-	{secActions, "ja", []string{"アクションアイテム", "再発防止策", "再発防止", "対策", "今後の対応", "是正"}},
-	{secActions, "en", []string{"action items", "action item", "actions", "corrective actions", "corrective and preventative measures", "corrective and preventive measures", "preventive measures", "next steps", "follow-up", "follow up", "follow-ups", "followups", "remediation", "remediations", "to do", "todo", "improvements", "conclusion", "ais"}},
+	{secLessons, "en", []string{"lessons", "takeaways", "learnings", "what we learned", "what i learned", "retrospective", "=postmortem", "=post-mortem", "=post mortem"}},
+	// What was done, not what will be: before the action items' "actions".
+	{secResolution, "fr", []string{"actions menees", "actions realisees", "actions entreprises", "ce que nous avons fait", "mesures prises"}},
+	{secResolution, "de", []string{"ergriffene massnahmen", "durchgefuhrte massnahmen", "sofortmassnahmen", "was wir getan haben"}},
+	{secResolution, "es", []string{"acciones tomadas", "acciones realizadas", "medidas tomadas", "lo que hicimos"}},
+	{secResolution, "ja", []string{"実施した対応", "実施済みの対応"}},
+	{secResolution, "en", []string{"actions taken", "action taken", "what we did", "immediate actions", "immediate response"}},
+	{secActions, "fr", []string{"actions correctives", "actions", "plan d'action", "prochaines etapes", "suites", "a faire", "suivi", "mesures", "ameliorations", "conclusion", "ce que nous allons faire", "prochaines actions", "plan d'amelioration"}},
+	{secActions, "de", []string{"massnahmen", "maßnahmen", "aktionspunkte", "nachste schritte", "naechste schritte", "to-dos", "folgemassnahmen", "kunftige massnahmen", "geplante massnahmen", "was wir tun werden", "verbesserungen"}},
+	{secActions, "es", []string{"acciones correctivas", "acciones preventivas", "acciones", "elementos de accion", "proximos pasos", "tareas", "medidas futuras", "medidas preventivas", "lo que haremos", "que haremos", "mejoras"}},
+	{secActions, "ja", []string{"アクションアイテム", "再発防止策", "再発防止", "対策", "今後の対応", "今後の取り組み", "改善策", "是正"}},
+	{secActions, "en", []string{"action items", "action item", "actions", "corrective actions", "corrective and preventative measures", "corrective and preventive measures", "preventive measures", "next steps", "follow-up", "follow up", "follow-ups", "followups", "remediation", "remediations", "to do", "todo", "improvements", "conclusion", "ais",
+		"future measures", "future actions", "future work", "what we're doing", "what we are doing", "what we will do", "what we'll do", "what's next", "what is next",
+		"prevention", "preventing recurrence", "going forward", "changes we're making", "changes we are making", "how to fix it", "how we're fixing it", "how we are fixing it"}},
 	{secContributing, "fr", []string{"facteurs contributifs", "facteurs aggravants"}},
 	{secContributing, "de", []string{"beitragende faktoren", "begunstigende faktoren", "mitwirkende faktoren"}},
 	{secContributing, "es", []string{"factores contribuyentes", "factores que contribuyeron"}},
@@ -142,6 +151,14 @@ func classify(title string) (sectionKind, string) {
 	}
 	for _, hp := range headingPhrases {
 		for _, p := range hp.phrases {
+			if exact, ok := strings.CutPrefix(p, "="); ok {
+				// A word that starts titles too ("Postmortem: API
+				// outage") names a section only alone.
+				if n == exact {
+					return hp.kind, hp.lang
+				}
+				continue
+			}
 			if n == p || strings.HasPrefix(n, p) && !isWordByte(n[len(p)]) {
 				return hp.kind, hp.lang
 			}
@@ -265,6 +282,13 @@ var rePriorityTag = regexp.MustCompile(`(?i)^\s*(?:\[\s*(p[0-4]|high|medium|low|
 func priorityIn(title string) (string, string) {
 	m := rePriorityTag.FindStringSubmatchIndex(title)
 	if m == nil {
+		// "HIGH Include crate downloads…" (a bold "**HIGH**" read as
+		// text): a priority word in capitals before the title.
+		if w, rest, ok := strings.Cut(title, " "); ok && w == strings.ToUpper(w) && strings.TrimSpace(rest) != "" {
+			if p, ok := priorityWords[normalize(w)]; ok && len(w) > 2 {
+				return strings.TrimSpace(rest), p
+			}
+		}
 		return title, ""
 	}
 	for i := 2; i < len(m); i += 2 {
@@ -336,3 +360,42 @@ var (
 
 // reColumnZone is the zone a column header names: "Date and Time in CET".
 var reColumnZone = regexp.MustCompile(`\b(in|en)\s+[a-z]{2,5}$`)
+
+// reIntent is a sentence that commits to doing something: "we will",
+// "the crates.io team intends to", "nous allons", "wir werden", "vamos
+// a", "予定です" (matched on folded text).
+var reIntent = regexp.MustCompile(`\b(?:we (?:will|'ll|shall|are going to|'re going to|plan to|intend to|are planning to|want to|need to|should|must|are (?:also )?(?:looking into|working on|considering|investigating|adding|introducing))|(?:the )?[a-z0-9.-]+ (?:team|project|foundation) (?:will|intends to|plans to|is planning to|is going to)|is planning|are planning|intends? to|plans? to|nous (?:allons|devons|prevoyons|comptons|souhaitons|voulons)|il (?:faut|faudra)|je vais|on va|wir (?:werden|wollen|planen|mussen|muessen|sollten)|es wird|vamos a|planeamos|debemos|tenemos que|(?:haremos|implementaremos|agregaremos|anadiremos|revisaremos|mejoraremos))\b|予定|していきます|検討します|実施します|対応します|導入します`)
+
+func isIntent(sentence string) bool {
+	f, _ := fold(sentence)
+	return reIntent.MatchString(f)
+}
+
+// splitSentences cuts running text into sentences: after ".", "!", "?"
+// followed by a space and a capital or a digit, and after "。".
+func splitSentences(text string) []string {
+	var out []string
+	start := 0
+	rs := []rune(text)
+	for i, r := range rs {
+		end := false
+		switch r {
+		case '。', '！', '？':
+			end = true
+		case '.', '!', '?':
+			if i+2 < len(rs) && rs[i+1] == ' ' && (unicode.IsUpper(rs[i+2]) || unicode.IsDigit(rs[i+2])) {
+				end = true
+			}
+		}
+		if end {
+			if s := strings.TrimSpace(string(rs[start : i+1])); s != "" {
+				out = append(out, s)
+			}
+			start = i + 1
+		}
+	}
+	if s := strings.TrimSpace(string(rs[start:])); s != "" {
+		out = append(out, s)
+	}
+	return out
+}

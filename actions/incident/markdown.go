@@ -74,7 +74,7 @@ func (s *section) effective() sectionKind {
 	return secUnknown
 }
 
-var md = goldmark.New(goldmark.WithExtensions(extension.Table, extension.TaskList, extension.Strikethrough),
+var md = goldmark.New(goldmark.WithExtensions(extension.Table, extension.TaskList, extension.Strikethrough, extension.Linkify),
 	goldmark.WithParserOptions(parser.WithAttribute()))
 
 func parseMarkdown(src []byte) *mdDoc {
@@ -205,7 +205,7 @@ func (d *mdDoc) structure() {
 				seg := lines.At(i)
 				raw := strings.TrimRight(string(seg.Value(d.body)), " \t\r\n")
 				lineOff := d.base + bytes.LastIndexByte(d.body[:seg.Start], '\n') + 1
-				if label, rest, ok := boldLabel(raw); ok {
+				if label, rest, ok := boldLabel(reLabelFootnote.ReplaceAllString(raw, "$1$2$3$4")); ok {
 					if kind, _ := classify(label); kind != secUnknown {
 						flush()
 						lvl := headingLevel() + 1
@@ -231,15 +231,98 @@ func (d *mdDoc) structure() {
 				continue
 			}
 			flush()
+		case *ast.List:
+			// "- **Context**: …", "- **Impact**: …": a list of labelled
+			// sections.
+			cur0 := cur
+			if cur0 != nil && (cur0.effective() == secTimeline || cur0.effective() == secActions) || !d.labelledList(n) {
+				add(chunk{node: n, off: d.offset(n)})
+				continue
+			}
+			for li := n.FirstChild(); li != nil; li = li.NextSibling() {
+				first := li.FirstChild()
+				if !isTextBlock(first) {
+					add(chunk{node: li, off: d.offset(li)})
+					continue
+				}
+				lines := first.Lines()
+				seg := lines.At(0)
+				raw := strings.TrimRight(string(seg.Value(d.body)), " \t\r\n")
+				lineOff := d.base + bytes.LastIndexByte(d.body[:seg.Start], '\n') + 1
+				var text []string
+				if label, rest, ok := boldLabel(reLabelFootnote.ReplaceAllString(raw, "$1$2$3$4")); ok {
+					if kind, _ := classify(label); kind != secUnknown {
+						s := &section{title: label, level: headingLevel() + 1, off: lineOff, kind: kind, label: true}
+						if _, z, ok := headerZone(label); ok {
+							s.zone = z
+						}
+						open(s)
+						raw = rest
+					}
+				}
+				if strings.TrimSpace(raw) != "" {
+					text = append(text, raw)
+				}
+				for i := 1; i < lines.Len(); i++ {
+					sg := lines.At(i)
+					text = append(text, strings.TrimRight(string(sg.Value(d.body)), " \t\r\n"))
+				}
+				if len(text) > 0 {
+					add(chunk{text: strings.Join(text, "\n"), off: lineOff})
+				}
+				for c := first.NextSibling(); c != nil; c = c.NextSibling() {
+					add(chunk{node: c, off: d.offset(c)})
+				}
+			}
 		default:
 			add(chunk{node: n, off: d.offset(n)})
 		}
 	}
 }
 
+// isTextBlock tells whether a node is a paragraph, or the text of a
+// tight list's item.
+func isTextBlock(n ast.Node) bool {
+	switch n.(type) {
+	case *ast.Paragraph, *ast.TextBlock:
+		return true
+	}
+	return false
+}
+
+// labelledList tells whether a list is one of labelled sections: every
+// item starts with a bold label, and at least half of the labels name a
+// section ("- **Context**: …", "- **Root cause**: …").
+func (d *mdDoc) labelledList(l *ast.List) bool {
+	items, known := 0, 0
+	for li := l.FirstChild(); li != nil; li = li.NextSibling() {
+		items++
+		p := li.FirstChild()
+		if !isTextBlock(p) || p.Lines().Len() == 0 {
+			return false
+		}
+		seg := p.Lines().At(0)
+		raw := string(seg.Value(d.body))
+		label, _, ok := boldLabel(reLabelFootnote.ReplaceAllString(raw, "$1$2$3$4"))
+		if !ok {
+			return false
+		}
+		if k, _ := classify(label); k != secUnknown {
+			known++
+		}
+	}
+	return items > 0 && known*2 >= items
+}
+
 // reBoldLabel is a line that starts with a bold label: "**Root Causes**
 // : text", "__Timeline__:", "**Impact**:[163](…) text".
 var reBoldLabel = regexp.MustCompile(`^\s*(?:[-*+]\s+)?(?:\*\*|__)([^*_]{1,80}?)(?:\*\*|__)\s*(?:[:：]\s*)?(?:\[\d{1,4}\]\([^)]*\)|\[\^?\d{1,4}\])?\s*(.*)$`)
+
+// reLabelFootnote is a footnote link inside a bold label: "**Where we
+// got lucky[166](https://…)**".
+var reLabelFootnote = regexp.MustCompile(`^(\s*(?:[-*+]\s+)?(?:\*\*|__))([^*_\[]{1,80}?)\[\d{1,4}\]\([^)\s]*\)([^*_]{0,40}?)(\*\*|__)`)
+
+var reLabelParen = regexp.MustCompile(`^\(([^()]{1,30})\)\s*[:：]`)
 
 // boldLabel reads a bold label at the start of a line. The label counts
 // when it ends the line or is followed by a colon (inside or after the
@@ -254,6 +337,10 @@ func boldLabel(line string) (label, rest string, ok bool) {
 	label = strings.TrimRight(label, ":： ")
 	after := strings.TrimSpace(line[strings.Index(line, m[1])+len(m[1]):])
 	after = strings.TrimLeft(after, "*_ ")
+	// "**Timeline** (UTC): …": the parenthesis is part of the label.
+	if pm := reLabelParen.FindStringSubmatch(after); pm != nil && !colon {
+		return label + " (" + pm[1] + ")", strings.TrimSpace(after[len(pm[0]):]), true
+	}
 	if !colon && !(strings.HasPrefix(after, ":") || strings.HasPrefix(after, "：")) && strings.TrimSpace(m[2]) != "" {
 		return "", "", false
 	}
@@ -465,12 +552,42 @@ func (d *mdDoc) source(chunks []chunk) string {
 		if c.node != nil {
 			start, end := d.extent(c.node)
 			s = string(d.body[start:end])
+			if c.node.Parent() != d.root {
+				// A block taken out of a list item keeps its
+				// indentation no more.
+				s = dedent(s)
+			}
 		}
 		if s = strings.TrimRight(s, " \t\r\n"); strings.TrimSpace(s) != "" {
 			parts = append(parts, s)
 		}
 	}
 	return entities.Replace(strings.Join(parts, "\n\n"))
+}
+
+// dedent removes the indentation common to the lines of s.
+func dedent(s string) string {
+	lines := strings.Split(s, "\n")
+	common := -1
+	for _, l := range lines {
+		if strings.TrimSpace(l) == "" {
+			continue
+		}
+		if n := len(l) - len(strings.TrimLeft(l, " \t")); common < 0 || n < common {
+			common = n
+		}
+	}
+	if common <= 0 {
+		return s
+	}
+	for i, l := range lines {
+		if len(l) >= common {
+			lines[i] = l[common:]
+		} else {
+			lines[i] = strings.TrimLeft(l, " \t")
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 var entities = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
