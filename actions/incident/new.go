@@ -29,6 +29,11 @@ type NewOptions struct {
 	Message string
 	// Internal keeps the record off status pages.
 	Internal bool
+	// Maintenance opens a planned maintenance rather than an incident:
+	// At and Until are its window (both required), there is no
+	// severity, and its first update says it is scheduled.
+	Maintenance bool
+	Until       string
 
 	// PR commits the record on a new branch incident/<id>, pushes it and
 	// opens a draft pull request.
@@ -55,11 +60,20 @@ func (o *NewOptions) check() error {
 	if err := checkText("the title", o.Title); err != nil {
 		return errkind.Wrap(errkind.Usage, err)
 	}
-	if o.Severity == "" {
+	switch {
+	case o.Maintenance && o.Severity != "":
+		return errkind.New(errkind.Usage, "--severity: a maintenance has no severity")
+	case o.Maintenance && (o.At == "" || o.Until == ""):
+		return errkind.New(errkind.Usage, "--maintenance needs its window: --at (when it starts) and --until (when it ends)")
+	case !o.Maintenance && o.Until != "":
+		return errkind.New(errkind.Usage, "--until is the end of a maintenance window: use it with --maintenance")
+	case o.Maintenance:
+	case o.Severity == "":
 		return errkind.New(errkind.Usage, "--severity is required: one of %s", strings.Join(schema.Severities, ", "))
-	}
-	if err := oneOf("severity", o.Severity, schema.Severities); err != nil {
-		return err
+	default:
+		if err := oneOf("severity", o.Severity, schema.Severities); err != nil {
+			return err
+		}
 	}
 	if o.Commander != "" && !loginRE.MatchString(o.Commander) {
 		return errkind.New(errkind.Usage, "--commander %q is not a GitHub login", o.Commander)
@@ -85,7 +99,11 @@ func New(ctx context.Context, opts NewOptions) (*NewResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	comps, order, err := componentStatuses(opts.Components, "major_outage", ws.repo.Config)
+	defaultStatus := "major_outage"
+	if opts.Maintenance {
+		defaultStatus = "under_maintenance"
+	}
+	comps, order, err := componentStatuses(opts.Components, defaultStatus, ws.repo.Config)
 	if err != nil {
 		return nil, err
 	}
@@ -99,6 +117,15 @@ func New(ctx context.Context, opts NewOptions) (*NewResult, error) {
 			return nil, err
 		}
 	}
+	var until time.Time
+	if opts.Maintenance {
+		if until, err = parseAt(opts.Until, now(), ws.loc); err != nil {
+			return nil, err
+		}
+		if !until.After(at) {
+			return nil, errkind.New(errkind.Usage, "--until %s is not after --at %s", formatTime(until), formatTime(at))
+		}
+	}
 	slug := opts.Slug
 	if slug == "" {
 		slug = Slug(opts.Title, maxSlug)
@@ -110,6 +137,7 @@ func New(ctx context.Context, opts NewOptions) (*NewResult, error) {
 	tv := templateValues{
 		title: opts.Title, severity: opts.Severity, at: at, loc: ws.loc, lang: ws.repo.Config.Site.Lang,
 		commander: opts.Commander, comps: comps, order: order, message: strings.TrimSpace(opts.Message), internal: opts.Internal,
+		maintenance: opts.Maintenance, until: until, announced: now().In(ws.loc).Truncate(time.Second),
 	}
 	// content makes and validates the record for an id.
 	content := func(id string) ([]byte, *schema.Incident, error) {
@@ -175,6 +203,9 @@ type templateValues struct {
 	order               []string
 	message             string
 	internal            bool
+	// A maintenance's window is at..until; it is announced now.
+	maintenance      bool
+	until, announced time.Time
 }
 
 // firstMessage is the first public update when --message is not given.
@@ -191,6 +222,9 @@ func (tv *templateValues) firstMessage() string {
 // render writes the record: the values castor knows, and the rest of the
 // format as comments to fill in.
 func (tv *templateValues) render() []byte {
+	if tv.maintenance {
+		return tv.renderMaintenance()
+	}
 	t := formatTime(tv.at)
 	visibility := "public # public | internal: an internal record never reaches a status page"
 	if tv.internal {
@@ -255,5 +289,70 @@ func (tv *templateValues) render() []byte {
 	w("#     due: %s\n", tv.at.AddDate(0, 0, 14).Format("2006-01-02"))
 	w("#     status: open # open | done | wontfix\n")
 	w("# links:\n#   - {title: Dashboard, url: \"https://…\"}\n")
+	return []byte(b.String())
+}
+
+// renderMaintenance writes a maintenance record: its window, the
+// components it takes down, and a first update that announces it.
+func (tv *templateValues) renderMaintenance() []byte {
+	visibility := "public # public | internal: an internal record never reaches a status page"
+	if tv.internal {
+		visibility = "internal # public | internal: an internal record never reaches a status page"
+	}
+	from, until := formatTime(tv.at), formatTime(tv.until)
+	message := tv.message
+	if message == "" {
+		when := tv.at.Format("2006-01-02 15:04") + " – " + tv.until.Format("15:04")
+		if tv.until.Format("2006-01-02") != tv.at.Format("2006-01-02") {
+			when = tv.at.Format("2006-01-02 15:04") + " – " + tv.until.Format("2006-01-02 15:04")
+		}
+		message = "Scheduled maintenance: " + tv.title + ", " + when + " (" + tv.loc.String() + ")."
+		if strings.HasPrefix(strings.ToLower(tv.lang), "fr") {
+			message = "Maintenance planifiée : " + tv.title + ", " + when + " (" + tv.loc.String() + ")."
+		}
+	}
+	var b strings.Builder
+	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	w("# Maintenance record, opened with castor new --maintenance on %s (%s).\n", tv.announced.Format("2006-01-02 15:04"), tv.loc)
+	w("# Its updates are posted to the status page when this file is merged,\n")
+	w("# each once and in order: scheduled, then in_progress, verifying and\n")
+	w("# completed (castor update adds them).\n")
+	w("id: %s\n", tv.id)
+	w("kind: maintenance\n")
+	w("title:%s\n", yamlValue(tv.title, 0))
+	w("status: scheduled # scheduled | in_progress | verifying | completed\n")
+	w("visibility: %s\n", visibility)
+	if tv.lang != "" {
+		w("lang: %s\n", quote(tv.lang))
+	}
+	w("scheduled_for: %s # the planned window\n", from)
+	w("scheduled_until: %s\n", until)
+	if len(tv.order) > 0 {
+		names := make([]string, 0, len(tv.order))
+		for _, c := range tv.order {
+			names = append(names, quoteFlow(c))
+		}
+		w("components: [%s] # under maintenance; declared in castor.yaml\n", strings.Join(names, ", "))
+	}
+	if tv.commander != "" {
+		w("commander: %s # who runs it, a GitHub login\n", tv.commander)
+	} else {
+		w("# commander: octocat # who runs it, a GitHub login\n")
+	}
+	w("# summary: |\n#   What is done and why (Markdown).\n")
+	w("# impact: |\n#   What users will notice during the window (Markdown).\n")
+	w("updates: # PUBLIC, oldest first\n")
+	w("  - at: %s\n    status: scheduled\n    message:%s\n", formatTime(tv.announced), yamlValue(message, 4))
+	if len(tv.order) > 0 {
+		var parts []string
+		for _, c := range tv.order {
+			parts = append(parts, quoteFlow(c)+": "+tv.comps[c])
+		}
+		w("# When it starts, an in_progress update sets them, and completed sets\n")
+		w("# them back to operational:\n")
+		w("#   components: {%s}\n", strings.Join(parts, ", "))
+	}
+	w("# timeline:\n#   - {at: %s, event: Maintenance started.}\n", from)
+	w("# action_items: follow-ups, as in an incident record\n")
 	return []byte(b.String())
 }

@@ -81,6 +81,42 @@ func TestNewCollision(t *testing.T) {
 	loadRecord(t, dir, "2024-03-10-api-down-3")
 }
 
+// castor new --maintenance: a scheduled maintenance, valid as written,
+// taken through its statuses by castor update.
+func TestNewMaintenance(t *testing.T) {
+	dir := newRepo(t, parisConfig)
+	res, _, err := runNew(t, dir, NewOptions{Title: "Mail server upgrade", Maintenance: true, At: "2024-03-12 22:00", Until: "2024-03-13 00:30", Components: []string{"email"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const id = "2024-03-12-mail-server-upgrade"
+	if res.ID != id {
+		t.Fatalf("id %s", res.ID)
+	}
+	file := filepath.Join(dir, filepath.FromSlash(res.Path))
+	checkGolden(t, "new/maintenance.golden", []byte(readFile(t, file)))
+	inc := loadRecord(t, dir, id)
+	if !inc.IsMaintenance() || inc.Status != "scheduled" || inc.Severity != "" || formatTime(*inc.ScheduledFor) != "2024-03-12T22:00:00+01:00" || formatTime(*inc.ScheduledUntil) != "2024-03-13T00:30:00+01:00" {
+		t.Errorf("record: %+v", inc)
+	}
+	for _, o := range []UpdateOptions{
+		{ID: id, Status: "in_progress", Message: "The upgrade has begun.", HasMessage: true, Components: []string{"email=under_maintenance"}, At: "2024-03-12 22:02"},
+		{ID: id, Status: "completed", Message: "Done.", HasMessage: true, Components: []string{"email=operational"}, At: "2024-03-12 23:40"},
+	} {
+		if _, stderr, err := runUpdate(t, dir, o); err != nil {
+			t.Fatalf("update %+v: %v\n%s", o, err, stderr)
+		}
+	}
+	inc = loadRecord(t, dir, id)
+	if inc.Status != "completed" || len(inc.Updates) != 3 || inc.ResolvedAt != nil {
+		t.Errorf("after the updates: %+v", inc)
+	}
+	_, _, err = runUpdate(t, dir, UpdateOptions{ID: id, Status: "resolved", Message: "x", HasMessage: true, At: "2024-03-12 23:50"})
+	if err == nil || !strings.Contains(err.Error(), `status of a maintenance "resolved" is not one of scheduled, in_progress, verifying, completed`) {
+		t.Errorf("an incident status on a maintenance: %v", err)
+	}
+}
+
 func TestNewBadInput(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
@@ -97,6 +133,10 @@ func TestNewBadInput(t *testing.T) {
 		{"bad component status", NewOptions{Title: "API down", Severity: "SEV2", Components: []string{"api=dead"}}, `component status "dead" is not one of`, true},
 		{"undeclared component", NewOptions{Title: "API down", Severity: "SEV2", Components: []string{"billing"}}, "--component billing: not declared in castor.yaml (declared: email, api)", true},
 		{"--pr without a token", NewOptions{Title: "API down", Severity: "SEV2", PR: true}, "--pr needs GitHub: set GITHUB_TOKEN", false},
+		{"maintenance with a severity", NewOptions{Title: "Upgrade", Maintenance: true, Severity: "SEV2", At: "22:00", Until: "23:00"}, "--severity: a maintenance has no severity", true},
+		{"maintenance without a window", NewOptions{Title: "Upgrade", Maintenance: true, At: "22:00"}, "--maintenance needs its window: --at (when it starts) and --until (when it ends)", true},
+		{"window backwards", NewOptions{Title: "Upgrade", Maintenance: true, At: "22:00", Until: "21:00"}, "--until 2024-03-10T21:00:00+01:00 is not after --at 2024-03-10T22:00:00+01:00", true},
+		{"--until without --maintenance", NewOptions{Title: "API down", Severity: "SEV2", Until: "21:00"}, "--until is the end of a maintenance window: use it with --maintenance", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := newRepo(t, parisConfig)

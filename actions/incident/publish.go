@@ -166,6 +166,9 @@ func (p *publisher) labels(inc *schema.Incident) []string {
 	if inc.IsDrill() {
 		return []string{"drill"}
 	}
+	if inc.IsMaintenance() {
+		return []string{"maintenance"}
+	}
 	return []string{"incident", "severity/" + inc.Severity}
 }
 
@@ -183,12 +186,18 @@ func pullTitle(inc *schema.Incident) string {
 	if inc.IsDrill() {
 		return inc.Title
 	}
+	if inc.IsMaintenance() {
+		return "Maintenance: " + inc.Title
+	}
 	return fmt.Sprintf("Incident %s: %s", inc.Severity, inc.Title)
 }
 
 func commitMessage(inc *schema.Incident) string {
 	if inc.IsDrill() {
 		return fmt.Sprintf("%s: drill of %s\n\n%s", inc.ID, inc.Played, inc.Title)
+	}
+	if inc.IsMaintenance() {
+		return fmt.Sprintf("%s: schedule maintenance\n\n%s", inc.ID, inc.Title)
 	}
 	return fmt.Sprintf("%s: open incident (%s)\n\n%s", inc.ID, inc.Severity, inc.Title)
 }
@@ -203,7 +212,11 @@ func (p *publisher) pullBody(inc *schema.Incident, branch, file string) string {
 		return b.String()
 	}
 	fmt.Fprintf(&b, "Incident record: [`%s`](%s)\n\n", p.gitPath(file), p.recordURL(branch, file))
-	fmt.Fprintf(&b, "**%s**, %s, started %s.\n\n", inc.Severity, inc.Status, formatTime(inc.StartedAt))
+	if inc.IsMaintenance() {
+		fmt.Fprintf(&b, "**Maintenance**, %s, from %s to %s.\n\n", inc.Status, formatTime(*inc.ScheduledFor), formatTime(*inc.ScheduledUntil))
+	} else {
+		fmt.Fprintf(&b, "**%s**, %s, started %s.\n\n", inc.Severity, inc.Status, formatTime(inc.StartedAt))
+	}
 	fmt.Fprintf(&b, "Add status updates with `castor update %s --status identified --message \"…\" --pr`; when this pull request is merged, castor posts each new public update to the status page once, in order. Write the post-mortem in the same file.\n\n", inc.ID)
 	fmt.Fprintf(&b, "<!-- castor:incident %s -->\n", inc.ID)
 	return b.String()

@@ -118,7 +118,9 @@ func (o *UpdateOptions) check() error {
 		return errkind.New(errkind.Usage, "nothing to add: give --status and --message, --timeline or --action")
 	}
 	if o.Status != "" {
-		if err := oneOf("status", o.Status, schema.Statuses); err != nil {
+		// Which statuses the record takes depends on its kind: checked
+		// once it is read (addStatusUpdate).
+		if err := oneOf("status", o.Status, append(slices.Clone(schema.Statuses), schema.MaintenanceStatuses...)); err != nil {
 			return err
 		}
 		if !o.HasMessage {
@@ -363,6 +365,13 @@ func addStatusUpdate(doc *yamlDoc, rec *schema.Record, at time.Time, o *UpdateOp
 	if status == "" {
 		status = inc.Status
 	}
+	if inc.IsMaintenance() {
+		if err := oneOf("status of a maintenance", status, schema.MaintenanceStatuses); err != nil {
+			return nil, err
+		}
+	} else if err := oneOf("status of an incident", status, schema.Statuses); err != nil {
+		return nil, err
+	}
 	comps, order, err := componentStatuses(o.Components, "", cfg)
 	if err != nil {
 		return nil, err
@@ -419,6 +428,8 @@ func addStatusUpdate(doc *yamlDoc, rec *schema.Record, at time.Time, o *UpdateOp
 		}
 	}
 	switch {
+	case inc.IsMaintenance():
+		// A maintenance's updates say when it ended: no resolved_at.
 	case status == schema.StatusResolved && inc.ResolvedAt == nil:
 		if err := doc.set("resolved_at", formatTime(at), formatTime(at)); err != nil {
 			return nil, fmt.Errorf("%s: %w", rec.Path, err)

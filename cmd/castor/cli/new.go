@@ -15,8 +15,8 @@ import (
 func newNewCmd(f *Factory) *cobra.Command {
 	opts := incident.NewOptions{Dir: "."}
 	cmd := &cobra.Command{
-		Use:   "new TITLE --severity SEV [flags]",
-		Short: "Open an incident: a record from the template; with --pr, its branch and draft pull request",
+		Use:   "new TITLE (--severity SEV | --maintenance --at TIME --until TIME) [flags]",
+		Short: "Open an incident or a maintenance: a record from the template; with --pr, its branch and draft pull request",
 		Long: `Write a record for a new incident, records/<YYYY>/<id>.yaml, from a
 commented template that validates as it is: times in site.timezone, status
 investigating, a first public update, an internal timeline entry, and the
@@ -26,6 +26,12 @@ The id is YYYY-MM-DD-<slug>: the date it started (--at, default now) and the
 title in lowercase ASCII ("Serveur de courriels hors-service" gives
 serveur-de-courriels-hors-service); when a record has that id, -2, -3… is
 added. A title without Latin letters or digits needs --slug.
+
+With --maintenance, the record is a planned maintenance (kind: maintenance):
+its window is --at to --until, it has no severity, its first update (now)
+says it is scheduled, and --component names the components under
+maintenance (status under_maintenance once it is in progress). Later
+updates (in_progress, verifying, completed) are added with castor update.
 
 With --pr, instead of writing to the work tree: a branch incident/<id> from
 the remote's default branch, one commit with the record, a push to origin
@@ -47,7 +53,9 @@ a usage error or a missing token.`,
 		Example: `  # the record only, in the work tree:
   castor new "Mail server down" --severity SEV2 --component email --at "2024-03-10 09:00"
   # or branch, commit, push and draft pull request:
-  castor new "Mail server down" --severity SEV2 --component email --pr`,
+  castor new "Mail server down" --severity SEV2 --component email --pr
+  # a planned maintenance:
+  castor new "Database upgrade" --maintenance --at "2024-05-02 22:00" --until "2024-05-03 00:30" --component gitlab-database`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Title = strings.Join(args, " ")
@@ -67,6 +75,8 @@ a usage error or a missing token.`,
 	fl.StringVar(&opts.Slug, "slug", "", "the id's slug, instead of one made from the title")
 	fl.StringVar(&opts.Message, "message", "", "the first public update (default: a sentence with the title)")
 	fl.BoolVar(&opts.Internal, "internal", false, "keep the record off status pages (visibility: internal)")
+	fl.BoolVar(&opts.Maintenance, "maintenance", false, "open a planned maintenance (window --at to --until, no severity) rather than an incident")
+	fl.StringVar(&opts.Until, "until", "", "with --maintenance, when the window ends, `TIME` as for --at")
 	fl.BoolVar(&opts.PR, "pr", false, "commit on a branch incident/<id>, push it and open a draft pull request")
 	return cmd
 }
