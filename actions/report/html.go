@@ -13,7 +13,9 @@ import (
 var templateFS embed.FS
 
 var htmlTemplate = template.Must(template.New("report.html").Funcs(template.FuncMap{
-	"human":   human,
+	"human": human,
+	// human60 prints minutes as human does durations.
+	"human60": func(min int) string { return humanSeconds(int64(min) * 60) },
 	"owner":   owner,
 	"plural":  plural,
 	"lacks":   lacksText,

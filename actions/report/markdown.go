@@ -154,6 +154,16 @@ func WriteMarkdown(w io.Writer, r *Report, opts MarkdownOptions) error {
 		m.printf("An incident on several components counts once for each.\n\n")
 	}
 
+	if mt := r.Maintenance; mt.Windows > 0 {
+		m.printf("## Maintenance\n\n")
+		m.printf("**%s** (%d completed), %s planned; counted apart from the incidents above.\n\n", plural(mt.Windows, "maintenance window", "maintenance windows"), mt.Completed, humanSeconds(int64(mt.PlannedMinutes)*60))
+		rows = nil
+		for _, c := range mt.ByQuarter {
+			rows = append(rows, []string{c.Name, strconv.Itoa(c.Count)})
+		}
+		m.table([]string{"Quarter", "Windows"}, "lr", rows)
+	}
+
 	for _, sec := range []struct {
 		title, def, missing, chart string
 		dist                       Distribution

@@ -100,6 +100,20 @@ type Report struct {
 	TimeToResolve Distribution `json:"time_to_resolve"`
 	ActionItems   ActionItems  `json:"action_items"`
 	Postmortems   Postmortems  `json:"postmortems"`
+	// Maintenance counts the planned maintenance of the range, apart:
+	// none of the figures above counts it.
+	Maintenance Maintenance `json:"maintenance"`
+}
+
+// Maintenance is the planned maintenance of the range (by scheduled_for).
+type Maintenance struct {
+	Windows   int `json:"windows"`
+	Completed int `json:"completed"`
+	// PlannedMinutes adds up the planned windows' lengths.
+	PlannedMinutes int `json:"planned_minutes"`
+	// ByQuarter counts windows per quarter, from the first window's to the
+	// last one's, without gaps.
+	ByQuarter []Count `json:"by_quarter"`
 }
 
 // Range is the selection the report covers.
@@ -263,19 +277,27 @@ func Compute(opts Options) (*Report, error) {
 		return nil, fmt.Errorf("--since %s is after --until %s", opts.Since, opts.Until)
 	}
 
-	var incs []*schema.Incident
+	// Incidents are counted by started_at, maintenance apart by its
+	// window's start; other kinds of records are not incidents.
+	var incs, maint []*schema.Incident
 	for _, inc := range opts.Incidents {
 		if inc == nil {
 			continue
 		}
-		if !from.IsZero() && inc.StartedAt.Before(from) {
+		if !from.IsZero() && inc.Start().Before(from) {
 			continue
 		}
-		if !to.IsZero() && !inc.StartedAt.Before(to) {
+		if !to.IsZero() && !inc.Start().Before(to) {
 			continue
 		}
-		incs = append(incs, inc)
+		switch inc.RecordKind() {
+		case schema.KindIncident:
+			incs = append(incs, inc)
+		case schema.KindMaintenance:
+			maint = append(maint, inc)
+		}
 	}
+	r.Maintenance = countMaintenance(maint, loc)
 	// The same records in any order make the same report.
 	slices.SortStableFunc(incs, func(a, b *schema.Incident) int {
 		return cmp.Or(a.StartedAt.Compare(b.StartedAt), strings.Compare(a.ID, b.ID))
@@ -595,4 +617,35 @@ func postmortems(incs []*schema.Incident, now time.Time, pol schema.Policies) Po
 		return cmp.Or(cmp.Compare(b.DaysLate, a.DaysLate), strings.Compare(a.Incident, b.Incident))
 	})
 	return p
+}
+
+// countMaintenance counts maintenance windows, their planned time and
+// how many were completed, per quarter of their start.
+func countMaintenance(maint []*schema.Incident, loc *time.Location) Maintenance {
+	m := Maintenance{ByQuarter: []Count{}}
+	if len(maint) == 0 {
+		return m
+	}
+	quarter := func(t time.Time) int {
+		t = t.In(loc)
+		return t.Year()*4 + (int(t.Month())-1)/3
+	}
+	first, last := quarter(maint[0].Start()), quarter(maint[0].Start())
+	counts := map[int]int{}
+	for _, inc := range maint {
+		m.Windows++
+		if inc.Closed() {
+			m.Completed++
+		}
+		if inc.ScheduledFor != nil && inc.ScheduledUntil != nil {
+			m.PlannedMinutes += int(inc.ScheduledUntil.Sub(*inc.ScheduledFor) / time.Minute)
+		}
+		q := quarter(inc.Start())
+		counts[q]++
+		first, last = min(first, q), max(last, q)
+	}
+	for q := first; q <= last; q++ {
+		m.ByQuarter = append(m.ByQuarter, Count{Name: fmt.Sprintf("%04d-Q%d", q/4, q%4+1), Count: counts[q]})
+	}
+	return m
 }

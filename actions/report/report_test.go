@@ -391,3 +391,50 @@ func TestHumanSeconds(t *testing.T) {
 		}
 	}
 }
+
+// Maintenance is counted apart: it changes none of the incidents'
+// figures, and has its own count, planned time and quarters.
+func TestMaintenanceApart(t *testing.T) {
+	base := compute(t, fixtureOptions())
+	opts := fixtureOptions()
+	window := func(id, from, until, status string) *schema.Incident {
+		f, u := mustParse(t, from), mustParse(t, until)
+		return &schema.Incident{ID: id, Kind: schema.KindMaintenance, Title: "Upgrade", Status: status, Visibility: "public", ScheduledFor: &f, ScheduledUntil: &u}
+	}
+	opts.Incidents = append(opts.Incidents,
+		window("2024-01-20-upgrade", "2024-01-20T22:00:00Z", "2024-01-21T00:30:00Z", "completed"),
+		window("2024-05-02-upgrade", "2024-05-02T22:00:00Z", "2024-05-02T23:00:00Z", "scheduled"),
+		window("2023-05-02-upgrade", "2023-05-02T22:00:00Z", "2023-05-02T23:00:00Z", "completed"), // before --since
+	)
+	opts.Since = "2024-01-01"
+	base2 := fixtureOptions()
+	base2.Since = "2024-01-01"
+	base = compute(t, base2)
+	r := compute(t, opts)
+	check(t, "incidents", r.Incidents, base.Incidents)
+	check(t, "by quarter", periods(r.ByQuarter), periods(base.ByQuarter))
+	check(t, "TTR", sum(r.TimeToResolve.Summary), sum(base.TimeToResolve.Summary))
+	m := r.Maintenance
+	check(t, "maintenance", []int{m.Windows, m.Completed, m.PlannedMinutes}, []int{2, 1, 150 + 60})
+	var q []string
+	for _, c := range m.ByQuarter {
+		q = append(q, fmt.Sprintf("%s=%d", c.Name, c.Count))
+	}
+	check(t, "maintenance by quarter", q, []string{"2024-Q1=1", "2024-Q2=1"})
+	var buf strings.Builder
+	if err := render(&buf, "markdown", r, ""); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "## Maintenance\n\n**2 maintenance windows** (1 completed), 3h 30m planned; counted apart from the incidents above.") {
+		t.Errorf("markdown:\n%s", buf.String())
+	}
+}
+
+func mustParse(t *testing.T, s string) time.Time {
+	t.Helper()
+	v, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}

@@ -18,10 +18,12 @@ started_at) as distributions — median, 90th percentile (nearest-rank), maximum
 and a histogram — with records lacking those times counted apart; action
 items open, done and won't fix, the overdue ones with their owners, and a
 burn-down read from the records' git history; post-mortems later than
-policies.postmortem_due_days allows.
+policies.postmortem_due_days allows. Planned maintenance (kind:
+maintenance) is counted apart — windows, completed, planned time, per
+quarter — and in none of the incidents' figures.
 
---since and --until are inclusive dates (YYYY-MM-DD) on started_at, in
-site.timezone of castor.yaml (else UTC).
+--since and --until are inclusive dates (YYYY-MM-DD) on started_at (a
+maintenance's scheduled_for), in site.timezone of castor.yaml (else UTC).
 
 The report goes to standard output as Markdown, JSON or a self-contained
 HTML page with SVG charts. With --output DIR, report.md, report.json,
