@@ -53,8 +53,10 @@ func (w *webhookPublisher) payload(rp *RecordPlan, it Item) *webhook.Payload {
 	return &webhook.Payload{
 		Event:      ev,
 		ID:         rp.ID,
+		Kind:       rp.Incident.RecordKind(),
 		Title:      rp.Incident.Title,
 		Severity:   rp.Incident.Severity,
+		History:    rp.History,
 		Index:      it.Index,
 		Status:     it.Update.Status,
 		Message:    normText(it.Update.Message),

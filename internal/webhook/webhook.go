@@ -47,13 +47,20 @@ const (
 	EventEdited = "update.edited"
 )
 
-// Payload is the JSON body of a delivery.
+// Payload is the JSON body of a delivery. Fields marked omitempty are
+// absent when they do not apply (docs/publishers.md lists when).
 type Payload struct {
 	Event string `json:"event"`
-	// ID is the record's id.
-	ID       string `json:"id"`
-	Title    string `json:"title"`
-	Severity string `json:"severity"`
+	// ID is the record's id; Kind is incident or maintenance.
+	ID    string `json:"id"`
+	Kind  string `json:"kind"`
+	Title string `json:"title"`
+	// Severity is absent for a maintenance.
+	Severity string `json:"severity,omitempty"`
+	// History is true for an update published as history (castor
+	// publish --all, or a record whose last update is older than
+	// backfill_after): receivers should not alert on it.
+	History bool `json:"history,omitempty"`
 	// Index is the update's position in the record, from 0.
 	Index   int    `json:"index"`
 	Status  string `json:"status"`

@@ -75,7 +75,7 @@ func TestKey(t *testing.T) {
 }
 
 var payload = &webhook.Payload{
-	Event: webhook.EventCreated, ID: "2026-03-01-mail", Title: "Mail <down> & out", Severity: "SEV2",
+	Event: webhook.EventCreated, ID: "2026-03-01-mail", Kind: "incident", Title: "Mail <down> & out", Severity: "SEV2",
 	Index: 0, Status: "investigating", Message: "Looking.", Components: map[string]string{"email": "major_outage"},
 	At: time.Date(2026, 3, 1, 10, 0, 0, 0, time.FixedZone("", 3600)), URL: "https://status.example.org/incidents/2026-03-01-mail.html",
 }
@@ -105,7 +105,7 @@ func TestSend(t *testing.T) {
 	if len(d) != 1 || d[0].Key != "k1" || d[0].Count != 1 {
 		t.Fatalf("deliveries %+v", d)
 	}
-	want := `{"event":"update.created","id":"2026-03-01-mail","title":"Mail <down> & out","severity":"SEV2","index":0,"status":"investigating","message":"Looking.","components":{"email":"major_outage"},"at":"2026-03-01T10:00:00+01:00","url":"https://status.example.org/incidents/2026-03-01-mail.html"}`
+	want := `{"event":"update.created","id":"2026-03-01-mail","kind":"incident","title":"Mail <down> & out","severity":"SEV2","index":0,"status":"investigating","message":"Looking.","components":{"email":"major_outage"},"at":"2026-03-01T10:00:00+01:00","url":"https://status.example.org/incidents/2026-03-01-mail.html"}`
 	if string(d[0].Body) != want {
 		t.Errorf("body\n%s\nwant\n%s", d[0].Body, want)
 	}

@@ -32,6 +32,14 @@ after and absent before (matched by at + status) are posted, in the record's
 order; an update whose message changed is applied as an edit. Internal
 records are never published.
 
+History is published as history: under --all, and for a record whose last
+update is older than publishers.statuspage.backfill_after (default 24h), the
+Statuspage incident is backfilled, each update shown at its real time, and
+no one is notified. Live records notify subscribers as the policy of
+castor.yaml says (publishers.statuspage.notify; default SEV1 to SEV3 and
+maintenance), unless the record says notify: false. A maintenance is a
+scheduled incident; a public post-mortem becomes the incident's post-mortem.
+
 The site (publishers.site) is rebuilt from the work tree, like castor site.
 
 Every run can be repeated: what Statuspage already shows (same status and
@@ -41,7 +49,7 @@ is finished by running it again.
 
   --before 0000000000000000000000000000000000000000   a new branch: every
                                                        update at --after
-  --all        every public record at --after (a backfill)
+  --all        every public record at --after, published as history
   --dry-run    print what would be posted, write nothing; without
                --before or --all, what merging this branch would post
                (compared with its merge base with the default branch,

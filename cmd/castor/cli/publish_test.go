@@ -44,6 +44,24 @@ func init() {
 	scriptCmds["fakestatuspage"] = fakeStatuspageCmd
 	scriptCmds["fakewebhook"] = fakeWebhookCmd
 	scriptCmds["publish-kill-every-request"] = killEveryRequest
+	scriptCmds["append-repeat"] = appendRepeat
+}
+
+// appendRepeat appends TEXT repeated N times to FILE: for texts longer
+// than a script should hold.
+//
+//	append-repeat FILE TEXT N
+func appendRepeat(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: append-repeat FILE TEXT N")
+	}
+	n, err := strconv.Atoi(args[2])
+	ts.Check(err)
+	f, err := os.OpenFile(ts.MkAbs(args[0]), os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	ts.Check(err)
+	_, err = f.WriteString(strings.Repeat(args[1], n))
+	ts.Check(err)
+	ts.Check(f.Close())
 }
 
 type publishFakesKey struct{}
