@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"math"
 	"slices"
 	"time"
 )
@@ -129,6 +130,83 @@ func (inc *Incident) MaintenanceWindow(end time.Time) (from, to time.Time, ok bo
 	return from, to, !from.IsZero()
 }
 
+// End is when the record stopped affecting anything: for an incident,
+// resolved_at, else (resolved without it) its last update, else now while
+// it goes on; for a maintenance, the end of its MaintenanceWindow, else
+// scheduled_until while it is still scheduled.
+func (inc *Incident) End(now time.Time) time.Time {
+	last := inc.Start()
+	for _, u := range inc.Updates {
+		last = maxInstant(last, u.At)
+	}
+	if inc.IsMaintenance() {
+		if _, to, ok := inc.MaintenanceWindow(now); ok {
+			return to
+		}
+		if inc.ScheduledUntil != nil {
+			return *inc.ScheduledUntil
+		}
+		return last
+	}
+	switch {
+	case !inc.Closed():
+		return now
+	case inc.ResolvedAt != nil:
+		return *inc.ResolvedAt
+	}
+	return last
+}
+
+// Uptime is the uptime of a component, or of a group of components, over
+// a period.
+type Uptime struct {
+	Name  string
+	Group bool
+	// Downtime is the component's, or the sum of the group's.
+	Downtime
+	// Percent is 100 × (1 − weighted downtime / period) for a component,
+	// the mean of its components' for a group.
+	Percent float64
+}
+
+// Uptimes is the uptime over [from, to) of each component of comps and of
+// each of their groups, from the components' spans (component → spans, as
+// StatusSpans makes them, records ending at End). It is the figure of the
+// status site and of castor report: the same records give the same
+// numbers in both. The result lists the groups first, in the order they
+// first appear in comps, then the components in comps' order.
+func Uptimes(spans map[string][]StatusSpan, comps []Component, from, to time.Time) []Uptime {
+	var groups []Uptime
+	members := map[string][]float64{}
+	var out []Uptime
+	for _, c := range comps {
+		d := DowntimeOf(spans[c.Name], from, to)
+		u := Uptime{Name: c.Name, Downtime: d, Percent: d.Percent(to.Sub(from))}
+		out = append(out, u)
+		if c.Group == "" {
+			continue
+		}
+		if _, seen := members[c.Group]; !seen {
+			groups = append(groups, Uptime{Name: c.Group, Group: true})
+		}
+		members[c.Group] = append(members[c.Group], u.Percent)
+		for i := range groups {
+			if groups[i].Name == c.Group {
+				groups[i].Major += d.Major
+				groups[i].Partial += d.Partial
+			}
+		}
+	}
+	for i, g := range groups {
+		var sum float64
+		for _, p := range members[g.Name] {
+			sum += p
+		}
+		groups[i].Percent = sum / float64(len(members[g.Name]))
+	}
+	return append(groups, out...)
+}
+
 // Downtime is what a component went through over a period, in Statuspage's
 // terms: time in major outage and in partial outage (when two records
 // overlap, the graver status counts, once).
@@ -150,6 +228,10 @@ func (d Downtime) Percent(total time.Duration) float64 {
 	p := 100 * (1 - float64(d.Weighted())/float64(total))
 	return max(p, 0)
 }
+
+// FloorPercent rounds an uptime percentage down to two decimals, as
+// status pages show it: any downtime at all shows below 100.
+func FloorPercent(p float64) float64 { return math.Floor(p*100+1e-9) / 100 }
 
 // DowntimeOf adds up the major and partial outage of the spans (of one
 // component) within [from, to). Overlapping spans count once, at the

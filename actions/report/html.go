@@ -15,12 +15,14 @@ var templateFS embed.FS
 var htmlTemplate = template.Must(template.New("report.html").Funcs(template.FuncMap{
 	"human": human,
 	// human60 prints minutes as human does durations.
-	"human60": func(min int) string { return humanSeconds(int64(min) * 60) },
-	"owner":   owner,
-	"plural":  plural,
-	"lacks":   lacksText,
-	"lower":   strings.ToLower,
-	"instant": formatInstant,
+	"human60":    func(min int) string { return humanSeconds(int64(min) * 60) },
+	"owner":      owner,
+	"plural":     plural,
+	"lacks":      lacksText,
+	"lower":      strings.ToLower,
+	"instant":    formatInstant,
+	"percent":    percentText,
+	"uptimeNote": func() string { return uptimeNote },
 	"date": func(v any) string {
 		switch t := v.(type) {
 		case time.Time:

@@ -138,6 +138,22 @@ func WriteMarkdown(w io.Writer, r *Report, opts MarkdownOptions) error {
 		}
 		m.table(head, "l"+strings.Repeat("r", len(head)-1), rows)
 	}
+	if len(r.UptimeByQuarter) > 0 {
+		m.printf("### Uptime by quarter\n\n%s\n\n", uptimeNote)
+		head := []string{"Quarter"}
+		for _, u := range r.UptimeByQuarter[0].Uptime {
+			head = append(head, mdEscape(u.Name))
+		}
+		rows = nil
+		for _, q := range r.UptimeByQuarter {
+			row := []string{q.Period}
+			for _, u := range q.Uptime {
+				row = append(row, percentText(u.Percent))
+			}
+			rows = append(rows, row)
+		}
+		m.table(head, "l"+strings.Repeat("r", len(head)-1), rows)
+	}
 	m.printf("### By component\n\n")
 	if len(r.ByComponent) == 0 {
 		m.printf("No components.\n\n")

@@ -48,6 +48,9 @@ type Options struct {
 	// Components are the component names declared in castor.yaml: they
 	// appear in the report even without incidents.
 	Components []string
+	// Groups gives the group of each declared component that has one
+	// (castor.yaml's components[].group), for the groups' uptime.
+	Groups map[string]string
 	// Policies give postmortem_due_days.
 	Policies schema.Policies
 	// Location is the time zone of dates, months and quarters; UTC when
@@ -82,19 +85,22 @@ type Observation struct {
 // Report is the computed report. Its JSON form is the `--format json`
 // output: field names are stable (see Version).
 type Report struct {
-	Version      int          `json:"version"`
-	Title        string       `json:"title,omitempty"`
-	GeneratedAt  time.Time    `json:"generated_at"`
-	TimeZone     string       `json:"time_zone"`
-	Percentiles  string       `json:"percentiles"`
-	Range        Range        `json:"range"`
-	Incidents    int          `json:"incidents"`
-	BySeverity   []Group      `json:"by_severity"`
-	ByComponent  []Group      `json:"by_component"`
-	NoComponent  int          `json:"without_component"`
-	ByQuarter    []Period     `json:"by_quarter"`
-	ByMonth      []Period     `json:"by_month"`
-	TimeToDetect Distribution `json:"time_to_detect"`
+	Version     int       `json:"version"`
+	Title       string    `json:"title,omitempty"`
+	GeneratedAt time.Time `json:"generated_at"`
+	TimeZone    string    `json:"time_zone"`
+	Percentiles string    `json:"percentiles"`
+	Range       Range     `json:"range"`
+	Incidents   int       `json:"incidents"`
+	BySeverity  []Group   `json:"by_severity"`
+	ByComponent []Group   `json:"by_component"`
+	NoComponent int       `json:"without_component"`
+	ByQuarter   []Period  `json:"by_quarter"`
+	ByMonth     []Period  `json:"by_month"`
+	// UptimeByQuarter is each component's and group's uptime over each
+	// quarter of ByQuarter, as the status site computes it.
+	UptimeByQuarter []QuarterUptime `json:"uptime_by_quarter"`
+	TimeToDetect    Distribution    `json:"time_to_detect"`
 	// TimeToResolve counts records without resolved_at (ongoing
 	// incidents) as missing.
 	TimeToResolve Distribution `json:"time_to_resolve"`
@@ -310,6 +316,11 @@ func Compute(opts Options) (*Report, error) {
 
 	r.countGroups(incs, opts.Components)
 	r.countPeriods(incs, loc)
+	comps := make([]schema.Component, len(opts.Components))
+	for i, c := range opts.Components {
+		comps[i] = schema.Component{Name: c, Group: opts.Groups[c]}
+	}
+	r.UptimeByQuarter = uptimeByQuarter(opts.Incidents, comps, r.ByQuarter, loc, now)
 	r.ActionItems = actionItems(incs, now, opts)
 	r.Postmortems = postmortems(incs, now, opts.Policies)
 	return r, nil

@@ -109,12 +109,17 @@ func Run(ctx context.Context, opts RunOptions) (*Report, error) {
 		now = time.Now()
 	}
 	components := make([]string, len(cfg.Components))
+	groups := map[string]string{}
 	for i, c := range cfg.Components {
 		components[i] = c.Name
+		if c.Group != "" {
+			groups[c.Name] = c.Group
+		}
 	}
 	r, err := Compute(Options{
 		Incidents:   set.Incidents(),
 		Components:  components,
+		Groups:      groups,
 		Policies:    cfg.Policies,
 		Location:    loc,
 		Now:         now,

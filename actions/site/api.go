@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"math"
 	"math/big"
 	"slices"
 	"strings"
@@ -227,10 +226,6 @@ func pageID(s schema.SiteConfig, title string) string {
 	return shortID("page", s.URL, title)
 }
 
-// percent rounds an uptime figure down to two decimals, as pages show
-// it: any downtime at all shows below 100.
-func percent(p float64) float64 { return math.Floor(p*100+1e-9) / 100 }
-
 // api renders the /api/v2 files and the root status.json.
 func (r *renderer) api() ([]File, error) {
 	m := r.m
@@ -292,23 +287,18 @@ func (r *renderer) api() ([]File, error) {
 	from, to := m.uptimeWindow()
 	uptime := func(id, name string, down schema.Downtime, p float64) apiUptime {
 		return apiUptime{
-			RangeStart: m.jsonTime(from), RangeEnd: m.jsonTime(to), UptimePercent: percent(p),
+			RangeStart: m.jsonTime(from), RangeEnd: m.jsonTime(to), UptimePercent: schema.FloorPercent(p),
 			MajorOutage: int(down.Major / time.Second), PartialOutage: int(down.Partial / time.Second),
 			ID: id, Name: name,
 		}
 	}
 	for _, g := range m.groups {
 		if g.Name != "" {
-			var down schema.Downtime
-			for _, c := range g.Components {
-				down.Major += c.down.Major
-				down.Partial += c.down.Partial
-			}
 			id := groupID(g.Name)
 			docs = append(docs, struct {
 				path string
 				doc  any
-			}{GroupUptimePath(id), uptime(id, g.Name, down, g.uptime)})
+			}{GroupUptimePath(id), uptime(id, g.Name, g.down, g.uptime)})
 		}
 		for _, c := range g.Components {
 			id := componentID(c.Name)

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/castor-incidents/castor/schema"
 )
 
 // labels are the words of the site, in English and in French. The index
@@ -247,7 +249,7 @@ func (l *labels) Month(t time.Time) string {
 // any downtime shows: "99.87%", "99,87 %" (a narrow no-break space before
 // the sign in French).
 func (l *labels) Percent(p float64) string {
-	s := strconv.FormatFloat(percent(p), 'f', 2, 64)
+	s := strconv.FormatFloat(schema.FloorPercent(p), 'f', 2, 64)
 	if l.Lang == "fr" {
 		return strings.Replace(s, ".", ",", 1) + "\u202f%"
 	}

@@ -95,10 +95,7 @@ type incident struct {
 	// progress or verifying); upcoming a maintenance still scheduled
 	// whose window has not ended.
 	active, upcoming bool
-	// end is when the record stopped affecting anything: resolved_at,
-	// else the last update of a resolved incident, else now; for a
-	// maintenance, the end of schema.MaintenanceWindow, or scheduled_until
-	// while it is still scheduled.
+	// end is when the record stopped affecting anything (schema's End).
 	end time.Time
 	// lastAt is the time of the last update, or the record's start (an
 	// incident's started_at when it is later; a maintenance's
@@ -113,8 +110,10 @@ type group struct {
 	Name       string
 	Components []*component
 	status     string
-	// uptime is the mean of its components' uptime.
+	// uptime is the mean of its components' uptime, down the sum of
+	// their downtime (schema.Uptimes).
 	uptime float64
+	down   schema.Downtime
 	// position is the group's place among the page's top-level items
 	// (groups and components outside any group), from 1.
 	position int
@@ -248,15 +247,8 @@ func (m *model) newIncident(inc *schema.Incident) *incident {
 		i.impact = "maintenance"
 		i.active = inc.Status == schema.MaintenanceInProgress || inc.Status == schema.MaintenanceVerifying
 		i.upcoming = inc.Status == schema.MaintenanceScheduled && (inc.ScheduledUntil == nil || inc.ScheduledUntil.After(m.now))
-		_, to, started := inc.MaintenanceWindow(m.now)
-		switch {
-		case started:
-			i.end = to
-		case inc.ScheduledUntil != nil:
-			i.end = *inc.ScheduledUntil
-		default:
-			i.end = i.lastAt
-		}
+		i.end = inc.End(m.now)
+		_, _, started := inc.MaintenanceWindow(m.now)
 		// The components it lists and its updates leave alone are under
 		// maintenance while it is under way (schema.StatusSpans).
 		for _, name := range inc.Components {
@@ -269,14 +261,7 @@ func (m *model) newIncident(inc *schema.Incident) *incident {
 		}
 		return i
 	}
-	switch {
-	case i.active:
-		i.end = m.now
-	case inc.ResolvedAt != nil:
-		i.end = *inc.ResolvedAt
-	default:
-		i.end = i.lastAt
-	}
+	i.end = inc.End(m.now)
 	return i
 }
 
@@ -375,16 +360,21 @@ func (m *model) history() {
 		}
 	}
 	from, to := m.uptimeWindow()
-	for _, c := range m.components {
-		c.down = schema.DowntimeOf(c.spans, from, to)
-		c.uptime = c.down.Percent(to.Sub(from))
+	spans := make(map[string][]schema.StatusSpan, len(m.components))
+	comps := make([]schema.Component, len(m.components))
+	for i, c := range m.components {
+		spans[c.Name], comps[i] = c.spans, c.Component
 	}
-	for _, g := range m.groups {
-		var sum float64
-		for _, c := range g.Components {
-			sum += c.uptime
+	for _, u := range schema.Uptimes(spans, comps, from, to) {
+		if u.Group {
+			for _, g := range m.groups {
+				if g.Name == u.Name {
+					g.uptime, g.down = u.Percent, u.Downtime
+				}
+			}
+		} else if c := m.byName[u.Name]; c != nil {
+			c.down, c.uptime = u.Downtime, u.Percent
 		}
-		g.uptime = sum / float64(len(g.Components))
 	}
 }
 

@@ -26,7 +26,7 @@ func TestHistoryBars(t *testing.T) {
 	paris, _ := time.LoadLocation("Europe/Paris")
 	// Now is 2 April 2024, 10:00 in Paris; the window is 4 Jan – 2 Apr.
 	now := time.Date(2024, 4, 2, 10, 0, 0, 0, paris)
-	cfg := &schema.Config{Site: schema.SiteConfig{Timezone: "Europe/Paris"}, Components: []schema.Component{{Name: "a"}, {Name: "b"}, {Name: "c"}}}
+	cfg := &schema.Config{Site: schema.SiteConfig{Timezone: "Europe/Paris"}, Components: []schema.Component{{Name: "a", Group: "g"}, {Name: "b", Group: "g"}, {Name: "c", Group: "g"}}}
 	upd := func(at, status string, comps ...string) schema.StatusUpdate {
 		u := schema.StatusUpdate{At: at2(at), Status: status, Components: map[string]string{}}
 		for i := 0; i < len(comps); i += 2 {
