@@ -45,8 +45,10 @@ type Options struct {
 	All bool
 	// Format is one of Formats.
 	Format string
-	// Getenv reads GITHUB_TOKEN and the rest of track's environment.
-	Getenv func(string) string
+	// Track is the template of track's plan: the records' repository,
+	// GitHub's web root and the client's constructor (set by the CLI);
+	// Dir and ErrOut are set by Run.
+	Track track.Options
 	// Out receives the plan; ErrOut the findings of invalid records.
 	Out, ErrOut io.Writer
 	// Now evaluates time-dependent policies; time.Now when zero.
@@ -73,9 +75,6 @@ func Run(ctx context.Context, opts Options) error {
 	}
 	if opts.After == "" {
 		opts.After = "HEAD"
-	}
-	if opts.Getenv == nil {
-		opts.Getenv = func(string) string { return "" }
 	}
 	if opts.ErrOut == nil {
 		opts.ErrOut = io.Discard
@@ -108,14 +107,21 @@ func Run(ctx context.Context, opts Options) error {
 	}
 	var tplan *track.Plan
 	trackWhyNot := ""
-	if _, err := ghclient.ConfigFromEnv(opts.Getenv); err != nil {
+	// The client's constructor says whether tracking can be planned.
+	err = ghclient.MissingTokenError{}
+	if opts.Track.GitHub != nil {
+		_, err = opts.Track.GitHub()
+	}
+	if err != nil {
 		var missing ghclient.MissingTokenError
 		if !errors.As(err, &missing) {
 			return errkind.Wrap(errkind.Usage, err)
 		}
 		trackWhyNot = "GITHUB_TOKEN is not set: the plan needs to read the tracking issues (a token that may read issues is enough)"
 	} else {
-		tplan, err = track.MakePlan(ctx, track.Options{Dir: opts.Dir, Getenv: opts.Getenv, ErrOut: opts.ErrOut})
+		t := opts.Track
+		t.Dir, t.ErrOut = opts.Dir, opts.ErrOut
+		tplan, err = track.MakePlan(ctx, t)
 		if err != nil {
 			return fmt.Errorf("tracking plan: %w", err)
 		}

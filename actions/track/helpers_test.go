@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/castor-incidents/castor/internal/fakegithub"
 	ghclient "github.com/castor-incidents/castor/internal/github"
+	gh "github.com/google/go-github/v60/github"
 )
 
 const (
@@ -119,11 +121,27 @@ func (e *env) writeFile(name, content string) {
 }
 
 func (e *env) options(out *bytes.Buffer) Options {
+	var log io.Writer = io.Discard
+	if out != nil {
+		log = out
+	}
 	return Options{
 		Dir:    e.dir,
-		Getenv: func(k string) string { return e.vars[k] },
-		Out:    out, ErrOut: out,
-		Clock: e.clock,
+		Source: e.vars["GITHUB_REPOSITORY"],
+		Server: e.vars["GITHUB_SERVER_URL"],
+		// As cmd/castor builds it, on the simulated clock.
+		GitHub: func() (*gh.Client, error) {
+			cfg, err := ghclient.ConfigFromEnv(func(k string) string { return e.vars[k] })
+			if err != nil {
+				return nil, err
+			}
+			cfg.Clock = e.clock
+			cfg.OnWait = func(w ghclient.Wait) {
+				fmt.Fprintf(log, "castor: waiting %v (%s)\n", w.Duration.Round(time.Second), w.Reason)
+			}
+			return ghclient.New(cfg)
+		},
+		Out: out, ErrOut: out,
 		Sleep: func(ctx context.Context, d time.Duration) error { return e.clock.Sleep(ctx, d) },
 	}
 }

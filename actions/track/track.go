@@ -47,8 +47,8 @@ import (
 	"time"
 
 	"github.com/castor-incidents/castor/internal/errkind"
-	ghclient "github.com/castor-incidents/castor/internal/github"
 	"github.com/castor-incidents/castor/schema"
+	gh "github.com/google/go-github/v60/github"
 )
 
 // DefaultLabel is the tracking label when castor.yaml names none.
@@ -68,20 +68,20 @@ type Options struct {
 	DryRun bool
 	// Format is the plan's format: text, markdown or json.
 	Format string
-	// Getenv reads GITHUB_TOKEN, GITHUB_API_URL, GITHUB_REPOSITORY and
-	// GITHUB_SERVER_URL.
-	Getenv func(string) string
+	// Source is the repository of the records, owner/name
+	// (GITHUB_REPOSITORY); "" when unknown.
+	Source string
+	// Server is GitHub's web root for the links in issue bodies
+	// (GITHUB_SERVER_URL); "" for https://github.com.
+	Server string
+	// GitHub builds the API client when it is first needed; its error
+	// says why there is none (no token).
+	GitHub func() (*gh.Client, error)
 	// Out receives the plan, or the progress and the summary; ErrOut the
 	// findings of invalid records and the client's waits.
 	Out, ErrOut io.Writer
 	// IsTerminal redraws one progress line instead of a line per write.
 	IsTerminal bool
-
-	// Client replaces the go-github client built from the environment.
-	Client GitHub
-	// Clock is the client's clock for pacing and rate-limit waits;
-	// default the real one.
-	Clock ghclient.Clock
 	// Sleep: see ApplyOptions.Sleep.
 	Sleep func(ctx context.Context, d time.Duration) error
 }
@@ -140,9 +140,6 @@ func MakePlan(ctx context.Context, opts Options) (*Plan, error) {
 }
 
 func makePlan(ctx context.Context, opts Options) (*Plan, GitHub, error) {
-	if opts.Getenv == nil {
-		opts.Getenv = func(string) string { return "" }
-	}
 	if opts.ErrOut == nil {
 		opts.ErrOut = io.Discard
 	}
@@ -174,7 +171,7 @@ func makePlan(ctx context.Context, opts Options) (*Plan, GitHub, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	server := opts.Getenv("GITHUB_SERVER_URL")
+	server := opts.Server
 	if server == "" {
 		server = "https://github.com"
 	}
@@ -185,7 +182,7 @@ func makePlan(ctx context.Context, opts Options) (*Plan, GitHub, error) {
 	// are. In the Action, GITHUB_REPOSITORY; on a laptop without it, the
 	// tracking repository (right when the records live there; when they
 	// do not, checkGuess stops a run that would duplicate issues).
-	source, guessed := opts.Getenv("GITHUB_REPOSITORY"), false
+	source, guessed := opts.Source, false
 	if !repoRe.MatchString(source) {
 		source, guessed = repository, true
 	}
@@ -237,7 +234,7 @@ func resolveRepository(opts Options, cfg *schema.Config) (string, error) {
 	for _, c := range []struct{ value, from string }{
 		{opts.Repo, "--repo"},
 		{cfg.Tracking.Repository, "tracking.repository in castor.yaml"},
-		{opts.Getenv("GITHUB_REPOSITORY"), "GITHUB_REPOSITORY"},
+		{opts.Source, "GITHUB_REPOSITORY"},
 	} {
 		if c.value == "" {
 			continue
@@ -265,20 +262,10 @@ func trackingLabels(cfg *schema.Config) ([]string, error) {
 }
 
 func connect(opts Options, repository string) (GitHub, error) {
-	if opts.Client != nil {
-		return opts.Client, nil
+	if opts.GitHub == nil {
+		return nil, errors.New("track: no GitHub client constructor")
 	}
-	cfg, err := ghclient.ConfigFromEnv(opts.Getenv)
-	if err != nil {
-		return nil, err
-	}
-	if opts.Clock != nil {
-		cfg.Clock = opts.Clock
-	}
-	cfg.OnWait = func(w ghclient.Wait) {
-		fmt.Fprintf(opts.ErrOut, "castor: waiting %v (%s)\n", w.Duration.Round(time.Second), w.Reason)
-	}
-	c, err := ghclient.New(cfg)
+	c, err := opts.GitHub()
 	if err != nil {
 		return nil, err
 	}

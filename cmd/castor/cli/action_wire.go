@@ -28,7 +28,9 @@ func wireAction(ctx context.Context, f *Factory, opts *ghaction.Options) {
 		opts.TrackUnavailable, opts.CommentsUnavailable = why, why
 		return
 	}
-	opts.Track = &track.Tracker{Options: track.Options{Dir: opts.Dir, Getenv: f.Getenv, ErrOut: f.Stdout}}
+	t := &track.Tracker{Options: track.Options{Dir: opts.Dir, ErrOut: f.Stdout}}
+	f.trackOptions(&t.Options, f.Stdout)
+	opts.Track = t
 	c, err := ghclient.New(cfg)
 	if err != nil {
 		opts.CommentsUnavailable = err.Error()

@@ -46,7 +46,7 @@ revision or a GitHub error.`,
   castor plan --all --format markdown`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.Getenv = f.Getenv
+			f.trackOptions(&opts.Track, f.Stderr)
 			opts.Out, opts.ErrOut = f.Stdout, f.Stderr
 			if dir, err := schema.DefaultCacheDir(); err == nil {
 				opts.CacheDir = dir

@@ -64,7 +64,7 @@ succeed (run again to finish), 2 on a usage error or a missing token.`,
   castor track --repo acme/incidents`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.Getenv = f.Getenv
+			f.trackOptions(&opts, f.Stderr)
 			opts.Out, opts.ErrOut = f.Stdout, f.Stderr
 			opts.IsTerminal = f.IsTerminal
 			_, err := track.Run(cmd.Context(), opts)
