@@ -103,3 +103,28 @@ func projectImports(t *testing.T, root string) map[string][]string {
 	}
 	return out
 }
+
+// TestActionsReadNoEnvironment holds the packages under actions/ to the
+// composition root: what they need from the environment is given to them
+// by cmd/castor/cli, as values or constructors.
+func TestActionsReadNoEnvironment(t *testing.T) {
+	env := regexp.MustCompile(`\bos\.(Getenv|LookupEnv|Environ)\(|\bGetenv\b`)
+	err := filepath.WalkDir("../actions", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".go") || strings.HasSuffix(p, "_test.go") {
+			return err
+		}
+		src, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		for i, line := range strings.Split(string(src), "\n") {
+			if env.MatchString(line) {
+				t.Errorf("%s:%d reads the environment: %s", p, i+1, strings.TrimSpace(line))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -63,24 +63,44 @@ const (
 	ModeApply    = "apply"
 )
 
-// Options configures a run. Track, Publish and Comments may be nil: the
-// step then says what it could not do and why.
+// Options configures a run, filled by the CLI from the runner's
+// environment.
 type Options struct {
 	Dir     string
-	Getenv  func(string) string
 	Mode    string
 	Comment bool
 	Out     io.Writer
 
-	Track    Tracker
-	Publish  Publisher
-	Comments Commenter
-	// TrackUnavailable, PublishUnavailable and CommentsUnavailable say
-	// why Track, Publish or Comments is nil (no token, no publisher
-	// configured).
-	TrackUnavailable, PublishUnavailable, CommentsUnavailable string
+	// EventName and EventPath are the event that started the workflow
+	// (GITHUB_EVENT_NAME, GITHUB_EVENT_PATH); Workspace is the runner's
+	// checkout (GITHUB_WORKSPACE).
+	EventName, EventPath, Workspace string
+	// SummaryFile and OutputFile receive the job summary and the step
+	// outputs (GITHUB_STEP_SUMMARY, GITHUB_OUTPUT); "" for none.
+	SummaryFile, OutputFile string
+
+	// Track, Publish and Comments construct what the step writes with,
+	// when it first needs it; the error of a constructor is why there
+	// is none (no token, no publisher configured), which the step says
+	// in its log and summary. A nil constructor: nothing to say.
+	Track    func() (Tracker, error)
+	Publish  func() (Publisher, error)
+	Comments func() (Commenter, error)
 
 	Now time.Time
+}
+
+// use calls a constructor of Options: ok is false when there is none, and
+// why says why when it failed.
+func use[T any](construct func() (T, error)) (v T, ok bool, why string) {
+	if construct == nil {
+		return v, false, ""
+	}
+	v, err := construct()
+	if err != nil {
+		return v, false, err.Error()
+	}
+	return v, true, ""
 }
 
 // Result is what the step outputs.
@@ -114,8 +134,7 @@ const (
 
 // Run does the work the event calls for.
 func Run(ctx context.Context, opts Options) (*Result, error) {
-	env := opts.Getenv
-	ev, err := ReadEvent(env("GITHUB_EVENT_NAME"), env("GITHUB_EVENT_PATH"))
+	ev, err := ReadEvent(opts.EventName, opts.EventPath)
 	if err != nil {
 		return nil, err
 	}
@@ -158,9 +177,9 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		fmt.Fprintln(opts.Out, workflow.Command("notice", nil, n))
 	}
 
-	res.SiteDir = workspacePath(env("GITHUB_WORKSPACE"), opts.Dir, res.SiteDir)
+	res.SiteDir = workspacePath(opts.Workspace, opts.Dir, res.SiteDir)
 	text := cut(summary.String(), maxSummary, "…(cut: the job summary may not exceed 1 MiB; run castor plan or castor render for the rest)")
-	if err := appendFile(env("GITHUB_STEP_SUMMARY"), text); err != nil && runErr == nil {
+	if err := appendFile(opts.SummaryFile, text); err != nil && runErr == nil {
 		runErr = err
 	}
 	outputs := map[string]string{ // keep in step with OutputNames
@@ -171,7 +190,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		"updates-published": strconv.Itoa(res.UpdatesPublished),
 		"site-dir":          res.SiteDir,
 	}
-	if err := writeOutputs(env("GITHUB_OUTPUT"), outputs); err != nil && runErr == nil {
+	if err := writeOutputs(opts.OutputFile, outputs); err != nil && runErr == nil {
 		runErr = err
 	}
 	if runErr != nil {
@@ -244,16 +263,16 @@ func work(ctx context.Context, opts Options, ev *Event, mode string, res *Result
 func plan(ctx context.Context, opts Options, ev *Event, res *Result, summary *strings.Builder) error {
 	var body strings.Builder
 	body.WriteString("### What merging will do\n\n")
-	if opts.Track != nil {
+	if tracker, ok, why := use(opts.Track); ok {
 		body.WriteString("#### Tracking issues\n\n")
-		if err := opts.Track.PlanMarkdown(ctx, &body); err != nil {
+		if err := tracker.PlanMarkdown(ctx, &body); err != nil {
 			fmt.Fprintf(&body, "The tracking plan could not be made: %s\n", render.Inline(err.Error()))
 		}
 		body.WriteString("\n")
-	} else if opts.TrackUnavailable != "" {
-		fmt.Fprintf(&body, "Tracking issues: not planned (%s).\n\n", opts.TrackUnavailable)
+	} else if why != "" {
+		fmt.Fprintf(&body, "Tracking issues: not planned (%s).\n\n", why)
 	}
-	if opts.Publish != nil {
+	if publisher, ok, why := use(opts.Publish); ok {
 		body.WriteString("#### Status updates\n\n")
 		// A pull request publishes what its head adds to its base; other
 		// events (mode: plan on a push or a manual run) what apply would.
@@ -261,12 +280,12 @@ func plan(ctx context.Context, opts Options, ev *Event, res *Result, summary *st
 		if ev.Number == 0 {
 			before, after, all = ev.Before, ev.After, resync(ev)
 		}
-		if err := opts.Publish.PlanMarkdown(ctx, before, after, all, &body); err != nil {
+		if err := publisher.PlanMarkdown(ctx, before, after, all, &body); err != nil {
 			fmt.Fprintf(&body, "The publishing plan could not be made: %s\n", render.Inline(err.Error()))
 		}
 		body.WriteString("\n")
-	} else if opts.PublishUnavailable != "" {
-		fmt.Fprintf(&body, "Status updates: not planned (%s).\n\n", opts.PublishUnavailable)
+	} else if why != "" {
+		fmt.Fprintf(&body, "Status updates: not planned (%s).\n\n", why)
 	}
 	if err := previews(ctx, opts, ev, &body); err != nil {
 		return err
@@ -277,8 +296,8 @@ func plan(ctx context.Context, opts Options, ev *Event, res *Result, summary *st
 	if !opts.Comment || ev.Number == 0 {
 		return nil
 	}
-	if opts.Comments == nil {
-		why := opts.CommentsUnavailable
+	comments, ok, why := use(opts.Comments)
+	if !ok {
 		if why == "" {
 			why = "no GitHub client"
 		}
@@ -287,7 +306,7 @@ func plan(ctx context.Context, opts Options, ev *Event, res *Result, summary *st
 	}
 	comment := CommentMarker + "\n" + summary.String()
 	comment = cut(comment, maxComment, "…(cut: the whole plan is in the job summary of the workflow run)")
-	err := opts.Comments.Upsert(ctx, ev.Number, CommentMarker, comment)
+	err := comments.Upsert(ctx, ev.Number, CommentMarker, comment)
 	switch {
 	case errors.Is(err, ErrReadOnly):
 		res.Notices = append(res.Notices, "castor: the token may not comment (a pull request from a fork?): the plan is in the job summary")
@@ -371,20 +390,20 @@ func previews(ctx context.Context, opts Options, ev *Event, w io.Writer) error {
 
 func apply(ctx context.Context, opts Options, ev *Event, res *Result, summary *strings.Builder) error {
 	var errs []error
-	if opts.Track != nil {
-		created, closed, err := opts.Track.Apply(ctx, opts.Out)
+	if tracker, ok, why := use(opts.Track); ok {
+		created, closed, err := tracker.Apply(ctx, opts.Out)
 		res.IssuesCreated, res.IssuesClosed = created, closed
 		fmt.Fprintf(summary, "Tracking issues: %d created, %d closed.\n\n", created, closed)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("track: %w", err))
 			fmt.Fprintf(summary, "Tracking failed: %s\n\n", render.Inline(err.Error()))
 		}
-	} else if opts.TrackUnavailable != "" {
-		fmt.Fprintf(summary, "Tracking issues: skipped (%s).\n\n", opts.TrackUnavailable)
+	} else if why != "" {
+		fmt.Fprintf(summary, "Tracking issues: skipped (%s).\n\n", why)
 	}
-	if opts.Publish != nil {
+	if publisher, ok, why := use(opts.Publish); ok {
 		all := resync(ev)
-		n, dir, err := opts.Publish.Apply(ctx, ev.Before, ev.After, all, opts.Out)
+		n, dir, err := publisher.Apply(ctx, ev.Before, ev.After, all, opts.Out)
 		res.UpdatesPublished, res.SiteDir = n, dir
 		fmt.Fprintf(summary, "Status updates published: %d.\n\n", n)
 		if err != nil {
@@ -392,8 +411,8 @@ func apply(ctx context.Context, opts Options, ev *Event, res *Result, summary *s
 			errs = append(errs, err)
 			fmt.Fprintf(summary, "Publishing failed: %s\n\n", render.Inline(err.Error()))
 		}
-	} else if opts.PublishUnavailable != "" {
-		fmt.Fprintf(summary, "Status updates: skipped (%s).\n\n", opts.PublishUnavailable)
+	} else if why != "" {
+		fmt.Fprintf(summary, "Status updates: skipped (%s).\n\n", why)
 	}
 	if err := errors.Join(errs...); err != nil {
 		return errkind.Wrap(errkind.Partial, err)

@@ -40,7 +40,6 @@ func BenchmarkPullRequest(b *testing.B) {
 		b.Fatal(err)
 	}
 	summary := filepath.Join(b.TempDir(), "summary.md")
-	env := map[string]string{"GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": event, "GITHUB_STEP_SUMMARY": summary}
 
 	// Each run is a fresh process's: the tree comparisons it remembers
 	// are forgotten between runs.
@@ -58,8 +57,10 @@ func BenchmarkPullRequest(b *testing.B) {
 			gitrepo.ForgetDiffs()
 			os.Remove(summary)
 			_, err := Run(context.Background(), Options{
-				Dir: dir, Getenv: func(k string) string { return env[k] }, Out: io.Discard,
-				Publish: &publish.Publisher{Options: publish.Options{PlanOptions: publish.PlanOptions{Dir: dir}}},
+				Dir: dir, EventName: "pull_request", EventPath: event, SummaryFile: summary, Out: io.Discard,
+				Publish: func() (Publisher, error) {
+					return &publish.Publisher{Options: publish.Options{PlanOptions: publish.PlanOptions{Dir: dir}}}, nil
+				},
 			})
 			if err != nil {
 				b.Fatal(err)

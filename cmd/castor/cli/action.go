@@ -41,9 +41,8 @@ error or an unreadable event.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			// Which castor ran is the first line of the job's log.
 			fmt.Fprintln(f.Stdout, version.Get())
-			opts.Getenv = f.Getenv
 			opts.Out = f.Stdout
-			wireAction(cmd.Context(), f, &opts)
+			wireAction(f, &opts)
 			_, err := ghaction.Run(cmd.Context(), opts)
 			if err == nil {
 				return nil

@@ -1,42 +1,50 @@
 package cli
 
 import (
-	"context"
 	"errors"
+
+	gh "github.com/google/go-github/v60/github"
 
 	"github.com/castor-incidents/castor/actions/ghaction"
 	"github.com/castor-incidents/castor/actions/track"
 	ghclient "github.com/castor-incidents/castor/internal/github"
 )
 
-// wireAction connects the Action to the tracking and publishing commands
-// and to the GitHub comments API, as far as the environment allows: what
-// is missing is said in the log and the job summary, never an error by
-// itself (a pull request from a fork has no secret and a read-only token).
+// wireAction gives the Action the runner's environment and the
+// constructors of what it writes with. What the environment does not
+// allow is the constructor's error, which the Action says in the log and
+// the job summary, never an error by itself (a pull request from a fork
+// has no secret and a read-only token).
 //
 // Everything goes to standard output: the runner reads workflow commands
 // from both streams, and only standard output is guarded while record text
 // may be printed.
-func wireAction(ctx context.Context, f *Factory, opts *ghaction.Options) {
-	opts.Publish, opts.PublishUnavailable = actionPublisher(f, opts.Dir)
-	cfg, err := ghclient.ConfigFromEnv(f.Getenv)
-	if err != nil {
-		why := err.Error()
+func wireAction(f *Factory, opts *ghaction.Options) {
+	opts.EventName, opts.EventPath = f.Getenv("GITHUB_EVENT_NAME"), f.Getenv("GITHUB_EVENT_PATH")
+	opts.Workspace = f.Getenv("GITHUB_WORKSPACE")
+	opts.SummaryFile, opts.OutputFile = f.Getenv("GITHUB_STEP_SUMMARY"), f.Getenv("GITHUB_OUTPUT")
+	github := f.GitHub(f.Stdout)
+	client := func() (*gh.Client, error) {
+		c, err := github()
 		if errors.As(err, new(ghclient.MissingTokenError)) {
-			why = "no GITHUB_TOKEN"
+			return nil, errors.New("no GITHUB_TOKEN")
 		}
-		opts.TrackUnavailable, opts.CommentsUnavailable = why, why
-		return
+		return c, err
 	}
-	t := &track.Tracker{Options: track.Options{Dir: opts.Dir, ErrOut: f.Stdout}}
-	f.trackOptions(&t.Options, f.Stdout)
-	opts.Track = t
-	c, err := ghclient.New(cfg)
-	if err != nil {
-		opts.CommentsUnavailable = err.Error()
-		return
+	opts.Track = func() (ghaction.Tracker, error) {
+		if _, err := client(); err != nil {
+			return nil, err
+		}
+		t := &track.Tracker{Options: track.Options{Dir: opts.Dir, ErrOut: f.Stdout}}
+		f.trackOptions(&t.Options, f.Stdout)
+		return t, nil
 	}
-	if opts.Comments, err = ghaction.NewGitHubComments(c, f.Getenv("GITHUB_REPOSITORY")); err != nil {
-		opts.Comments, opts.CommentsUnavailable = nil, err.Error()
+	opts.Comments = func() (ghaction.Commenter, error) {
+		c, err := client()
+		if err != nil {
+			return nil, err
+		}
+		return ghaction.NewGitHubComments(c, f.Getenv("GITHUB_REPOSITORY"))
 	}
+	opts.Publish = func() (ghaction.Publisher, error) { return actionPublisher(f, opts.Dir) }
 }

@@ -165,21 +165,19 @@ func buildSite(ctx context.Context, cfg *schema.Config, dryRun bool, log io.Writ
 	return res.Dir, nil
 }
 
-// actionPublisher is `castor publish` for `castor action`; when there is
-// none (a nil interface), the second result says why. For wireAction:
-//
-//	opts.Publish, opts.PublishUnavailable = actionPublisher(f, opts.Dir)
-func actionPublisher(f *Factory, dir string) (ghaction.Publisher, string) {
+// actionPublisher is `castor publish` for `castor action` (wireAction);
+// its error says why there is none.
+func actionPublisher(f *Factory, dir string) (ghaction.Publisher, error) {
 	repo, err := schema.OpenRepo(dir)
 	if err != nil {
-		return nil, "castor.yaml is invalid"
+		return nil, errors.New("castor.yaml is invalid")
 	}
 	if len(publish.Publishers(repo.Config)) == 0 {
-		return nil, "no publisher in castor.yaml"
+		return nil, errors.New("no publisher in castor.yaml")
 	}
 	p := &publish.Publisher{Options: publish.Options{PlanOptions: publish.PlanOptions{Dir: dir}}}
 	if err := connectPublishers(f, &p.Options); err != nil {
-		return nil, err.Error()
+		return nil, err
 	}
-	return p, ""
+	return p, nil
 }

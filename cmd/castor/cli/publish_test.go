@@ -292,14 +292,14 @@ var _ ghaction.Publisher = (*publish.Publisher)(nil)
 func TestActionPublisher(t *testing.T) {
 	dir := t.TempDir()
 	f := &Factory{Getenv: func(string) string { return "" }}
-	// A nil interface, so that castor action sees no publisher.
-	if p, why := actionPublisher(f, dir); p != nil || why != "no publisher in castor.yaml" {
-		t.Errorf("no castor.yaml: %v, %q", p, why)
+	// A nil interface and why, so that castor action says it has no publisher.
+	if p, err := actionPublisher(f, dir); p != nil || err == nil || err.Error() != "no publisher in castor.yaml" {
+		t.Errorf("no castor.yaml: %v, %v", p, err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "castor.yaml"), []byte("publishers:\n  webhook: {url: \"https://hooks.example.org/x\"}\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if p, why := actionPublisher(f, dir); p == nil || why != "" {
-		t.Errorf("with a webhook: %v, %q", p, why)
+	if p, err := actionPublisher(f, dir); p == nil || err != nil {
+		t.Errorf("with a webhook: %v, %v", p, err)
 	}
 }
