@@ -157,6 +157,12 @@ func newWorld(t testing.TB) *world {
 	clock := fakestatuspage.NewClock(t0)
 	sp := fakestatuspage.New(fakestatuspage.Options{APIKey: "key", PageID: "pg1", Now: clock.Now})
 	t.Cleanup(sp.Close)
+	// Every request castor sent is one the API's description allows.
+	t.Cleanup(func() {
+		for _, e := range sp.SpecErrors() {
+			t.Errorf("not in the Statuspage OpenAPI description: %s", e)
+		}
+	})
 	sp.AddComponent("cmpmail", "Mail")
 	sp.AddComponent("cmpweb", "Web")
 	client, err := statuspage.New(statuspage.Options{BaseURL: sp.URL, APIKey: "key", Clock: clock, Timeout: 2 * time.Second})

@@ -7,8 +7,9 @@
 // logged for exact assertions.
 //
 // It follows the public OpenAPI description of the API
-// (/pages/{page_id}/incidents and its children). Error bodies are the
-// API's ErrorEntity, {"message": "..."}.
+// (/pages/{page_id}/incidents and its children), and checks every request
+// against it (openapi.go). Error bodies are the API's ErrorEntity,
+// {"message": "..."}.
 package fakestatuspage
 
 import (
@@ -121,6 +122,9 @@ type Request struct {
 	// Processed is true when the request changed or read the state: it
 	// was not refused by the rate limit, authentication or a failure mode.
 	Processed bool
+	// SpecError says why the request does not match the API's OpenAPI
+	// description ("" when it does).
+	SpecError string
 }
 
 func (r Request) String() string {
@@ -273,6 +277,20 @@ func (s *Server) Reset() {
 	}
 	s.lastAccepted = time.Time{}
 	s.unavailable, s.failAfter, s.slow, s.onProcessed = 0, 0, 0, nil
+}
+
+// SpecErrors returns the requests that did not match the API's OpenAPI
+// description, "METHOD path: why" each.
+func (s *Server) SpecErrors() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for _, r := range s.log {
+		if r.SpecError != "" {
+			out = append(out, r.Method+" "+r.Path+": "+r.SpecError)
+		}
+	}
+	return out
 }
 
 // Requests returns the request log.
@@ -486,6 +504,10 @@ func (s *Server) handleLocked(r *http.Request, body []byte, entry *Request) (a a
 	if r.Header.Get("Authorization") != "OAuth "+s.apiKey {
 		return msg(http.StatusUnauthorized, "Could not authenticate"), false, 0, nil
 	}
+	// What the description allows is recorded, not enforced: the answer
+	// stays the real API's (its 422 messages), and the tests of clients
+	// require SpecErrors to be empty.
+	entry.SpecError = checkSpec(r, body)
 	unavailable := func() answer {
 		a := msg(http.StatusServiceUnavailable, "Service Unavailable")
 		if s.retryAfter5 != "" {

@@ -214,3 +214,32 @@ func fmtInts(v []int) string {
 	b, _ := json.Marshal(v)
 	return string(b)
 }
+
+// Requests are checked against the API's OpenAPI description: what it
+// allows passes, what it does not is recorded with the reason.
+func TestOpenAPIDescription(t *testing.T) {
+	s, _ := newServer(t)
+	s.SetRateLimit(-1)
+	call(t, s, "POST", "/pages/p/incidents", `{"incident":{"name":"Mail","status":"scheduled","scheduled_for":"2026-01-02T03:00:00Z","scheduled_until":"2026-01-02T04:00:00Z","backfilled":false,"deliver_notifications":false,"metadata":{"castor":{"record":"x"}}}}`)
+	call(t, s, "GET", "/pages/p/incidents?limit=100&page=1", "")
+	call(t, s, "PATCH", "/pages/p/incidents/inc00000001/incident_updates/upd00000002", `{"incident_update":{"display_at":"2026-01-02T03:00:00Z","deliver_notifications":false}}`)
+	call(t, s, "PUT", "/pages/p/incidents/inc00000001/postmortem", `{"postmortem":{"body_draft":"text"}}`)
+	call(t, s, "PUT", "/pages/p/incidents/inc00000001/postmortem/publish", `{"postmortem":{"notify_subscribers":false,"notify_twitter":false}}`)
+	if errs := s.SpecErrors(); len(errs) != 0 {
+		t.Fatalf("valid requests reported: %v", errs)
+	}
+	for _, bad := range []struct{ method, path, body, want string }{
+		{"POST", "/pages/p/incidents", `{"incident":{"name":"Mail","status":"scheduledd"}}`, `value is not one of the allowed values`},
+		{"POST", "/pages/p/incidents", `{"incident":{"name":"Mail","backfilled":"yes"}}`, `value must be a boolean`},
+		{"PATCH", "/pages/p/incidents/inc00000001/incident_updates/upd00000002", `{"incident_update":{"display_at":"yesterday"}}`, `date-time`},
+		{"PUT", "/pages/p/incidents/inc00000001/postmortem", `{"postmortem":{}}`, `property "body_draft" is missing`},
+		{"POST", "/pages/p/incident", `{}`, `is not in the API's description`},
+	} {
+		before := len(s.SpecErrors())
+		call(t, s, bad.method, bad.path, bad.body)
+		errs := s.SpecErrors()
+		if len(errs) != before+1 || !strings.Contains(errs[len(errs)-1], bad.want) {
+			t.Errorf("%s %s %s: %v, want an error with %q", bad.method, bad.path, bad.body, errs[before:], bad.want)
+		}
+	}
+}

@@ -33,6 +33,12 @@ func newEnv(t *testing.T, opts Options) *env {
 	clock := fakestatuspage.NewClock(t0)
 	srv := fakestatuspage.New(fakestatuspage.Options{APIKey: testKey, PageID: testPage, Now: clock.Now})
 	t.Cleanup(srv.Close)
+	// Every request the client sent is one the API's description allows.
+	t.Cleanup(func() {
+		for _, e := range srv.SpecErrors() {
+			t.Errorf("not in the Statuspage OpenAPI description: %s", e)
+		}
+	})
 	srv.AddComponent("cmpmail", "Mail")
 	srv.AddComponent("cmpweb", "Web")
 	opts.BaseURL = srv.URL

@@ -105,6 +105,13 @@ func fakeStatuspageCmd(ts *testscript.TestScript, neg bool, args []string) {
 		// that castor's bounded retries take no real time.
 		f.sp.SetUnavailableRetryAfter("0")
 		ts.Defer(f.sp.Close)
+		// Every request castor sent is one the API's description allows.
+		sp := f.sp
+		ts.Defer(func() {
+			if errs := sp.SpecErrors(); len(errs) > 0 {
+				ts.Fatalf("requests not in the Statuspage OpenAPI description:\n%s", strings.Join(errs, "\n"))
+			}
+		})
 		ts.Setenv("STATUSPAGE_API_URL", f.sp.URL)
 		ts.Setenv("STATUSPAGE_API_KEY", scriptSPKey)
 		ts.Setenv("STATUSPAGE_MIN_INTERVAL", scriptInterval)
