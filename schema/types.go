@@ -186,9 +186,26 @@ type SiteConfig struct {
 
 // Component is a part of the service that incidents affect.
 type Component struct {
+	// Name is the component's id in records (a slug); DisplayName what
+	// people read, when it differs.
 	Name        string `json:"name"`
+	DisplayName string `json:"display_name,omitempty"`
 	Description string `json:"description,omitempty"`
 	Group       string `json:"group,omitempty"`
+}
+
+// ComponentName is what people read for a component a record names: its
+// display_name in castor.yaml, else its name.
+func (c *Config) ComponentName(name string) string {
+	if c == nil {
+		return name
+	}
+	for _, comp := range c.Components {
+		if comp.Name == name && comp.DisplayName != "" {
+			return comp.DisplayName
+		}
+	}
+	return name
 }
 
 // Tracking configures the GitHub issues made from action items.

@@ -380,7 +380,7 @@ func previews(ctx context.Context, opts Options, ev *Event, w io.Writer) error {
 			continue
 		}
 		fmt.Fprintf(w, "<details><summary>%s — %s</summary>\n\n", render.Inline(rec.Path), render.Inline(rec.Incident.Title))
-		if err := render.Markdown(w, rec.Incident, render.Options{Internal: true, Location: loc, HeadingLevel: 4}); err != nil {
+		if err := render.Markdown(w, rec.Incident, render.Options{Internal: true, Location: loc, HeadingLevel: 4, Config: repo.Config}); err != nil {
 			return err
 		}
 		fmt.Fprintf(w, "\n</details>\n\n")

@@ -1,6 +1,7 @@
 package incident
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -216,7 +217,7 @@ func Update(ctx context.Context, opts UpdateOptions) (*UpdateResult, error) {
 	}
 	// The new content is made in memory first: a refused update leaves
 	// no trace, not even a branch.
-	after, inc, notes, err := editRecord(ctx, ws, p, before, &opts)
+	after, inc, sum, err := editRecord(ctx, ws, p, before, &opts)
 	if err != nil {
 		return nil, err
 	}
@@ -231,7 +232,7 @@ func Update(ctx context.Context, opts UpdateOptions) (*UpdateResult, error) {
 			return nil, err
 		}
 	}
-	for _, n := range notes {
+	for _, n := range sum.notes {
 		fmt.Fprintf(opts.ErrOut, "castor: %s\n", n)
 	}
 	res := &UpdateResult{Path: p, Before: before, After: after}
@@ -240,7 +241,12 @@ func Update(ctx context.Context, opts UpdateOptions) (*UpdateResult, error) {
 			return nil, fmt.Errorf("write %s: %w", p, err)
 		}
 	}
-	fmt.Fprintln(opts.Out, p)
+	// Say what was done, not only where.
+	if len(sum.added) > 0 {
+		fmt.Fprintf(opts.Out, "%s: added %s\n", p, strings.Join(sum.added, ", "))
+	} else {
+		fmt.Fprintf(opts.Out, "%s: nothing added (the record has it already)\n", p)
+	}
 	if pub != nil {
 		res.PR, err = pub.publishUpdate(ctx, inc, p, summarize(&opts), opts.PR)
 		if res.PR != nil && res.PR.Pull != nil {
@@ -271,12 +277,17 @@ func summarize(o *UpdateOptions) string {
 	return strings.Join(parts, ", ")
 }
 
+// editSummary says what an edit added, and notes about the entries that
+// were there already.
+type editSummary struct{ notes, added []string }
+
 // editRecord returns the record's new content, the incident it holds,
-// and notes about entries that were there already.
-func editRecord(ctx context.Context, ws *workspace, p string, src []byte, o *UpdateOptions) (_ []byte, _ *schema.Incident, _ []string, err error) {
+// and what it added.
+func editRecord(ctx context.Context, ws *workspace, p string, src []byte, o *UpdateOptions) (_ []byte, _ *schema.Incident, _ editSummary, err error) {
+	var added []string
 	set, err := ws.repo.LoadFiles(ctx, map[string][]byte{p: src})
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, editSummary{}, err
 	}
 	rec := set.Records[0]
 	if set.HasErrors() || rec.Incident == nil {
@@ -286,7 +297,7 @@ func editRecord(ctx context.Context, ws *workspace, p string, src []byte, o *Upd
 				msgs = append(msgs, "  "+d.String())
 			}
 		}
-		return nil, nil, nil, fmt.Errorf("%s is not valid now; fix it first (castor validate):\n%s", p, strings.Join(msgs, "\n"))
+		return nil, nil, editSummary{}, fmt.Errorf("%s is not valid now; fix it first (castor validate):\n%s", p, strings.Join(msgs, "\n"))
 	}
 	inc := rec.Incident
 	now := time.Now
@@ -296,12 +307,12 @@ func editRecord(ctx context.Context, ws *workspace, p string, src []byte, o *Upd
 	at := now().In(ws.loc).Truncate(time.Second)
 	if o.At != "" {
 		if at, err = parseAt(o.At, now(), ws.loc); err != nil {
-			return nil, nil, nil, err
+			return nil, nil, editSummary{}, err
 		}
 	}
 	doc, err := openYAML(src)
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("read %s: %w", p, err)
+		return nil, nil, editSummary{}, fmt.Errorf("read %s: %w", p, err)
 	}
 	defer func() {
 		if errors.Is(err, errLayout) {
@@ -312,7 +323,10 @@ func editRecord(ctx context.Context, ws *workspace, p string, src []byte, o *Upd
 	if o.HasMessage {
 		note, err := addStatusUpdate(doc, rec, at, o, ws.repo.Config)
 		if err != nil {
-			return nil, nil, nil, err
+			return nil, nil, editSummary{}, err
+		}
+		if len(note) == 0 {
+			added = append(added, fmt.Sprintf("update #%d (%s)", len(inc.Updates)+1, cmp.Or(o.Status, inc.Status)))
 		}
 		notes = append(notes, note...)
 	}
@@ -333,8 +347,9 @@ func editRecord(ctx context.Context, ws *workspace, p string, src []byte, o *Upd
 					strings.Repeat(" ", content) + "event:" + yamlValue(event, content) + "\n"
 			}, map[string]any{"at": formatTime(at), "event": event})
 			if err != nil {
-				return nil, nil, nil, fmt.Errorf("%s: %w", p, err)
+				return nil, nil, editSummary{}, fmt.Errorf("%s: %w", p, err)
 			}
+			added = append(added, "a timeline entry")
 		}
 	}
 	if o.Action != "" {
@@ -342,21 +357,23 @@ func editRecord(ctx context.Context, ws *workspace, p string, src []byte, o *Upd
 		if i := slices.IndexFunc(inc.ActionItems, func(it schema.ActionItem) bool { return it.Title == title }); i >= 0 {
 			notes = append(notes, fmt.Sprintf("action item %q exists already (%s): not added again", inc.ActionItems[i].ID, rec.Pos("action_items", i, "title")))
 		} else if err := addActionItem(doc, inc, title, o); err != nil {
-			return nil, nil, nil, fmt.Errorf("%s: %w", p, err)
+			return nil, nil, editSummary{}, fmt.Errorf("%s: %w", p, err)
+		} else {
+			added = append(added, fmt.Sprintf("action item %q", title))
 		}
 	}
 	if len(doc.edits) == 0 {
-		return src, inc, notes, nil
+		return src, inc, editSummary{notes: notes}, nil
 	}
 	out, err := doc.apply()
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("%s: %w", p, err)
+		return nil, nil, editSummary{}, fmt.Errorf("%s: %w", p, err)
 	}
 	_, after, err := ws.check(ctx, p, out)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, editSummary{}, err
 	}
-	return out, after, notes, nil
+	return out, after, editSummary{notes: notes, added: added}, nil
 }
 
 func addStatusUpdate(doc *yamlDoc, rec *schema.Record, at time.Time, o *UpdateOptions, cfg *schema.Config) ([]string, error) {

@@ -323,7 +323,7 @@ func publicPostmortem(inc *schema.Incident, cfg *schema.Config) (string, error) 
 		}
 	}
 	var b strings.Builder
-	if err := render.Markdown(&b, inc, render.Options{Location: loc}); err != nil {
+	if err := render.Markdown(&b, inc, render.Options{Location: loc, Config: cfg}); err != nil {
 		return "", fmt.Errorf("render the post-mortem of %s: %w", inc.ID, err)
 	}
 	return b.String(), nil

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/castor-incidents/castor/internal/i18n"
 	"github.com/castor-incidents/castor/schema"
 )
 
@@ -28,40 +29,13 @@ type Options struct {
 	// HeadingLevel is the level of the title (1 = "#"); sections are one
 	// below.
 	HeadingLevel int
-}
-
-// labels are the section names, in English and in French.
-type labels struct {
-	severity, status, started, detected, resolved, duration, components, commander        string
-	summary, impact, rootCause, trigger, contributing, resolution, detection, actionItems string
-	item, kind, priority, owner, due, itemStatus, lessons, wentWell, wentWrong, lucky     string
-	timeline, time, event, links, notPublic, none, timeToDetect                           string
-}
-
-var english = labels{
-	"Severity", "Status", "Started", "Detected", "Resolved", "Duration", "Components", "Commander",
-	"Summary", "Impact", "Root cause and trigger", "Trigger", "Contributing factors", "Resolution", "Detection", "Action items",
-	"Item", "Kind", "Priority", "Owner", "Due", "Status", "Lessons learned", "What went well", "What went wrong", "Where we got lucky",
-	"Timeline", "Time", "Event", "Links", "The post-mortem of this incident is not public.", "none", "time to detect",
-}
-
-var french = labels{
-	"Gravité", "État", "Début", "Détection", "Résolution", "Durée", "Composants", "Responsable",
-	"Résumé", "Impact", "Cause racine et déclencheur", "Déclencheur", "Facteurs contributifs", "Résolution", "Détection", "Actions",
-	"Action", "Type", "Priorité", "Responsable", "Échéance", "État", "Leçons", "Ce qui s'est bien passé", "Ce qui s'est moins bien passé", "Ce qui a été de la chance",
-	"Chronologie", "Heure", "Événement", "Liens", "Le post-mortem de cet incident n'est pas public.", "aucun", "délai de détection",
-}
-
-func labelsFor(lang string) labels {
-	if strings.HasPrefix(strings.ToLower(lang), "fr") {
-		return french
-	}
-	return english
+	// Config names the components (their display names); nil shows ids.
+	Config *schema.Config
 }
 
 // Markdown writes the incident's post-mortem.
 func Markdown(w io.Writer, inc *schema.Incident, opts Options) error {
-	r := &renderer{l: labelsFor(inc.Lang), opts: opts}
+	r := &renderer{l: i18n.For(inc.Lang), opts: opts}
 	if r.opts.HeadingLevel < 1 {
 		r.opts.HeadingLevel = 1
 	}
@@ -74,7 +48,7 @@ func Markdown(w io.Writer, inc *schema.Incident, opts Options) error {
 // separated by one blank line.
 type renderer struct {
 	blocks []string
-	l      labels
+	l      *i18n.Labels
 	opts   Options
 }
 
@@ -88,85 +62,89 @@ func (r *renderer) time(t time.Time) string {
 	if r.opts.Location != nil {
 		t = t.In(r.opts.Location)
 	}
-	return t.Format("2006-01-02 15:04 -07:00")
+	return r.l.Time(t)
 }
 
 func (r *renderer) incident(inc *schema.Incident) {
 	r.heading(0, Inline(inc.Title))
+	l := r.l
 	facts := []string{
-		fmt.Sprintf("**%s** %s", r.l.severity, inc.Severity),
-		fmt.Sprintf("**%s** %s", r.l.status, inc.Status),
-		fmt.Sprintf("**%s** %s", r.l.started, r.time(inc.StartedAt)),
+		fmt.Sprintf("**%s** %s", l.Severity, inc.Severity),
+		fmt.Sprintf("**%s** %s", l.Status, l.StatusWord(inc.Status)),
+		fmt.Sprintf("**%s** %s", l.Started, r.time(inc.StartedAt)),
 	}
 	if inc.DetectedAt != nil {
-		facts = append(facts, fmt.Sprintf("**%s** %s (%s %s)", r.l.detected, r.time(*inc.DetectedAt), r.l.timeToDetect, Duration(inc.DetectedAt.Sub(inc.StartedAt))))
+		facts = append(facts, fmt.Sprintf("**%s** %s (%s %s)", l.Detected, r.time(*inc.DetectedAt), l.TimeToDetect, l.DurationText(inc.DetectedAt.Sub(inc.StartedAt))))
 	}
 	if inc.ResolvedAt != nil {
-		facts = append(facts, fmt.Sprintf("**%s** %s", r.l.resolved, r.time(*inc.ResolvedAt)),
-			fmt.Sprintf("**%s** %s", r.l.duration, Duration(inc.ResolvedAt.Sub(inc.StartedAt))))
+		facts = append(facts, fmt.Sprintf("**%s** %s", l.Resolved, r.time(*inc.ResolvedAt)),
+			fmt.Sprintf("**%s** %s", l.Duration, l.DurationText(inc.ResolvedAt.Sub(inc.StartedAt))))
 	}
 	if len(inc.Components) > 0 {
-		facts = append(facts, fmt.Sprintf("**%s** %s", r.l.components, Inline(strings.Join(inc.Components, ", "))))
+		names := make([]string, len(inc.Components))
+		for i, c := range inc.Components {
+			names[i] = r.opts.Config.ComponentName(c)
+		}
+		facts = append(facts, fmt.Sprintf("**%s** %s", l.Components, Inline(strings.Join(names, ", "))))
 	}
 	if inc.Commander != "" {
-		facts = append(facts, fmt.Sprintf("**%s** %s", r.l.commander, Inline(inc.Commander)))
+		facts = append(facts, fmt.Sprintf("**%s** %s", l.Commander, Inline(l.Person(inc.Commander))))
 	}
 	r.add(strings.Join(facts, " · "))
 
 	pm := inc.Postmortem
 	if !r.opts.Internal && (pm == nil || !pm.Public) {
 		// What a status page shows: the same rule as the site.
-		r.add(r.l.notPublic)
+		r.add(l.PostmortemNotPublic)
 		return
 	}
-	r.section(r.l.summary, inc.Summary)
-	r.section(r.l.impact, inc.Impact)
+	r.section(l.Summary, inc.Summary)
+	r.section(l.Impact, inc.Impact)
 	if pm != nil && (pm.Public || r.opts.Internal) {
-		if pm.Trigger != "" || pm.RootCause != "" || len(pm.ContributingFactors) > 0 {
-			r.heading(1, r.l.rootCause)
+		// The site's order: the root cause with its contributing
+		// factors, then the trigger.
+		if pm.RootCause != "" || len(pm.ContributingFactors) > 0 {
+			r.heading(1, l.RootCause)
 			if pm.RootCause != "" {
 				r.add(Block(pm.RootCause))
 			}
-			if pm.Trigger != "" {
-				r.heading(2, r.l.trigger)
-				r.add(Block(pm.Trigger))
-			}
-			r.list(2, r.l.contributing, pm.ContributingFactors)
+			r.list(2, l.Contributing, pm.ContributingFactors)
 		}
-		r.section(r.l.resolution, pm.Resolution)
-		r.section(r.l.detection, pm.Detection)
+		r.section(l.Trigger, pm.Trigger)
+		r.section(l.Resolution, pm.Resolution)
+		r.section(l.Detection, pm.Detection)
 	} else if pm != nil {
-		r.add(r.l.notPublic)
+		r.add(l.PostmortemNotPublic)
 	}
 	if len(inc.ActionItems) > 0 && (pm == nil || pm.Public || r.opts.Internal) {
-		r.heading(1, r.l.actionItems)
+		r.heading(1, l.ActionItems)
 		var t strings.Builder
-		fmt.Fprintf(&t, "| %s | %s | %s | %s | %s | %s |\n|---|---|---|---|---|---|\n", r.l.item, r.l.kind, r.l.priority, r.l.owner, r.l.due, r.l.itemStatus)
+		fmt.Fprintf(&t, "| %s | %s | %s | %s | %s | %s |\n|---|---|---|---|---|---|\n", l.Item, l.Kind, l.Priority, l.Owner, l.Due, l.ItemStatus)
 		for _, it := range inc.ActionItems {
 			owner := "—"
 			if it.Owner != "" {
-				owner = "@" + Cell(it.Owner)
+				owner = Cell(l.Person(it.Owner))
 			}
 			due := "—"
 			if it.Due != "" {
 				due = it.Due
 			}
-			fmt.Fprintf(&t, "| %s | %s | %s | %s | %s | %s |\n", Cell(it.Title), it.Kind, it.Priority, owner, due, it.Status)
+			fmt.Fprintf(&t, "| %s | %s | %s | %s | %s | %s |\n", Cell(it.Title), l.KindWord(it.Kind), it.Priority, owner, due, l.ItemStatusWord(it.Status))
 		}
 		r.add(t.String())
 	}
 	if pm != nil && (pm.Public || r.opts.Internal) && len(pm.WentWell)+len(pm.WentWrong)+len(pm.Lucky) > 0 {
-		r.heading(1, r.l.lessons)
-		r.list(2, r.l.wentWell, pm.WentWell)
-		r.list(2, r.l.wentWrong, pm.WentWrong)
-		r.list(2, r.l.lucky, pm.Lucky)
+		r.heading(1, l.Lessons)
+		r.list(2, l.WentWell, pm.WentWell)
+		r.list(2, l.WentWrong, pm.WentWrong)
+		r.list(2, l.Lucky, pm.Lucky)
 	}
 	// The timeline is internal chronology, published with a public
 	// post-mortem as public post-mortems usually are.
 	if (r.opts.Internal || (pm != nil && pm.Public)) && len(inc.Timeline) > 0 {
-		r.heading(1, r.l.timeline)
+		r.heading(1, l.Timeline)
 		var t strings.Builder
-		fmt.Fprintf(&t, "| %s | %s |\n|---|---|\n", r.l.time, r.l.event)
+		fmt.Fprintf(&t, "| %s | %s |\n|---|---|\n", l.TimelineTime, l.TimelineEvent)
 		for _, e := range inc.Timeline {
 			when := r.time(e.At)
 			if e.Until != nil {
@@ -177,7 +155,7 @@ func (r *renderer) incident(inc *schema.Incident) {
 		r.add(t.String())
 	}
 	if len(inc.Links) > 0 {
-		r.heading(1, r.l.links)
+		r.heading(1, l.Links)
 		var b strings.Builder
 		for _, l := range inc.Links {
 			fmt.Fprintf(&b, "- [%s](%s)\n", linkText(l.Title), linkTarget(l.URL))
@@ -204,20 +182,4 @@ func (r *renderer) list(level int, title string, items []string) {
 		fmt.Fprintf(&b, "- %s\n", Inline(it))
 	}
 	r.add(b.String())
-}
-
-// Duration prints a duration the way people say it: 2h25m, 45m, 3d4h.
-func Duration(d time.Duration) string {
-	if d < 0 {
-		return "-" + Duration(-d)
-	}
-	d = d.Round(time.Minute)
-	days, hours, minutes := int(d.Hours())/24, int(d.Hours())%24, int(d.Minutes())%60
-	switch {
-	case days > 0:
-		return fmt.Sprintf("%dd%dh", days, hours)
-	case hours > 0:
-		return fmt.Sprintf("%dh%02dm", hours, minutes)
-	}
-	return fmt.Sprintf("%dm", minutes)
 }

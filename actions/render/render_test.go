@@ -71,7 +71,7 @@ func TestOrderAndVisibility(t *testing.T) {
 	var pub, internal bytes.Buffer
 	Markdown(&pub, inc, Options{})
 	Markdown(&internal, inc, Options{Internal: true})
-	order := []string{"## Summary", "## Impact", "## Root cause and trigger", "## Resolution", "## Detection", "## Action items", "## Lessons learned", "## Timeline"}
+	order := []string{"## Summary", "## Impact", "## Root cause", "### Contributing factors", "## Trigger", "## Resolution", "## Detection", "## Action items", "## Lessons learned", "## Timeline"}
 	last := -1
 	for _, h := range order {
 		i := strings.Index(internal.String(), h)
@@ -115,11 +115,11 @@ func TestTimelineVisibility(t *testing.T) {
 			var pub, internal bytes.Buffer
 			Markdown(&pub, inc, Options{Location: time.FixedZone("CET", 3600)})
 			Markdown(&internal, inc, Options{Internal: true})
-			if !strings.Contains(internal.String(), "| 2024-01-02 03:04 +00:00 – 2024-01-02 03:44 +00:00 | TIMELINE-SECRET rollback |") {
+			if !strings.Contains(internal.String(), "| 2 Jan 2024, 03:04 UTC – 2 Jan 2024, 03:44 UTC | TIMELINE-SECRET rollback |") {
 				t.Errorf("the internal render lacks the timeline:\n%s", internal.String())
 			}
 			out := pub.String()
-			if got := strings.Contains(out, "## Timeline") && strings.Contains(out, "| 2024-01-02 04:04 +01:00 – 2024-01-02 04:44 +01:00 | TIMELINE-SECRET rollback |"); got != tt.show {
+			if got := strings.Contains(out, "## Timeline") && strings.Contains(out, "| 2 Jan 2024, 04:04 CET – 2 Jan 2024, 04:44 CET | TIMELINE-SECRET rollback |"); got != tt.show {
 				t.Errorf("public render shows the timeline: %v, want %v:\n%s", got, tt.show, out)
 			}
 			if !tt.show && (strings.Contains(out, "SECRET") || strings.Contains(out, "Timeline")) {
@@ -159,16 +159,19 @@ func TestHostileText(t *testing.T) {
 	}
 }
 
-func TestDuration(t *testing.T) {
-	for d, want := range map[time.Duration]string{
-		45 * time.Minute:              "45m",
-		2*time.Hour + 25*time.Minute:  "2h25m",
-		3*24*time.Hour + 4*time.Hour:  "3d4h",
-		-(10 * time.Minute):           "-10m",
-		18*time.Hour + 29*time.Second: "18h00m",
-	} {
-		if got := Duration(d); got != want {
-			t.Errorf("Duration(%v) = %q, want %q", d, got, want)
-		}
+// One voice: components by their display name, people by their login
+// with @, statuses and durations in the record's language, as the site
+// shows them.
+func TestOneVoice(t *testing.T) {
+	at := time.Date(2024, 1, 2, 3, 4, 0, 0, time.UTC)
+	end := at.Add(75 * time.Minute)
+	inc := &schema.Incident{ID: "2024-01-02-x", Title: "X", Severity: "SEV2", Status: "resolved", Lang: "fr",
+		StartedAt: at, DetectedAt: &at, ResolvedAt: &end, Components: []string{"api"}, Commander: "alice"}
+	cfg := &schema.Config{Components: []schema.Component{{Name: "api", DisplayName: "API publique"}}}
+	var b bytes.Buffer
+	Markdown(&b, inc, Options{Internal: true, Config: cfg})
+	want := "**Gravité** SEV2 · **État** Résolu · **Début** 2 janv. 2024, 03:04 UTC · **Détection** 2 janv. 2024, 03:04 UTC (délai de détection 0 min) · **Résolution** 2 janv. 2024, 04:19 UTC · **Durée** 1 h 15 min · **Composants** API publique · **Responsable** @alice"
+	if !strings.Contains(b.String(), want) {
+		t.Errorf("facts:\n%s\nwant\n%s", b.String(), want)
 	}
 }

@@ -52,5 +52,5 @@ func Run(ctx context.Context, opts RunOptions) error {
 	if tz := repo.Config.Site.Timezone; tz != "" {
 		loc, _ = time.LoadLocation(tz)
 	}
-	return Markdown(opts.Out, rec.Incident, Options{Internal: !opts.Public, Location: loc})
+	return Markdown(opts.Out, rec.Incident, Options{Internal: !opts.Public, Location: loc, Config: repo.Config})
 }

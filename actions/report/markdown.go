@@ -39,11 +39,12 @@ func human(d *Duration) string {
 	return d.Human
 }
 
+// owner names an item's owner as castor render does; "—" for none.
 func owner(s string) string {
 	if s == "" {
-		return "(no owner)"
+		return "—"
 	}
-	return "@" + s
+	return words.Person(s)
 }
 
 func formatInstant(t time.Time) string { return t.Format("2006-01-02 15:04") }

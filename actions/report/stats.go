@@ -1,9 +1,9 @@
 package report
 
 import (
-	"fmt"
+	"github.com/castor-incidents/castor/internal/i18n"
+
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -16,40 +16,12 @@ type Duration struct {
 
 func newDuration(d time.Duration) *Duration {
 	s := int64(d / time.Second)
-	return &Duration{Seconds: s, Human: humanSeconds(s)}
+	return &Duration{Seconds: s, Human: words.DurationText(d)}
 }
 
-// humanSeconds writes a duration with its two largest units, truncated:
-// "45s", "1m 30s", "1h 25m", "2d 3h", "35d". Incident durations are read at
-// a glance; seconds do not matter once hours do.
-func humanSeconds(s int64) string {
-	if s < 0 {
-		return "-" + humanSeconds(-s)
-	}
-	units := []struct {
-		n    int64
-		name string
-	}{{86400, "d"}, {3600, "h"}, {60, "m"}, {1, "s"}}
-	var parts []string
-	for _, u := range units {
-		if len(parts) == 2 {
-			break
-		}
-		q := s / u.n
-		if q == 0 && len(parts) == 0 {
-			continue
-		}
-		if q == 0 { // "2d" rather than "2d 0h"
-			break
-		}
-		parts = append(parts, fmt.Sprintf("%d%s", q, u.name))
-		s -= q * u.n
-	}
-	if len(parts) == 0 {
-		return "0s"
-	}
-	return strings.Join(parts, " ")
-}
+// words are the report's: its text is in English, and its durations read
+// as everywhere else castor shows one ("1h 05m", "2d 3h", "0m").
+var words = i18n.For("en")
 
 // Bucket is one bar of a duration histogram: the incidents whose duration
 // d is From ≤ d < To (To is nil for the last, open-ended bucket).

@@ -35,7 +35,7 @@ func TestBrowserIndex(t *testing.T) {
 	base := serveFixture(t)
 	p := b.Open(base + "/index.html")
 
-	if got := p.Text(".overall p"); len(got) != 1 || got[0] != "Partial system outage" {
+	if got := p.Text(".overall h1"); len(got) != 1 || got[0] != "Current status: Partial system outage" {
 		t.Errorf("overall status = %q, want the SEV2 incident's major indicator", got)
 	}
 	var lang string
@@ -126,10 +126,13 @@ func TestBrowserIncidentPages(t *testing.T) {
 	base := serveFixture(t)
 
 	fr := b.Open(base + "/incidents/2024-03-10-mail-down.html")
-	var lang string
+	// The page is the English site's; the incident in it, French.
+	var lang, articleLang, nav string
 	fr.Eval(`document.documentElement.lang`, &lang)
-	if lang != "fr" {
-		t.Errorf("French record: lang = %q", lang)
+	fr.Eval(`document.querySelector("article").lang`, &articleLang)
+	fr.Eval(`document.querySelector("nav").innerText`, &nav)
+	if lang != "en" || articleLang != "fr" || !strings.Contains(nav, "Incident history") {
+		t.Errorf("French record on an English site: page lang = %q, incident lang = %q, navigation %q", lang, articleLang, nav)
 	}
 	var title string
 	fr.Eval(`document.title`, &title)

@@ -190,6 +190,9 @@ type badge struct{ Status, Text string }
 
 type componentState struct {
 	Name string
+	// Peak says the status is the worst the component went through (a
+	// resolved incident), not where it stands now.
+	Peak bool
 	badge
 }
 
@@ -205,7 +208,10 @@ type updateView struct {
 }
 
 type incidentView struct {
-	P                     *page
+	P *page
+	// L are the words of the incident: its record's language. The page
+	// around it (P.L) speaks the site's.
+	L                     *labels
 	ID, Title, Href, Lang string
 	Status, StatusText    string
 	Impact, ImpactText    string
@@ -270,7 +276,8 @@ func recordLang(inc *schema.Incident, l *labels) string {
 // of that level.
 func (r *renderer) view(inc *incident, l *labels, root string, under int) incidentView {
 	v := incidentView{
-		P:          r.page(l, inc.Title, root),
+		P:          r.page(r.l, inc.Title, root),
+		L:          l,
 		ID:         inc.ID,
 		Title:      inc.Title,
 		Href:       root + IncidentPath(inc.ID),
@@ -335,7 +342,7 @@ func (r *renderer) view(inc *incident, l *labels, root string, under int) incide
 		if st == "" {
 			st = operational
 		}
-		v.Components = append(v.Components, componentState{Name: n, badge: badge{st, l.ComponentWord(st)}})
+		v.Components = append(v.Components, componentState{Name: r.m.cfg.ComponentName(n), Peak: !inc.active, badge: badge{st, l.ComponentWord(st)}})
 	}
 	for i := len(inc.Updates) - 1; i >= 0; i-- {
 		v.Updates = append(v.Updates, r.update(inc, i, l, under))
@@ -363,7 +370,7 @@ func (r *renderer) update(inc *incident, i int, l *labels, under int) updateView
 	}
 	for _, n := range sortedKeys(u.Components) {
 		st := u.Components[n]
-		uv.Components = append(uv.Components, componentState{Name: n, badge: badge{st, l.ComponentWord(st)}})
+		uv.Components = append(uv.Components, componentState{Name: r.m.cfg.ComponentName(n), badge: badge{st, l.ComponentWord(st)}})
 	}
 	return uv
 }
@@ -440,6 +447,8 @@ func (r *renderer) incidentPages(ctx context.Context) ([]File, error) {
 					return err
 				}
 				inc := incs[i]
+				// The page's chrome (header, navigation, footer) speaks
+				// the site's language; the incident itself, its record's.
 				l := labelsFor(cmp.Or(inc.Lang, r.m.cfg.Site.Lang))
 				buf.Reset()
 				if err := tmpl.ExecuteTemplate(&buf, "incident.html", r.view(inc, l, "../", 2)); err != nil {
@@ -508,11 +517,11 @@ func (r *renderer) indexPage() ([]byte, error) {
 		gv := groupView{Name: g.Name, Badge: badge{g.status, l.ComponentWord(g.status)}, Uptime: fmt.Sprintf(l.Uptime, l.Percent(g.uptime))}
 		for _, c := range g.Components {
 			cv := componentView{
-				Name:        c.Name,
+				Name:        r.m.cfg.ComponentName(c.Name),
 				Description: c.Description,
 				InGroup:     g.Name != "",
 				Badge:       badge{c.Status, l.ComponentWord(c.Status)},
-				BarsLabel:   fmt.Sprintf(l.Bars, c.Name),
+				BarsLabel:   fmt.Sprintf(l.Bars, r.m.cfg.ComponentName(c.Name)),
 				Uptime:      fmt.Sprintf(l.Uptime, l.Percent(c.uptime)),
 			}
 			for _, d := range c.Days {

@@ -478,13 +478,13 @@ func TestLanguages(t *testing.T) {
 			t.Errorf("index: no %q", want)
 		}
 	}
-	// An English record on a French site: French labels, the record's
-	// text marked as English.
+	// An English record on a French site: the page around it (navigation,
+	// footer) in French, the incident in English, its text marked en-GB.
 	en := &schema.Incident{ID: "2024-03-19-en", Title: "English title", Lang: "en-GB", Severity: "SEV3", Status: "resolved", Visibility: "public",
 		StartedAt: at("2024-03-19T10:00:00Z"), Updates: []schema.StatusUpdate{{At: at("2024-03-19T10:00:00Z"), Status: "resolved", Message: "Fixed."}}}
 	files = render(t, &schema.Config{Site: schema.SiteConfig{Lang: "fr"}}, []*schema.Incident{en}, fixtureNow)
 	page := string(files[IncidentPath(en.ID)])
-	for _, want := range []string{`<html lang="en">`, `<h1 id="title" lang="en-GB">English title</h1>`, `<div class="md" lang="en-GB"><p>Fixed.</p>`} {
+	for _, want := range []string{`<html lang="fr">`, `<article class="incident-page impact-minor" aria-labelledby="title" lang="en">`, `<h1 id="title" lang="en-GB">English title</h1>`, `<div class="md" lang="en-GB"><p>Fixed.</p>`, `<a href="../history.html">Historique des incidents</a>`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("no %s in\n%s", want, page)
 		}
@@ -523,6 +523,33 @@ func TestMarkdown(t *testing.T) {
 	} {
 		if got := string(InlineMarkdown(src)); got != want {
 			t.Errorf("InlineMarkdown(%q) = %q, want %q", src, got, want)
+		}
+	}
+}
+
+// One voice: an incident without updates says so (not "No incidents
+// reported."), and the banner's icon has a shape for each state.
+func TestNoUpdatesAndBannerShapes(t *testing.T) {
+	inc := &schema.Incident{ID: "2024-03-19-quiet", Title: "Quiet", Severity: "SEV4", Status: "investigating", Visibility: "public",
+		StartedAt: at("2024-03-19T10:00:00Z")}
+	files := render(t, &schema.Config{}, []*schema.Incident{inc}, fixtureNow)
+	page := string(files[IncidentPath(inc.ID)])
+	if !strings.Contains(page, "<p>No status update was posted.</p>") || strings.Contains(page, "No incidents reported.") {
+		t.Errorf("an incident without updates:\n%s", page)
+	}
+	// Components by their display name.
+	named := &schema.Incident{ID: "2024-03-18-named", Title: "Named", Severity: "SEV3", Status: "investigating", Visibility: "public",
+		StartedAt: at("2024-03-18T10:00:00Z"), Components: []string{"api"},
+		Updates: []schema.StatusUpdate{{At: at("2024-03-18T10:00:00Z"), Status: "investigating", Message: "Looking.", Components: map[string]string{"api": "major_outage"}}}}
+	cfg := &schema.Config{Components: []schema.Component{{Name: "api", DisplayName: "Public API"}}}
+	files2 := render(t, cfg, []*schema.Incident{named}, fixtureNow)
+	if p := string(files2[IncidentPath(named.ID)]); !strings.Contains(p, "<li>Public API: <span") || strings.Contains(p, "<li>api:") {
+		t.Errorf("components by display name:\n%s", p)
+	}
+	css := string(files["style.css"])
+	for _, ind := range []string{"maintenance", "minor", "major", "critical"} {
+		if !strings.Contains(css, ".overall-"+ind+" .icon {") {
+			t.Errorf("style.css: no icon shape for the %s banner", ind)
 		}
 	}
 }
