@@ -342,7 +342,7 @@ func (r *renderer) view(inc *incident, l *labels, root string, under int) incide
 		if st == "" {
 			st = operational
 		}
-		v.Components = append(v.Components, componentState{Name: r.m.cfg.ComponentName(n), Peak: !inc.active, badge: badge{st, l.ComponentWord(st)}})
+		v.Components = append(v.Components, componentState{Name: r.m.cfg.ComponentName(n), Peak: !inc.active && st != operational, badge: badge{st, l.ComponentWord(st)}})
 	}
 	for i := len(inc.Updates) - 1; i >= 0; i-- {
 		v.Updates = append(v.Updates, r.update(inc, i, l, under))
