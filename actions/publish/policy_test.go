@@ -240,7 +240,7 @@ func TestPostmortem(t *testing.T) {
 		}
 	}
 	// The body is castor render's public rendering of the record.
-	if body := *w.sp.Incidents()[0].PostmortemBody; !strings.HasPrefix(body, "# Mail down\n") || !strings.Contains(body, "## Root cause and trigger") {
+	if body := *w.sp.Incidents()[0].PostmortemBody; !strings.HasPrefix(body, "# Mail down\n") || !strings.Contains(body, "## Root cause\n") {
 		t.Errorf("body:\n%s", body)
 	}
 }
