@@ -15,7 +15,7 @@ var templateFS embed.FS
 var htmlTemplate = template.Must(template.New("report.html").Funcs(template.FuncMap{
 	"human": human,
 	// human60 prints minutes as human does durations.
-	"human60":    func(min int) string { return humanSeconds(int64(min) * 60) },
+	"human60":    func(min int) string { return words.DurationText(time.Duration(min) * time.Minute) },
 	"owner":      owner,
 	"plural":     plural,
 	"lacks":      lacksText,

@@ -173,7 +173,7 @@ func WriteMarkdown(w io.Writer, r *Report, opts MarkdownOptions) error {
 
 	if mt := r.Maintenance; mt.Windows > 0 {
 		m.printf("## Maintenance\n\n")
-		m.printf("**%s** (%d completed), %s planned; counted apart from the incidents above.\n\n", plural(mt.Windows, "maintenance window", "maintenance windows"), mt.Completed, humanSeconds(int64(mt.PlannedMinutes)*60))
+		m.printf("**%s** (%d completed), %s planned; counted apart from the incidents above.\n\n", plural(mt.Windows, "maintenance window", "maintenance windows"), mt.Completed, words.DurationText(time.Duration(mt.PlannedMinutes)*time.Minute))
 		rows = nil
 		for _, c := range mt.ByQuarter {
 			rows = append(rows, []string{c.Name, strconv.Itoa(c.Count)})
