@@ -8,9 +8,11 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/castor-incidents/castor/internal/browser"
+	"github.com/castor-incidents/castor/internal/nodetool"
 )
 
 // serveFixture builds the fixture site and serves it over HTTP, as a
@@ -272,11 +274,46 @@ func checkPage(t *testing.T, p *browser.Page) {
 			t.Errorf("%s: heading level skips from h%d to h%d", p.URL, found.Headings[i-1], found.Headings[i])
 		}
 	}
+	checkAxe(t, p)
 	dom := p.DOM()
 	for _, s := range secrets {
 		if strings.Contains(dom, s) {
 			t.Errorf("%s: %q is on the page", p.URL, s)
 		}
+	}
+}
+
+// axeSource is axe-core's script, read once.
+var axeSource = sync.OnceValues(func() (string, error) {
+	tools, err := nodetool.Lookup("axe-core")
+	if err != nil {
+		return "", err
+	}
+	data, err := os.ReadFile(tools.File("axe-core", "axe.min.js"))
+	return string(data), err
+})
+
+// checkAxe runs axe-core (the npm package of .ci/node) in the page, with
+// the WCAG 2.1 A and AA rules and axe's best practices, and fails on any
+// violation. Without axe-core the check is left out, except under CI=true,
+// where that fails.
+func checkAxe(t *testing.T, p *browser.Page) {
+	t.Helper()
+	src, err := axeSource()
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI=true and axe-core is missing: %v", err)
+		}
+		t.Logf("accessibility rules not checked: %v", err)
+		return
+	}
+	var violations []string
+	p.Await(`(() => {`+src+`
+		return axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}})
+			.then(r => r.violations.map(v => v.id + " (" + v.impact + "): " + v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(", ")));
+	})()`, &violations)
+	if len(violations) > 0 {
+		t.Errorf("%s: axe-core violations:\n%s", p.URL, strings.Join(violations, "\n"))
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -236,4 +237,60 @@ func TestFeedParser(t *testing.T) {
 func feedIDOf(cfg *schema.Config, thing string) string {
 	r := &renderer{m: &model{cfg: cfg}, site: siteInfo{Title: cfg.Site.Title, URL: cfg.Site.URL}}
 	return r.feedID(thing)
+}
+
+// The Nu HTML checker (vnu.jar, from the npm package vnu-jar, run with
+// Java) finds no error in any page of the site, maintenances and the
+// record full of markup included.
+func TestNuHTMLChecker(t *testing.T) {
+	tools := nodetool.New(t, "vnu-jar")
+	java, err := exec.LookPath("java")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("CI=true and java is missing: the Nu HTML checker cannot run")
+		}
+		t.Skip("java is not installed: the Nu HTML checker cannot run")
+	}
+	// The checker refuses loopback addresses, so it reads the files.
+	out := t.TempDir()
+	if _, err := Build(context.Background(), Options{Config: fixtureConfig(), Incidents: fixture(), Out: out, Now: fixtureNow}); err != nil {
+		t.Fatal(err)
+	}
+	var pages []string
+	filepath.WalkDir(out, func(p string, d os.DirEntry, err error) error {
+		if err == nil && strings.HasSuffix(p, ".html") {
+			pages = append(pages, p)
+		}
+		return err
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, java, append([]string{"-jar", tools.File("vnu-jar", "build/dist/vnu.jar"), "--format", "json"}, pages...)...)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	runErr := cmd.Run()
+	var report struct {
+		Messages []struct {
+			Type, SubType, URL, Message string
+			LastLine                    int
+		}
+	}
+	if err := json.Unmarshal([]byte(stderr.String()), &report); err != nil {
+		t.Fatalf("vnu: %v (%v)\n%s", err, runErr, stderr.String())
+	}
+	for _, m := range report.Messages {
+		// A file: URL has no origin, so the checker holds the stylesheet
+		// against the Content-Security-Policy's style-src 'self'; served
+		// over HTTP, or opened from disk in a browser
+		// (TestBrowserFromFile), the stylesheet applies.
+		if strings.HasPrefix(m.Message, "Resource violates Content Security Policy (meta tag): external stylesheet") {
+			continue
+		}
+		if m.Type == "error" || m.SubType == "warning" || m.Type == "non-document-error" {
+			t.Errorf("%s:%d: %s %s: %s", strings.TrimPrefix(m.URL, "file:"+out), m.LastLine, m.Type, m.SubType, m.Message)
+		}
+	}
+	if len(pages) < 9 || (runErr != nil && len(report.Messages) == 0) {
+		t.Errorf("checked %d pages (%v)", len(pages), runErr)
+	}
 }

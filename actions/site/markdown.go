@@ -3,6 +3,7 @@ package site
 import (
 	"bytes"
 	"html/template"
+	"net/url"
 	"strings"
 
 	"github.com/microcosm-cc/bluemonday"
@@ -63,6 +64,20 @@ func (htmlAsText) RegisterFuncs(reg gmrenderer.NodeRendererFuncRegisterer) {
 	})
 }
 
+// allowedURL tells whether the sanitiser keeps a URL: a relative one, or
+// one of the schemes newSanitizer allows.
+func allowedURL(u string) bool {
+	parsed, err := url.Parse(u)
+	if err != nil {
+		return false
+	}
+	switch strings.ToLower(parsed.Scheme) {
+	case "", "http", "https", "mailto":
+		return true
+	}
+	return false
+}
+
 func newSanitizer() *bluemonday.Policy {
 	p := bluemonday.UGCPolicy()
 	// Links leave the status page without telling the target where the
@@ -85,16 +100,31 @@ func Markdown(src string, under int) template.HTML {
 	source := []byte(src)
 	doc := md.Parser().Parse(text.NewReader(source))
 	var headings []*ast.Heading
+	var unsafe []*ast.Image
 	top := 6
 	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if h, ok := n.(*ast.Heading); ok && entering {
 			headings = append(headings, h)
 			top = min(top, h.Level)
 		}
+		if img, ok := n.(*ast.Image); ok && entering && !allowedURL(string(img.Destination)) {
+			unsafe = append(unsafe, img)
+		}
 		return ast.WalkContinue, nil
 	})
 	for _, h := range headings {
 		h.Level = min(h.Level-top+under+1, 6)
+	}
+	// The sanitiser drops a src it refuses but keeps the img, which is
+	// then no valid HTML (an img needs a src): an image the sanitiser
+	// would refuse is its alt text instead, as a refused link is its
+	// text.
+	for _, img := range unsafe {
+		parent := img.Parent()
+		for c := img.FirstChild(); c != nil; c = img.FirstChild() {
+			parent.InsertBefore(parent, img, c)
+		}
+		parent.RemoveChild(parent, img)
 	}
 	var buf bytes.Buffer
 	if err := md.Renderer().Render(&buf, source, doc); err != nil {

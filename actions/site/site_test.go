@@ -509,6 +509,11 @@ func TestMarkdown(t *testing.T) {
 		{"<div>\nblock\n</div>", 2, "<p>&lt;div&gt;\nblock\n&lt;/div&gt;</p>\n"},
 		{"[a](https://example.org)", 2, `<p><a href="https://example.org" rel="nofollow noreferrer">a</a></p>` + "\n"},
 		{"[a](javascript:alert(1))", 2, "<p>a</p>\n"},
+		// An image the sanitiser would strip of its src is its alt text:
+		// an img without src is no valid HTML.
+		{"![an *image*](javascript:alert(1))", 2, "<p>an <em>image</em></p>\n"},
+		{"![i](data:image/png;base64,AAAA)", 2, "<p>i</p>\n"},
+		{"![i](https://example.org/i.png)", 2, `<p><img src="https://example.org/i.png" alt="i"></p>` + "\n"},
 		{"see https://example.org/x", 2, `<p>see <a href="https://example.org/x" rel="nofollow noreferrer">https://example.org/x</a></p>` + "\n"},
 		{"| a |\n|---|\n| b |", 2, "<table>\n<thead>\n<tr>\n<th>a</th>\n</tr>\n</thead>\n<tbody>\n<tr>\n<td>b</td>\n</tr>\n</tbody>\n</table>\n"},
 	} {

@@ -285,6 +285,24 @@ func (p *Page) Eval(expr string, out any) {
 	}
 }
 
+// Await is Eval for an expression whose value is a promise: it waits for
+// the promise and decodes what it resolves to.
+func (p *Page) Await(expr string, out any) {
+	p.t.Helper()
+	var raw []byte
+	err := p.within(func(ctx context.Context) error {
+		var err error
+		raw, err = chromedp.Run(ctx, chromedp.Evaluate[[]byte](expr, chromedp.EvalAwaitPromise))
+		return err
+	})
+	if err != nil {
+		p.t.Fatalf("%s: evaluate %.200s: %v", p.URL, expr, err)
+	}
+	if err := json.Unmarshal(raw, out); err != nil {
+		p.t.Fatalf("%s: decode the value of %.200s (%s): %v", p.URL, expr, raw, err)
+	}
+}
+
 // Text returns the text content of the elements matching a CSS selector,
 // whitespace collapsed, in document order.
 func (p *Page) Text(selector string) []string {

@@ -41,6 +41,10 @@ func New(t testing.TB, packages ...string) *Tools {
 	return tools
 }
 
+// Lookup finds node and the packages without touching a test: for a
+// check that is one part of a larger test.
+func Lookup(packages ...string) (*Tools, error) { return find(packages) }
+
 func find(packages []string) (*Tools, error) {
 	node, err := exec.LookPath("node")
 	if err != nil {
@@ -86,6 +90,12 @@ func moduleRoot() (string, error) {
 		}
 		dir = parent
 	}
+}
+
+// File is the path of a file of an installed package, for a test that
+// hands it to another program (a browser).
+func (x *Tools) File(pkg, name string) string {
+	return filepath.Join(x.modules, filepath.FromSlash(pkg), filepath.FromSlash(name))
 }
 
 // Run runs a CommonJS script with the tools on its require path and
