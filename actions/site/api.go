@@ -305,7 +305,7 @@ func (r *renderer) api() ([]File, error) {
 			docs = append(docs, struct {
 				path string
 				doc  any
-			}{ComponentUptimePath(id), uptime(id, c.Name, c.down, c.uptime)})
+			}{ComponentUptimePath(id), uptime(id, m.cfg.ComponentName(c.Name), c.down, c.uptime)})
 		}
 	}
 	files := make([]File, 0, len(docs))
@@ -363,7 +363,7 @@ func (r *renderer) apiComponents() []apiComponent {
 
 func (r *renderer) apiComponent(c *component) apiComponent {
 	m := r.m
-	ac := apiComponent{ID: componentID(c.Name), Name: c.Name, Status: c.Status, Position: c.position, PageID: r.pageID, Showcase: true}
+	ac := apiComponent{ID: componentID(c.Name), Name: m.cfg.ComponentName(c.Name), Status: c.Status, Position: c.position, PageID: r.pageID, Showcase: true}
 	if c.Description != "" {
 		d := c.Description
 		ac.Description = &d
@@ -461,7 +461,7 @@ func (r *renderer) apiIncident(inc *incident) apiIncident {
 			if old == "" {
 				old = operational
 			}
-			au.AffectedComponents = append(au.AffectedComponents, apiAffected{Code: componentID(n), Name: n, OldStatus: old, NewStatus: set[n]})
+			au.AffectedComponents = append(au.AffectedComponents, apiAffected{Code: componentID(n), Name: m.cfg.ComponentName(n), OldStatus: old, NewStatus: set[n]})
 			prev[n] = set[n]
 		}
 		updates[len(updates)-1-i] = au

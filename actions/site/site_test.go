@@ -551,6 +551,11 @@ func TestNoUpdatesAndBannerShapes(t *testing.T) {
 	if p := string(files2[IncidentPath(named.ID)]); !strings.Contains(p, "<li>Public API: <span") || strings.Contains(p, "<li>api:") {
 		t.Errorf("components by display name:\n%s", p)
 	}
+	// The API names them so too, as Statuspage does; their ids stay the
+	// names' (display names may change).
+	if p := string(files2[SummaryFile]); !strings.Contains(p, `"name": "Public API"`) || !strings.Contains(p, `"id": "`+componentID("api")+`"`) || strings.Contains(p, `"name": "api"`) {
+		t.Errorf("summary.json with a display name:\n%s", p)
+	}
 	css := string(files["style.css"])
 	for _, ind := range []string{"maintenance", "minor", "major", "critical"} {
 		if !strings.Contains(css, ".overall-"+ind+" .icon {") {
