@@ -87,6 +87,26 @@ func fixture() []*schema.Incident {
 			StartedAt: at("2024-06-28T00:00:00Z"), DetectedAt: ptr("2024-06-28T00:00:00Z"), ResolvedAt: ptr("2024-06-28T06:00:00Z"),
 			Components: []string{"api", "api"}, // listed twice: still one incident
 		},
+		// Drills: not incidents (none of the numbers above counts them);
+		// the drills section of TestDrills is worked out from them.
+		drill("2024-02-10-drill-a", "2024-01-05-a", "2024-02-10T14:00:00Z", []string{"alice", "bob"}, []string{"api", "web"},
+			map[string]string{"acknowledged": "12m", "resolved": "1h30m"},
+			map[string]string{"acknowledged": "5m", "identified": "20m", "mitigated": "1h", "resolved": "2h"}),
+		// No components: the played record's (api).
+		drill("2024-05-02-drill-b", "2024-01-20-b", "2024-05-02T09:00:00Z", []string{"bob", "carol"}, nil,
+			map[string]string{"acknowledged": "3m", "identified": "30m", "resolved": "20h"},
+			map[string]string{"acknowledged": "10m", "identified": "1h", "resolved": "24h"}),
+		drill("2024-05-20-drill-a", "2024-01-05-a", "2024-05-20T09:00:00Z", []string{"bob"}, []string{"api", "web"},
+			map[string]string{"acknowledged": "5m"},
+			map[string]string{"acknowledged": "5m", "resolved": "2h"}),
+	}
+}
+
+func drill(id, played, start string, players, comps []string, times, real map[string]string) *schema.Incident {
+	return &schema.Incident{
+		ID: id, Title: "Drill: " + played, Kind: schema.KindDrill, Visibility: "internal",
+		StartedAt: at(start), Components: comps,
+		Drill: schema.Drill{Played: played, EndedAt: ptr(start), Participants: players, Times: times, Real: real},
 	}
 }
 

@@ -265,6 +265,8 @@ func WriteMarkdown(w io.Writer, r *Report, opts MarkdownOptions) error {
 		m.table([]string{"Month", "Open at the end", "Opened", "Closed"}, "lrrr", rows)
 	}
 
+	m.drills(r.Drills)
+
 	m.printf("## Post-mortems past due\n\n")
 	pm := r.Postmortems
 	if len(pm.DueDays) == 0 {

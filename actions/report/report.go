@@ -109,6 +109,8 @@ type Report struct {
 	// Maintenance counts the planned maintenance of the range, apart:
 	// none of the figures above counts it.
 	Maintenance Maintenance `json:"maintenance"`
+	// Drills are the game days of the range: not incidents, counted apart.
+	Drills Drills `json:"drills"`
 }
 
 // Maintenance is the planned maintenance of the range (by scheduled_for).
@@ -284,8 +286,9 @@ func Compute(opts Options) (*Report, error) {
 	}
 
 	// Incidents are counted by started_at, maintenance apart by its
-	// window's start; other kinds of records are not incidents.
-	var incs, maint []*schema.Incident
+	// window's start, drills apart by their start; other kinds of records
+	// are not incidents.
+	var incs, maint, drills []*schema.Incident
 	for _, inc := range opts.Incidents {
 		if inc == nil {
 			continue
@@ -301,13 +304,18 @@ func Compute(opts Options) (*Report, error) {
 			incs = append(incs, inc)
 		case schema.KindMaintenance:
 			maint = append(maint, inc)
+		case schema.KindDrill:
+			drills = append(drills, inc)
 		}
 	}
 	r.Maintenance = countMaintenance(maint, loc)
 	// The same records in any order make the same report.
-	slices.SortStableFunc(incs, func(a, b *schema.Incident) int {
+	byStart := func(a, b *schema.Incident) int {
 		return cmp.Or(a.StartedAt.Compare(b.StartedAt), strings.Compare(a.ID, b.ID))
-	})
+	}
+	slices.SortStableFunc(incs, byStart)
+	slices.SortStableFunc(drills, byStart)
+	r.Drills = countDrills(drills, recordsByID(opts.Incidents), opts.Components, loc)
 	r.Incidents = len(incs)
 	if len(incs) > 0 {
 		first, last := incs[0].StartedAt.In(loc), incs[len(incs)-1].StartedAt.In(loc)
@@ -321,7 +329,8 @@ func Compute(opts Options) (*Report, error) {
 		comps[i] = schema.Component{Name: c, Group: opts.Groups[c]}
 	}
 	r.UptimeByQuarter = uptimeByQuarter(opts.Incidents, comps, r.ByQuarter, loc, now)
-	r.ActionItems = actionItems(incs, now, opts)
+	// A drill's action items are followed like an incident's.
+	r.ActionItems = actionItems(slices.SortedStableFunc(slices.Values(append(slices.Clone(incs), drills...)), byStart), now, opts)
 	r.Postmortems = postmortems(incs, now, opts.Policies)
 	return r, nil
 }

@@ -437,3 +437,61 @@ func mustParse(t *testing.T, s string) time.Time {
 	}
 	return v
 }
+
+// Drills are counted apart, worked out by hand from the fixture's three
+// drills: they change none of the incidents' numbers (TestGolden and the
+// tests above hold those).
+func TestDrills(t *testing.T) {
+	r, err := Compute(fixtureOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := r.Drills
+	if d.Drills != 3 || r.Incidents != 6 {
+		t.Fatalf("%d drills, %d incidents", d.Drills, r.Incidents)
+	}
+	// 10 Feb is Q1; 2 and 20 May are Q2.
+	if fmt.Sprint(d.ByQuarter) != "[{2024-Q1 1} {2024-Q2 2}]" {
+		t.Errorf("by quarter %v", d.ByQuarter)
+	}
+	// api: a (listed), b (its played record's), a again; web: the two a.
+	if fmt.Sprint(d.ByComponent) != "[{api 3} {db 0} {dns 0} {web 2}]" {
+		t.Errorf("by component %v", d.ByComponent)
+	}
+	if fmt.Sprint(d.ByParticipant) != "[{bob 3 2024-05-20} {alice 1 2024-02-10} {carol 1 2024-05-02}]" {
+		t.Errorf("by participant %v", d.ByParticipant)
+	}
+	type cmpRow struct {
+		call           string
+		n              int
+		players, real  string
+		faster, slower int
+	}
+	want := []cmpRow{
+		// 12m/5m slower, 3m/10m faster, 5m/5m even; medians of
+		// {3m,5m,12m} and {5m,5m,10m}.
+		{"acknowledged", 3, "5m", "5m", 1, 1},
+		{"identified", 1, "30m", "1h", 1, 0},
+		// The first drill has the real time but not the players'.
+		{"mitigated", 0, "—", "—", 0, 0},
+		// 1h30m/2h and 20h/24h: faster twice; nearest-rank medians are the
+		// lower middle.
+		{"resolved", 2, "1h 30m", "2h", 2, 0},
+	}
+	for i, w := range want {
+		c := d.Calls[i]
+		if c.Call != w.call || c.Compared != w.n || human(c.PlayersMedian) != w.players || human(c.RealMedian) != w.real || c.Faster != w.faster || c.Slower != w.slower {
+			t.Errorf("%s: %+v, want %+v", w.call, c, w)
+		}
+	}
+	if len(d.Played) != 3 || d.Played[1].Record != "2024-01-20-b" || human(d.Played[1].Times[3].Players) != "20h" || d.Played[0].Times[1].Players != nil {
+		t.Errorf("played %+v", d.Played)
+	}
+	// Out of range, no drills.
+	opts := fixtureOptions()
+	opts.Since = "2024-06-01"
+	r, _ = Compute(opts)
+	if r.Drills.Drills != 0 || len(r.Drills.ByQuarter) != 0 || len(r.Drills.ByComponent) != 4 {
+		t.Errorf("since June: %+v", r.Drills)
+	}
+}

@@ -22,6 +22,11 @@ policies.postmortem_due_days allows. Planned maintenance (kind:
 maintenance) is counted apart — windows, completed, planned time, per
 quarter — and in none of the incidents' figures.
 
+Drill records (castor drill) are not incidents and count apart: drills per
+quarter, per component of the record played and per participant (who has
+practised), and the players' times against the real ones, call by call;
+their action items are followed with the others.
+
 --since and --until are inclusive dates (YYYY-MM-DD) on started_at (a
 maintenance's scheduled_for), in site.timezone of castor.yaml (else UTC).
 
