@@ -26,6 +26,8 @@ type terminal struct {
 	mu   sync.Mutex
 	out  bytes.Buffer
 	done chan error
+	// eof is closed when all the output has been read.
+	eof chan struct{}
 }
 
 func startTerminal(t *testing.T, dir string, env []string, args ...string) *terminal {
@@ -41,8 +43,9 @@ func startTerminal(t *testing.T, dir string, env []string, args ...string) *term
 	if err != nil {
 		t.Fatal(err)
 	}
-	term := &terminal{t: t, f: f, cmd: cmd, done: make(chan error, 1)}
+	term := &terminal{t: t, f: f, cmd: cmd, done: make(chan error, 1), eof: make(chan struct{})}
 	go func() {
+		defer close(term.eof)
 		buf := make([]byte, 4096)
 		for {
 			n, err := f.Read(buf)
@@ -137,13 +140,25 @@ func TestDrillTerminal(t *testing.T) {
 	case <-time.After(20 * time.Second):
 		t.Fatalf("castor drill did not end:\n%s", term.screen())
 	}
+	select {
+	case <-term.eof:
+	case <-time.After(10 * time.Second):
+		t.Error("the output did not end")
+	}
 	screen := term.screen()
-	day := time.Now().UTC().Format("2006-01-02")
+	// The record's date is in site.timezone (Europe/Paris).
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := time.Now().In(paris).Format("2006-01-02")
 	path := "records/" + day[:4] + "/" + day + "-drill-cloudflare-outage.yaml"
-	for _, want := range []string{"The drill is over.", "Call          Players", "Acknowledged  T+5 min  T+5 min       0\n",
-		"Resolved      —        T+1 h 33 min\n", path + "\n"} {
-		if !strings.Contains(screen, want) {
-			t.Errorf("the end of the drill lacks %q:\n%s", want, screen)
+	// The calls were made within a second or two of the start, on a
+	// loaded machine maybe more: their seconds are not pinned.
+	for _, want := range []string{`The drill is over\.`, `Call +Players`, `\nAcknowledged  T\+5 min( \d+ s)? +T\+5 min +(0|\+\d+ s)\n`,
+		`\nResolved +— +T\+1 h 33 min\n`, "\n" + regexp.QuoteMeta(path) + "\n"} {
+		if !regexp.MustCompile(want).MatchString(screen) {
+			t.Errorf("the end of the drill lacks %s:\n%s", want, screen)
 		}
 	}
 	// The drill record: kind drill, the players, the calls; it validates.
@@ -151,11 +166,11 @@ func TestDrillTerminal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"kind: drill\n", "played: 2022-06-21-cloudflare-outage", "game_master: carol\nparticipants: [alice, bob]\n",
-		"brief_at: 5m\ntimes: {acknowledged: 5m}\nreal: {acknowledged: 5m, identified: 30m, mitigated: 53m, resolved: 1h33m}\n",
-		"    call: note\n    note: look at the BGP sessions\n", "went_well:\n  - the status page went out fast\nwent_wrong: []\n"} {
-		if !strings.Contains(string(data), want) {
-			t.Errorf("the drill record lacks %q:\n%s", want, data)
+	for _, want := range []string{`kind: drill\n`, `played: 2022-06-21-cloudflare-outage`, `game_master: carol\nparticipants: \[alice, bob\]\n`,
+		`brief_at: 5m\ntimes: \{acknowledged: 5m(\d+s)?\}\nreal: \{acknowledged: 5m, identified: 30m, mitigated: 53m, resolved: 1h33m\}\n`,
+		`    call: note\n    note: look at the BGP sessions\n`, `went_well:\n  - the status page went out fast\nwent_wrong: \[\]\n`} {
+		if !regexp.MustCompile(want).Match(data) {
+			t.Errorf("the drill record lacks %s:\n%s", want, data)
 		}
 	}
 	validate := exec.Command(term.cmd.Path, "validate")
