@@ -86,7 +86,7 @@ func TestBadInputGenerated(t *testing.T) {
 			t.Fatal(err)
 		}
 		checkBounds(t, start, before)
-		want := "records/2021/2021-01-01-huge.yaml:1:1: file larger than the 1 MiB limit [syntax]\n"
+		want := "records/2021/2021-01-01-huge.yaml:1:1: error: file larger than the 1 MiB limit [syntax]\n"
 		if got := render(set.Diagnostics); got != want {
 			t.Errorf("got %q, want %q", got, want)
 		}
@@ -119,16 +119,16 @@ func TestBadInputGenerated(t *testing.T) {
 	}{
 		{"2021-01-01-open.yaml", fill("id: 2021-01-01-open\ntitle: ", "[", ""), "exceeded max depth of 10000 [syntax]"},
 		{"2021-01-01-maps.yaml", fill("id: 2021-01-01-maps\ntitle: ", "{a: ", ""), "exceeded max depth of 10000 [syntax]"},
-		{"2021-01-01-nest.yaml", fill("id: 2021-01-01-nest\ntitle: [", nest, "]"), "2:40: nesting deeper than 32 levels [syntax]"},
-		{"2021-01-01-dashes.yaml", fill("id: 2021-01-01-dashes\ntitle:\n", "- "+strings.Repeat("- ", 8000)+"x\n", ""), "3:65: nesting deeper than 32 levels [syntax]"},
-		{"2021-01-01-flat.yaml", fill("id: 2021-01-01-flat\ntitle: [", "a,", "]"), "2:19997: more than 10000 values (maps, lists, scalars) in one record [syntax]"},
+		{"2021-01-01-nest.yaml", fill("id: 2021-01-01-nest\ntitle: [", nest, "]"), "2:40: error: nesting deeper than 32 levels [syntax]"},
+		{"2021-01-01-dashes.yaml", fill("id: 2021-01-01-dashes\ntitle:\n", "- "+strings.Repeat("- ", 8000)+"x\n", ""), "3:65: error: nesting deeper than 32 levels [syntax]"},
+		{"2021-01-01-flat.yaml", fill("id: 2021-01-01-flat\ntitle: [", "a,", "]"), "2:19997: error: more than 10000 values (maps, lists, scalars) in one record [syntax]"},
 		{"2021-01-01-wide.yaml", fill("id: 2021-01-01-wide\ntitle: [", strings.Repeat("[", 30)+strings.Repeat("]", 30)+",", "]"), "more than 10000 values (maps, lists, scalars) in one record [syntax]"},
 		// Brackets as text: not nesting, and cheap to read.
 		{"2021-01-01-block.yaml", fill("id: 2021-01-01-block\ntitle: |\n", "  "+strings.Repeat("[", 80)+"\n", "tags: [[[[]]]]\n"), "schema"},
-		{"2021-01-01-open.json", fill(`{"id": "2021-01-01-open", "title": `, "[", ""), "1:67: nesting deeper than 32 levels [syntax]"},
-		{"2021-01-01-nest.json", fill(`{"id": "2021-01-01-nest", "title": [`, nest, "[]]}"), "1:67: nesting deeper than 32 levels [syntax]"},
+		{"2021-01-01-open.json", fill(`{"id": "2021-01-01-open", "title": `, "[", ""), "1:67: error: nesting deeper than 32 levels [syntax]"},
+		{"2021-01-01-nest.json", fill(`{"id": "2021-01-01-nest", "title": [`, nest, "[]]}"), "1:67: error: nesting deeper than 32 levels [syntax]"},
 		{"2021-01-01-open.cue", fill("id: \"2021-01-01-open\"\ntitle: ", "[", ""), "expression exceeds maximum nesting depth of 10000 [syntax]"},
-		{"2021-01-01-nest.cue", fill("id: \"2021-01-01-nest\"\ntitle: [", nest, "]"), "2:40: nesting deeper than 32 levels [syntax]"},
+		{"2021-01-01-nest.cue", fill("id: \"2021-01-01-nest\"\ntitle: [", nest, "]"), "2:40: error: nesting deeper than 32 levels [syntax]"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			got := loadBounded(t, repo, "records/"+c.name, c.data)

@@ -53,7 +53,7 @@ func (s *Severity) UnmarshalText(b []byte) error {
 }
 
 // Diagnostic is one finding about a file, in the form
-// file:line:col: message [rule].
+// file:line:col: error: message [rule].
 type Diagnostic struct {
 	Pos      Position `json:"position"`
 	Severity Severity `json:"severity"`
@@ -63,12 +63,10 @@ type Diagnostic struct {
 	Rule string `json:"rule"`
 }
 
+// String is the text form, the one of compilers and linters:
+// file:line:col: error: message [rule] (or warning:).
 func (d Diagnostic) String() string {
-	sev := ""
-	if d.Severity == Warning {
-		sev = "warning: "
-	}
-	return fmt.Sprintf("%s: %s%s [%s]", d.Pos, sev, d.Message, d.Rule)
+	return fmt.Sprintf("%s: %s: %s [%s]", d.Pos, d.Severity, d.Message, d.Rule)
 }
 
 func compareDiagnostics(a, b Diagnostic) int {

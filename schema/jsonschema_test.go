@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -14,6 +13,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/castor-incidents/castor/internal/nodetool"
 	"github.com/castor-incidents/castor/internal/recordgen"
 )
 
@@ -78,17 +78,7 @@ type instance struct {
 // pattern) is rejected. Semantic rules (time order, unique ids…) are
 // beyond a JSON Schema and are not compared.
 func TestJSONSchemaAjv(t *testing.T) {
-	nodeDir := filepath.Join("..", ".ci", "node")
-	node, err := exec.LookPath("node")
-	if err == nil {
-		_, err = os.Stat(filepath.Join(nodeDir, "node_modules", "ajv", "package.json"))
-	}
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("node and ajv are needed (.ci/run installs them: npm ci --prefix .ci/node): %v", err)
-		}
-		t.Skipf("node or ajv missing (npm ci --prefix .ci/node): %v", err)
-	}
+	tools := nodetool.New(t, "ajv", "ajv-formats")
 
 	// want is castor's own verdict on each document's shape; the test
 	// also checks it is the one expected, so that a case cannot pass by
@@ -180,7 +170,7 @@ func TestJSONSchemaAjv(t *testing.T) {
 		}
 		add("generated record with a "+name, []byte(strings.Replace(s, edit[0], edit[1], 1)), false)
 	}
-	check(t, node, nodeDir, "record", records)
+	check(t, tools, "record", records)
 
 	var configs []instance
 	for _, f := range []string{"../castor.yaml"} {
@@ -227,11 +217,11 @@ policies: {postmortem_due_days: {SEV1: 5, SEV2: 10}, require_owner: true}
 		}
 		configs = append(configs, instance{Name: "config with " + name, Data: v, want: false})
 	}
-	check(t, node, nodeDir, "config", configs)
+	check(t, tools, "config", configs)
 }
 
 // check runs Ajv on the instances and compares its verdicts.
-func check(t *testing.T, node, nodeDir, name string, instances []instance) {
+func check(t *testing.T, tools *nodetool.Tools, name string, instances []instance) {
 	t.Helper()
 	sch, err := JSONSchema(name)
 	if err != nil {
@@ -245,13 +235,7 @@ func check(t *testing.T, node, nodeDir, name string, instances []instance) {
 	if err := os.WriteFile(in, input, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.CommandContext(context.Background(), node, filepath.Join("testdata", "jsonschema", "ajv.cjs"), nodeDir, in)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("ajv: %v\n%s", err, stderr.Bytes())
-	}
+	out := tools.Run(t, filepath.Join("testdata", "jsonschema", "ajv.cjs"), in)
 	var results []struct {
 		Name   string   `json:"name"`
 		Valid  bool     `json:"valid"`

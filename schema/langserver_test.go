@@ -15,6 +15,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/castor-incidents/castor/internal/nodetool"
 )
 
 // TestYAMLLanguageServer opens records in the YAML language server that
@@ -23,13 +25,7 @@ import (
 // the exported schema: the server must flag a shape mistake at its line
 // and complete the record's fields.
 func TestYAMLLanguageServer(t *testing.T) {
-	bin := filepath.Join("..", ".ci", "node", "node_modules", ".bin", "yaml-language-server")
-	if _, err := os.Stat(bin); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("yaml-language-server is needed (.ci/run installs it: npm ci --prefix .ci/node): %v", err)
-		}
-		t.Skipf("yaml-language-server missing (npm ci --prefix .ci/node): %v", err)
-	}
+	bin := nodetool.New(t, "yaml-language-server").Bin("yaml-language-server")
 	dir := t.TempDir()
 	sch, err := JSONSchema("record")
 	if err != nil {

@@ -76,11 +76,11 @@ func TestPrecheckPositions(t *testing.T) {
 	for _, c := range []struct{ in, want string }{
 		{"a: 1\n", ""},
 		{"\ufeffa: 1\n", ""},
-		{"title: He said \"hi \\é\nb: caf\xe9\n", "f.yaml:2:7: invalid UTF-8 byte 0xe9: save the file as UTF-8 [syntax]"},
-		{"a: é\xff\x00", "f.yaml:1:6: invalid UTF-8 byte 0xff: save the file as UTF-8 [syntax]"},
-		{"a: é\x00\xff", "f.yaml:1:6: NUL byte: this is not a text file [syntax]"},
-		{"\ufeffa: \"[[\"\n\x00", "f.yaml:2:1: NUL byte: this is not a text file [syntax]"},
-		{"a: \xe9t\xe9", "f.yaml:1:4: invalid UTF-8 byte 0xe9: save the file as UTF-8 [syntax]"},
+		{"title: He said \"hi \\é\nb: caf\xe9\n", "f.yaml:2:7: error: invalid UTF-8 byte 0xe9: save the file as UTF-8 [syntax]"},
+		{"a: é\xff\x00", "f.yaml:1:6: error: invalid UTF-8 byte 0xff: save the file as UTF-8 [syntax]"},
+		{"a: é\x00\xff", "f.yaml:1:6: error: NUL byte: this is not a text file [syntax]"},
+		{"\ufeffa: \"[[\"\n\x00", "f.yaml:2:1: error: NUL byte: this is not a text file [syntax]"},
+		{"a: \xe9t\xe9", "f.yaml:1:4: error: invalid UTF-8 byte 0xe9: save the file as UTF-8 [syntax]"},
 	} {
 		clean, diags := precheck("f.yaml", []byte(c.in))
 		if got := strings.TrimSuffix(render(diags), "\n"); got != c.want {
@@ -102,9 +102,9 @@ func TestCheckJSONDepth(t *testing.T) {
 	}{
 		{`{"a": "` + strings.Repeat("[{", 40) + `"}`, ""},
 		{`{"a": "\"` + deep + `\\", "b": ` + deep[1:] + strings.Repeat("]", MaxDepth-1) + `}`, ""},
-		{`{"a": "\\", "b": ` + deep + `]`, "f.json:1:49: nesting deeper than 32 levels [syntax]"},
-		{"{\"a\": \"\\é\",\n\"b\": [" + deep, "f.json:2:37: nesting deeper than 32 levels [syntax]"},
-		{strings.Repeat("]", 40) + "{" + deep, "f.json:1:73: nesting deeper than 32 levels [syntax]"},
+		{`{"a": "\\", "b": ` + deep + `]`, "f.json:1:49: error: nesting deeper than 32 levels [syntax]"},
+		{"{\"a\": \"\\é\",\n\"b\": [" + deep, "f.json:2:37: error: nesting deeper than 32 levels [syntax]"},
+		{strings.Repeat("]", 40) + "{" + deep, "f.json:1:73: error: nesting deeper than 32 levels [syntax]"},
 	} {
 		if got := strings.TrimSuffix(render(checkJSONDepth("f.json", []byte(c.in))), "\n"); got != c.want {
 			t.Errorf("checkJSONDepth(%q) = %q, want %q", c.in, got, c.want)

@@ -264,7 +264,7 @@ func TestPublishRefusesInvalidAndMissingCredentials(t *testing.T) {
 	if !errors.Is(err, ErrInvalid) || len(w.sp.Requests()) != 0 || len(w.hook.Requests()) != 0 {
 		t.Fatalf("err = %v, requests %d %d", err, len(w.sp.Requests()), len(w.hook.Requests()))
 	}
-	wantText(t, "findings", errOut.String(), web+`:3:11: severity: "SEV5" is not one of SEV1, SEV2, SEV3, SEV4 [schema]`+"\n")
+	wantText(t, "findings", errOut.String(), web+`:3:11: error: severity: "SEV5" is not one of SEV1, SEV2, SEV3, SEV4 [schema]`+"\n")
 
 	_, err = Run(ctx, Options{PlanOptions: PlanOptions{Dir: g.dir, Before: gitrepo.ZeroSHA, After: c1, Now: t0}, Webhook: w.sender, Out: io.Discard})
 	var ce *ConfigError

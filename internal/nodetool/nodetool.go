@@ -114,3 +114,10 @@ func (x *Tools) Run(t testing.TB, script string, args ...string) []byte {
 	}
 	return stdout.Bytes()
 }
+
+// Bin is the path of a program an installed package provides (its
+// node_modules/.bin entry), for tests that talk to it over its own
+// protocol rather than through a script.
+func (x *Tools) Bin(name string) string {
+	return filepath.Join(x.modules, ".bin", name)
+}

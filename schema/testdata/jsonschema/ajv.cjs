@@ -2,19 +2,15 @@
 // the JSON Schema ecosystem (draft-07 by default, like the YAML language
 // server), as an independent check of castor's exported schema.
 //
-// usage: node ajv.cjs NODE_DIR INPUT.json
-//   NODE_DIR: the folder whose node_modules holds ajv and ajv-formats
+// usage: NODE_PATH=.ci/node/node_modules node ajv.cjs INPUT.json
 //   INPUT: {"schema": {...}, "instances": [{"name": "...", "data": ...}]}
 // prints: [{"name": "...", "valid": bool, "errors": ["path: message", ...]}]
 'use strict';
 const fs = require('fs');
-const path = require('path');
-const { createRequire } = require('module');
+const Ajv = require('ajv');
+const addFormats = require('ajv-formats');
 
-const [nodeDir, input] = process.argv.slice(2);
-const req = createRequire(path.join(path.resolve(nodeDir), 'package.json'));
-const Ajv = req('ajv');
-const addFormats = req('ajv-formats');
+const [input] = process.argv.slice(2);
 
 const { schema, instances } = JSON.parse(fs.readFileSync(input, 'utf8'));
 const ajv = new Ajv({ allErrors: true, strict: true });
