@@ -10,13 +10,14 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"strings"
 
 	"github.com/castor-incidents/castor/docs"
 	"github.com/castor-incidents/castor/internal/errkind"
+	"github.com/castor-incidents/castor/internal/repofs"
 	"github.com/castor-incidents/castor/schema"
 )
 
@@ -86,10 +87,15 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		{path: policyPath, data: []byte(teamPolicy)},
 		{path: editorPath, data: []byte(editorConfig)},
 	}
+	fsys, err := repofs.Open(opts.Dir)
+	if err != nil {
+		return nil, fmt.Errorf("init: %w", err)
+	}
+	defer fsys.Close()
 	var exist []string
 	res := &Result{}
 	for _, f := range files {
-		_, err := os.Lstat(filepath.Join(opts.Dir, filepath.FromSlash(f.path)))
+		_, err := fsys.Lstat(f.path)
 		switch {
 		case err == nil && f.required:
 			exist = append(exist, f.path)
@@ -106,7 +112,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	for _, p := range res.Kept {
 		skip[p] = true
 	}
-	if _, err := os.Lstat(filepath.Join(opts.Dir, "records")); err == nil {
+	if _, err := fsys.Lstat("records"); err == nil {
 		// A folder of records is there already: leave it as it is.
 		skip[recordsNote] = true
 		res.Kept = append(res.Kept, "records/")
@@ -118,33 +124,26 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		if err := ctx.Err(); err != nil {
 			return res, err
 		}
-		if err := create(filepath.Join(opts.Dir, filepath.FromSlash(f.path)), f.data); err != nil {
+		if err := create(fsys, f.path, f.data); err != nil {
 			return res, fmt.Errorf("init: %w", err)
 		}
 		res.Written = append(res.Written, f.path)
 	}
-	report(opts, res)
+	_, gitErr := fsys.Lstat(".git")
+	report(opts, res, gitErr == nil)
 	return res, nil
 }
 
 // create writes a new file; it fails rather than replace one that
-// appeared since it was looked for.
-func create(path string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+// appeared since it was looked for, and writes through no link.
+func create(fsys *repofs.FS, name string, data []byte) error {
+	if err := fsys.MkdirAll(path.Dir(name)); err != nil {
 		return err
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return fsys.CreateFile(name, data, 0o644)
 }
 
-func report(opts Options, res *Result) {
+func report(opts Options, res *Result, inGit bool) {
 	w := opts.Out
 	fmt.Fprintln(w, "castor init wrote:")
 	for _, p := range res.Written {
@@ -172,7 +171,7 @@ func report(opts Options, res *Result) {
 	if opts.Site {
 		step("Publish the status page: Settings → Pages → Source: GitHub Actions.")
 	}
-	if _, err := os.Stat(filepath.Join(opts.Dir, ".git")); err != nil {
+	if !inGit {
 		step("Make this folder a git repository: git init")
 	}
 	step("Commit these files and push them to GitHub; castor then checks every pull request.")
