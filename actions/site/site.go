@@ -514,7 +514,7 @@ func (r *renderer) indexPage() ([]byte, error) {
 		v.Legend = append(v.Legend, badge{st, l.ComponentWord(st)})
 	}
 	for _, g := range r.m.groups {
-		gv := groupView{Name: g.Name, Badge: badge{g.status, l.ComponentWord(g.status)}, Uptime: fmt.Sprintf(l.Uptime, l.Percent(g.uptime))}
+		gv := groupView{Name: g.Name, Badge: badge{g.status, l.ComponentWord(g.status)}, Uptime: fmt.Sprintf(l.Uptime, l.Percent(schema.FloorPercent(g.uptime)))}
 		for _, c := range g.Components {
 			cv := componentView{
 				Name:        r.m.cfg.ComponentName(c.Name),
@@ -522,7 +522,7 @@ func (r *renderer) indexPage() ([]byte, error) {
 				InGroup:     g.Name != "",
 				Badge:       badge{c.Status, l.ComponentWord(c.Status)},
 				BarsLabel:   fmt.Sprintf(l.Bars, r.m.cfg.ComponentName(c.Name)),
-				Uptime:      fmt.Sprintf(l.Uptime, l.Percent(c.uptime)),
+				Uptime:      fmt.Sprintf(l.Uptime, l.Percent(schema.FloorPercent(c.uptime))),
 			}
 			for _, d := range c.Days {
 				text := l.Date(d.Date) + l.Colon + l.ComponentWord(d.Status)

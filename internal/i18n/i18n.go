@@ -11,8 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/castor-incidents/castor/schema"
 )
 
 // Labels are the words of castor's outputs, in one language.
@@ -275,11 +273,11 @@ func (l *Labels) Month(t time.Time) string {
 	return fmt.Sprintf("%s %d", l.monthsLong[t.Month()-1], t.Year())
 }
 
-// Percent shows an uptime figure, rounded down to two decimals so that
-// any downtime shows: "99.87%", "99,87 %" (a narrow no-break space before
-// the sign in French).
+// Percent shows an uptime figure with two decimals: "99.87%", "99,87 %"
+// (a narrow no-break space before the sign in French). Round it down first
+// (schema.FloorPercent), so that any downtime shows.
 func (l *Labels) Percent(p float64) string {
-	s := strconv.FormatFloat(schema.FloorPercent(p), 'f', 2, 64)
+	s := strconv.FormatFloat(p, 'f', 2, 64)
 	if l.Lang == "fr" {
 		return strings.Replace(s, ".", ",", 1) + "\u202f%"
 	}
