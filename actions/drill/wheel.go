@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/castor-incidents/castor/internal/repofs"
 )
 
 // WheelFile is the page `castor drill --wheel -o DIR` writes.
@@ -129,7 +131,8 @@ func Wheel(pick *Pick, opts WheelOptions) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// WriteWheel writes the wheel page into dir, replacing the file whole.
+// WriteWheel writes the wheel page into dir, replacing the file whole
+// (repofs: a temporary file renamed over it, no link followed).
 func WriteWheel(dir string, pick *Pick, opts WheelOptions) error {
 	page, err := Wheel(pick, opts)
 	if err != nil {
@@ -138,25 +141,13 @@ func WriteWheel(dir string, pick *Pick, opts WheelOptions) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("create %s: %w", dir, err)
 	}
-	name := filepath.Join(dir, WheelFile)
-	tmp, err := os.CreateTemp(dir, ".castor-wheel-*")
+	out, err := repofs.Open(dir)
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(page); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), name); err != nil {
-		return fmt.Errorf("write %s: %w", name, err)
+	defer out.Close()
+	if err := out.WriteFile(WheelFile, page, 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", filepath.Join(dir, WheelFile), err)
 	}
 	return nil
 }
