@@ -3,6 +3,10 @@ package drill
 import (
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/castor-incidents/castor/internal/i18n"
 )
 
 // labels are the words of the brief, the sheet, the wheel and the
@@ -26,8 +30,6 @@ type labels struct {
 	WheelHelp, Incident, GameMaster                                       string
 
 	calls    map[string]string
-	statuses map[string]string
-	comps    map[string]string
 	weekdays [7]string
 	day      string // the unit of days in offsets
 }
@@ -102,11 +104,6 @@ var english = &labels{
 	calls: map[string]string{
 		"acknowledged": "Acknowledged", "identified": "Identified", "mitigated": "Mitigated", "resolved": "Resolved", "note": "Note",
 		"went_well": "Went well", "went_wrong": "Went wrong",
-	},
-	statuses: map[string]string{"investigating": "investigating", "identified": "identified", "monitoring": "monitoring", "resolved": "resolved"},
-	comps: map[string]string{
-		"operational": "operational", "degraded_performance": "degraded performance", "partial_outage": "partial outage",
-		"major_outage": "major outage", "under_maintenance": "under maintenance",
 	},
 	weekdays: [7]string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"},
 	day:      "d",
@@ -183,11 +180,6 @@ var french = &labels{
 		"acknowledged": "Pris en main", "identified": "Identifié", "mitigated": "Atténué", "resolved": "Résolu", "note": "Note",
 		"went_well": "Bien passé", "went_wrong": "Moins bien passé",
 	},
-	statuses: map[string]string{"investigating": "analyse en cours", "identified": "identifié", "monitoring": "sous surveillance", "resolved": "résolu"},
-	comps: map[string]string{
-		"operational": "opérationnel", "degraded_performance": "performances dégradées", "partial_outage": "panne partielle",
-		"major_outage": "panne majeure", "under_maintenance": "en maintenance",
-	},
 	weekdays: [7]string{"dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"},
 	day:      "j",
 }
@@ -206,18 +198,18 @@ func (l *labels) call(c string) string {
 	return c
 }
 
-func (l *labels) status(s string) string {
-	if v, ok := l.statuses[s]; ok {
-		return v
-	}
-	return s
-}
+// status and comp are the words of a status and of a component status:
+// castor's own (internal/i18n), lowercase as they stand in a sentence.
+func (l *labels) status(s string) string { return lowerFirst(i18n.For(l.Lang).StatusWord(s)) }
 
-func (l *labels) comp(s string) string {
-	if v, ok := l.comps[s]; ok {
-		return v
+func (l *labels) comp(s string) string { return lowerFirst(i18n.For(l.Lang).ComponentWord(s)) }
+
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
 	}
-	return strings.ReplaceAll(s, "_", " ")
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToLower(r)) + s[n:]
 }
 
 // clock is a time as the players see it: the weekday and the time of day
