@@ -89,6 +89,9 @@ type parsed struct {
 	kind ast.Expr
 	// lazyKeyPos, when set, builds keyPos on first use (keyAt).
 	lazyKeyPos func() positions
+	// values counts the values walked: a JSON or CUE record is held to
+	// MaxValues like a YAML one, so that its evaluation is bounded.
+	values int
 }
 
 // keyAt returns where the key at path is written.
@@ -137,6 +140,9 @@ func (p positions) lookup(key string) Position {
 	}
 }
 
+// maxSyntaxFindings is the most syntax findings listed for one file.
+const maxSyntaxFindings = 20
+
 // parse turns file content into CUE syntax according to its extension.
 func parse(name string, data []byte) (*parsed, []Diagnostic) {
 	data, diags := precheck(name, data)
@@ -170,12 +176,18 @@ func parse(name string, data []byte) (*parsed, []Diagnostic) {
 			}
 		}
 	case ".cue":
+		if diags := scanCUE(name, data, false); diags != nil {
+			return nil, diags
+		}
 		f, err = parser.ParseFile(name, data)
 		if err == nil {
 			for _, d := range f.Decls {
 				if imp, ok := d.(*ast.ImportDecl); ok {
 					return nil, []Diagnostic{{Pos: posOf(name, imp.Pos()), Message: "a record file cannot import packages", Rule: "syntax"}}
 				}
+			}
+			if diags := checkDataOnly(name, f); diags != nil {
+				return nil, diags
 			}
 		}
 	default:
@@ -205,6 +217,11 @@ func parse(name string, data []byte) (*parsed, []Diagnostic) {
 		}
 	}
 	p.walkStruct(name, "", fields, 1, &diags2)
+	if len(diags2) > maxSyntaxFindings {
+		// A file of 10,000 duplicate keys says it well enough in a few.
+		n := len(diags2) - maxSyntaxFindings
+		diags2 = append(diags2[:maxSyntaxFindings], Diagnostic{Pos: diags2[maxSyntaxFindings].Pos, Message: fmt.Sprintf("and %d more findings of this kind in this file", n), Rule: "syntax"})
+	}
 	if len(diags2) > 0 {
 		return nil, diags2
 	}
@@ -279,6 +296,12 @@ func (p *parsed) walkStruct(name, prefix string, decls []ast.Decl, depth int, di
 }
 
 func (p *parsed) walkValue(name, key string, v ast.Expr, depth int, diags *[]Diagnostic) {
+	if p.values++; p.values == MaxValues+1 {
+		*diags = append(*diags, Diagnostic{Pos: posOf(name, v.Pos()), Message: fmt.Sprintf("more than %d values (maps, lists, scalars) in one record", MaxValues), Rule: "syntax"})
+	}
+	if p.values > MaxValues {
+		return
+	}
 	if depth > MaxDepth {
 		*diags = append(*diags, Diagnostic{Pos: posOf(name, v.Pos()), Message: fmt.Sprintf("nesting deeper than %d levels", MaxDepth), Rule: "syntax"})
 		return
@@ -298,4 +321,89 @@ func (p *parsed) walkValue(name, key string, v ast.Expr, depth int, diags *[]Dia
 			p.pos[key] = posOf(name, pos)
 		}
 	}
+}
+
+// checkDataOnly refuses, in a record written in CUE, everything that is not
+// data: references, let, comprehensions, interpolations, expressions,
+// definitions, optional or required markers, embedded values. Any of them
+// would make the record a program (a 649-byte let doubling a string reaches
+// 256 MiB in 24 steps); with data only, evaluating a record against the
+// embedded definitions costs what its size says, like YAML and JSON. The
+// team's policies, which are programs, are evaluated in a child process
+// within limits instead (policyeval.go).
+func checkDataOnly(name string, f *ast.File) []Diagnostic {
+	var diags []Diagnostic
+	// The first is enough to say what is wrong (a file of lets would
+	// otherwise say it on every line).
+	refuse := func(n ast.Node, what string) {
+		if diags == nil {
+			diags = []Diagnostic{{Pos: posOf(name, n.Pos()), Message: "a record in CUE holds data only: " + what + " is not allowed (write the value itself)", Rule: "syntax"}}
+		}
+	}
+	var expr func(e ast.Expr)
+	var decls func(ds []ast.Decl)
+	decls = func(ds []ast.Decl) {
+		for _, d := range ds {
+			switch d := d.(type) {
+			case *ast.Package, *ast.ImportDecl, *ast.CommentGroup, *ast.Attribute:
+			case *ast.Field:
+				switch l := d.Label.(type) {
+				case *ast.Ident:
+					if strings.HasPrefix(l.Name, "#") || strings.HasPrefix(l.Name, "_") {
+						refuse(l, "a definition or hidden field")
+						continue
+					}
+				case *ast.BasicLit:
+				default:
+					refuse(d.Label, "a computed or aliased label")
+					continue
+				}
+				if d.Constraint != token.ILLEGAL {
+					refuse(d, "an optional or required marker ("+d.Constraint.String()+")")
+					continue
+				}
+				expr(d.Value)
+			case *ast.LetClause:
+				refuse(d, "let")
+			case *ast.Comprehension:
+				refuse(d, "a comprehension")
+			case *ast.EmbedDecl:
+				refuse(d, "an embedded value")
+			default:
+				refuse(d, "this declaration")
+			}
+		}
+	}
+	expr = func(e ast.Expr) {
+		switch e := e.(type) {
+		case *ast.BasicLit:
+		case *ast.StructLit:
+			decls(e.Elts)
+		case *ast.ListLit:
+			for _, x := range e.Elts {
+				if _, ok := x.(*ast.Ellipsis); ok {
+					refuse(x, "an open list (...)")
+					continue
+				}
+				expr(x)
+			}
+		case *ast.UnaryExpr:
+			if lit, ok := e.X.(*ast.BasicLit); ok && (e.Op == token.SUB || e.Op == token.ADD) && (lit.Kind == token.INT || lit.Kind == token.FLOAT) {
+				return // a signed number
+			}
+			refuse(e, "an expression")
+		case *ast.Ident:
+			refuse(e, "a reference ("+e.Name+")")
+		case *ast.Interpolation:
+			refuse(e, "string interpolation")
+		case *ast.Comprehension:
+			refuse(e, "a comprehension")
+		case *ast.BinaryExpr:
+			refuse(e, "an expression ("+e.Op.String()+")")
+		default:
+			refuse(e, "an expression")
+		}
+	}
+	decls(f.Decls)
+	return diags
 }

@@ -57,7 +57,7 @@ type fastField struct {
 }
 
 // compileFast compiles a definition of s; it returns nil when the schema
-// has local policies.
+// evaluates policy files (only the child of policyeval.go does).
 func compileFast(s *Schema, def Definition) *fastSchema {
 	if s.hasPolicies() {
 		return nil

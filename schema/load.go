@@ -45,8 +45,11 @@ type Repo struct {
 	Now time.Time
 
 	configHash string
-	// fast is the schema compiled to Go for valid records; nil when local
-	// policies make every record go through CUE.
+	// configData is castor.yaml, kept for the policy child when there are
+	// policy files (they may constrain #Config).
+	configData []byte
+	// fast is the schema compiled to Go for valid records (the policies
+	// are evaluated apart, in a child process).
 	fast *fastSchema
 }
 
@@ -103,6 +106,9 @@ func OpenRepo(root string) (*Repo, error) {
 		}
 		r.Config = cfg
 		r.configHash = hashBytes(data)
+		if s.needsPolicyChild() {
+			r.configData = data
+		}
 	}
 	if r.Config.Records == "" {
 		r.Config.Records = "records"
@@ -233,6 +239,9 @@ type Record struct {
 	// read: both are kept when the record is not (Lean, Cache).
 	idPos Position
 	facts *policyFacts
+	// parsed is true once the file parsed: the policies have something to
+	// evaluate.
+	parsed bool
 }
 
 // Pos returns where the value at path (keys and list indexes, e.g.
@@ -353,7 +362,7 @@ func (r *Repo) LoadAll(ctx context.Context) (*Set, error) {
 // loaded records with all of them, so a pull request that touches one
 // record is checked against the others without validating them.
 func (r *Repo) LoadPaths(ctx context.Context, paths, all []string) (*Set, error) {
-	recs, err := r.checkFiles(ctx, paths, func(p string) ([]byte, error) {
+	recs, extra, err := r.checkFiles(ctx, paths, func(p string) ([]byte, error) {
 		return r.FS.ReadFile(p, MaxFileSize)
 	})
 	if err != nil {
@@ -362,7 +371,7 @@ func (r *Repo) LoadPaths(ctx context.Context, paths, all []string) (*Set, error)
 	if r.Cache != nil {
 		r.Cache.flush()
 	}
-	return r.finish(recs, all), nil
+	return r.finish(recs, all, extra), nil
 }
 
 // LoadFiles validates records whose content comes from elsewhere than the
@@ -374,7 +383,7 @@ func (r *Repo) LoadFiles(ctx context.Context, files map[string][]byte) (*Set, er
 		paths = append(paths, p)
 	}
 	slices.Sort(paths)
-	recs, err := r.checkFiles(ctx, paths, func(p string) ([]byte, error) {
+	recs, extra, err := r.checkFiles(ctx, paths, func(p string) ([]byte, error) {
 		b := files[p]
 		if len(b) > MaxFileSize {
 			return nil, repofs.ErrTooLarge
@@ -384,13 +393,23 @@ func (r *Repo) LoadFiles(ctx context.Context, files map[string][]byte) (*Set, er
 	if err != nil {
 		return nil, err
 	}
-	return r.finish(recs, paths), nil
+	return r.finish(recs, paths, extra), nil
 }
 
 // checkFiles validates files with one worker per core, each with its own
-// CUE context.
-func (r *Repo) checkFiles(ctx context.Context, paths []string, read func(string) ([]byte, error)) ([]*Record, error) {
-	recs := make([]*Record, len(paths))
+// CUE context, then, when the repository has policy files, has them
+// evaluated on the records by a child process (policyeval.go). extra are
+// the findings of the policy files themselves and of castor.yaml against
+// them.
+func (r *Repo) checkFiles(ctx context.Context, paths []string, read func(string) ([]byte, error)) (recs []*Record, extra []Diagnostic, err error) {
+	recs = make([]*Record, len(paths))
+	keys := make([]string, len(paths))
+	// datas are the contents of the records checked in this run (not
+	// from the cache) that parsed: what the policies still have to see.
+	var datas [][]byte
+	if r.Schema.needsPolicyChild() {
+		datas = make([][]byte, len(paths))
+	}
 	g, gctx := errgroup.WithContext(ctx)
 	var next atomic.Int64
 	for range min(runtime.GOMAXPROCS(0), max(1, len(paths))) {
@@ -400,52 +419,88 @@ func (r *Repo) checkFiles(ctx context.Context, paths []string, read func(string)
 				if err := gctx.Err(); err != nil {
 					return err
 				}
-				rec, err := r.checkFile(c, paths[i], read)
+				rec, key, data, err := r.checkFile(c, paths[i], read)
 				if err != nil {
 					return err
 				}
-				recs[i] = rec
+				recs[i], keys[i] = rec, key
+				if datas != nil && data != nil && rec.parsed {
+					datas[i] = data
+				}
 			}
 			return nil
 		})
 	}
 	if err := g.Wait(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return recs, nil
+	if datas != nil {
+		if extra, err = r.checkWithPolicies(ctx, recs, datas); err != nil {
+			return nil, nil, err
+		}
+	}
+	if r.Cache != nil {
+		for i, rec := range recs {
+			if keys[i] != "" {
+				r.Cache.put(keys[i], rec)
+			}
+		}
+	}
+	return recs, extra, nil
 }
 
-func (r *Repo) checkFile(c *checker, p string, read func(string) ([]byte, error)) (*Record, error) {
-	rec := &Record{Path: p}
-	data, err := read(p)
+// checkWithPolicies adds the findings of the team's policies to the
+// records whose content is in datas.
+func (r *Repo) checkWithPolicies(ctx context.Context, recs []*Record, datas [][]byte) ([]Diagnostic, error) {
+	var files []evalFile
+	var index []int
+	for i, d := range datas {
+		if d != nil {
+			files = append(files, evalFile{Path: recs[i].Path, Data: d})
+			index = append(index, i)
+		}
+	}
+	res, err := r.Schema.evalPolicies(ctx, r.configData, files)
+	if err != nil {
+		return nil, err
+	}
+	for j, diags := range res.Records {
+		rec := recs[index[j]]
+		rec.Diagnostics = append(rec.Diagnostics, diags...)
+	}
+	return res.Diagnostics, nil
+}
+
+// checkFile checks one file. key is its entry in the result cache ("" when
+// it came from the cache, or when there is no cache), data its content
+// when it was checked here.
+func (r *Repo) checkFile(c *checker, p string, read func(string) ([]byte, error)) (rec *Record, key string, data []byte, err error) {
+	rec = &Record{Path: p}
+	data, err = read(p)
 	if err != nil {
 		if d, ok := fileDiagnostic(p, err); ok {
 			rec.Diagnostics = []Diagnostic{d}
-			return rec, nil
+			return rec, "", nil, nil
 		}
-		return nil, fmt.Errorf("read %s: %w", p, err)
+		return nil, "", nil, fmt.Errorf("read %s: %w", p, err)
 	}
-	var key string
 	if r.Cache != nil {
 		r.Cache.open(r.Root, r.Schema.Hash, r.configHash)
 		key = r.Cache.key(p, data)
 		if cached, ok := r.Cache.get(key); ok {
 			cached.Path = p
-			return cached, nil
+			return cached, "", nil, nil
 		}
 	}
 	if err := r.checkRecord(c, rec, data); err != nil {
-		return nil, err
+		return nil, "", nil, err
 	}
 	rec.facts = factsOf(rec)
 	rec.idPos = rec.Pos("id")
-	if r.Cache != nil {
-		r.Cache.put(key, rec)
-	}
 	if r.Lean {
 		rec.Incident, rec.pos = nil, nil
 	}
-	return rec, nil
+	return rec, key, data, nil
 }
 
 // checkRecord runs everything that depends on the file alone (and the
@@ -467,6 +522,7 @@ func (r *Repo) checkFull(c *checker, rec *Record, data []byte) error {
 	}
 	rec.pos = p.pos
 	rec.id = p.id
+	rec.parsed = true
 	def, diags := r.Schema.recordDef(p)
 	if diags != nil {
 		rec.Diagnostics = append(diags, runRecordRules(r.Config, rec, p)...)
@@ -531,14 +587,14 @@ func (r *Repo) checkFast(rec *Record, data []byte) bool {
 	if err := decodePlain(plain, &inc); err != nil {
 		return false
 	}
-	rec.pos, rec.id, rec.Incident = p.pos, p.id, &inc
+	rec.pos, rec.id, rec.Incident, rec.parsed = p.pos, p.id, &inc, true
 	rec.Diagnostics = runRecordRules(r.Config, rec, p)
 	return true
 }
 
 // finish adds the cross-record checks and the policies, and sorts.
-func (r *Repo) finish(recs []*Record, all []string) *Set {
-	set := &Set{Records: recs}
+func (r *Repo) finish(recs []*Record, all []string, extra []Diagnostic) *Set {
+	set := &Set{Records: recs, Diagnostics: extra}
 	for _, rec := range recs {
 		set.Diagnostics = append(set.Diagnostics, rec.Diagnostics...)
 	}

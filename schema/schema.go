@@ -61,6 +61,10 @@ type Schema struct {
 	Hash string
 	// kinds are the members of #Kinds, in the schema's order.
 	kinds []recordKind
+	// policies says that this Schema evaluates the policy files: only in
+	// the child process that evaluates them within limits (policyeval.go).
+	// castor's own process evaluates the embedded definitions alone.
+	policies bool
 }
 
 // source is one CUE file of the schema, checked by Compile.
@@ -89,6 +93,12 @@ func Compile(policies map[string][]byte) (*Schema, []Diagnostic) {
 	add := func(name string, src []byte, policy bool) {
 		fmt.Fprintf(h, "%s\x00%d\x00", name, len(src))
 		h.Write(src)
+		if policy {
+			if d := scanCUE(name, src, true); d != nil {
+				diags = append(diags, d...)
+				return
+			}
+		}
 		f, err := parser.ParseFile(name, src, parser.ParseComments)
 		if err != nil {
 			diags = append(diags, cueDiagnostics(err, "syntax", name)...)
@@ -121,18 +131,37 @@ func Compile(policies map[string][]byte) (*Schema, []Diagnostic) {
 	if len(diags) > 0 {
 		return nil, diags
 	}
-	// Build once here so that a conflict between a policy and the schema is
-	// reported up front, at the policy's position.
+	// The embedded definitions alone: the policies are evaluated in a
+	// child process, within limits (see policyeval.go), which also reports
+	// a conflict between a policy and the schema at the policy's position.
 	var v cue.Value
 	files, err := s.parse()
 	if err == nil {
 		v, err = buildFiles(cuecontext.New(), files)
 	}
 	if err != nil {
-		return nil, cueDiagnostics(err, "policy", "")
+		return nil, cueDiagnostics(err, "schema", "")
 	}
 	s.kinds = readKinds(v)
 	return s, nil
+}
+
+// withPolicies is the schema with its policy files evaluated, for the
+// child process that evaluates them.
+func (s *Schema) withPolicies() *Schema {
+	c := *s
+	c.policies = true
+	return &c
+}
+
+// PolicyFiles lists the team's policy files that declare something, sorted.
+func (s *Schema) PolicyFiles() []string {
+	out := make([]string, 0, len(s.policyFiles))
+	for n := range s.policyFiles {
+		out = append(out, n)
+	}
+	slices.Sort(out)
+	return out
 }
 
 // readKinds lists the members of #Kinds. A member that refers to a
@@ -180,8 +209,11 @@ func (s *Schema) kindDef(kind string) (Definition, bool) {
 // what costs least of the ways to give each goroutine its own (measured
 // against a deep copy per build and builds under a lock: commit message).
 func (s *Schema) parse() ([]*ast.File, error) {
-	files := make([]*ast.File, len(s.sources))
-	for i, src := range s.sources {
+	files := make([]*ast.File, 0, len(s.sources))
+	for _, src := range s.sources {
+		if src.policy && !s.policies {
+			continue
+		}
 		f, err := parser.ParseFile(src.name, src.src, parser.ParseComments)
 		if err != nil {
 			return nil, err // parsed once already by Compile
@@ -190,7 +222,7 @@ func (s *Schema) parse() ([]*ast.File, error) {
 			// Let a file without a package clause join the schema's package.
 			f.Decls = append([]ast.Decl{&ast.Package{Name: ast.NewIdent("castor")}}, f.Decls...)
 		}
-		files[i] = f
+		files = append(files, f)
 	}
 	return files, nil
 }
@@ -227,7 +259,13 @@ func declares(f *ast.File) bool {
 	return false
 }
 
-func (s *Schema) hasPolicies() bool { return len(s.policyFiles) > 0 }
+// hasPolicies reports whether this Schema evaluates policy files (in the
+// child process: see policyeval.go).
+func (s *Schema) hasPolicies() bool { return s.policies && len(s.policyFiles) > 0 }
+
+// needsPolicyChild reports whether the repository has policy files that
+// castor's own process does not evaluate: records then go to a child.
+func (s *Schema) needsPolicyChild() bool { return !s.policies && len(s.policyFiles) > 0 }
 
 // isPolicyFile reports whether a CUE position belongs to a local policy.
 func (s *Schema) isPolicyFile(name string) bool { return s.policyFiles[name] }
