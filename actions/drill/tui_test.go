@@ -1,6 +1,8 @@
 package drill
 
 import (
+	"context"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -168,5 +170,33 @@ func TestModelSmallWindow(t *testing.T) {
 	}
 	if !strings.Contains(v, "q end") {
 		t.Errorf("the keys are not in sight:\n%s", v)
+	}
+}
+
+// Play runs the real Bubble Tea program: keys from a reader (as from a
+// terminal), the screen to a writer; the drill ends with q q and the
+// session holds the calls. (Run under the race detector in CI.)
+func TestPlay(t *testing.T) {
+	clock := &fakeClock{t: time.Date(2025, 6, 12, 14, 0, 0, 0, time.UTC)}
+	s := NewSession(NewSheet(storyIncident()), clock.t)
+	pr, pw := io.Pipe()
+	go func() {
+		for _, k := range []string{"n", "a", "tcheck the cache\r", "q", "q"} {
+			pw.Write([]byte(k))
+			time.Sleep(50 * time.Millisecond)
+		}
+	}()
+	var out strings.Builder
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	got, err := Play(ctx, s, pr, &out, clock.now)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	if got.Revealed != 1 || len(got.Log) != 2 || got.Log[0].Call != Acknowledged || got.Log[1].Text != "check the cache" || got.End.IsZero() {
+		t.Errorf("session: revealed %d, log %+v, end %v", got.Revealed, got.Log, got.End)
+	}
+	if !strings.Contains(out.String(), "Clock T+7 min") {
+		t.Errorf("screen:\n%s", out.String())
 	}
 }
