@@ -99,6 +99,7 @@ func dataPath(elems []string) string {
 var boundDescriptions = map[string]string{
 	"#ID":         "an id like 2021-03-10-mail-server-down (date, then lowercase letters, digits and dashes)",
 	"#Slug":       "lowercase letters, digits and single dashes, like mail-server",
+	"#Tag":        "lowercase words of letters of any script and digits joined by single dashes, like hébergement or ネットワーク",
 	"#Login":      "a GitHub login",
 	"#TimeFormat": "an RFC 3339 time with a UTC offset, like 2021-03-10T09:43:00+01:00",
 	"#DateFormat": "a date like 2021-03-31",

@@ -24,7 +24,7 @@ type exportedSchema struct {
 }
 
 var exportedSchemas = map[string]exportedSchema{
-	"record": {def: "#Record", file: "record.schema.json", title: "castor record (incident or maintenance)"},
+	"record": {def: "#Record", file: "record.schema.json", title: "castor record (an incident, a maintenance or a drill)"},
 	"config": {def: DefConfig, file: "config.schema.json", title: "castor.yaml"},
 }
 

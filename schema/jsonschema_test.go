@@ -151,6 +151,9 @@ func TestJSONSchemaAjv(t *testing.T) {
 	if nbad < 5 {
 		t.Fatalf("found only %d bad files with schema findings", nbad)
 	}
+	// Tags in any script.
+	_, unicodeTags := recordgen.Record(1)
+	add("generated record with tags in other scripts", []byte(strings.Replace(string(unicodeTags), "tags: [checkout, deploy]", "tags: [hébergement, ネットワーク, 한국어, e\u0301té, сеть-2]", 1)), true)
 	// Invalid: one shape mistake of each kind in an otherwise valid record.
 	_, base := recordgen.Record(0)
 	for name, edit := range map[string][2]string{
@@ -163,6 +166,8 @@ func TestJSONSchemaAjv(t *testing.T) {
 		"time format":      {"started_at: 2000-01-01T10:00:00+01:00", "started_at: 2000-01-01 10:00"},
 		"empty text":       {"title: Generated incident number 0 on the checkout path", `title: ""`},
 		"status map value": {"components: {api: partial_outage}", "components: {api: down}"},
+		"uppercase tag":    {"tags: [checkout, deploy]", "tags: [Checkout, deploy]"},
+		"tag with a space": {"tags: [checkout, deploy]", "tags: [check out]"},
 	} {
 		s := string(base)
 		if !strings.Contains(s, edit[0]) {

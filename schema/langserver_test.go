@@ -62,6 +62,7 @@ visibility: public
 started_at: 2021-03-10T01:50:00+01:00
 resolved_at: 2021-03-10T12:15:00+01:00
 comander: octocat
+tags: [hébergement, ネットワーク]
 `
 	uri := (&url.URL{Scheme: "file", Path: filepath.Join(dir, "records", "2021", "2021-03-10-mail-server-down.yaml")}).String()
 	ls.notify(t, "textDocument/didOpen", map[string]any{"textDocument": map[string]any{

@@ -348,7 +348,7 @@ func buildDraft(src []byte, name string, opts draftOptions) (*draft, error) {
 	// Id.
 	slug := opts.slug
 	if slug == "" {
-		slug = Slug(d.title, maxSlug)
+		slug = idSlug(d.title)
 	} else if Slug(slug, 0) != slug {
 		return nil, usagef("--slug %q: use lowercase letters, digits and hyphens", slug)
 	}

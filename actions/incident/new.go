@@ -128,7 +128,7 @@ func New(ctx context.Context, opts NewOptions) (*NewResult, error) {
 	}
 	slug := opts.Slug
 	if slug == "" {
-		slug = Slug(opts.Title, maxSlug)
+		slug = idSlug(opts.Title)
 	}
 	if slug == "" {
 		return nil, errkind.New(errkind.Usage, "the title %q has no letter or digit to make an id from: give --slug", opts.Title)

@@ -1,6 +1,8 @@
 package incident
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"strings"
 	"unicode"
 
@@ -34,12 +36,42 @@ func stripMarks(s string) string {
 
 // Slug turns text into lowercase words of [a-z0-9] joined by hyphens:
 // "Serveur de courriels hors-service" → "serveur-de-courriels-hors-service",
-// "Let’s Encrypt à l’arrêt" → "lets-encrypt-a-larret". It returns "" when
-// the text has no Latin letter or digit at all.
+// "Let’s Encrypt à l’arrêt" → "lets-encrypt-a-larret", "Сбой сети" →
+// "sboi-seti", "ネットワーク" → "nettowaku" (see transliterate). It
+// returns "" when nothing of the text can be written so.
 func Slug(text string, max int) string {
+	s, _, _ := slugCounts(text, max)
+	return s
+}
+
+// idSlug is the slug of an id made from a title: Slug, or, when most
+// letters of the title are of scripts without a transliteration (Han,
+// Arabic…), what Slug could write followed by a short hash of the title,
+// so that the id stays ASCII, differs between titles and says what it
+// can. It returns "" only for a title with no letter or digit at all.
+func idSlug(title string) string {
+	s, done, left := slugCounts(title, maxSlug-9)
+	if left <= done {
+		if s == "" {
+			return ""
+		}
+		return Slug(title, maxSlug)
+	}
+	sum := sha256.Sum256([]byte(strings.TrimSpace(title)))
+	h := hex.EncodeToString(sum[:4])
+	if s == "" {
+		return h
+	}
+	return s + "-" + h
+}
+
+// slugCounts is Slug, with the number of letters it could write and of
+// those it had to leave out.
+func slugCounts(text string, max int) (string, int, int) {
+	lat, done, left := transliterate(norm.NFKC.String(strings.ToLower(text)))
 	var b strings.Builder
 	sep := false
-	for _, r := range stripMarks(strings.ToLower(text)) {
+	for _, r := range stripMarks(strings.ToLower(lat)) {
 		switch {
 		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
 			if sep && b.Len() > 0 {
@@ -69,5 +101,5 @@ func Slug(text string, max int) string {
 		}
 		s = strings.TrimRight(s, "-")
 	}
-	return s
+	return s, done, left
 }

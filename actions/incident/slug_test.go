@@ -16,7 +16,15 @@ func TestSlug(t *testing.T) {
 		{"  --API   5xx  ", "api-5xx"},
 		{"Zürich: ÇA VA ?", "zurich-ca-va"},
 		{"?!… —", ""},
-		{"メールサーバー", ""},
+		{"メールサーバー", "merusaba"},
+		{"ｻｰﾊﾞｰ ﾀﾞｳﾝ", "saba-daun"},
+		{"キャッシュのチェック", "kyasshunochekku"},
+		{"ファイアウォールとティーカップ", "faiaworutotikappu"},
+		{"Сбой сети в Москве", "sboi-seti-v-moskve"},
+		{"Διακοπή δικτύου", "diakope-diktuou"},
+		{"서버 장애", "seobeo-jangae"},
+		{"数据库故障", ""},
+		{"انقطاع الشبكة", ""},
 		{"", ""},
 	} {
 		if got := Slug(tc.in, maxSlug); got != tc.want {
@@ -34,5 +42,28 @@ func TestSlugMax(t *testing.T) {
 	// One long word has no boundary to cut at: it is cut mid-word.
 	if got := Slug(strings.Repeat("a", 100), 10); got != "aaaaaaaaaa" {
 		t.Errorf("Slug(aaa…) = %q", got)
+	}
+}
+
+// An id is ASCII whatever the script of its title: transliterated where a
+// romanisation exists, else a short hash of the title after what could be
+// written.
+func TestIDSlug(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"Serveur de courriels hors-service", "serveur-de-courriels-hors-service"},
+		{"ネットワーク障害", "nettowaku"},       // kana outnumber the Han characters
+		{"データベースの停止", "detabesuno"},
+		{"数据库故障", "f0f47658"},            // no transliteration: the hash
+		{"API 数据库故障", "api-1c78f2a6"},    // what can be written, then the hash
+		{"انقطاع الشبكة", "7ac6ee7a"},
+		{"Сбой сети", "sboi-seti"},
+		{"?!… —", ""},
+	} {
+		if got := idSlug(tc.in); got != tc.want {
+			t.Errorf("idSlug(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	if a, b := idSlug("数据库故障"), idSlug("网络故障"); a == b {
+		t.Errorf("two titles, one id: %s", a)
 	}
 }
