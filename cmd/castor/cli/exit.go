@@ -19,6 +19,8 @@ var exitCodes = []struct {
 	{0, nil, "done (records valid, warnings allowed; every outside write succeeded)"},
 	{1, []errkind.Kind{errkind.Invalid, errkind.Partial}, "a record or castor.yaml is invalid (nothing is done), or some outside write did not succeed (run the command again to finish: every command is idempotent)"},
 	{2, []errkind.Kind{errkind.Usage, errkind.Internal}, "a usage error (unknown flag or value, missing credentials, unknown revision) or an internal error"},
+	{130, []errkind.Kind{errkind.Interrupted}, "stopped by SIGINT (Ctrl-C), within a second and cleanly: no file is half written; run the command again to finish"},
+	{143, []errkind.Kind{errkind.Terminated}, "stopped by SIGTERM (a cancelled job), likewise"},
 }
 
 // exitCode is the exit status for the error a command returned.

@@ -9,9 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"slices"
-	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -35,7 +33,7 @@ type Factory struct {
 
 // Main runs castor with the process's arguments, streams and environment.
 func Main() int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := notifySignals(context.Background(), os.Stderr)
 	defer stop()
 	f := &Factory{
 		Stdin:      os.Stdin,
@@ -54,7 +52,7 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 	root.SetIn(f.Stdin)
 	root.SetOut(f.Stdout)
 	root.SetErr(f.Stderr)
-	err := root.ExecuteContext(ctx)
+	err := stoppedBySignal(ctx, root.ExecuteContext(ctx))
 	if err != nil && !errors.As(err, new(reportedError)) {
 		fmt.Fprintf(f.Stderr, "castor: %v\n", err)
 	}
