@@ -30,7 +30,8 @@ import (
 //	statuspage  the fake Statuspage holds a request of castor's, done but
 //	            unanswered (statuspage:N: the N-th, N ≤ 4)
 //	github      the fake GitHub holds a write of castor's, unanswered
-//	DURATION    after that long (a Go duration)
+//	DURATION    after that long (a Go duration; castor must have set its
+//	            signal handler by then, or the signal ends it at once)
 func init() {
 	scriptCmds["signal-castor"] = signalCastor
 }
