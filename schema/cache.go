@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/gob"
 	"encoding/hex"
@@ -8,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+
+	"github.com/castor-incidents/castor/internal/repofs"
 )
 
 // cacheVersion changes whenever what is cached, or how records are
@@ -118,15 +121,17 @@ func (c *Cache) flush() {
 	if c.entries == nil || len(c.entries) == len(c.old) && sameKeys(c.entries, c.old) {
 		return
 	}
-	tmp, err := os.CreateTemp(c.dir, ".pack-*")
+	// Best effort: a pack that cannot be written is a slower next run.
+	var buf bytes.Buffer
+	if gob.NewEncoder(&buf).Encode(c.entries) != nil {
+		return
+	}
+	dir, err := repofs.Open(filepath.Dir(c.name))
 	if err != nil {
 		return
 	}
-	werr := gob.NewEncoder(tmp).Encode(c.entries)
-	cerr := tmp.Close()
-	if werr != nil || cerr != nil || os.Rename(tmp.Name(), c.name) != nil {
-		os.Remove(tmp.Name())
-	}
+	defer dir.Close()
+	_ = dir.WriteFile(filepath.Base(c.name), buf.Bytes(), 0o644)
 }
 
 func sameKeys(a, b map[string]cacheEntry) bool {

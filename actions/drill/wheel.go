@@ -143,7 +143,7 @@ func WriteWheel(dir string, pick *Pick, opts WheelOptions) error {
 	}
 	out, err := repofs.Open(dir)
 	if err != nil {
-		return err
+		return fmt.Errorf("open %s: %w", dir, err)
 	}
 	defer out.Close()
 	if err := out.WriteFile(WheelFile, page, 0o644); err != nil {

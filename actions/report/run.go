@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/castor-incidents/castor/internal/errkind"
+	"github.com/castor-incidents/castor/internal/repofs"
 	"github.com/castor-incidents/castor/schema"
 )
 
@@ -200,32 +201,17 @@ func WriteDir(dir string, r *Report) error {
 	if err := os.MkdirAll(filepath.Join(dir, ChartDir), 0o755); err != nil {
 		return fmt.Errorf("create %s: %w", filepath.Join(dir, ChartDir), err)
 	}
+	out, err := repofs.Open(dir)
+	if err != nil {
+		return fmt.Errorf("open %s: %w", dir, err)
+	}
+	defer out.Close()
 	for _, name := range sortedKeys(files, strings.Compare) {
-		if err := writeFile(filepath.Join(dir, name), files[name]); err != nil {
+		if err := out.WriteFile(filepath.ToSlash(name), files[name], 0o644); err != nil {
 			return fmt.Errorf("write %s: %w", filepath.Join(dir, name), err)
 		}
 	}
 	return nil
-}
-
-func writeFile(name string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(name), ".castor-report-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // nothing is left to remove after the rename
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), name)
 }
 
 // checkOut refuses an output directory among the records: the report's
