@@ -2,6 +2,7 @@ package fakegithub
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -28,137 +29,170 @@ const (
 	maxPerPage     = 100
 )
 
-// route answers one request. Called with s.mu held.
-func (s *Server) route(r *http.Request, body []byte, now time.Time) response {
-	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
-	m := r.Method
-	if len(parts) == 1 && parts[0] == "user" && m == http.MethodGet {
-		if strings.HasSuffix(s.opts.Login, "[bot]") {
-			// An installation token (GITHUB_TOKEN) is not a user.
-			return notAccessible(docUsers + "#get-the-authenticated-user")
-		}
-		return response{status: 200, body: s.jsonUser(s.opts.Login)}
-	}
-	if len(parts) < 3 || parts[0] != "repos" {
-		return notFound("https://docs.github.com/rest")
-	}
-	rp := s.repos[strings.ToLower(parts[1]+"/"+parts[2])]
-	rest := parts[3:]
-	doc := docFor(m, rest)
-	if rp == nil {
-		return notFound(doc)
-	}
-	if len(rest) > 0 && (rest[0] == "issues" || rest[0] == "labels" || rest[0] == "assignees") && !rp.hasIssues {
-		return response{status: 410, body: errBody("Issues are disabled for this repo", "https://docs.github.com/v3/issues/", 410)}
-	}
-	switch {
-	case len(rest) == 0 && m == http.MethodGet:
-		return response{status: 200, body: s.jsonRepo(rp)}
-	case len(rest) == 1 && rest[0] == "issues" && m == http.MethodGet:
-		return s.listIssues(r, rp, doc)
-	case len(rest) == 1 && rest[0] == "issues" && m == http.MethodPost:
-		return s.createIssue(rp, body, now, doc)
-	case len(rest) == 3 && rest[0] == "issues" && rest[1] == "comments" && m == http.MethodPatch:
-		return s.editComment(rp, rest[2], body, now, doc)
-	case len(rest) == 3 && rest[0] == "issues" && rest[1] == "comments" && m == http.MethodDelete:
-		return s.deleteComment(rp, rest[2], doc)
-	case len(rest) == 2 && rest[0] == "issues" && m == http.MethodGet:
-		is, resp := s.findIssue(rp, rest[1], doc)
-		if is == nil {
-			return resp
-		}
-		return response{status: 200, body: s.jsonIssue(rp, is)}
-	case len(rest) == 2 && rest[0] == "issues" && m == http.MethodPatch:
-		is, resp := s.findIssue(rp, rest[1], doc)
-		if is == nil {
-			return resp
-		}
-		return s.editIssue(rp, is, body, now, doc)
-	case len(rest) == 3 && rest[0] == "issues" && rest[2] == "comments" && m == http.MethodGet:
-		is, resp := s.findIssue(rp, rest[1], doc)
-		if is == nil {
-			return resp
-		}
-		return s.listComments(r, rp, is, doc)
-	case len(rest) == 3 && rest[0] == "issues" && rest[2] == "comments" && m == http.MethodPost:
-		is, resp := s.findIssue(rp, rest[1], doc)
-		if is == nil {
-			return resp
-		}
-		return s.createComment(rp, is, body, now, doc)
-	case len(rest) == 1 && rest[0] == "labels" && m == http.MethodGet:
-		return s.listLabels(r, rp)
-	case len(rest) == 1 && rest[0] == "labels" && m == http.MethodPost:
-		return s.createLabel(rp, body, doc)
-	case len(rest) == 2 && rest[0] == "assignees" && m == http.MethodGet:
-		if rp.collaborators[strings.ToLower(rest[1])] {
-			return response{status: 204}
-		}
-		return notFound(doc)
-	case len(rest) == 1 && rest[0] == "pulls" && m == http.MethodGet:
-		return s.listPulls(r, rp)
-	case len(rest) == 1 && rest[0] == "pulls" && m == http.MethodPost:
-		return s.createPull(rp, body, now, doc)
-	case len(rest) == 2 && rest[0] == "pulls" && (m == http.MethodGet || m == http.MethodPatch):
-		is, resp := s.findIssue(rp, rest[1], doc)
-		if is == nil {
-			return resp
-		}
-		if is.pull == nil {
-			return notFound(doc)
-		}
-		if m == http.MethodGet {
-			return response{status: 200, body: s.jsonPull(rp, is)}
-		}
-		return s.editPull(rp, is, body, now, doc)
-	}
-	return notFound("https://docs.github.com/rest")
+// call is one request being routed: what its handler needs and what it
+// answers.
+type call struct {
+	r    *http.Request
+	body []byte
+	now  time.Time
+	repo *repo // the repository of a /repos/{owner}/{repo} route
+	doc  string
+	resp response
 }
 
-// docFor is the documentation_url GitHub puts in errors of an endpoint.
-func docFor(method string, rest []string) string {
-	if len(rest) == 0 {
-		return docRepos + "#get-a-repository"
+type callKey struct{}
+
+// endpoint is one route of the REST API: its ServeMux pattern, the
+// documentation_url GitHub puts in its errors, whether it belongs to the
+// repository's issues (disabled issues answer 410), and what it does.
+type endpoint struct {
+	pattern string
+	doc     string
+	issues  bool
+	serve   func(s *Server, c *call) response
+}
+
+const repoRoute = "/repos/{owner}/{repo}"
+
+var endpoints = []endpoint{
+	{"GET /user", docUsers + "#get-the-authenticated-user", false, (*Server).getUser},
+	{"GET " + repoRoute, docRepos + "#get-a-repository", false, func(s *Server, c *call) response {
+		return response{status: 200, body: s.jsonRepo(c.repo)}
+	}},
+	{"GET " + repoRoute + "/issues", docIssues + "#list-repository-issues", true, func(s *Server, c *call) response {
+		return s.listIssues(c.r, c.repo, c.doc)
+	}},
+	{"POST " + repoRoute + "/issues", docIssues + "#create-an-issue", true, func(s *Server, c *call) response {
+		return s.createIssue(c.repo, c.body, c.now, c.doc)
+	}},
+	{"PATCH " + repoRoute + "/issues/comments/{id}", docComments + "#update-an-issue-comment", true, func(s *Server, c *call) response {
+		return s.editComment(c.repo, c.r.PathValue("id"), c.body, c.now, c.doc)
+	}},
+	{"DELETE " + repoRoute + "/issues/comments/{id}", docComments + "#delete-an-issue-comment", true, func(s *Server, c *call) response {
+		return s.deleteComment(c.repo, c.r.PathValue("id"), c.doc)
+	}},
+	{"GET " + repoRoute + "/issues/{number}", docIssues + "#get-an-issue", true, withIssue(func(s *Server, c *call, is *issue) response {
+		return response{status: 200, body: s.jsonIssue(c.repo, is)}
+	})},
+	{"PATCH " + repoRoute + "/issues/{number}", docIssues + "#update-an-issue", true, withIssue(func(s *Server, c *call, is *issue) response {
+		return s.editIssue(c.repo, is, c.body, c.now, c.doc)
+	})},
+	{"GET " + repoRoute + "/issues/{number}/comments", docComments + "#list-issue-comments", true, withIssue(func(s *Server, c *call, is *issue) response {
+		return s.listComments(c.r, c.repo, is, c.doc)
+	})},
+	{"POST " + repoRoute + "/issues/{number}/comments", docComments + "#create-an-issue-comment", true, withIssue(func(s *Server, c *call, is *issue) response {
+		return s.createComment(c.repo, is, c.body, c.now, c.doc)
+	})},
+	{"GET " + repoRoute + "/labels", docLabels + "#list-labels-for-a-repository", true, func(s *Server, c *call) response {
+		return s.listLabels(c.r, c.repo)
+	}},
+	{"POST " + repoRoute + "/labels", docLabels + "#create-a-label", true, func(s *Server, c *call) response {
+		return s.createLabel(c.repo, c.body, c.doc)
+	}},
+	{"GET " + repoRoute + "/assignees/{login}", docAssignees + "#check-if-a-user-can-be-assigned", true, func(s *Server, c *call) response {
+		if c.repo.collaborators[strings.ToLower(c.r.PathValue("login"))] {
+			return response{status: 204}
+		}
+		return notFound(c.doc)
+	}},
+	{"GET " + repoRoute + "/pulls", docPulls + "#list-pull-requests", false, func(s *Server, c *call) response {
+		return s.listPulls(c.r, c.repo)
+	}},
+	{"POST " + repoRoute + "/pulls", docPulls + "#create-a-pull-request", false, func(s *Server, c *call) response {
+		return s.createPull(c.repo, c.body, c.now, c.doc)
+	}},
+	{"GET " + repoRoute + "/pulls/{number}", docPulls + "#get-a-pull-request", false, withPull(func(s *Server, c *call, is *issue) response {
+		return response{status: 200, body: s.jsonPull(c.repo, is)}
+	})},
+	{"PATCH " + repoRoute + "/pulls/{number}", docPulls + "#update-a-pull-request", false, withPull(func(s *Server, c *call, is *issue) response {
+		return s.editPull(c.repo, is, c.body, c.now, c.doc)
+	})},
+}
+
+// withIssue finds the issue (or pull request) of the route's {number}.
+func withIssue(fn func(s *Server, c *call, is *issue) response) func(*Server, *call) response {
+	return func(s *Server, c *call) response {
+		is, resp := s.findIssue(c.repo, c.r.PathValue("number"), c.doc)
+		if is == nil {
+			return resp
+		}
+		return fn(s, c, is)
 	}
-	switch rest[0] {
-	case "issues":
-		switch {
-		case len(rest) == 1 && method == http.MethodPost:
-			return docIssues + "#create-an-issue"
-		case len(rest) == 1:
-			return docIssues + "#list-repository-issues"
-		case len(rest) == 3 && rest[1] == "comments" && method == http.MethodDelete:
-			return docComments + "#delete-an-issue-comment"
-		case len(rest) == 3 && rest[1] == "comments":
-			return docComments + "#update-an-issue-comment"
-		case len(rest) == 3 && method == http.MethodPost:
-			return docComments + "#create-an-issue-comment"
-		case len(rest) == 3:
-			return docComments + "#list-issue-comments"
-		case method == http.MethodPatch:
-			return docIssues + "#update-an-issue"
+}
+
+// withPull finds the pull request of the route's {number}.
+func withPull(fn func(s *Server, c *call, is *issue) response) func(*Server, *call) response {
+	return withIssue(func(s *Server, c *call, is *issue) response {
+		if is.pull == nil {
+			return notFound(c.doc)
 		}
-		return docIssues + "#get-an-issue"
-	case "labels":
-		if method == http.MethodPost {
-			return docLabels + "#create-a-label"
+		return fn(s, c, is)
+	})
+}
+
+func (s *Server) getUser(c *call) response {
+	if strings.HasSuffix(s.opts.Login, "[bot]") {
+		// An installation token (GITHUB_TOKEN) is not a user.
+		return notAccessible(c.doc)
+	}
+	return response{status: 200, body: s.jsonUser(s.opts.Login)}
+}
+
+// newMux routes the endpoints with Go's method and path patterns; the
+// handlers answer into the call their request carries.
+func (s *Server) newMux() *http.ServeMux {
+	mux := http.NewServeMux()
+	for _, e := range endpoints {
+		mux.HandleFunc(e.pattern, func(_ http.ResponseWriter, r *http.Request) {
+			c := r.Context().Value(callKey{}).(*call)
+			c.r, c.doc = r, e.doc
+			if strings.Contains(e.pattern, repoRoute) {
+				c.repo = s.repos[strings.ToLower(r.PathValue("owner")+"/"+r.PathValue("repo"))]
+				if c.repo == nil {
+					c.resp = notFound(e.doc)
+					return
+				}
+				if e.issues && !c.repo.hasIssues {
+					c.resp = response{status: 410, body: errBody("Issues are disabled for this repo", "https://docs.github.com/v3/issues/", 410)}
+					return
+				}
+			}
+			c.resp = e.serve(s, c)
+		})
+	}
+	return mux
+}
+
+// route answers one request. Called with s.mu held.
+func (s *Server) route(r *http.Request, body []byte, now time.Time) response {
+	c := &call{body: body, now: now}
+	s.mux.ServeHTTP(discard{}, r.WithContext(context.WithValue(r.Context(), callKey{}, c)))
+	if c.resp.status == 0 { // no route (or ServeMux's own answer: 404, 405, a redirect)
+		return notFound(s.docOf(r))
+	}
+	return c.resp
+}
+
+// docOf is the documentation_url GitHub puts in errors of the request's
+// endpoint.
+func (s *Server) docOf(r *http.Request) string {
+	if _, pattern := s.mux.Handler(r); pattern != "" {
+		for _, e := range endpoints {
+			if e.pattern == pattern {
+				return e.doc
+			}
 		}
-		return docLabels + "#list-labels-for-a-repository"
-	case "assignees":
-		return docAssignees + "#check-if-a-user-can-be-assigned"
-	case "pulls":
-		switch {
-		case len(rest) == 1 && method == http.MethodPost:
-			return docPulls + "#create-a-pull-request"
-		case len(rest) == 1:
-			return docPulls + "#list-pull-requests"
-		case method == http.MethodPatch:
-			return docPulls + "#update-a-pull-request"
-		}
-		return docPulls + "#get-a-pull-request"
 	}
 	return "https://docs.github.com/rest"
 }
+
+// discard is the ResponseWriter of the routing: handlers answer in the
+// call, which ServeHTTP writes with the faults applied.
+type discard struct{}
+
+func (discard) Header() http.Header         { return http.Header{} }
+func (discard) Write(b []byte) (int, error) { return len(b), nil }
+func (discard) WriteHeader(int)             {}
 
 func (s *Server) findIssue(rp *repo, num, doc string) (*issue, response) {
 	n, err := strconv.Atoi(num)

@@ -42,6 +42,7 @@ type Server struct {
 	opts Options
 	srv  *httptest.Server
 
+	mux     *http.ServeMux
 	mu      sync.Mutex
 	repos   map[string]*repo // by lower-case "owner/name"
 	userIDs map[string]int64 // by lower-case login
@@ -94,6 +95,7 @@ func New(opts Options) *Server {
 		held:    make(chan Request, 64),
 		release: make(chan struct{}),
 	}
+	s.mux = s.newMux()
 	s.rate = rateLimit{limit: 5000, remaining: 5000, reset: opts.Now().Add(time.Hour)}
 	s.srv = httptest.NewServer(s)
 	s.URL = s.srv.URL + "/"
@@ -211,15 +213,6 @@ func notAccessible(doc string) response {
 	return response{status: 403, body: errBody("Resource not accessible by integration", doc, 403)}
 }
 
-// repoPath is the part of an API path after /repos/{owner}/{repo}.
-func repoPath(p string) []string {
-	parts := strings.Split(strings.Trim(p, "/"), "/")
-	if len(parts) < 3 || parts[0] != "repos" {
-		return nil
-	}
-	return parts[3:]
-}
-
 // OnWrite calls fn for every write request, twice: before the server
 // does the work (done false) and after, before it answers (done true).
 // n counts writes from 1 (see ResetLog). A test cancels its client's
@@ -304,7 +297,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if req.Write && readOnly {
-		finish(s.write(w, r, notAccessible(docFor(r.Method, repoPath(r.URL.Path)))), "read-only")
+		finish(s.write(w, r, notAccessible(s.docOf(r))), "read-only")
 		return
 	}
 	if fault != nil && fault.Kind == Slow {
