@@ -19,7 +19,7 @@ func init() {
 		}
 		// Positions are looked up for undeclared names only.
 		report := func(name string, at Position) {
-			rc.errorf(at, "component %q is not declared in castor.yaml (declared: %s)", name, strings.Join(declared, ", "))
+			rc.errorf(at, "component %q is not declared in castor.yaml (declared: %s)%s", name, strings.Join(declared, ", "), DidYouMean(name, declared))
 		}
 		for i, c := range rc.inc.Components {
 			if !slices.Contains(declared, c) {

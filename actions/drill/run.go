@@ -164,7 +164,7 @@ func checkComponents(cfg *schema.Config, comps []string) error {
 	}
 	for _, c := range comps {
 		if !slices.Contains(names, c) {
-			return errkind.New(errkind.Usage, "--component %q is not declared in castor.yaml (declared: %s)", c, strings.Join(names, ", "))
+			return errkind.New(errkind.Usage, "--component %q is not declared in castor.yaml (declared: %s)%s", c, strings.Join(names, ", "), schema.DidYouMean(c, names))
 		}
 	}
 	return nil

@@ -73,7 +73,7 @@ const maxImport = 4 << 20
 // and writes it.
 func Import(ctx context.Context, opts ImportOptions) (*ImportResult, error) {
 	if opts.Severity != "" && !slices.Contains(schema.Severities, opts.Severity) {
-		return nil, usagef("severity %q is not one of %s", opts.Severity, strings.Join(schema.Severities, ", "))
+		return nil, usagef("severity %q is not one of %s%s", opts.Severity, strings.Join(schema.Severities, ", "), schema.DidYouMean(opts.Severity, schema.Severities))
 	}
 	if opts.PR && opts.Output != "" {
 		return nil, usagef("--pr commits the draft where it belongs: it takes no --output")

@@ -62,7 +62,7 @@ func oneOf(what, v string, allowed []string) error {
 	if slices.Contains(allowed, v) {
 		return nil
 	}
-	return errkind.New(errkind.Usage, "%s %q is not one of %s", what, v, strings.Join(allowed, ", "))
+	return errkind.New(errkind.Usage, "%s %q is not one of %s%s", what, v, strings.Join(allowed, ", "), schema.DidYouMean(v, allowed))
 }
 
 // componentStatuses parses "name=status" pairs.
@@ -111,7 +111,7 @@ func declared(cfg *schema.Config, name string) error {
 		}
 		names[i] = c.Name
 	}
-	return usagef("--component %s: not declared in castor.yaml (declared: %s)", name, strings.Join(names, ", "))
+	return usagef("--component %s: not declared in castor.yaml (declared: %s)%s", name, strings.Join(names, ", "), schema.DidYouMean(name, names))
 }
 
 func (o *UpdateOptions) check() error {
