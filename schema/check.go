@@ -259,6 +259,10 @@ func posOf(name string, pos token.Pos) Position {
 // parsers accept them, and CUE would silently unify equal values) and
 // bounds the nesting depth.
 func (p *parsed) walkStruct(name, prefix string, decls []ast.Decl, depth int, diags *[]Diagnostic) {
+	if _, ok := p.keys[prefix]; !ok {
+		// An empty map is a map too: its missing fields are reported.
+		p.keys[prefix] = nil
+	}
 	seen := map[string]Position{}
 	for _, d := range decls {
 		fd, ok := d.(*ast.Field)

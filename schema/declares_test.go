@@ -22,7 +22,7 @@ func TestCommentOnlyPolicyKeepsFastPath(t *testing.T) {
 		if got := s.needsPolicyChild(); got != tc.policies {
 			t.Errorf("%q: needsPolicyChild = %v, want %v", tc.src, got, tc.policies)
 		}
-		if compileFast(s, DefIncident) == nil {
+		if compileFast(s) == nil {
 			t.Errorf("%q: no fast path", tc.src)
 		}
 		if s.withPolicies().hasPolicies() != tc.policies {

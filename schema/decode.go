@@ -1,9 +1,24 @@
 package schema
 
 import (
+	"encoding/json"
 	"fmt"
 	"time"
 )
+
+// decodeKind fills inc from plain data the fast path accepted: incidents,
+// nearly every record, by hand (decodePlain); other kinds through JSON,
+// as the CUE path decodes.
+func decodeKind(plain any, inc *Incident) error {
+	if kind, ok := plain.(map[string]any)["kind"]; ok && kind != KindIncident {
+		b, err := json.Marshal(plain)
+		if err != nil {
+			return err
+		}
+		return json.Unmarshal(b, inc)
+	}
+	return decodePlain(plain, inc)
+}
 
 // decodePlain fills inc from plain data that the fast path accepted, by
 // hand: the schema has already checked every type, and this avoids a

@@ -1,8 +1,6 @@
 package schema
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -13,10 +11,9 @@ import (
 )
 
 // FuzzValidate feeds arbitrary bytes to the loader as a YAML record. It
-// must never panic, every error must carry a line, and the fast path must
-// agree with CUE: whenever it calls a record valid, the full CUE
-// evaluation finds no error of shape and decodes the same record; when it
-// refuses one as beyond the limits, the full path refuses it alike.
+// must never panic, every error must carry a line, and whenever the fast
+// path answers (valid, errors of shape, beyond the limits) the full CUE
+// path must find exactly the same and decode the same record.
 //
 //	go test ./schema -run XXX -fuzz FuzzValidate -fuzztime 60s
 func FuzzValidate(f *testing.F) {
@@ -61,31 +58,8 @@ func FuzzValidate(f *testing.F) {
 				t.Fatalf("error without a position: %s", d)
 			}
 		}
-		fast := &Record{Path: name}
-		if !repo.checkFast(fast, data) {
-			return
-		}
-		full := &Record{Path: name}
-		if err := repo.checkFull(newChecker(repo.Schema), full, data); err != nil {
-			t.Fatal(err)
-		}
-		if fast.Incident == nil {
-			// Refused by the limits on the tree the fast path parsed: the
-			// full path must refuse it the same way.
-			if a, b := render(fast.Diagnostics), render(full.Diagnostics); a != b || a == "" {
-				t.Fatalf("fast path refused with\n%s\nfull path with\n%s", a, b)
-			}
-			return
-		}
-		for _, d := range full.Diagnostics {
-			if d.Rule == "schema" || d.Rule == "syntax" {
-				t.Fatalf("fast path accepted what CUE rejects: %s", d)
-			}
-		}
-		a, _ := json.Marshal(fast.Incident)
-		b, _ := json.Marshal(full.Incident)
-		if !bytes.Equal(a, b) {
-			t.Fatalf("fast and full decodings differ:\nfast %s\nfull %s", a, b)
+		if _, diff := diffFastPath(t, repo, name, data); diff != "" {
+			t.Fatalf("%q:\n%s", data, diff)
 		}
 	})
 }

@@ -48,9 +48,9 @@ type Repo struct {
 	// configData is castor.yaml, kept for the policy child when there are
 	// policy files (they may constrain #Config).
 	configData []byte
-	// fast is the schema compiled to Go for valid records (the policies
-	// are evaluated apart, in a child process).
-	fast *fastSchema
+	// fast is the schema compiled to Go (see checkFast); the policies are
+	// evaluated apart, in a child process.
+	fast fastSchemas
 }
 
 // ConfigError is returned by OpenRepo when castor.yaml or a policy file is
@@ -89,7 +89,7 @@ func OpenRepo(root string) (*Repo, error) {
 		return nil, errkind.Wrap(errkind.Invalid, &ConfigError{Diagnostics: sortDiagnostics(diags)})
 	}
 	r.Schema = s
-	r.fast = compileFast(s, DefIncident)
+	r.fast = compileFast(s)
 	data, err := fsys.ReadFile(ConfigFile, MaxFileSize)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -549,12 +549,13 @@ func (r *Repo) checkFull(c *checker, rec *Record, data []byte) error {
 	return nil
 }
 
-// checkFast validates a plain record with the schema compiled to Go; it
-// returns false, having changed nothing, when the record needs the full
-// path: a parse problem, any doubt about the schema, or an error to
-// report precisely. The one error it reports itself is a document beyond
-// the limits on nesting and values, found on the tree it parsed (the full
-// path would find the same, at the cost of parsing it again).
+// checkFast validates a plain record with the schema compiled to Go,
+// reporting its errors of shape as the CUE path would; it returns false,
+// having changed nothing, when the record needs the full path: a parse
+// problem, or an error the fast path cannot word exactly as CUE's (see
+// package fastpath). It also reports a document beyond the limits on
+// nesting and values, found on the tree it parsed (the full path would
+// find the same, at the cost of parsing it again).
 func (r *Repo) checkFast(rec *Record, data []byte) bool {
 	var p *parsed
 	var plain any
@@ -580,11 +581,21 @@ func (r *Repo) checkFast(rec *Record, data []byte) bool {
 	default:
 		return false
 	}
-	if !r.fast.valid(plain) {
+	def := r.fast.of(plain.(map[string]any))
+	if def == nil {
 		return false
 	}
+	findings, ok := def.Check(plain)
+	if !ok {
+		return false
+	}
+	if len(findings) > 0 {
+		rec.pos, rec.id = p.pos, p.id
+		rec.Diagnostics = append(fastDiagnostics(p, findings), runRecordRules(r.Config, rec, p)...)
+		return true
+	}
 	var inc Incident
-	if err := decodePlain(plain, &inc); err != nil {
+	if err := decodeKind(plain, &inc); err != nil {
 		return false
 	}
 	rec.pos, rec.id, rec.Incident, rec.parsed = p.pos, p.id, &inc, true

@@ -102,25 +102,13 @@ func (c *checker) explain(p *parsed, name, key string, data cue.Value, errs []er
 				}
 			}
 		case strings.HasPrefix(format, "invalid value %v (out of bound %s)") && len(args) == 2:
-			bound := fmt.Sprint(args[1])
-			if bound == `!=""` {
-				out = append(out, Diagnostic{Pos: at, Message: prefix + "must not be empty", Rule: rule})
-			} else {
-				out = append(out, Diagnostic{Pos: at, Message: fmt.Sprintf("%s%v is not %s", prefix, args[0], describeBound(bound)), Rule: rule})
-			}
+			out = append(out, Diagnostic{Pos: at, Message: boundMessage(prefix, fmt.Sprint(args[0]), fmt.Sprint(args[1])), Rule: rule})
 		case strings.HasPrefix(format, "invalid value %s (does not satisfy %s)") && len(args) == 2:
 			// The format check says more when it failed too.
 			if boundFailed {
 				continue
 			}
-			what := "a valid value for " + fmt.Sprint(args[1])
-			switch v := fmt.Sprint(args[1]); {
-			case strings.HasPrefix(v, "time.Time"):
-				what = "a real date and time"
-			case strings.HasPrefix(v, "time.Format"):
-				what = "a real date"
-			}
-			out = append(out, Diagnostic{Pos: at, Message: fmt.Sprintf("%s%v is not %s", prefix, args[0], what), Rule: rule})
+			out = append(out, Diagnostic{Pos: at, Message: validatorMessage(prefix, fmt.Sprint(args[0]), fmt.Sprint(args[1])), Rule: rule})
 		case strings.Contains(format, "field not allowed"), strings.Contains(format, "field is required but not present"):
 			// Reported by walkUnified, at the data's position.
 		case strings.Contains(format, "incomplete value"), strings.Contains(format, "non-concrete value"):
@@ -132,28 +120,67 @@ func (c *checker) explain(p *parsed, name, key string, data cue.Value, errs []er
 			out = append(out, Diagnostic{Pos: at, Message: prefix + fmt.Sprintf(format, args...), Rule: rule})
 		}
 	}
-	slices.Sort(conflicts)
-	conflicts = slices.Compact(conflicts)
-	slices.Sort(kinds)
-	kinds = slices.Compact(kinds)
-	found := describeFound(got)
-	var msg string
+	if msg := conflictMessage(prefix, describeFound(got), conflicts, kinds); msg != "" {
+		out = append(out, Diagnostic{Pos: at, Message: msg, Rule: rule})
+	}
+	return out
+}
+
+// The messages of the errors of shape. The CUE path (explain, walkSchema)
+// and the fast path (fastDiagnostics) write them with these functions
+// only, so that both say the same thing; TestFastPathAgrees and
+// FuzzFastPath check that they do.
+
+// conflictMessage explains a value (found, as describeFound prints it) of
+// another kind than the schema's (kinds, as CUE names them), or not one
+// of its literals (conflicts, as CUE prints them). It returns "" when
+// there is nothing to say.
+func conflictMessage(prefix, found string, conflicts, kinds []string) string {
+	conflicts = slices.Compact(slices.Sorted(slices.Values(conflicts)))
+	kinds = slices.Compact(slices.Sorted(slices.Values(kinds)))
 	switch {
 	case len(conflicts) >= 2:
-		msg = fmt.Sprintf("%s%s is not one of %s", prefix, found, strings.Join(unquoteAll(orderEnum(conflicts)), ", "))
+		return fmt.Sprintf("%s%s is not one of %s", prefix, found, strings.Join(unquoteAll(orderEnum(conflicts)), ", "))
 	case len(conflicts) == 1 && len(kinds) == 0:
-		msg = fmt.Sprintf("%sfound %s, want %s", prefix, found, conflicts[0])
+		return fmt.Sprintf("%sfound %s, want %s", prefix, found, conflicts[0])
 	case len(kinds) > 0:
 		names := make([]string, len(kinds))
 		for i, k := range kinds {
 			names[i] = kindDisplay(k)
 		}
-		msg = fmt.Sprintf("%sexpected %s, found %s", prefix, strings.Join(names, " or "), found)
+		return fmt.Sprintf("%sexpected %s, found %s", prefix, strings.Join(names, " or "), found)
 	}
-	if msg != "" {
-		out = append(out, Diagnostic{Pos: at, Message: msg, Rule: rule})
+	return ""
+}
+
+// boundMessage explains a value that fails a bound (=~"…", !="") as CUE
+// prints it.
+func boundMessage(prefix, value, bound string) string {
+	if bound == `!=""` {
+		return prefix + "must not be empty"
 	}
-	return out
+	return fmt.Sprintf("%s%s is not %s", prefix, value, describeBound(bound))
+}
+
+// validatorMessage explains a value that fails a validator (time.Time())
+// as CUE prints it.
+func validatorMessage(prefix, value, validator string) string {
+	what := "a valid value for " + validator
+	switch {
+	case strings.HasPrefix(validator, "time.Time"):
+		what = "a real date and time"
+	case strings.HasPrefix(validator, "time.Format"):
+		what = "a real date"
+	}
+	return fmt.Sprintf("%s%s is not %s", prefix, value, what)
+}
+
+func unknownFieldMessage(key, label string) string {
+	return fmt.Sprintf("%sunknown field %q", pathPrefix(key), label)
+}
+
+func missingFieldMessage(key, label string) string {
+	return fmt.Sprintf("%smissing required field %q", pathPrefix(key), label)
 }
 
 // isLiteral tells a concrete scalar printed by CUE ("SEV1", 3, true) from
@@ -275,14 +302,14 @@ func (c *checker) walkSchema(p *parsed, sh *shape, key string, diags *[]Diagnost
 			sh.allowed[label] = allowed
 		}
 		if !allowed {
-			*diags = append(*diags, Diagnostic{Pos: p.keyPos[joinKey(key, label)], Message: fmt.Sprintf("%sunknown field %q", pathPrefix(key), label), Rule: "schema"})
+			*diags = append(*diags, Diagnostic{Pos: p.keyPos[joinKey(key, label)], Message: unknownFieldMessage(key, label), Rule: "schema"})
 			continue
 		}
 		c.walkSchema(p, c.childShape(sh, label), joinKey(key, label), diags)
 	}
 	for _, r := range sh.required {
 		if _, written := p.pos[joinKey(key, r.label)]; !written {
-			*diags = append(*diags, Diagnostic{Pos: p.pos.lookup(key), Message: fmt.Sprintf("%smissing required field %q", pathPrefix(key), r.label), Rule: r.rule})
+			*diags = append(*diags, Diagnostic{Pos: p.pos.lookup(key), Message: missingFieldMessage(key, r.label), Rule: r.rule})
 		}
 	}
 }
@@ -365,7 +392,7 @@ func (c *checker) walkUnified(p *parsed, name string, v cue.Value, key string, d
 		k := joinKey(key, label)
 		if sel.ConstraintType() == cue.RequiredConstraint {
 			if _, written := p.pos[k]; !written {
-				*diags = append(*diags, Diagnostic{Pos: p.pos.lookup(key), Message: fmt.Sprintf("%smissing required field %q", pathPrefix(key), label), Rule: c.ruleOfValue(it.Value())})
+				*diags = append(*diags, Diagnostic{Pos: p.pos.lookup(key), Message: missingFieldMessage(key, label), Rule: c.ruleOfValue(it.Value())})
 			}
 			continue
 		}

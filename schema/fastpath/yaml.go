@@ -1,4 +1,4 @@
-package schema
+package fastpath
 
 import (
 	"strings"
@@ -7,7 +7,7 @@ import (
 	yaml "go.yaml.in/yaml/v3"
 )
 
-// scanYAMLSubset parses the plain subset of YAML that records are written
+// ScanYAML parses the plain subset of YAML that records are written
 // in — block mappings with plain keys, block sequences, one-line plain and
 // quoted scalars, literal block scalars, one-line flow collections of
 // scalars, comments — into the tree yaml.v3 would build (kinds, styles,
@@ -15,7 +15,7 @@ import (
 // them). It is several times faster than yaml.v3. ok is false for
 // anything outside the subset, or that it is not sure to read exactly as
 // yaml.v3 does: the caller then parses with yaml.v3.
-func scanYAMLSubset(data []byte) (doc *yaml.Node, ok bool) {
+func ScanYAML(data []byte) (doc *yaml.Node, ok bool) {
 	s := yamlScanner{data: data}
 	if !s.split() {
 		return nil, false

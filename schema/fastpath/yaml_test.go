@@ -1,4 +1,4 @@
-package schema
+package fastpath
 
 import (
 	"fmt"
@@ -14,7 +14,7 @@ import (
 	yaml "go.yaml.in/yaml/v3"
 )
 
-// sameYAMLTree reports where the tree of scanYAMLSubset differs from
+// sameYAMLTree reports where the tree of ScanYAML differs from
 // yaml.v3's, or "" if it does not.
 func sameYAMLTree(a, b *yaml.Node, at string) string {
 	if a.Kind != b.Kind || a.Style != b.Style || a.Tag != b.Tag || a.Value != b.Value ||
@@ -34,7 +34,7 @@ func sameYAMLTree(a, b *yaml.Node, at string) string {
 // diffFastYAML returns whether the scanner took data, and a description
 // of any difference with yaml.v3.
 func diffFastYAML(data []byte) (handled bool, diff string) {
-	got, ok := scanYAMLSubset(data)
+	got, ok := ScanYAML(data)
 	if !ok {
 		return false, ""
 	}
@@ -75,7 +75,7 @@ var trickyYAML = []string{
 	"a: x\n\n\n", "\n\na: x\n", "# c\n---\na: 1\n", "a: [-1, -x, -]\n", "a: [?x]\n", "a: {b: [c]}\n", "a: {b: c}d\n", "a: {b: 'c', d: -1}\n",
 }
 
-func TestScanYAMLSubset(t *testing.T) {
+func TestScanYAML(t *testing.T) {
 	check := func(name string, data []byte) bool {
 		handled, d := diffFastYAML(data)
 		if d != "" {
@@ -86,7 +86,7 @@ func TestScanYAMLSubset(t *testing.T) {
 	for i, s := range trickyYAML {
 		check(fmt.Sprintf("tricky %d", i), []byte(s))
 	}
-	for _, root := range []string{"../records", "testdata"} {
+	for _, root := range []string{"../../records", "../testdata"} {
 		total, handled := 0, 0
 		filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
 			if err != nil || e.IsDir() {
@@ -128,10 +128,10 @@ func TestScanYAMLSubset(t *testing.T) {
 	}
 }
 
-// FuzzFastYAML checks that scanYAMLSubset either declines its input or
+// FuzzFastYAML checks that ScanYAML either declines its input or
 // gives the tree yaml.v3 gives.
 //
-//	go test ./schema -run XXX -fuzz FuzzFastYAML -fuzztime 3m
+//	go test ./schema/fastpath -run XXX -fuzz FuzzFastYAML -fuzztime 3m
 func FuzzFastYAML(f *testing.F) {
 	for i := range 4 {
 		_, data := recordgen.Record(i)
@@ -140,7 +140,7 @@ func FuzzFastYAML(f *testing.F) {
 	for _, s := range trickyYAML {
 		f.Add([]byte(s))
 	}
-	for _, dir := range []string{"../records/*", "testdata/valid", "testdata/bad"} {
+	for _, dir := range []string{"../../records/*", "../testdata/valid", "../testdata/bad"} {
 		files, _ := filepath.Glob(filepath.Join(dir, "*.yaml"))
 		for _, p := range files {
 			if data, err := os.ReadFile(p); err == nil {
