@@ -36,6 +36,7 @@ measure() {
   done | sort -n | awk -v n="$name" -v m=$(( (runs + 1) / 2 )) 'NR==m {printf "%-22s %6.2f s wall %6.2f s cpu %7.1f MB\n", n, $1, $2, $3/1024}'
 }
 
+# shellcheck disable=SC2086 # one argument per file
 measure "cue vet" "$cue" vet -c -d '#Incident' "$OLDPWD/schema/castor.cue" $files | tee "$work/cue.txt"
 measure "castor cold" "$work/castor" validate --no-cache | tee "$work/cold.txt"
 "$work/castor" validate >/dev/null 2>&1 || true   # fill the cache
