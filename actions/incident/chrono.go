@@ -18,9 +18,21 @@ import (
 
 // fold lowercases s and strips its accents; at[i] is the offset in s of
 // the rune that gave byte i of the result (at[len] = len(s)).
-func fold(s string) (string, []int) {
+func fold(s string) (string, []int) { return foldAt(s, true) }
+
+// folded is fold's text alone, without the map back.
+func folded(s string) string {
+	f, _ := foldAt(s, false)
+	return f
+}
+
+func foldAt(s string, keep bool) (string, []int) {
 	var b strings.Builder
-	at := make([]int, 0, len(s)+1)
+	b.Grow(len(s))
+	var at []int
+	if keep {
+		at = make([]int, 0, len(s)+1)
+	}
 	for i, r := range s {
 		switch r {
 		case '\u00a0', '\u202f', '\u2009', '\u3000':
@@ -35,12 +47,16 @@ func fold(s string) (string, []int) {
 			r = ')'
 		}
 		f := foldRune(r)
-		for range len(f) {
-			at = append(at, i)
+		if keep {
+			for range len(f) {
+				at = append(at, i)
+			}
 		}
 		b.WriteString(f)
 	}
-	at = append(at, len(s))
+	if keep {
+		at = append(at, len(s))
+	}
 	return b.String(), at
 }
 
@@ -243,6 +259,21 @@ const (
 
 // parseDateAt reads a date at the start of folded text; n is its length.
 func parseDateAt(f string, style dateStyle) (c civil, n int, ambiguous string, ok bool) {
+	// Every date starts with a digit or a month's name: the patterns of
+	// the other kind are not tried (they are tried for every line).
+	switch {
+	case f == "":
+	case f[0] >= '0' && f[0] <= '9':
+		return parseNumericDate(f, style)
+	case f[0] >= 'a' && f[0] <= 'z':
+		return parseNamedDate(f)
+	}
+	return civil{}, 0, "", false
+}
+
+// parseNumericDate reads a date that starts with a digit: "2019-10-21",
+// "21/10/2019", "2019年10月21日", "21 octobre 2019".
+func parseNumericDate(f string, style dateStyle) (c civil, n int, ambiguous string, ok bool) {
 	if m := reISO.FindStringSubmatch(f); m != nil {
 		y, _ := strconv.Atoi(m[1])
 		mo, _ := strconv.Atoi(m[2])
@@ -295,16 +326,21 @@ func parseDateAt(f string, style dateStyle) (c civil, n int, ambiguous string, o
 		c = civil{y, time.Month(mo), d}
 		return c, len(m[0]), ambiguous, c.valid()
 	}
-	if m := reMonthDay.FindStringSubmatch(f); m != nil {
-		d, _ := strconv.Atoi(m[2])
-		y, _ := strconv.Atoi(m[3])
-		c = civil{y, monthNames[strings.TrimSuffix(m[1], ".")], d}
-		return c, len(m[0]), "", c.valid()
-	}
 	if m := reDayMonth.FindStringSubmatch(f); m != nil {
 		d, _ := strconv.Atoi(m[1])
 		y, _ := strconv.Atoi(m[3])
 		c = civil{y, monthNames[strings.TrimSuffix(m[2], ".")], d}
+		return c, len(m[0]), "", c.valid()
+	}
+	return civil{}, 0, "", false
+}
+
+// parseNamedDate reads a date that starts with a month: "July 2, 2019".
+func parseNamedDate(f string) (c civil, n int, ambiguous string, ok bool) {
+	if m := reMonthDay.FindStringSubmatch(f); m != nil {
+		d, _ := strconv.Atoi(m[2])
+		y, _ := strconv.Atoi(m[3])
+		c = civil{y, monthNames[strings.TrimSuffix(m[1], ".")], d}
 		return c, len(m[0]), "", c.valid()
 	}
 	return civil{}, 0, "", false
@@ -443,7 +479,10 @@ var dateStatements = regexp.MustCompile(`\b(?:all (?:the )?(?:events|times|entri
 
 // dateStatement finds a statement of the day of every chronology entry.
 func dateStatement(text string, style dateStyle) (civil, bool) {
-	f, _ := fold(text)
+	return dateStatementFolded(folded(text), style)
+}
+
+func dateStatementFolded(f string, style dateStyle) (civil, bool) {
 	for _, m := range dateStatements.FindAllStringIndex(f, -1) {
 		if c, _, _, ok := parseDateAt(f[m[1]:], style); ok && c.y != 0 {
 			return c, true
@@ -456,7 +495,10 @@ var reParenZone = regexp.MustCompile(`\(\s*(?:in\s+|en\s+|in\s+)?((?:utc|gmt)\s*
 
 // zoneStatement finds a statement of the zone of every time in text.
 func zoneStatement(text string) (*time.Location, string, bool) {
-	f, _ := fold(text)
+	return zoneStatementFolded(folded(text))
+}
+
+func zoneStatementFolded(f string) (*time.Location, string, bool) {
 	for _, re := range zoneStatements {
 		for _, m := range re.FindAllStringSubmatch(f, -1) {
 			w := m[1]
@@ -479,7 +521,7 @@ func zoneStatement(text string) (*time.Location, string, bool) {
 // headerZone finds a zone in a heading or a table header: "Timeline
 // (UTC)", "Date and Time in CET", "時刻 (JST)".
 func headerZone(text string) (*time.Location, string, bool) {
-	f, _ := fold(text)
+	f := folded(text)
 	for _, m := range reParenZone.FindAllStringSubmatch(f, -1) {
 		w := m[1] + m[2]
 		if loc, ok := zoneFor(w); ok {
@@ -517,7 +559,7 @@ var reDateAnywhere = regexp.MustCompile(`\b(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{4}\
 
 // datesIn returns the dates written in text, in order.
 func datesIn(text string, style dateStyle) []civil {
-	f, _ := fold(text)
+	f := folded(text)
 	var out []civil
 	for _, loc := range reDateAnywhere.FindAllStringIndex(f, -1) {
 		if c, _, _, ok := parseDateAt(f[loc[0]:], style); ok {
@@ -531,7 +573,7 @@ func datesIn(text string, style dateStyle) []civil {
 var reRelativeDay = regexp.MustCompile(`\b(avant-hier|hier|yesterday|the day before yesterday|aujourd'hui|today|ce matin|this morning|cette nuit|last night|gestern|heute|ayer|hoy)\b|(昨日|本日|今日)`)
 
 func relativeDay(text string) (days int, ok bool) {
-	f, _ := fold(text)
+	f := folded(text)
 	m := reRelativeDay.FindStringSubmatch(f)
 	if m == nil {
 		return 0, false
@@ -569,7 +611,7 @@ var reClockIn = regexp.MustCompile(`\b\d{1,2}(?::\d{2}|h\d{2})\b`)
 // "at 17:22 UTC on August 18, 2023"). A sentence with more than one
 // time, or no date, gives none.
 func sentenceStamp(sentence string, style dateStyle) (stamp, bool) {
-	f, _ := fold(sentence)
+	f := folded(sentence)
 	locs := reClockIn.FindAllStringIndex(f, -1)
 	if len(locs) != 1 {
 		return stamp{}, false
@@ -602,7 +644,7 @@ var reOnWeekday = regexp.MustCompile(`\b(?:on|le|am|el|this|last|ce)\s+(monday|t
 
 // weekdayIn finds the day of the week the text names for the incident.
 func weekdayIn(text string) (time.Weekday, bool) {
-	f, _ := fold(text)
+	f := folded(text)
 	m := reOnWeekday.FindStringSubmatchIndex(f)
 	if m == nil {
 		return 0, false

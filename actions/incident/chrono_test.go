@@ -145,3 +145,29 @@ func TestDatesIn(t *testing.T) {
 		}
 	}
 }
+
+func TestEventKinds(t *testing.T) {
+	for _, tc := range []struct {
+		event string
+		want  eventKind
+	}{
+		{"**OUTAGE BEGINS** — Search backends start melting down", evStarted},
+		{"The on-call engineer was paged", evDetected},
+		{"Alerts fired for the website", evDetected},
+		{"All systems verified operational", evResolved},
+		{"Le service est de nouveau disponible", evResolved},
+		{"Début de l’incident", evStarted},
+		{"Störung beginnt", evStarted},
+		{"La panne est résolue et le service rétabli", evResolved},
+		{"Deployment rolled back; it works again", evMitigated},
+		{"サービス復旧", evResolved},
+		{"unresolved questions", 0},  // a word, not part of one
+		{"the pagers were quiet", 0}, // "pagers" is not "pager"
+		{"prefixed and refixed", 0},  // "fixed" only as a word
+		{"Incident is resolved", evResolved},
+	} {
+		if got := eventKinds(normalize(tc.event)); got != tc.want {
+			t.Errorf("%q: %b, want %b", tc.event, got, tc.want)
+		}
+	}
+}

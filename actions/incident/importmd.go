@@ -630,13 +630,14 @@ func (im *importer) readStatements() {
 	}
 	dateDone := false
 	check := func(text string, off int) {
+		f := folded(text)
 		if !zoneDone {
-			if loc, name, ok := zoneStatement(text); ok {
+			if loc, name, ok := zoneStatementFolded(f); ok {
 				im.docZone, im.docZoneName, zoneDone = loc, name, true
 			}
 		}
 		if !dateDone {
-			if c, ok := dateStatement(text, im.style); ok {
+			if c, ok := dateStatementFolded(f, im.style); ok {
 				im.chronoDate, im.chronoDateAt, dateDone = c, off, true
 			}
 		}
@@ -655,18 +656,17 @@ func (im *importer) readStatements() {
 				continue
 			}
 		}
-		// Line by line, then the whole paragraph: a statement can run
-		// over two lines ("… all times are in\nUTC.").
+		// The paragraph as a whole: a statement can run over two
+		// lines ("… all times are in\nUTC.").
 		lines := im.chunkLines(c)
+		if len(lines) == 0 {
+			continue
+		}
 		var all []string
 		for _, l := range lines {
-			p := inlinePlain(l.text)
-			check(p, l.off)
-			all = append(all, p)
+			all = append(all, inlinePlain(l.text))
 		}
-		if len(lines) > 1 {
-			check(strings.Join(all, " "), lines[0].off)
-		}
+		check(strings.Join(all, " "), lines[0].off)
 	}
 }
 
@@ -1416,14 +1416,14 @@ func (im *importer) times(day time.Time) {
 			last = i
 		}
 	}
-	norm := make([]string, len(tl))
+	kinds := make([]eventKind, len(tl))
 	for i, e := range tl {
-		norm[i] = normalize(e.event)
+		kinds[i] = eventKinds(normalize(e.event))
 	}
-	find := func(re *regexp.Regexp, lastOne bool) int {
+	find := func(kind eventKind, lastOne bool) int {
 		found := -1
 		for i := range tl {
-			if re.MatchString(norm[i]) {
+			if kinds[i]&kind != 0 {
 				found = i
 				if !lastOne {
 					return i
@@ -1450,11 +1450,11 @@ func (im *importer) times(day time.Time) {
 		}
 	}
 	midnight := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, im.zoneOf(nil, nil))
-	choose := func(kind fieldKind, re *regexp.Regexp, lastOne bool, span time.Time, fallback int, what string) (time.Time, string) {
+	choose := func(kind fieldKind, ev eventKind, lastOne bool, span time.Time, fallback int, what string) (time.Time, string) {
 		if t, ok := at(kind); ok {
 			return t, ""
 		}
-		if i := find(re, lastOne); i >= 0 {
+		if i := find(ev, lastOne); i >= 0 {
 			t := tl[i].at
 			if lastOne && tl[i].hasUntil {
 				t = tl[i].until
@@ -1462,7 +1462,7 @@ func (im *importer) times(day time.Time) {
 			return t, fmt.Sprintf("the chronology entry at %s: %q", tl[i].at.Format("15:04"), abbreviate(tl[i].event, 40))
 		}
 		if kind == fieldResolved {
-			if i := find(reMitigated, true); i >= 0 {
+			if i := find(evMitigated, true); i >= 0 {
 				return tl[i].at, fmt.Sprintf("the chronology entry at %s: %q", tl[i].at.Format("15:04"), abbreviate(tl[i].event, 40))
 			}
 		}
@@ -1478,9 +1478,9 @@ func (im *importer) times(day time.Time) {
 		}
 		return midnight, "the post has no chronology: midnight of the incident's day"
 	}
-	started, sTodo := choose(fieldStart, reStarted, false, spanFrom, first, "the chronology's first entry")
-	detected, dTodo := choose(fieldDetected, reDetected, false, time.Time{}, first, "first alert; the chronology's first entry")
-	resolved, rTodo := choose(fieldResolved, reResolved, true, spanTo, last, "the chronology's last entry")
+	started, sTodo := choose(fieldStart, evStarted, false, spanFrom, first, "the chronology's first entry")
+	detected, dTodo := choose(fieldDetected, evDetected, false, time.Time{}, first, "first alert; the chronology's first entry")
+	resolved, rTodo := choose(fieldResolved, evResolved, true, spanTo, last, "the chronology's last entry")
 	// The validator's order: detected ≤ resolved, and started first.
 	if detected.Before(started) {
 		started, sTodo = detected, "the detection: nothing says it started earlier"

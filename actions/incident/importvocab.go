@@ -2,8 +2,10 @@ package incident
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // The words of post-mortems: section titles, field labels, table column
@@ -124,7 +126,7 @@ var headingNumber = regexp.MustCompile(`^((\d+\.)*\d+[.)]?\s+|[ivx]+[.)]\s+|[a-z
 // normalize prepares text for matching: lowercase, no accents, straight
 // apostrophes, single spaces, no trailing punctuation.
 func normalize(s string) string {
-	f, _ := fold(s)
+	f := folded(s)
 	f = strings.Join(strings.Fields(f), " ")
 	return strings.TrimRight(f, " :.!?…")
 }
@@ -350,13 +352,108 @@ func kindOf(cell string) string {
 	return ""
 }
 
-// The events that start, detect and end an incident.
-var (
-	reStarted   = regexp.MustCompile(`\b(outage (begins|began|starts|started)|incident (begins|began|starts|started)|impact (begins|began|starts|started)|(problem|issue|errors?|failures?) (began|started|begins|starts)|debut de (l'incident|la panne|l'impact)|la panne commence|beginn der (storung|stoerung)|storung beginnt|inicio del (incidente|impacto)|comienza el incidente)\b|障害発生|インシデント発生|ラテント発火|発生`)
-	reDetected  = regexp.MustCompile(`\b(detected|detection|alerts? (fired|triggered|received|went off)|alerted|paged|pager|page (sent|fired|received)|pagerduty|first reports?|reported by|reports? (of|from)|noticed|alarm|automated (warning|alert)|monitoring (alert|warning)|on-call (engineer )?(was )?(notified|paged)|detecte|alerte|signale|remonte|erkannt|alarmiert|gemeldet|bemerkt|detectado|alerta|notificado|reportado)\b|検知|アラート|報告`)
-	reResolved  = regexp.MustCompile(`\b(outage ends|incident ends|incident (is )?(resolved|closed)|resolved|fully restored|restored|recovered|back to normal|back online|operational again|(all )?(systems|services) (verified |are |were )?(operational|healthy)|fixed|service restored|resolu|retabli|(de|a) nouveau operationnels?|(de nouveau|a nouveau) (disponibles?|fonctionnels?)|fonctionnent? a nouveau|retour a la normale|behoben|wiederhergestellt|gelost|geloest|resuelto|restablecido|solucionado)\b|復旧|解決|正常化`)
-	reMitigated = regexp.MustCompile(`\b(mitigated|mitigation|outage mitigated|works? again|it works|rolled back|rollback|reverted|attenue|contourne|mitigiert|mitigado|revertido)\b|暫定`)
+// The events that start, detect and end an incident: phrases of whole
+// words on normalised text ("(a|b)" is a choice, "(a|)" an optional
+// word), and strings for Japanese, which has no spaces. Matched by words,
+// in one pass over an entry: a regular expression per kind cost seconds
+// over a large chronology.
+type eventKind uint8
+
+const (
+	evStarted eventKind = 1 << iota
+	evDetected
+	evResolved
+	evMitigated
 )
+
+var eventPhrases = []struct {
+	kind    eventKind
+	phrases []string
+	cjk     []string
+}{
+	{evStarted, []string{
+		"(outage|incident|impact) (begins|began|starts|started)", "(problem|issue|error|errors|failure|failures) (began|started|begins|starts)",
+		"debut de (l incident|la panne|l impact)", "la panne commence", "beginn der (storung|stoerung)", "(storung|stoerung) beginnt",
+		"inicio del (incidente|impacto)", "comienza el incidente",
+	}, []string{"障害発生", "インシデント発生", "発生"}},
+	{evDetected, []string{
+		"detected", "detection", "(alert|alerts) (fired|triggered|received|went off)", "alerted", "paged", "pager", "page (sent|fired|received)", "pagerduty",
+		"first (report|reports)", "reported by", "(report|reports) (of|from)", "noticed", "alarm", "automated (warning|alert)", "monitoring (alert|warning)",
+		"on call (engineer|) (was|) (notified|paged)",
+		"detecte", "alerte", "signale", "remonte", "erkannt", "alarmiert", "gemeldet", "bemerkt", "detectado", "alerta", "notificado", "reportado",
+	}, []string{"検知", "アラート", "報告"}},
+	{evResolved, []string{
+		"(outage|incident) ends", "incident (is|) (resolved|closed)", "resolved", "fully restored", "restored", "recovered", "back to normal", "back online",
+		"operational again", "(all|) (systems|services) (verified|are|were|) (operational|healthy)", "fixed", "service restored",
+		"resolu", "retabli", "(de|a) nouveau (operationnel|operationnels)", "(de nouveau|a nouveau) (disponible|disponibles|fonctionnel|fonctionnels)",
+		"(fonctionne|fonctionnent) a nouveau", "retour a la normale",
+		"behoben", "wiederhergestellt", "gelost", "geloest", "resuelto", "restablecido", "solucionado",
+	}, []string{"復旧", "解決", "正常化"}},
+	{evMitigated, []string{
+		"mitigated", "mitigation", "outage mitigated", "(work|works) again", "it works", "rolled back", "rollback", "reverted",
+		"attenue", "contourne", "mitigiert", "mitigado", "revertido",
+	}, []string{"暫定"}},
+}
+
+// eventMatcher holds eventPhrases by their first word.
+var eventMatcher = func() map[string][]eventPhrase {
+	m := map[string][]eventPhrase{}
+	for _, ep := range eventPhrases {
+		for _, p := range ep.phrases {
+			for _, x := range expandPhrase(p) {
+				w := strings.Fields(x)
+				m[w[0]] = append(m[w[0]], eventPhrase{w, ep.kind})
+			}
+		}
+	}
+	return m
+}()
+
+type eventPhrase struct {
+	words []string
+	kind  eventKind
+}
+
+// expandPhrase lists the phrases a pattern stands for: "a (b|c|) d" is
+// "a b d", "a c d", "a d".
+func expandPhrase(p string) []string {
+	i := strings.IndexByte(p, '(')
+	if i < 0 {
+		return []string{strings.Join(strings.Fields(p), " ")}
+	}
+	j := i + strings.IndexByte(p[i:], ')')
+	var out []string
+	for _, alt := range strings.Split(p[i+1:j], "|") {
+		out = append(out, expandPhrase(p[:i]+alt+p[j+1:])...)
+	}
+	return out
+}
+
+// eventKinds tells what a normalised chronology entry says.
+func eventKinds(norm string) eventKind {
+	var k eventKind
+	words := strings.FieldsFunc(norm, func(r rune) bool { return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9') })
+	for i, w := range words {
+		for _, p := range eventMatcher[w] {
+			if len(p.words) <= len(words)-i && slices.Equal(p.words, words[i:i+len(p.words)]) {
+				k |= p.kind
+			}
+		}
+	}
+	for i := 0; i < len(norm); i++ {
+		if norm[i] >= utf8.RuneSelf {
+			for _, ep := range eventPhrases {
+				for _, c := range ep.cjk {
+					if strings.Contains(norm, c) {
+						k |= ep.kind
+					}
+				}
+			}
+			break
+		}
+	}
+	return k
+}
 
 // reColumnZone is the zone a column header names: "Date and Time in CET".
 var reColumnZone = regexp.MustCompile(`\b(in|en)\s+[a-z]{2,5}$`)
@@ -367,7 +464,7 @@ var reColumnZone = regexp.MustCompile(`\b(in|en)\s+[a-z]{2,5}$`)
 var reIntent = regexp.MustCompile(`\b(?:we (?:will|'ll|shall|are going to|'re going to|plan to|intend to|are planning to|want to|need to|should|must|are (?:also )?(?:looking into|working on|considering|investigating|adding|introducing))|(?:the )?[a-z0-9.-]+ (?:team|project|foundation) (?:will|intends to|plans to|is planning to|is going to)|is planning|are planning|intends? to|plans? to|nous (?:allons|devons|prevoyons|comptons|souhaitons|voulons)|il (?:faut|faudra)|je vais|on va|wir (?:werden|wollen|planen|mussen|muessen|sollten)|es wird|vamos a|planeamos|debemos|tenemos que|(?:haremos|implementaremos|agregaremos|anadiremos|revisaremos|mejoraremos))\b|予定|していきます|検討します|実施します|対応します|導入します`)
 
 func isIntent(sentence string) bool {
-	f, _ := fold(sentence)
+	f := folded(sentence)
 	return reIntent.MatchString(f)
 }
 

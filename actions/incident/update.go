@@ -510,7 +510,7 @@ func parseAt(s string, now time.Time, loc *time.Location) (time.Time, error) {
 			return t, nil
 		}
 	}
-	if f, _ := fold(s); f != "" {
+	if f := folded(s); f != "" {
 		if ct, n, ok := parseClockAt(f); ok && n == len(f) && ct.zone == nil && ct.sec == 0 {
 			t := now.In(loc)
 			return time.Date(t.Year(), t.Month(), t.Day(), 0, ct.min, 0, 0, loc), nil
