@@ -400,8 +400,16 @@ func parseClockAt(f string) (ct clockTime, n int, ok bool) {
 func parseStamp(s string, style dateStyle) (st stamp, ok bool) {
 	f, at := fold(s)
 	pos := 0
+	// An emphasis opened before the time ("**21:17 UTC: published**")
+	// is opened again before the event.
+	delim := ""
 	if m := reLead.FindString(f); m != "" {
 		pos = len(m)
+		if t := strings.TrimLeft(m, " \t[(~≈>"); strings.HasPrefix(t, "**") || strings.HasPrefix(t, "__") {
+			delim = t[:2]
+		} else if strings.HasPrefix(t, "*") || strings.HasPrefix(t, "_") {
+			delim = t[:1]
+		}
 	}
 	if m := reWeekday.FindString(f[pos:]); m != "" {
 		pos += len(m)
@@ -451,6 +459,9 @@ func parseStamp(s string, style dateStyle) (st stamp, ok bool) {
 	pos += len(reSep.FindString(f[pos:]))
 	st.event = strings.TrimSpace(s[at[min(pos, len(f))]:])
 	st.event = strings.TrimLeft(st.event, ":|-–— ")
+	if delim != "" && strings.HasSuffix(st.event, delim) && !strings.HasPrefix(st.event, delim) {
+		st.event = delim + st.event
+	}
 	return st, true
 }
 

@@ -226,9 +226,12 @@ func checkGoldenLines(t *testing.T, name string, src []byte, g goldenRecord) {
 
 func scoreTimeline(s *corpusScore, g goldenRecord, inc *schema.Incident) {
 	s.tlGold, s.tlImported = len(g.Timeline), len(inc.Timeline)
-	evs := make([][]string, len(inc.Timeline))
+	evs := make([][][]string, len(inc.Timeline))
 	for i, e := range inc.Timeline {
-		evs[i] = words(e.Event)
+		evs[i] = textWords(e.Event)
+	}
+	has := func(seqs [][]string, want []string) bool {
+		return slices.ContainsFunc(seqs, func(seq []string) bool { return containsRun(seq, want) })
 	}
 	used := make([]bool, len(inc.Timeline))
 	matched := make([]int, len(g.Timeline))
@@ -257,7 +260,7 @@ func scoreTimeline(s *corpusScore, g goldenRecord, inc *schema.Incident) {
 			}
 			want := words(e.Event)
 			for ii := range inc.Timeline {
-				if used[ii] || !containsRun(evs[ii], want) || (pass == 0 && !same(gi, ii)) {
+				if used[ii] || !has(evs[ii], want) || (pass == 0 && !same(gi, ii)) {
 					continue
 				}
 				matched[gi], used[ii] = ii, true
@@ -293,7 +296,7 @@ func scoreActions(s *corpusScore, g goldenRecord, inc *schema.Incident) {
 		want := words(a.Title)
 		found := -1
 		for i, got := range inc.ActionItems {
-			if !used[i] && containsRun(words(got.Title), want) {
+			if !used[i] && slices.ContainsFunc(textWords(got.Title), func(seq []string) bool { return containsRun(seq, want) }) {
 				found = i
 				break
 			}

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	_ "time/tzdata" // zones named in post-mortems resolve on any machine
@@ -96,7 +97,11 @@ func Import(ctx context.Context, opts ImportOptions) (*ImportResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	d, err := buildDraft(src, name, draftOptions{date: opts.Date, severity: opts.Severity, slug: opts.Slug, loc: ws.loc, zoneGiven: opts.Timezone != ""})
+	var components []string
+	for _, c := range ws.repo.Config.Components {
+		components = append(components, c.Name)
+	}
+	d, err := buildDraft(src, name, draftOptions{date: opts.Date, severity: opts.Severity, slug: opts.Slug, loc: ws.loc, zoneGiven: opts.Timezone != "", components: components})
 	if err != nil {
 		return nil, err
 	}
@@ -185,6 +190,9 @@ func readAllLimited(r io.Reader, name string, limit int64) ([]byte, error) {
 type draftOptions struct {
 	date, severity, slug string
 	loc                  *time.Location
+	// components are those castor.yaml declares: a post's
+	// "Components: …" is taken when it names only these.
+	components []string
 	// zoneGiven: loc is the post's zone (--timezone), not a guess.
 	zoneGiven bool
 }
@@ -196,6 +204,8 @@ type draft struct {
 	id, title, lang                 string
 	severity, status, visibility    field
 	startedAt, detectedAt, resolved field
+	components                      []string
+	commander                       string
 	summary, impact                 string
 	timeline                        []timelineDraft
 	timelineTodo                    string
@@ -369,6 +379,12 @@ func buildDraft(src []byte, name string, opts draftOptions) (*draft, error) {
 	if st := normalize(im.fields[fieldStatus].value); slices.Contains([]string{"investigating", "identified", "monitoring", "resolved"}, st) {
 		d.status = field{st, ""}
 	}
+	if f, ok := im.fields[fieldComponents]; ok {
+		d.components = componentNames(f.value)
+	}
+	if f, ok := im.fields[fieldCommander]; ok {
+		d.commander = strings.TrimPrefix(f.value, "@")
+	}
 	d.visibility = field{"internal", "public lets status pages show this record"}
 	d.pmPublic = field{"false", "true lets status pages show the post-mortem"}
 	if d.pmText == [4]string{} {
@@ -541,8 +557,34 @@ func (im *importer) fieldValid(k fieldKind, v string) bool {
 		return ok
 	case fieldStatus:
 		return slices.Contains([]string{"investigating", "identified", "monitoring", "resolved"}, normalize(v))
+	case fieldDuration:
+		_, ok := parseDuration(v)
+		return ok
+	case fieldComponents:
+		names := componentNames(v)
+		return len(names) > 0 && !slices.ContainsFunc(names, func(n string) bool { return !slices.Contains(im.opts.components, n) })
+	case fieldCommander:
+		return loginRE.MatchString(strings.TrimPrefix(v, "@"))
 	}
 	return false
+}
+
+// componentNames reads "api, web" or "api web".
+func componentNames(v string) []string {
+	return strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == ';' })
+}
+
+// reDuration is a duration as people and castor write it: "2h25m",
+// "45m", "3d4h", "66 minutes", "1 hour 31 minutes", "1h 31min".
+var reDuration = regexp.MustCompile(`^(?:(\d+)\s*(?:d|days?|jours?|tage?n?|dias?)\s*)?(?:(\d+)\s*(?:h|hours?|hrs?|heures?|stunden?|std|horas?)\s*)?(?:(\d+)\s*(?:m|mins?|minutes?|minuten?|minutos?)\s*)?$`)
+
+func parseDuration(v string) (time.Duration, bool) {
+	m := reDuration.FindStringSubmatch(normalize(v))
+	if m == nil || m[1]+m[2]+m[3] == "" {
+		return 0, false
+	}
+	n := func(s string) time.Duration { x, _ := strconv.Atoi(s); return time.Duration(x) }
+	return n(m[1])*24*time.Hour + n(m[2])*time.Hour + n(m[3])*time.Minute, true
 }
 
 // fact records that the line at off was read as a fact (a field, a date,
@@ -681,6 +723,21 @@ func (im *importer) statementOnly(text string) bool {
 	}
 	_, ok := dateStatement(text, im.style)
 	return ok
+}
+
+// inlineMarkdown is text of a post (Markdown) as one line of record text:
+// see mdDoc.markdown.
+func inlineMarkdown(s string) string {
+	if !strings.ContainsAny(s, "*_`[<&\\!~") {
+		return inlineText(s)
+	}
+	doc := &mdDoc{body: []byte(s)}
+	doc.root = md.Parser().Parse(text.NewReader(doc.body))
+	var parts []string
+	for n := doc.root.FirstChild(); n != nil; n = n.NextSibling() {
+		parts = append(parts, doc.markdown(n))
+	}
+	return inlineText(strings.Join(parts, " "))
 }
 
 // inlinePlain is a line of Markdown as a reader sees it.
@@ -825,9 +882,9 @@ func (im *importer) listTexts(s *section) []string {
 		default:
 			var txt string
 			if c.node == nil {
-				txt = inlinePlain(strings.ReplaceAll(c.text, "\n", " "))
+				txt = inlineMarkdown(c.text)
 			} else {
-				txt = im.doc.plain(c.node)
+				txt = im.doc.oneLineMarkdown(c.node)
 			}
 			if txt != "" {
 				out = append(out, txt)
@@ -907,9 +964,20 @@ func (im *importer) readTimeline(s *section) {
 				im.warn(c.off, "text under %q is not imported: castor reads times from its lists, tables and lines", s.title)
 				continue
 			}
+			// Each line as Markdown: the paragraph's, cut at its line
+			// breaks (a link keeps its target), else line by line.
 			var plain []string
-			for _, l := range lines {
-				plain = append(plain, inlinePlain(l.text))
+			if c.node != nil {
+				plain = strings.Split(im.doc.markdown(c.node), "\n")
+			}
+			if len(plain) != len(lines) {
+				plain = plain[:0]
+				for _, l := range lines {
+					plain = append(plain, inlineMarkdown(l.text))
+				}
+			}
+			for i := range plain {
+				plain[i] = inlineText(plain[i])
 			}
 			if im.statementOnly(strings.Join(plain, " ")) {
 				for _, l := range lines {
@@ -970,9 +1038,9 @@ func (im *importer) proseTimeline() {
 		var text string
 		switch n := c.node.(type) {
 		case nil:
-			text = inlinePlain(strings.ReplaceAll(c.text, "\n", " "))
+			text = inlineMarkdown(c.text)
 		case *ast.Paragraph:
-			text = im.doc.plain(n)
+			text = im.doc.oneLineMarkdown(n)
 		default:
 			continue
 		}
@@ -1481,6 +1549,21 @@ func (im *importer) times(day time.Time) {
 	started, sTodo := choose(fieldStart, evStarted, false, spanFrom, first, "the chronology's first entry")
 	detected, dTodo := choose(fieldDetected, evDetected, false, time.Time{}, first, "first alert; the chronology's first entry")
 	resolved, rTodo := choose(fieldResolved, evResolved, true, spanTo, last, "the chronology's last entry")
+	_, startStated := at(fieldStart)
+	_, endStated := at(fieldResolved)
+	if f, ok := im.fields[fieldDuration]; ok && startStated && !endStated {
+		// "Started … · Duration 2h25m": the end is stated too.
+		if dur, ok := parseDuration(f.value); ok {
+			resolved, rTodo, endStated = started.Add(dur), "", true
+		}
+	}
+	// A post that states when it started and ended and not when it was
+	// detected says nothing of the detection: none is made up.
+	_, detectStated := at(fieldDetected)
+	noDetection := startStated && endStated && !detectStated
+	if noDetection {
+		detected = started
+	}
 	// The validator's order: detected ≤ resolved, and started first.
 	if detected.Before(started) {
 		started, sTodo = detected, "the detection: nothing says it started earlier"
@@ -1489,7 +1572,9 @@ func (im *importer) times(day time.Time) {
 		resolved, rTodo = detected, "no later end in the post than the detection"
 	}
 	d.startedAt = field{formatTime(started), sTodo}
-	d.detectedAt = field{formatTime(detected), dTodo}
+	if !noDetection {
+		d.detectedAt = field{formatTime(detected), dTodo}
+	}
 	d.resolved = field{formatTime(resolved), rTodo}
 }
 
@@ -1575,9 +1660,9 @@ func (im *importer) readActions(s *section) {
 func (im *importer) proseActions(c chunk, title string) {
 	var text string
 	if c.node == nil {
-		text = inlinePlain(strings.ReplaceAll(c.text, "\n", " "))
+		text = inlineMarkdown(c.text)
 	} else {
-		text = im.doc.plain(c.node)
+		text = im.doc.oneLineMarkdown(c.node)
 	}
 	sentences := splitSentences(text)
 	taken := 0
@@ -1738,6 +1823,14 @@ func (im *importer) action(title, owner, priority, status, due, kind string, lin
 	for _, l := range links {
 		if reGitHubIssue.MatchString(l) {
 			a.issue = l
+			// "[#2226](…/issues/2226): Add logging": the link is the
+			// issue field now; the title keeps its text.
+			end := "](" + l + ")"
+			if j := strings.Index(a.title, end); j >= 0 {
+				if i := strings.LastIndex(a.title[:j], "["); i >= 0 {
+					a.title = strings.TrimSpace(a.title[:i] + a.title[i+1:j] + a.title[j+len(end):])
+				}
+			}
 			break
 		}
 	}
@@ -1748,7 +1841,7 @@ func (im *importer) action(title, owner, priority, status, due, kind string, lin
 func (im *importer) actionIDs() {
 	taken := map[string]bool{}
 	for i := range im.d.actions {
-		id := Slug(im.d.actions[i].title, 40)
+		id := Slug(inlinePlain(im.d.actions[i].title), 40)
 		if id == "" {
 			id = "item"
 		}
@@ -1878,6 +1971,12 @@ func (d *draft) bytes() []byte {
 	kv(0, "visibility", d.visibility)
 	if d.lang != "" && langRE.MatchString(d.lang) {
 		str(0, "lang", d.lang)
+	}
+	if len(d.components) > 0 {
+		b.WriteString("components: [" + strings.Join(d.components, ", ") + "]\n")
+	}
+	if d.commander != "" {
+		b.WriteString("commander: " + quote(d.commander) + "\n")
 	}
 	kv(0, "started_at", d.startedAt)
 	if d.detectedAt.value != "" {

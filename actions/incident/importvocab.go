@@ -182,7 +182,10 @@ const (
 	fieldResolved
 	fieldSeverity
 	fieldStatus
-	fieldIgnored // authors, duration, id: facts the record has no place for
+	fieldDuration   // derived from start and end; gives the end when only the start is stated
+	fieldComponents // taken when castor.yaml declares every one
+	fieldCommander
+	fieldIgnored // authors, id: facts the record has no place for
 )
 
 var fieldLabels = []struct {
@@ -191,11 +194,14 @@ var fieldLabels = []struct {
 }{
 	{fieldDate, []string{"date", "incident date", "date of incident", "date de l'incident", "datum", "fecha", "fecha del incidente", "日付", "発生日", "日時", "when"}},
 	{fieldStart, []string{"start", "started", "start time", "started at", "begin", "began", "debut", "beginn", "inicio", "発生日時", "発生時刻", "開始"}},
-	{fieldDetected, []string{"detected", "detection time", "detected at", "detecte", "erkannt", "detectado", "検知日時", "検知時刻"}},
+	{fieldDetected, []string{"detected", "detection", "detection time", "detected at", "detecte", "erkannt", "erkennung", "detectado", "deteccion", "検知日時", "検知時刻"}},
 	{fieldResolved, []string{"resolved", "end", "end time", "ended", "resolved at", "fin", "resolution", "ende", "behoben", "resuelto", "復旧日時", "解決日時", "復旧時刻", "終了"}},
 	{fieldSeverity, []string{"severity", "severity level", "severite", "gravite", "schweregrad", "severidad", "重大度", "障害レベル", "深刻度", "sev", "priority"}},
 	{fieldStatus, []string{"status", "etat", "statut", "estado", "ステータス", "状態"}},
-	{fieldIgnored, []string{"authors", "author", "auteurs", "auteur", "autoren", "autor", "autores", "作成者", "レビュアー", "reviewers", "duration", "duree", "dauer", "duracion", "影響時間", "incident id", "インシデントid", "id", "created by", "owner", "owners", "responsable", "command post", "command post(s)", "participants", "attendees", "項目"}},
+	{fieldDuration, []string{"duration", "duree", "dauer", "duracion", "影響時間", "outage duration", "total duration"}},
+	{fieldComponents, []string{"components", "component", "composants", "komponenten", "componentes", "コンポーネント", "affected components", "affected services"}},
+	{fieldCommander, []string{"commander", "incident commander", "responsable", "verantwortlich", "comandante", "インシデントコマンダー"}},
+	{fieldIgnored, []string{"authors", "author", "auteurs", "auteur", "autoren", "autor", "autores", "作成者", "レビュアー", "reviewers", "incident id", "インシデントid", "id", "created by", "owner", "owners", "command post", "command post(s)", "participants", "attendees", "項目"}},
 }
 
 func fieldOf(label string) fieldKind {
@@ -287,6 +293,7 @@ func priorityIn(title string) (string, string) {
 		// "HIGH Include crate downloads…" (a bold "**HIGH**" read as
 		// text): a priority word in capitals before the title.
 		if w, rest, ok := strings.Cut(title, " "); ok && w == strings.ToUpper(w) && strings.TrimSpace(rest) != "" {
+			w = strings.Trim(w, "*_")
 			if p, ok := priorityWords[normalize(w)]; ok && len(w) > 2 {
 				return strings.TrimSpace(rest), p
 			}

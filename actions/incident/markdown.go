@@ -136,13 +136,13 @@ func (d *mdDoc) structure() {
 	}
 	if h1 >= 0 {
 		h := blocks[h1].(*ast.Heading)
-		d.title, d.titleAt = d.headingText(h), d.offset(h)
+		d.title, d.titleAt = d.headingMarkdown(h), d.offset(h)
 		d.before = blocks[:h1]
 		start = h1 + 1
-		if n, _ := normalizeTitle(d.title); genericTitles.MatchString(n) && start < len(blocks) {
+		if n, _ := normalizeTitle(d.headingText(h)); genericTitles.MatchString(n) && start < len(blocks) {
 			if next, ok := blocks[start].(*ast.Heading); ok {
 				if k, _ := classify(d.headingText(next)); k == secUnknown {
-					d.title, d.titleAt = d.headingText(next), d.offset(next)
+					d.title, d.titleAt = d.headingMarkdown(next), d.offset(next)
 					start++
 				}
 			}
@@ -368,6 +368,19 @@ func (d *mdDoc) headingText(h *ast.Heading) string {
 	return strings.Join(strings.Fields(b.String()), " ")
 }
 
+// headingMarkdown is a heading's Markdown (a title keeps its emphasis)
+// without its footnote links.
+func (d *mdDoc) headingMarkdown(h *ast.Heading) string {
+	var b strings.Builder
+	for c := h.FirstChild(); c != nil; c = c.NextSibling() {
+		if l, ok := c.(*ast.Link); ok && isFootnoteText(d.plain(l)) {
+			continue
+		}
+		d.writeMarkdownNode(&b, c)
+	}
+	return inlineText(b.String())
+}
+
 func isFootnoteText(s string) bool {
 	s = strings.Trim(s, "[]^ ")
 	if s == "" {
@@ -534,6 +547,112 @@ func (d *mdDoc) writePlain(b *strings.Builder, n ast.Node) {
 	}
 }
 
+// markdown returns the Markdown of a node's inlines, as the post wrote
+// them but for what only makes sense in the post: reference links become
+// inline links, HTML tags and task boxes go, entities castor's renderer
+// escapes ("&lt;") are read back. Line breaks stay "\n".
+func (d *mdDoc) markdown(n ast.Node) string {
+	var b strings.Builder
+	d.writeMarkdown(&b, n)
+	return b.String()
+}
+
+func (d *mdDoc) writeMarkdown(b *strings.Builder, n ast.Node) {
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		d.writeMarkdownNode(b, c)
+	}
+}
+
+func (d *mdDoc) writeMarkdownNode(b *strings.Builder, c ast.Node) {
+	switch c := c.(type) {
+	case *ast.Text:
+		b.WriteString(entities.Replace(string(c.Segment.Value(d.body))))
+		if c.SoftLineBreak() || c.HardLineBreak() {
+			b.WriteByte('\n')
+		}
+	case *ast.String:
+		b.Write(c.Value)
+	case *ast.CodeSpan:
+		var code strings.Builder
+		for t := c.FirstChild(); t != nil; t = t.NextSibling() {
+			if tx, ok := t.(*ast.Text); ok {
+				code.Write(tx.Segment.Value(d.body))
+			}
+		}
+		fence := "`"
+		for strings.Contains(code.String(), fence) {
+			fence += "`"
+		}
+		pad := ""
+		if s := code.String(); s != "" && (s[0] == '`' || s[len(s)-1] == '`') {
+			pad = " "
+		}
+		b.WriteString(fence + pad + code.String() + pad + fence)
+	case *ast.Emphasis:
+		m := strings.Repeat("*", c.Level)
+		b.WriteString(m)
+		d.writeMarkdown(b, c)
+		b.WriteString(m)
+	case *east.Strikethrough:
+		b.WriteString("~~")
+		d.writeMarkdown(b, c)
+		b.WriteString("~~")
+	case *ast.Link:
+		b.WriteByte('[')
+		d.writeMarkdown(b, c)
+		b.WriteString("](" + linkDestination(string(c.Destination)))
+		if len(c.Title) > 0 {
+			b.WriteString(` "` + strings.ReplaceAll(string(c.Title), `"`, `\"`) + `"`)
+		}
+		b.WriteByte(')')
+	case *ast.Image:
+		b.WriteString("![")
+		d.writeMarkdown(b, c)
+		b.WriteString("](" + linkDestination(string(c.Destination)) + ")")
+	case *ast.AutoLink:
+		b.Write(c.Label(d.body))
+	case *ast.RawHTML, *east.TaskCheckBox:
+		// Tags carry no text of their own; the box is read apart.
+	default:
+		d.writeMarkdown(b, c)
+	}
+}
+
+// linkDestination writes a link's target so that it ends where it ends.
+func linkDestination(u string) string {
+	if strings.ContainsAny(u, " ()<>") {
+		return "<" + strings.NewReplacer("<", "%3C", ">", "%3E").Replace(u) + ">"
+	}
+	return u
+}
+
+// reBlockEscape is a backslash that only kept the text from opening a
+// block ("1\. not a list", "\# not a heading") where it was written; in a
+// record's one-line text it is not needed.
+var reBlockEscape = regexp.MustCompile(`^(\d{1,9})\\([.)])|^\\([#>+=-])|^\\(\*) `)
+
+// oneLineMarkdown is the Markdown of a node as one line of record text.
+func (d *mdDoc) oneLineMarkdown(n ast.Node) string {
+	return inlineText(d.markdown(n))
+}
+
+// inlineText is Markdown as one line of record text: line breaks are
+// spaces, a block escape at its start goes.
+func inlineText(s string) string {
+	s = strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '\n' || r == '\t' || r == '\r' }), " ")
+	if m := reBlockEscape.FindStringSubmatch(s); m != nil {
+		switch rest := s[len(m[0]):]; {
+		case m[1] != "":
+			s = m[1] + m[2] + rest
+		case m[3] != "":
+			s = m[3] + rest
+		default:
+			s = "* " + rest
+		}
+	}
+	return s
+}
+
 func unescape(b []byte) []byte {
 	b = util.UnescapePunctuations(b)
 	if bytes.IndexByte(b, '&') >= 0 {
@@ -635,6 +754,13 @@ func (d *mdDoc) extent(n ast.Node) (start, end int) {
 	} else {
 		end = len(d.body)
 	}
+	if _, ok := n.(*ast.FencedCodeBlock); ok && start > 0 {
+		// The opening fence is on the line before the code.
+		prev := bytes.LastIndexByte(d.body[:start-1], '\n') + 1
+		if l := strings.TrimSpace(string(d.body[prev : start-1])); strings.HasPrefix(l, "```") || strings.HasPrefix(l, "~~~") {
+			start = prev
+		}
+	}
 	if _, ok := n.(*ast.FencedCodeBlock); ok {
 		// The closing fence is on the next line.
 		if i := bytes.IndexByte(d.body[min(end+1, len(d.body)):], '\n'); i >= 0 && end+1 < len(d.body) {
@@ -731,7 +857,7 @@ func (d *mdDoc) listItems(l *ast.List) []mdItem {
 			if own.Len() > 0 {
 				own.WriteByte(' ')
 			}
-			own.WriteString(d.plain(c))
+			own.WriteString(d.oneLineMarkdown(c))
 			_ = ast.Walk(c, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 				if !entering {
 					return ast.WalkContinue, nil
@@ -795,7 +921,8 @@ func (d *mdDoc) readTable(t *east.Table) table {
 		var cells []string
 		var links [][]string
 		for c := r.FirstChild(); c != nil; c = c.NextSibling() {
-			cells = append(cells, d.plain(c))
+			// "\|" is the table's own escape of a pipe.
+			cells = append(cells, strings.ReplaceAll(d.oneLineMarkdown(c), `\|`, "|"))
 			var ls []string
 			_ = ast.Walk(c, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 				if entering {

@@ -2,6 +2,7 @@ package render
 
 import (
 	"net/url"
+	"regexp"
 	"strings"
 )
 
@@ -15,11 +16,27 @@ func Block(s string) string {
 	return strings.TrimRight(htmlEscaper.Replace(s), "\n ")
 }
 
-// Inline escapes record text for one line: newlines become spaces, so the
-// text cannot start a heading or a list of its own.
+// Inline escapes record text for one line: newlines become spaces, and a
+// start that would open a block ("1. ", "# ", "- ", "> ") is escaped, so
+// the text cannot start a heading or a list of its own (a list item's
+// text would).
 func Inline(s string) string {
-	return strings.Join(strings.Fields(htmlEscaper.Replace(s)), " ")
+	s = strings.Join(strings.Fields(htmlEscaper.Replace(s)), " ")
+	if m := blockStart.FindStringSubmatchIndex(s); m != nil {
+		// Before the marker: "1\. ", "\# ", "\* ".
+		at := 0
+		if m[2] >= 0 {
+			at = m[3]
+		}
+		s = s[:at] + `\` + s[at:]
+	}
+	return s
 }
+
+// blockStart is what opens a block at the start of a line: an ordered
+// list's number (its dot or parenthesis is escaped), a heading, a bullet,
+// a quote, a setext underline.
+var blockStart = regexp.MustCompile(`^(\d{1,9})[.)](?:\s|$)|^()(?:#{1,6}|[-+*]|>|=+)(?:\s|$)`)
 
 // Cell escapes record text for a table cell.
 func Cell(s string) string {

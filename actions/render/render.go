@@ -9,6 +9,7 @@ package render
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -61,6 +62,11 @@ func (r *renderer) heading(level int, text string) {
 func (r *renderer) time(t time.Time) string {
 	if r.opts.Location != nil {
 		t = t.In(r.opts.Location)
+	}
+	if t.Second() != 0 {
+		// A record's seconds are part of it (castor import reads them
+		// back): "10 Mar 2021, 09:43:12 CET".
+		return r.l.Date(t) + ", " + t.Format("15:04:05 MST")
 	}
 	return r.l.Time(t)
 }
@@ -118,8 +124,16 @@ func (r *renderer) incident(inc *schema.Incident) {
 	}
 	if len(inc.ActionItems) > 0 && (pm == nil || pm.Public || r.opts.Internal) {
 		r.heading(1, l.ActionItems)
+		// The issue column when an item has one (an imported post-mortem
+		// names the issue that already tracks it).
+		issues := slices.ContainsFunc(inc.ActionItems, func(it schema.ActionItem) bool { return it.Issue != "" })
 		var t strings.Builder
-		fmt.Fprintf(&t, "| %s | %s | %s | %s | %s | %s |\n|---|---|---|---|---|---|\n", l.Item, l.Kind, l.Priority, l.Owner, l.Due, l.ItemStatus)
+		fmt.Fprintf(&t, "| %s | %s | %s | %s | %s | %s |", l.Item, l.Kind, l.Priority, l.Owner, l.Due, l.ItemStatus)
+		if issues {
+			fmt.Fprintf(&t, " %s |\n|---|---|---|---|---|---|---|\n", l.Issue)
+		} else {
+			t.WriteString("\n|---|---|---|---|---|---|\n")
+		}
 		for _, it := range inc.ActionItems {
 			owner := "—"
 			if it.Owner != "" {
@@ -129,7 +143,15 @@ func (r *renderer) incident(inc *schema.Incident) {
 			if it.Due != "" {
 				due = it.Due
 			}
-			fmt.Fprintf(&t, "| %s | %s | %s | %s | %s | %s |\n", Cell(it.Title), l.KindWord(it.Kind), it.Priority, owner, due, l.ItemStatusWord(it.Status))
+			fmt.Fprintf(&t, "| %s | %s | %s | %s | %s | %s |", Cell(it.Title), l.KindWord(it.Kind), it.Priority, owner, due, l.ItemStatusWord(it.Status))
+			if issues {
+				issue := "—"
+				if it.Issue != "" {
+					issue = linkTarget(it.Issue)
+				}
+				fmt.Fprintf(&t, " %s |", issue)
+			}
+			t.WriteByte('\n')
 		}
 		r.add(t.String())
 	}

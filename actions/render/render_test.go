@@ -175,3 +175,15 @@ func TestOneVoice(t *testing.T) {
 		t.Errorf("facts:\n%s\nwant\n%s", b.String(), want)
 	}
 }
+
+func TestInlineBlockStarts(t *testing.T) {
+	for in, want := range map[string]string{
+		"1. not a list": `1\. not a list`, "12) no": `12\) no`, "# no heading": `\# no heading`, "- no": `\- no`,
+		"> no quote": "&gt; no quote", "* no": `\* no`, "*emphasis* kept": "*emphasis* kept", "-1 degrees": "-1 degrees",
+		"#123 is an issue": "#123 is an issue", "2019. A year": `2019\. A year`, "a\n1. b": "a 1. b",
+	} {
+		if got := Inline(in); got != want {
+			t.Errorf("Inline(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

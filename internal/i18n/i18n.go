@@ -32,9 +32,9 @@ type Labels struct {
 	// Maintenances heads the index's scheduled maintenance; Window and
 	// Completed label a maintenance's planned window and its end.
 	Maintenances, Window, Completed string
-	// Status, Detected, TimeToDetect, Commander, Owner, Due, Links: the
-	// facts and columns of a written post-mortem.
-	Status, Detected, TimeToDetect, Commander, Owner, Due, Links string
+	// Status, Detected, TimeToDetect, Commander, Owner, Due, Issue, Links:
+	// the facts and columns of a written post-mortem.
+	Status, Detected, TimeToDetect, Commander, Owner, Due, Issue, Links string
 	// NoUpdates stands under the updates heading of an incident without
 	// any; AtWorst before the worst status a resolved incident's
 	// component went through.
@@ -118,6 +118,7 @@ var english = &Labels{
 	Commander:           "Commander",
 	Owner:               "Owner",
 	Due:                 "Due",
+	Issue:               "Issue",
 	Links:               "Links",
 	NoUpdates:           "No status update was posted.",
 	AtWorst:             "at worst",
@@ -202,6 +203,7 @@ var french = &Labels{
 	Commander:           "Responsable",
 	Owner:               "Responsable",
 	Due:                 "Échéance",
+	Issue:               "Ticket",
 	Links:               "Liens",
 	NoUpdates:           "Aucune mise à jour n'a été publiée.",
 	AtWorst:             "au pire",
