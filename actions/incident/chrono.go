@@ -391,9 +391,19 @@ func parseClockAt(f string) (ct clockTime, n int, ok bool) {
 			ct.zone, ct.zoneTxt = loc, z[1]+z[2]
 			n += len(z[0])
 		}
+	} else if z := reZoneHours.FindStringSubmatchIndex(f[n:]); z != nil {
+		if loc, ok := zoneFor(f[n+z[2] : n+z[3]]); ok {
+			ct.zone, ct.zoneTxt = loc, f[n+z[2]:n+z[3]]
+			n += z[3]
+		}
 	}
 	return ct, n, true
 }
+
+// reZoneHours is an offset in whole hours, as Go writes a zone without
+// an abbreviation ("20:12 -03"): taken only at the end or before a span's
+// dash or a separator, where "-03" cannot be the start of something else.
+var reZoneHours = regexp.MustCompile(`^\s+([+-]\d{2})(?:\s*$|\s+[–—·|)]|\s+-\s)`)
 
 // parseStamp reads the date and time that start a chronology entry.
 // A date alone (a heading, a line above the times) has hasTime false.

@@ -171,3 +171,22 @@ func TestEventKinds(t *testing.T) {
 		}
 	}
 }
+
+func TestZoneInHours(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		zone string // the offset read, "" for none
+	}{
+		{"20:12 -03", "-03"}, {"20:12:44 -03 – 21:00 -03", "-03"}, {"10:00 +09 · **Duration** 1h", "+09"},
+		{"14:00 -10% traffic", ""}, {"14:00 -15 users", ""}, {"14:00 - 15:00", ""},
+	} {
+		st, ok := parseStamp(tc.in, dayFirst)
+		got := ""
+		if ok && st.from.zone != nil {
+			got = st.from.zoneTxt
+		}
+		if got != tc.zone {
+			t.Errorf("%q: zone %q, want %q", tc.in, got, tc.zone)
+		}
+	}
+}

@@ -97,9 +97,12 @@ func Import(ctx context.Context, opts ImportOptions) (*ImportResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	var components []string
+	components := map[string]string{}
 	for _, c := range ws.repo.Config.Components {
-		components = append(components, c.Name)
+		components[normalize(c.Name)] = c.Name
+		if c.DisplayName != "" {
+			components[normalize(c.DisplayName)] = c.Name
+		}
 	}
 	d, err := buildDraft(src, name, draftOptions{date: opts.Date, severity: opts.Severity, slug: opts.Slug, loc: ws.loc, zoneGiven: opts.Timezone != "", components: components})
 	if err != nil {
@@ -190,9 +193,9 @@ func readAllLimited(r io.Reader, name string, limit int64) ([]byte, error) {
 type draftOptions struct {
 	date, severity, slug string
 	loc                  *time.Location
-	// components are those castor.yaml declares: a post's
-	// "Components: …" is taken when it names only these.
-	components []string
+	// components are those castor.yaml declares, by name and display
+	// name: a post's "Components: …" is taken when it names only these.
+	components map[string]string
 	// zoneGiven: loc is the post's zone (--timezone), not a guess.
 	zoneGiven bool
 }
@@ -345,6 +348,9 @@ func buildDraft(src []byte, name string, opts draftOptions) (*draft, error) {
 	if err != nil {
 		return nil, err
 	}
+	if im.docZone != nil && im.isSiteAbbr(im.docZoneName, day.Year()) {
+		im.docZone = im.opts.loc
+	}
 	im.resolveTimeline(day)
 	im.times(day)
 	im.actionIDs()
@@ -376,11 +382,11 @@ func buildDraft(src []byte, name string, opts draftOptions) (*draft, error) {
 		d.severity = field{opts.severity, ""}
 	}
 	d.status = field{"resolved", "a post-mortem is written once the incident is over"}
-	if st := normalize(im.fields[fieldStatus].value); slices.Contains([]string{"investigating", "identified", "monitoring", "resolved"}, st) {
+	if st, ok := recordStatus(im.fields[fieldStatus].value); ok {
 		d.status = field{st, ""}
 	}
 	if f, ok := im.fields[fieldComponents]; ok {
-		d.components = componentNames(f.value)
+		d.components, _ = im.componentNames(f.value)
 	}
 	if f, ok := im.fields[fieldCommander]; ok {
 		d.commander = strings.TrimPrefix(f.value, "@")
@@ -556,27 +562,47 @@ func (im *importer) fieldValid(k fieldKind, v string) bool {
 		_, ok := severityOf(v)
 		return ok
 	case fieldStatus:
-		return slices.Contains([]string{"investigating", "identified", "monitoring", "resolved"}, normalize(v))
+		_, ok := recordStatus(v)
+		return ok
 	case fieldDuration:
 		_, ok := parseDuration(v)
 		return ok
 	case fieldComponents:
-		names := componentNames(v)
-		return len(names) > 0 && !slices.ContainsFunc(names, func(n string) bool { return !slices.Contains(im.opts.components, n) })
+		_, ok := im.componentNames(v)
+		return ok
 	case fieldCommander:
 		return loginRE.MatchString(strings.TrimPrefix(v, "@"))
 	}
 	return false
 }
 
-// componentNames reads "api, web" or "api web".
-func componentNames(v string) []string {
-	return strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == ';' })
+// componentNames reads the components a post names ("api, web", "Web
+// site, Database", "api web") as castor.yaml's names; ok is false when
+// one is not declared.
+func (im *importer) componentNames(v string) (names []string, ok bool) {
+	for _, part := range strings.Split(v, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		if n, ok := im.opts.components[normalize(part)]; ok {
+			names = append(names, n)
+			continue
+		}
+		for _, w := range strings.Fields(part) {
+			n, ok := im.opts.components[normalize(w)]
+			if !ok {
+				return nil, false
+			}
+			names = append(names, n)
+		}
+	}
+	return names, len(names) > 0
 }
 
 // reDuration is a duration as people and castor write it: "2h25m",
 // "45m", "3d4h", "66 minutes", "1 hour 31 minutes", "1h 31min".
-var reDuration = regexp.MustCompile(`^(?:(\d+)\s*(?:d|days?|jours?|tage?n?|dias?)\s*)?(?:(\d+)\s*(?:h|hours?|hrs?|heures?|stunden?|std|horas?)\s*)?(?:(\d+)\s*(?:m|mins?|minutes?|minuten?|minutos?)\s*)?$`)
+var reDuration = regexp.MustCompile(`^(?:(\d+)\s*(?:d|j|days?|jours?|tage?n?|dias?)\s*)?(?:(\d+)\s*(?:h|hours?|hrs?|heures?|stunden?|std|horas?)\s*)?(?:(\d+)\s*(?:m|mins?|minutes?|minuten?|minutos?)\s*)?$`)
 
 func parseDuration(v string) (time.Duration, bool) {
 	m := reDuration.FindStringSubmatch(normalize(v))
@@ -1378,7 +1404,7 @@ func (im *importer) resolveTimeline(day time.Time) {
 			prev = st.from.min
 		}
 		prev = st.from.min
-		loc := im.zoneOf(st.from.zone, e.zone)
+		loc := im.zoneOf(im.written(st.from.zone, st.from.zoneTxt, date.y), im.written(e.zone, e.zoneName, date.y))
 		at := time.Date(date.y, date.m, date.d, 0, st.from.min, st.from.sec, 0, loc)
 		td := timelineDraft{at: at, event: e.event, off: e.off, todo: e.todo}
 		// A chronology written in order that goes back half a day or
@@ -1399,7 +1425,7 @@ func (im *importer) resolveTimeline(day time.Time) {
 			}
 			eloc := loc
 			if st.to.zone != nil {
-				eloc = st.to.zone
+				eloc = im.written(st.to.zone, st.to.zoneTxt, date.y)
 			}
 			until := time.Date(ed.y, ed.m, ed.d, 0, st.to.min, st.to.sec, 0, eloc)
 			if !st.to.hasDate && until.Before(at) {
@@ -1421,6 +1447,31 @@ func (im *importer) resolveTimeline(day time.Time) {
 		}
 		im.warn(line, "the post gives no time zone: its times are read in %s, the site's zone (give --timezone if they are not)", im.opts.loc)
 	}
+}
+
+// written is the zone of a time as written: an abbreviation that is the
+// site's own ("CST" on a site in Asia/Shanghai, not Chicago's; "IST" in
+// Dublin, not Kolkata) is the site's zone.
+func (im *importer) written(loc *time.Location, txt string, year int) *time.Location {
+	if loc != nil && im.isSiteAbbr(txt, year) {
+		return im.opts.loc
+	}
+	return loc
+}
+
+// isSiteAbbr tells whether a zone abbreviation is one the site's zone
+// uses in that year (in winter or in summer).
+func (im *importer) isSiteAbbr(txt string, year int) bool {
+	txt = strings.TrimSpace(txt)
+	if im.opts.loc == nil || txt == "" || strings.IndexFunc(txt, func(r rune) bool { return !unicode.IsLetter(r) }) >= 0 {
+		return false
+	}
+	for _, m := range []time.Month{time.January, time.July} {
+		if name, _ := time.Date(year, m, 1, 12, 0, 0, 0, im.opts.loc).Zone(); strings.EqualFold(name, txt) {
+			return true
+		}
+	}
+	return false
 }
 
 // roundDuration says a duration in hours, or days past two days.
@@ -1468,7 +1519,7 @@ func (im *importer) times(day time.Time) {
 				date.y = day.Year()
 			}
 		}
-		return time.Date(date.y, date.m, date.d, 0, st.from.min, st.from.sec, 0, im.zoneOf(st.from.zone, nil)), true
+		return time.Date(date.y, date.m, date.d, 0, st.from.min, st.from.sec, 0, im.zoneOf(im.written(st.from.zone, st.from.zoneTxt, date.y), nil)), true
 	}
 	tl := d.timeline
 	first, last := -1, -1

@@ -454,3 +454,19 @@ func TestImportShapes(t *testing.T) {
 		})
 	}
 }
+
+func TestParseDuration(t *testing.T) {
+	for in, want := range map[string]time.Duration{
+		"2h 25m": 145 * time.Minute, "6h": 6 * time.Hour, "3d 4h": 76 * time.Hour, "0m": 0, "3 j 4 h": 76 * time.Hour,
+		"2 h 25 min": 145 * time.Minute, "66 minutes": 66 * time.Minute, "1 hour 31 minutes": 91 * time.Minute, "18h47m": 18*time.Hour + 47*time.Minute,
+	} {
+		if got, ok := parseDuration(in); !ok || got != want {
+			t.Errorf("parseDuration(%q) = %v, %v; want %v", in, got, ok, want)
+		}
+	}
+	for _, in := range []string{"", "soon", "2 weeks", "N/A"} {
+		if _, ok := parseDuration(in); ok {
+			t.Errorf("parseDuration(%q) succeeded", in)
+		}
+	}
+}

@@ -324,8 +324,8 @@ func priorityOf(cell string) string {
 
 // statusOf reads an action's status: done, wontfix, or open.
 var (
-	reDone    = regexp.MustCompile(`\b(done|fixed|completed?|closed|resolved|finished|shipped|merged|implemented|termine|terminee|fait|fini|realise|erledigt|abgeschlossen|fertig|hecho|completado|terminado|resuelto|cerrado)\b|完了|対応済|済み|✅|✔|☑`)
-	reWontfix = regexp.MustCompile(`\b(wontfix|won't fix|will not fix|wont fix|cancell?ed|abandoned|dropped|rejected|not planned|obsolete|abandonne|annule|verworfen|abgelehnt|cancelado|descartado)\b|中止|見送り|却下`)
+	reDone    = regexp.MustCompile(`\b(done|fixed|completed?|closed|resolved|finished|shipped|merged|implemented|termine|terminee|fait|faite|fini|finie|realise|realisee|erledigt|abgeschlossen|fertig|hecho|completado|terminado|resuelto|cerrado)\b|完了|対応済|済み|✅|✔|☑`)
+	reWontfix = regexp.MustCompile(`\b(wontfix|won't fix|will not fix|wont fix|cancell?ed|abandoned|dropped|rejected|not planned|obsolete|abandonne|abandonnee|annule|annulee|verworfen|abgelehnt|cancelado|descartado)\b|中止|見送り|却下`)
 )
 
 func statusOf(cell string) string {
@@ -502,4 +502,22 @@ func splitSentences(text string) []string {
 		out = append(out, s)
 	}
 	return out
+}
+
+// recordStatuses are the statuses of an incident as people (and castor's
+// own rendering) write them.
+var recordStatuses = map[string]string{
+	"investigating": "investigating", "identified": "identified", "monitoring": "monitoring", "resolved": "resolved",
+	"analyse en cours": "investigating", "en cours d'analyse": "investigating", "cause identifiee": "identified", "identifie": "identified",
+	"sous surveillance": "monitoring", "surveillance": "monitoring", "resolu": "resolved", "resolue": "resolved",
+	"untersuchung": "investigating", "wird untersucht": "investigating", "identifiziert": "identified", "beobachtung": "monitoring",
+	"uberwachung": "monitoring", "behoben": "resolved", "gelost": "resolved",
+	"investigando": "investigating", "identificado": "identified", "monitoreando": "monitoring", "supervisando": "monitoring", "resuelto": "resolved",
+	"調査中": "investigating", "原因特定": "identified", "特定済み": "identified", "監視中": "monitoring", "解決済み": "resolved", "復旧済み": "resolved", "解決": "resolved",
+}
+
+// recordStatus reads an incident's status.
+func recordStatus(v string) (string, bool) {
+	st, ok := recordStatuses[normalize(v)]
+	return st, ok
 }

@@ -10,8 +10,13 @@ import (
 	"unicode/utf8"
 )
 
-// VariedConfig is the castor.yaml of the Varied records.
-const VariedConfig = "site: {timezone: Europe/Paris}\ncomponents:\n  - {name: api}\n  - {name: web}\n  - {name: db}\n"
+// VariedConfig is the castor.yaml of the i-th Varied record: its site's
+// zone changes with i, among zones whose abbreviations are ambiguous
+// (CST is China's and Chicago's) or numbers ("-03").
+func VariedConfig(i int) string {
+	zones := []string{"Europe/Paris", "Asia/Shanghai", "America/Sao_Paulo", "Asia/Kolkata", "UTC", "America/New_York"}
+	return "site: {timezone: " + zones[i%len(zones)] + "}\ncomponents:\n  - {name: api}\n  - {name: web, display_name: Web site}\n  - {name: db}\n"
+}
 
 // Varied returns the path and content of the i-th of a family of valid
 // records that differ from one another in what a record can hold: times

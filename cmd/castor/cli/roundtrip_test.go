@@ -54,7 +54,7 @@ func TestRenderImportRoundTrip(t *testing.T) {
 		if err := os.WriteFile(f, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		sources = append(sources, source{filepath.Base(p), recordgen.VariedConfig, f})
+		sources = append(sources, source{filepath.Base(p), recordgen.VariedConfig(i), f})
 	}
 	for _, src := range sources {
 		t.Run(src.name, func(t *testing.T) {
