@@ -51,10 +51,10 @@ func TestSlugMax(t *testing.T) {
 func TestIDSlug(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
 		{"Serveur de courriels hors-service", "serveur-de-courriels-hors-service"},
-		{"ネットワーク障害", "nettowaku"},       // kana outnumber the Han characters
+		{"ネットワーク障害", "nettowaku"}, // kana outnumber the Han characters
 		{"データベースの停止", "detabesuno"},
-		{"数据库故障", "f0f47658"},            // no transliteration: the hash
-		{"API 数据库故障", "api-1c78f2a6"},    // what can be written, then the hash
+		{"数据库故障", "f0f47658"},         // no transliteration: the hash
+		{"API 数据库故障", "api-1c78f2a6"}, // what can be written, then the hash
 		{"انقطاع الشبكة", "7ac6ee7a"},
 		{"Сбой сети", "sboi-seti"},
 		{"?!… —", ""},
