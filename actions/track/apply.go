@@ -14,6 +14,7 @@ import (
 
 // Result is what a run did.
 type Result struct {
+	Adopted       int `json:"adopted,omitempty"`
 	Created       int `json:"created"`
 	Updated       int `json:"updated"`
 	Closed        int `json:"closed"`
@@ -38,6 +39,9 @@ type Failure struct {
 // unchanged 40", with drift and failures when there are any.
 func (r *Result) Summary() string {
 	s := fmt.Sprintf("created %d, updated %d, closed %d, unchanged %d", r.Created, r.Updated, r.Closed, r.Unchanged)
+	if r.Adopted > 0 {
+		s = fmt.Sprintf("adopted %d, ", r.Adopted) + s
+	}
 	if r.Drift > 0 {
 		s += fmt.Sprintf(", drift %d", r.Drift)
 	}
@@ -66,7 +70,7 @@ func (e *StoppedError) Error() string {
 			counts[c.Action]++
 		}
 		var parts []string
-		for _, a := range []Action{ActionCreate, ActionUpdate, ActionClose} {
+		for _, a := range []Action{ActionAdopt, ActionCreate, ActionUpdate, ActionClose} {
 			if counts[a] > 0 {
 				parts = append(parts, fmt.Sprintf("%s %d", a, counts[a]))
 			}
@@ -339,6 +343,9 @@ func (a *applier) edit(ctx context.Context, c *Change) error {
 		break
 	}
 	switch c.Action {
+	case ActionAdopt:
+		a.res.Adopted++
+		a.progress("#%d adopted (%s): %s", c.Issue, strings.Join(c.Fields, ", "), c.Title)
 	case ActionClose:
 		a.res.Closed++
 		what := describeState(c.State)

@@ -24,6 +24,8 @@ type GitHub interface {
 	// RecentIssues returns the newest issues carrying label (one page),
 	// to find an issue whose creation got no answer.
 	RecentIssues(ctx context.Context, label string) ([]Issue, error)
+	// GetIssue reads one issue (or pull request: PullRequest is set).
+	GetIssue(ctx context.Context, number int) (Issue, error)
 	CreateIssue(ctx context.Context, req IssueRequest) (Issue, error)
 	EditIssue(ctx context.Context, number int, req IssueRequest) (Issue, error)
 	ListComments(ctx context.Context, number int) ([]Comment, error)
@@ -47,6 +49,9 @@ type Issue struct {
 	Assignees   []string `json:"assignees,omitempty"`
 	Comments    int      `json:"-"`
 	URL         string   `json:"url,omitempty"`
+	// PullRequest: the number is a pull request's (GetIssue only: the
+	// listings leave pull requests out).
+	PullRequest bool `json:"-"`
 }
 
 // IssueRequest is a creation or an edit; nil fields are left out.
@@ -145,7 +150,7 @@ type restGitHub struct {
 func fromGitHub(is *gh.Issue) Issue {
 	out := Issue{
 		Number: is.GetNumber(), Title: is.GetTitle(), Body: is.GetBody(), State: is.GetState(),
-		StateReason: is.GetStateReason(), Comments: is.GetComments(), URL: is.GetHTMLURL(),
+		StateReason: is.GetStateReason(), Comments: is.GetComments(), URL: is.GetHTMLURL(), PullRequest: is.IsPullRequest(),
 	}
 	for _, l := range is.Labels {
 		out.Labels = append(out.Labels, l.GetName())
@@ -193,6 +198,14 @@ func (g *restGitHub) RecentIssues(ctx context.Context, label string) ([]Issue, e
 		State: "all", Labels: []string{label}, Sort: "created", Direction: "desc",
 		ListOptions: gh.ListOptions{PerPage: 100},
 	}, false)
+}
+
+func (g *restGitHub) GetIssue(ctx context.Context, number int) (Issue, error) {
+	is, _, err := g.c.Issues.Get(ctx, g.owner, g.name, number)
+	if err != nil {
+		return Issue{}, classify(fmt.Sprintf("read issue #%d", number), err)
+	}
+	return fromGitHub(is), nil
 }
 
 func (g *restGitHub) CreateIssue(ctx context.Context, req IssueRequest) (Issue, error) {

@@ -23,7 +23,7 @@ const (
 )
 
 // item is an action item of a test record.
-type item struct{ id, title, owner, kind, prio, due, status string }
+type item struct{ id, title, owner, kind, prio, due, status, issue string }
 
 // record is a test record file.
 type record struct {
@@ -59,6 +59,9 @@ func (r record) yaml() string {
 			fmt.Fprintf(&b, "    due: %s\n", it.due)
 		}
 		fmt.Fprintf(&b, "    status: %s\n", status)
+		if it.issue != "" {
+			fmt.Fprintf(&b, "    issue: %s\n", it.issue)
+		}
 	}
 	return b.String()
 }

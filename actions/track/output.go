@@ -28,6 +28,9 @@ func (p *Plan) Write(w io.Writer, format string) error {
 func (p *Plan) Summary() string {
 	creates, updates, closes, drifts := p.Counts()
 	s := fmt.Sprintf("create %d, update %d, close %d, unchanged %d", creates, updates, closes, p.Unchanged)
+	if n := p.Adoptions(); n > 0 {
+		s = fmt.Sprintf("adopt %d, ", n) + s
+	}
 	if drifts > 0 {
 		s += fmt.Sprintf(", drift %d", drifts)
 	}
@@ -65,6 +68,11 @@ func (c Change) details() string {
 			s += "; also " + strings.Join(others, ", ")
 		}
 		parts = append(parts, s)
+	case ActionAdopt:
+		parts = append(parts, "castor's marker, "+strings.Join(c.Fields, ", ")+"; its text kept")
+		if closed(c.State) {
+			parts = append(parts, describeState(c.State))
+		}
 	case ActionDrift:
 		parts = append(parts, c.Reason)
 	}
@@ -159,7 +167,7 @@ func (p *Plan) writeJSON(w io.Writer) error {
 	out := struct {
 		*Plan
 		Summary map[string]int `json:"summary"`
-	}{p, map[string]int{"create": creates, "update": updates, "close": closes, "unchanged": p.Unchanged, "drift": drifts, "labels": len(p.Labels)}}
+	}{p, map[string]int{"adopt": p.Adoptions(), "create": creates, "update": updates, "close": closes, "unchanged": p.Unchanged, "drift": drifts, "labels": len(p.Labels)}}
 	if out.Plan.Changes == nil {
 		out.Plan.Changes = []Change{}
 	}

@@ -3,8 +3,11 @@ package track
 import (
 	"context"
 	"fmt"
+	"net/url"
+	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/castor-incidents/castor/internal/errkind"
@@ -21,6 +24,11 @@ const (
 	ActionUpdate Action = "update"
 	ActionClose  Action = "close"
 	ActionDrift  Action = "drift"
+	// ActionAdopt takes over the issue an action item names (its issue
+	// field): castor's marker, labels and fields are added to it, its
+	// own text is kept below castor's, and it is kept in step from then
+	// on, instead of a second issue being opened.
+	ActionAdopt Action = "adopt"
 )
 
 // Plan is what tracking would do: the issues to create, update and close,
@@ -102,7 +110,7 @@ type Note struct {
 	Message string `json:"message"`
 }
 
-// Counts sums up a plan.
+// Counts sums up a plan (adoptions apart: Adoptions).
 func (p *Plan) Counts() (creates, updates, closes, drifts int) {
 	for _, c := range p.Changes {
 		switch c.Action {
@@ -117,6 +125,18 @@ func (p *Plan) Counts() (creates, updates, closes, drifts int) {
 		}
 	}
 	return
+}
+
+// Adoptions counts the issues named by action items that castor takes
+// over.
+func (p *Plan) Adoptions() int {
+	n := 0
+	for _, c := range p.Changes {
+		if c.Action == ActionAdopt {
+			n++
+		}
+	}
+	return n
 }
 
 // Writes is how many changes write to GitHub (labels included).
@@ -146,6 +166,11 @@ type planInput struct {
 	// PublicRepo is true when the issues' repository is public: the
 	// action items of internal records are then not tracked there.
 	PublicRepo bool
+	// Named are the issues of the tracking repository that action items
+	// name (their issue field) and the listing did not return, by
+	// number; NamedMissing those GitHub does not know.
+	Named        map[int]Issue
+	NamedMissing map[int]bool
 }
 
 // computePlan matches items to issues by their marker and decides, for
@@ -221,6 +246,7 @@ func computePlan(in planInput) (*Plan, error) {
 	}
 
 	records := map[string]bool{}
+	adopted := map[int]string{} // issues taken over in this plan, and by which key
 	wanted := map[string]bool{}
 	want := map[string]bool{}
 	for _, rec := range in.Records {
@@ -264,9 +290,16 @@ func computePlan(in planInput) (*Plan, error) {
 			}
 			d := desired{rec: rec, index: i, item: it, key: key, link: link, labels: labels, source: p.Source}
 			list := byKey[key]
+			if len(list) == 0 && it.Issue != "" && p.planNamed(d, in, adopted) {
+				continue
+			}
 			if len(list) == 0 {
 				p.Changes = append(p.Changes, d.create())
 				continue
+			}
+			if repo, num, ok := namedIssue(it.Issue, in.LinkServer); ok && strings.EqualFold(repo, p.Repository) && num != list[0].Number {
+				p.Notes = append(p.Notes, Note{Key: key, Issue: list[0].Number, Message: fmt.Sprintf(
+					"the item names #%d, but castor keeps #%d for it: #%d is left as it is (set the item's issue to #%d's URL, or close one)", num, list[0].Number, num, list[0].Number)})
 			}
 			p.planExisting(d, list[0], claimed[list[0].Number])
 			for _, dup := range list[1:] {
@@ -449,6 +482,97 @@ func (d desired) create() Change {
 
 func ptr[T any](v T) *T { return &v }
 
+// planNamed plans the issue an action item names. An issue of the
+// tracking repository that castor does not keep for another item is
+// adopted; an issue elsewhere is left to whoever tracks it there (no
+// second issue is opened). It returns false when the item is to get an
+// issue of its own after all (the named one is missing, a pull request,
+// or another item's), with a note saying why.
+func (p *Plan) planNamed(d desired, in planInput, adopted map[int]string) bool {
+	it := d.item
+	note := func(num int, msg string) { p.Notes = append(p.Notes, Note{Key: d.key, Issue: num, Message: msg}) }
+	repo, num, ok := namedIssue(it.Issue, in.LinkServer)
+	if !ok || !strings.EqualFold(repo, p.Repository) {
+		note(0, fmt.Sprintf("tracked by %s, outside %s: castor opens no issue for it", it.Issue, p.Repository))
+		return true
+	}
+	is, listed := p.issues[num]
+	if !listed {
+		is, listed = in.Named[num]
+	}
+	switch {
+	case in.NamedMissing[num] || !listed:
+		note(num, fmt.Sprintf("the item names issue #%d, which %s does not have: castor opens an issue of its own", num, p.Repository))
+		return false
+	case is.PullRequest:
+		note(num, fmt.Sprintf("the item names #%d, a pull request: castor opens an issue of its own", num))
+		return false
+	case adopted[num] != "":
+		note(num, fmt.Sprintf("the item names #%d, which castor takes for %s: castor opens an issue of its own", num, adopted[num]))
+		return false
+	}
+	if key, ok := parseMarker(is.Body); ok && key != d.key {
+		note(num, fmt.Sprintf("the item names #%d, castor's issue of %s: castor opens an issue of its own", num, key))
+		return false
+	}
+	adopted[num] = d.key
+	p.issues[num] = is
+	// The issue's text until now is kept below castor's.
+	own := is
+	own.Body = adoptedSeparator + "\n" + neutralize(is.Body)
+	n := len(p.Changes)
+	p.planExisting(d, own, true)
+	for i := n; i < len(p.Changes); i++ {
+		if c := &p.Changes[i]; c.Action != ActionDrift {
+			c.Action = ActionAdopt
+		}
+	}
+	return true
+}
+
+// adoptedSeparator separates castor's part of an adopted issue's body
+// from the text the issue had (and may still be given): castor rewrites
+// what is above it, never what is below.
+const adoptedSeparator = "<!-- castor:adopted: the issue's own text follows; castor keeps it as it is -->"
+
+// keptText is the text of an adopted issue below castor's part, with the
+// separator; "" for an issue castor made.
+func keptText(body string) string {
+	if i := strings.Index(body, adoptedSeparator); i >= 0 {
+		return body[i:]
+	}
+	return ""
+}
+
+// neutralize keeps a person's text from passing for castor's hidden
+// lines (a marker or a sync line would be read as castor's).
+func neutralize(s string) string {
+	return strings.ReplaceAll(s, "<!-- castor:", "<!-- (castor) ")
+}
+
+// namedIssue reads a GitHub issue URL on the server castor links to:
+// its repository and number.
+func namedIssue(raw, server string) (repo string, num int, ok bool) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return "", 0, false
+	}
+	if server == "" {
+		server = "https://github.com"
+	}
+	if s, err := url.Parse(server); err != nil || !strings.EqualFold(s.Host, u.Host) {
+		return "", 0, false
+	}
+	m := namedIssueRe.FindStringSubmatch(u.Path)
+	if m == nil {
+		return "", 0, false
+	}
+	num, err = strconv.Atoi(m[2])
+	return m[1], num, err == nil && num > 0
+}
+
+var namedIssueRe = regexp.MustCompile(`^/([A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+)/issues/(\d{1,9})/?$`)
+
 // planExisting compares an item with its issue. claim: the issue's
 // source could not be told, and it is taken as ours (its body is written
 // with the source).
@@ -488,7 +612,11 @@ func (p *Plan) planExisting(d desired, is Issue, claim bool) {
 		c.Fields = append(c.Fields, "title")
 		c.req.Title = &c.Title
 	}
-	if body := d.body(s); body != is.Body && (claim || !legacyInStep(d, s, is, prevOK, prev)) {
+	body := d.body(s)
+	if kept := keptText(is.Body); kept != "" {
+		body += "\n\n" + kept
+	}
+	if body != is.Body && (claim || !legacyInStep(d, s, is, prevOK, prev)) {
 		c.Fields = append(c.Fields, "body")
 		c.req.Body = &body
 	}

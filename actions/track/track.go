@@ -41,6 +41,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
@@ -218,6 +219,9 @@ func planRecords(ctx context.Context, g GitHub, in planInput) (*Plan, error) {
 		return nil, err
 	}
 	in.Issues = issues
+	if err := readNamed(ctx, g, &in); err != nil {
+		return nil, err
+	}
 	p, err := computePlan(in)
 	if err != nil {
 		return nil, err
@@ -226,6 +230,45 @@ func planRecords(ctx context.Context, g GitHub, in planInput) (*Plan, error) {
 		return nil, err
 	}
 	return p, nil
+}
+
+// readNamed reads the issues of the tracking repository that action
+// items name and the listing did not return (they lack castor's label):
+// the plan adopts them instead of opening second issues.
+func readNamed(ctx context.Context, g GitHub, in *planInput) error {
+	listed := map[int]bool{}
+	for _, is := range in.Issues {
+		listed[is.Number] = true
+	}
+	for _, rec := range in.Records {
+		if rec.Incident == nil {
+			continue
+		}
+		for _, it := range rec.Incident.ActionItems {
+			repo, num, ok := namedIssue(it.Issue, in.LinkServer)
+			if !ok || !strings.EqualFold(repo, in.Repository) || listed[num] {
+				continue
+			}
+			listed[num] = true
+			is, err := g.GetIssue(ctx, num)
+			var ae *APIError
+			switch {
+			case errors.As(err, &ae) && (ae.Status == http.StatusNotFound || ae.Status == http.StatusGone):
+				if in.NamedMissing == nil {
+					in.NamedMissing = map[int]bool{}
+				}
+				in.NamedMissing[num] = true
+			case err != nil:
+				return err
+			default:
+				if in.Named == nil {
+					in.Named = map[int]Issue{}
+				}
+				in.Named[num] = is
+			}
+		}
+	}
+	return nil
 }
 
 // resolveRepository picks the issues' repository: --repo, then
