@@ -345,8 +345,7 @@ func checkDataOnly(name string, f *ast.File) []Diagnostic {
 		}
 	}
 	var expr func(e ast.Expr)
-	var decls func(ds []ast.Decl)
-	decls = func(ds []ast.Decl) {
+	decls := func(ds []ast.Decl) {
 		for _, d := range ds {
 			switch d := d.(type) {
 			case *ast.Package, *ast.ImportDecl, *ast.CommentGroup, *ast.Attribute:

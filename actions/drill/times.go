@@ -51,9 +51,9 @@ func RealTimes(inc *schema.Incident) []RealTime {
 		out = append(out, rt)
 	}
 	add(Acknowledged, inc.AcknowledgedAt, false)
-	t, st := firstUpdateFrom(inc, schema.StatusIdentified)
+	t, _ := firstUpdateFrom(inc, schema.StatusIdentified)
 	add(Identified, t, false)
-	t, st = firstUpdateFrom(inc, schema.StatusMonitoring)
+	t, st := firstUpdateFrom(inc, schema.StatusMonitoring)
 	add(Mitigated, t, t != nil && st == schema.StatusResolved)
 	add(Resolved, inc.ResolvedAt, false)
 	return out

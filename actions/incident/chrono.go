@@ -621,9 +621,6 @@ func parseFrontDate(s string, loc *time.Location) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// runeLen is the number of runes of s, for short excerpts in warnings.
-func runeLen(s string) int { return utf8.RuneCountInString(s) }
-
 // reClockIn finds the times of day in running text: "01:52", "9h05".
 var reClockIn = regexp.MustCompile(`\b\d{1,2}(?::\d{2}|h\d{2})\b`)
 

@@ -1400,9 +1400,6 @@ func (im *importer) resolveTimeline(day time.Time) {
 			date = civilOf(time.Date(cur.y, cur.m, cur.d+1, 0, 0, 0, 0, time.UTC))
 			cur = date
 		}
-		if !(st.from.hasDate && stated) {
-			prev = st.from.min
-		}
 		prev = st.from.min
 		loc := im.zoneOf(im.written(st.from.zone, st.from.zoneTxt, date.y), im.written(e.zone, e.zoneName, date.y))
 		at := time.Date(date.y, date.m, date.d, 0, st.from.min, st.from.sec, 0, loc)
