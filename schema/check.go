@@ -35,6 +35,7 @@ type checker struct {
 type shape struct {
 	value    cue.Value
 	allowed  map[string]bool
+	declared []string // the fields the struct names, for "did you mean"
 	children map[string]*shape
 	elem     *shape
 	required []requiredField

@@ -62,7 +62,7 @@ func fastDiagnostics(p *parsed, findings []fastpath.Finding) []Diagnostic {
 			d.Message = validatorMessage(prefix, f.Found, f.Constraint)
 		case fastpath.UnknownField:
 			d.Pos, _ = p.keyAt(joinKey(f.Path, f.Label))
-			d.Message = unknownFieldMessage(f.Path, f.Label)
+			d.Message = unknownFieldMessage(f.Path, f.Label, f.Fields)
 		case fastpath.MissingField:
 			d.Message = missingFieldMessage(f.Path, f.Label)
 		}

@@ -140,7 +140,12 @@ func conflictMessage(prefix, found string, conflicts, kinds []string) string {
 	kinds = slices.Compact(slices.Sorted(slices.Values(kinds)))
 	switch {
 	case len(conflicts) >= 2:
-		return fmt.Sprintf("%s%s is not one of %s", prefix, found, strings.Join(unquoteAll(orderEnum(conflicts)), ", "))
+		allowed := unquoteAll(orderEnum(conflicts))
+		hint := ""
+		if s, err := strconv.Unquote(found); err == nil {
+			hint = DidYouMean(s, allowed)
+		}
+		return fmt.Sprintf("%s%s is not one of %s%s", prefix, found, strings.Join(allowed, ", "), hint)
 	case len(conflicts) == 1 && len(kinds) == 0:
 		return fmt.Sprintf("%sfound %s, want %s", prefix, found, conflicts[0])
 	case len(kinds) > 0:
@@ -175,8 +180,10 @@ func validatorMessage(prefix, value, validator string) string {
 	return fmt.Sprintf("%s%s is not %s", prefix, value, what)
 }
 
-func unknownFieldMessage(key, label string) string {
-	return fmt.Sprintf("%sunknown field %q", pathPrefix(key), label)
+// unknownFieldMessage names an unknown field, and the closest of the
+// fields the map may hold (allowed) when one is close.
+func unknownFieldMessage(key, label string, allowed []string) string {
+	return fmt.Sprintf("%sunknown field %q%s", pathPrefix(key), label, DidYouMean(label, allowed))
 }
 
 func missingFieldMessage(key, label string) string {
@@ -302,7 +309,7 @@ func (c *checker) walkSchema(p *parsed, sh *shape, key string, diags *[]Diagnost
 			sh.allowed[label] = allowed
 		}
 		if !allowed {
-			*diags = append(*diags, Diagnostic{Pos: p.keyPos[joinKey(key, label)], Message: unknownFieldMessage(key, label), Rule: "schema"})
+			*diags = append(*diags, Diagnostic{Pos: p.keyPos[joinKey(key, label)], Message: unknownFieldMessage(key, label, sh.declared), Rule: "schema"})
 			continue
 		}
 		c.walkSchema(p, c.childShape(sh, label), joinKey(key, label), diags)
@@ -331,6 +338,7 @@ func (c *checker) fillStruct(sh *shape) {
 		sel := it.Selector()
 		label := sel.Unquoted()
 		sh.allowed[label] = true
+		sh.declared = append(sh.declared, label)
 		if sel.ConstraintType() == cue.RequiredConstraint {
 			sh.required = append(sh.required, requiredField{label: label, rule: c.ruleOfValue(it.Value())})
 		}

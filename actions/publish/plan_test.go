@@ -175,7 +175,7 @@ func TestPlanInvalid(t *testing.T) {
 		got = append(got, d.String())
 	}
 	// The public record is refused, with where.
-	if len(got) != 1 || got[0] != mail+`:10:13: error: updates[0].status: "investigatin" is not one of investigating, identified, monitoring, resolved [schema]` {
+	if len(got) != 1 || got[0] != mail+`:10:13: error: updates[0].status: "investigatin" is not one of investigating, identified, monitoring, resolved; did you mean "investigating"? [schema]` {
 		t.Errorf("invalid: %q", got)
 	}
 	if len(p.Notes) != 1 || p.Notes[0].Path != sec {

@@ -2,6 +2,7 @@ package fastpath
 
 import (
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -48,6 +49,8 @@ type Finding struct {
 	Constraint string
 	// Label is the unknown or missing field.
 	Label string
+	// Fields are the fields the map may hold (UnknownField), sorted.
+	Fields []string
 }
 
 // Check walks plain data (map[string]any, []any, string, bool,
@@ -100,7 +103,7 @@ func (r *run) walk(n *node, v any) bool {
 			if f, ok := n.fields[k]; ok {
 				child = f.node
 			} else if child = r.s.patternNode(n, k); child == nil {
-				r.add(Finding{Kind: UnknownField, Label: k})
+				r.add(Finding{Kind: UnknownField, Label: k, Fields: n.fieldNames()})
 				continue
 			}
 			r.path = append(r.path, k)
@@ -233,4 +236,15 @@ func numberKind(s string) string {
 		return "float"
 	}
 	return "int"
+}
+
+// fieldNames are the fields a struct declares, sorted: what an unknown
+// field may have meant.
+func (n *node) fieldNames() []string {
+	names := make([]string, 0, len(n.fields))
+	for label := range n.fields {
+		names = append(names, label)
+	}
+	slices.Sort(names)
+	return names
 }
