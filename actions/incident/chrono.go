@@ -124,6 +124,9 @@ type stamp struct {
 	from    clockTime
 	hasTime bool
 	to      *clockTime
+	// typo is the year as written when it had a digit too many ("20202",
+	// read as 2020).
+	typo string
 	// ambiguous is set when a numeric date could be day/month or
 	// month/day and the document's language decided.
 	ambiguous string
@@ -166,6 +169,7 @@ var (
 	reLead         = regexp.MustCompile(`^[\s\[(~≈*_>]*(?:(?:approx\.?|approximately|about|around|circa|ca\.|vers|environ|gegen|etwa|um|hacia|sobre|a las|at|on|le|el|am|de)\s+)?[\s~≈]*`)
 	reWeekday      = regexp.MustCompile(`^` + weekdayRE)
 	reISO          = regexp.MustCompile(`^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})`)
+	reYearTypo     = regexp.MustCompile(`^(\d{4})(\d)[-/.](\d{1,2})[-/.](\d{1,2})\b`)
 	reJA           = regexp.MustCompile(`^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日(?:\s*\(.\))?`)
 	reJAmd         = regexp.MustCompile(`^(\d{1,2})\s*月\s*(\d{1,2})\s*日(?:\s*\(.\))?`)
 	reMonthDayTime = regexp.MustCompile(`^(\d{1,2})-(\d{1,2})\s+\d{1,2}:\d{2}`)
@@ -423,6 +427,18 @@ func parseStamp(s string, style dateStyle) (st stamp, ok bool) {
 	}
 	if m := reWeekday.FindString(f[pos:]); m != "" {
 		pos += len(m)
+	}
+	// "20202-01-16": a year typed with a digit too many. Read as the
+	// year its first four digits make, and said (typo).
+	if m := reYearTypo.FindStringSubmatch(f[pos:]); m != nil {
+		y, _ := strconv.Atoi(m[1])
+		mo, _ := strconv.Atoi(m[3])
+		d, _ := strconv.Atoi(m[4])
+		if c := (civil{y, time.Month(mo), d}); y >= 1970 && y < 2100 && c.valid() {
+			st.typo = m[1] + m[2]
+			s = s[:at[pos]] + m[1] + s[at[pos]+len(m[1])+len(m[2]):]
+			f, at = fold(s)
+		}
 	}
 	if c, n, amb, ok := parseDateAt(f[pos:], style); ok {
 		st.from.date, st.from.hasDate, st.ambiguous = c, true, amb

@@ -97,6 +97,14 @@ func FuzzImportDraft(f *testing.F) {
 	f.Add(readFileF(f, seedDir+"flus-2021-03-10-postmortem.mojibake.md"))
 	f.Add(englishPost)
 	f.Add("---\ntitle: x\ndate: 2024-01-02\n---\n## Timeline\n- 23:59 a\n- 0:01 b\n## Actions\n- null\n- true\n")
+	// The shapes of real post-mortems: every post of the corpus.
+	posts, err := filepath.Glob("testdata/import/corpus/*.md")
+	if err != nil || len(posts) == 0 {
+		f.Fatalf("no corpus posts (%v)", err)
+	}
+	for _, p := range posts {
+		f.Add(readFileF(f, p))
+	}
 	dir := f.TempDir()
 	writeFileF(f, dir+"/castor.yaml", parisConfig)
 	ws, err := openWorkspace(dir, "")

@@ -1376,7 +1376,7 @@ func (im *importer) resolveTimeline(day time.Time) {
 		}
 		return best
 	}
-	ambiguousWarned := false
+	ambiguousWarned, typoWarned := false, false
 	var last time.Time // the instant of the entry above
 	backWarned := 0
 	for _, e := range im.raw {
@@ -1384,6 +1384,10 @@ func (im *importer) resolveTimeline(day time.Time) {
 		if st.ambiguous != "" && !ambiguousWarned && im.style != monthFirst && im.style != dayFirst {
 			im.warn(e.off, "a date like 02/07 can be read two ways: read %s; check the dates", st.ambiguous)
 			ambiguousWarned = true
+		}
+		if st.typo != "" && !typoWarned {
+			im.warn(e.off, "a year of five digits, %s, is read as %d: check the dates", st.typo, st.from.date.y)
+			typoWarned = true
 		}
 		if !st.hasTime {
 			cur, prev = fill(st.from.date), -1
@@ -1400,10 +1404,18 @@ func (im *importer) resolveTimeline(day time.Time) {
 			date = civilOf(time.Date(cur.y, cur.m, cur.d+1, 0, 0, 0, 0, time.UTC))
 			cur = date
 		}
-		prev = st.from.min
+		// An entry dated apart from a stated chronology day does not move
+		// the running day's clock: the next undated entry is compared with
+		// the entries of that day only.
+		if !(st.from.hasDate && stated) {
+			prev = st.from.min
+		}
 		loc := im.zoneOf(im.written(st.from.zone, st.from.zoneTxt, date.y), im.written(e.zone, e.zoneName, date.y))
 		at := time.Date(date.y, date.m, date.d, 0, st.from.min, st.from.sec, 0, loc)
 		td := timelineDraft{at: at, event: e.event, off: e.off, todo: e.todo}
+		if st.typo != "" {
+			td.todo = fmt.Sprintf("the post writes the year %s: read as %d", st.typo, st.from.date.y)
+		}
 		// A chronology written in order that goes back half a day or
 		// more: a date is likely wrong ("[03-26 23:04]" before "[03-26
 		// 02:50]"). Said, not mended.

@@ -405,9 +405,11 @@ func TestImportShapes(t *testing.T) {
 		post:    "# Cargo bug\n\nAt 01:52 UTC, 2022-10-28, a pull request was merged. It broke builds between 02:00 and 03:00.\n",
 		entries: []entry{{"2022-10-28T01:52:00Z", "At 01:52 UTC, 2022-10-28, a pull request was merged."}},
 	}, {
-		name:    "the day of every entry stated",
-		post:    "# Disk full on 2019-10-21\n\n## Timeline\n\nUnless otherwise noted all events happened on 2019-10-21, and all times are in\nUTC.\n\n- 2019-10-20 00:55: builds started failing\n- 01:38: alerts fired\n- 02:06: back online\n",
-		entries: []entry{{"2019-10-20T00:55:00Z", "builds started failing"}, {"2019-10-21T01:38:00Z", "alerts fired"}, {"2019-10-21T02:06:00Z", "back online"}},
+		name: "the day of every entry stated",
+		post: "# Disk full on 2019-10-21\n\n## Timeline\n\nUnless otherwise noted all events happened on 2019-10-21, and all times are in\nUTC.\n\n- 2019-10-20 23:55: builds started failing\n- 01:38: alerts fired\n- 02:06: back online\n",
+		// 01:38 is on the stated day: the entry dated apart does not
+		// roll the running day over.
+		entries: []entry{{"2019-10-20T23:55:00Z", "builds started failing"}, {"2019-10-21T01:38:00Z", "alerts fired"}, {"2019-10-21T02:06:00Z", "back online"}},
 	}, {
 		name:    "on Monday",
 		post:    "# Bad AMI\n\n## Summary\n\nOn Monday our roll-over picked a bad image.\n\n## Timeline\n\nAll times in UTC.\n\n| Time | Event |\n| --- | --- |\n| 2022-10-29 01:02 | image released |\n| 2022-10-31 07:30 | roll-over |\n",
@@ -468,5 +470,114 @@ func TestParseDuration(t *testing.T) {
 		if _, ok := parseDuration(in); ok {
 			t.Errorf("parseDuration(%q) succeeded", in)
 		}
+	}
+}
+
+// A post whose every date has a digit too many in its year (dfds's
+// PM2020-003 writes "20202-01-16") imports, dated by the year its first
+// four digits make, said in a warning and on each entry.
+func TestImportYearTypo(t *testing.T) {
+	src, err := os.ReadFile("testdata/import/corpus/dfds-pm2020-003.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := buildDraft(src, "pm.md", draftOptions{loc: time.UTC})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.id != "2020-01-16-adsync-migration-issues" || len(d.timeline) != 5 || d.timeline[0].todo != "the post writes the year 20202: read as 2020" {
+		t.Fatalf("id %s, %d entries, todo %q", d.id, len(d.timeline), d.timeline[0].todo)
+	}
+	var ws []string
+	for _, w := range d.warnings {
+		ws = append(ws, w.String())
+	}
+	if !slices.Contains(ws, "pm.md:14:1: warning: a year of five digits, 20202, is read as 2020: check the dates [import]") {
+		t.Errorf("warnings:\n%s", strings.Join(ws, "\n"))
+	}
+	// A date with no plausible year is no date: still refused.
+	if _, err := buildDraft([]byte("# Outage\n\n## Timeline\n\n- 30002-01-16 12:00 down\n"), "x.md", draftOptions{loc: time.UTC}); err == nil {
+		t.Error("a year 3000 read as a date")
+	}
+}
+
+// Post-mortems in the shapes teams write them in German, Spanish,
+// Japanese and French (a public service's), written here for the test:
+// each uses its language's section titles, zone statement, dates, times,
+// table headers, priorities and statuses. Real ones are in the corpus.
+func TestImportLanguages(t *testing.T) {
+	type entry struct{ at, event string }
+	for _, tc := range []struct {
+		name, post, lang string
+		entries          []entry
+		items            []string // title [status/priority]
+		sections         map[string]string
+	}{{
+		name:     "German",
+		post:     "# Störung der Zahlungs-API am 22.07.2026\n\nAlle Zeiten in MESZ.\n\n## Zusammenfassung\n\nDie Zahlungs-API war 40 Minuten nicht erreichbar.\n\n## Ursache\n\nEin abgelaufenes Zertifikat.\n\n## Zeitlicher Ablauf\n\n| Uhrzeit | Ereignis |\n| --- | --- |\n| 14.05 Uhr | Erste Alarme |\n| 14:20 | Zertifikat erneuert |\n| 14:45 | Störung behoben |\n\n## Was lief gut\n\n- Die Alarmierung\n\n## Maßnahmen\n\n| Maßnahme | Verantwortlich | Priorität | Status |\n| --- | --- | --- | --- |\n| Zertifikate überwachen | @octocat | hoch | erledigt |\n| Ablaufdaten dokumentieren | @hubot | niedrig | offen |\n",
+		lang:     "de",
+		entries:  []entry{{"2026-07-22T12:05:00Z", "Erste Alarme"}, {"2026-07-22T12:20:00Z", "Zertifikat erneuert"}, {"2026-07-22T12:45:00Z", "Störung behoben"}},
+		items:    []string{"Zertifikate überwachen [done/P1]", "Ablaufdaten dokumentieren [open/P3]"},
+		sections: map[string]string{"summary": "40 Minuten", "root_cause": "abgelaufenes Zertifikat", "went_well": "Alarmierung"},
+	}, {
+		name:     "Spanish",
+		post:     "# Caída del servicio de pagos\n\nTodas las horas están en UTC.\n\n## Resumen\n\nEl 2 de julio de 2019 el servicio de pagos dejó de responder.\n\n## Causa raíz\n\nUna migración bloqueó la tabla de pedidos.\n\n## Línea de tiempo\n\n- 9:05 — se dispara la alerta\n- 9:40 — se revierte la migración\n- 10:02 — servicio restablecido\n\n## Lo que salió mal\n\n- La migración no se probó con datos reales\n\n## Acciones correctivas\n\n- [x] Probar las migraciones con una copia de producción (prioridad: alta)\n- [ ] Añadir un tiempo límite a los bloqueos\n",
+		lang:     "es",
+		entries:  []entry{{"2019-07-02T09:05:00Z", "se dispara la alerta"}, {"2019-07-02T09:40:00Z", "se revierte la migración"}, {"2019-07-02T10:02:00Z", "servicio restablecido"}},
+		items:    []string{"Probar las migraciones con una copia de producción [done/P1]", "Añadir un tiempo límite a los bloqueos"},
+		sections: map[string]string{"summary": "dejó de responder", "root_cause": "bloqueó la tabla", "went_wrong": "no se probó"},
+	}, {
+		name:     "Japanese",
+		post:     "# 決済APIの障害について\n\n全時刻は JST です。\n\n## 概要\n\n2019年7月2日、決済APIが応答しなくなりました。\n\n## 根本原因\n\nデータベースの接続数が上限に達しました。\n\n## タイムライン\n\n| 時刻 | 内容 |\n| --- | --- |\n| 10:05 | アラート発報 |\n| 10:30 | 接続数の上限を引き上げ |\n| 10:48 | 復旧を確認 |\n\n## 再発防止策\n\n| 対策 | 担当 | 優先度 | ステータス |\n| --- | --- | --- | --- |\n| 接続数の監視を追加 | @octocat | 高 | 完了 |\n| 手順書を更新 | @hubot | 中 | 未着手 |\n",
+		lang:     "ja",
+		entries:  []entry{{"2019-07-02T01:05:00Z", "アラート発報"}, {"2019-07-02T01:30:00Z", "接続数の上限を引き上げ"}, {"2019-07-02T01:48:00Z", "復旧を確認"}},
+		items:    []string{"接続数の監視を追加 [done/P1]", "手順書を更新 [open/P2]"},
+		sections: map[string]string{"summary": "応答しなくなりました", "root_cause": "上限に達しました"},
+	}, {
+		name:     "French public service",
+		post:     "# Indisponibilité du téléservice de demande d'aides\n\n**Date** : 02/07/2019\n\nToutes les heures sont en heure de Paris.\n\n## Résumé\n\nLe téléservice était inaccessible pendant la matinée.\n\n## Chronologie\n\n- 9h05 : premières remontées des usagers\n- 9h05 – 9h40 : analyse des journaux\n- ~10h15 : service rétabli\n\n## Cause racine\n\nLe certificat du fournisseur d'identité avait expiré.\n\n## Ce qui a bien fonctionné\n\n- La communication aux usagers\n\n## Actions correctives\n\n| Action | Responsable | Priorité | État |\n| --- | --- | --- | --- |\n| Surveiller l'expiration des certificats | @octocat | critique | terminé |\n| Rédiger une procédure d'incident | @hubot | moyenne | à faire |\n",
+		lang:     "fr",
+		entries:  []entry{{"2019-07-02T07:05:00Z", "premières remontées des usagers"}, {"2019-07-02T07:05:00Z", "analyse des journaux"}, {"2019-07-02T08:15:00Z", "service rétabli"}},
+		items:    []string{"Surveiller l'expiration des certificats [done/P0]", "Rédiger une procédure d'incident [open/P2]"},
+		sections: map[string]string{"summary": "inaccessible", "root_cause": "avait expiré", "went_well": "communication"},
+	}} {
+		t.Run(tc.name, func(t *testing.T) {
+			d, err := buildDraft([]byte(tc.post), "post.md", draftOptions{loc: time.UTC})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.lang != tc.lang {
+				t.Errorf("lang = %q, want %q", d.lang, tc.lang)
+			}
+			var got []entry
+			for _, e := range d.timeline {
+				got = append(got, entry{formatTime(e.at.UTC()), e.event})
+			}
+			if !reflect.DeepEqual(got, tc.entries) {
+				t.Errorf("timeline = %q\nwant %q", got, tc.entries)
+			}
+			var items []string
+			for _, a := range d.actions {
+				s := a.title
+				if a.status != "open" || !slices.Contains(a.guessed, "priority") {
+					s += fmt.Sprintf(" [%s/%s]", a.status, a.priority)
+				}
+				items = append(items, s)
+			}
+			if !reflect.DeepEqual(items, tc.items) {
+				t.Errorf("action items = %q\nwant %q", items, tc.items)
+			}
+			fields := map[string]string{"summary": d.summary, "root_cause": d.pmText[1], "went_well": strings.Join(d.pmLists[1], "\n"), "went_wrong": strings.Join(d.pmLists[2], "\n")}
+			for k, want := range tc.sections {
+				if !strings.Contains(fields[k], want) {
+					t.Errorf("%s = %q, want it to hold %q", k, fields[k], want)
+				}
+			}
+			for _, w := range d.warnings {
+				if strings.Contains(w.Message, "gives no time zone") {
+					t.Errorf("zone statement missed: %s", w)
+				}
+			}
+		})
 	}
 }

@@ -285,6 +285,10 @@ var priorityWords = map[string]string{
 
 var rePriorityTag = regexp.MustCompile(`(?i)^\s*(?:\[\s*(p[0-4]|high|medium|low|critical)\s*\]|\(\s*(p[0-4]|high|medium|low|critical)\s*\)|(p[0-4])\b|(high|medium|low|critical)\s*[:\-–])\s*|\s*(?:\[\s*(p[0-4]|high|medium|low|critical)\s*\]|\(\s*(p[0-4]|high|medium|low|critical)\s*\)|(?:priority|priorite|prio)\s*[:=]?\s*(p[0-4]|high|medium|low|critical))\s*$`)
 
+// reLabelledPriority is a priority named by its label at the end of a
+// title, on folded text: "(priorite : haute)", "prioridad: alta".
+var reLabelledPriority = regexp.MustCompile(`\s*[\[(]?\s*(?:priority|priorite|prioridad|prioritat|prioritaet|prio|優先度)\s*[:=]?\s*([a-z0-9]+|[高中低]|緊急|最優先)\s*[\])]?\s*$`)
+
 // priorityIn takes a priority tag off an action's title: "[P1] …",
 // "HIGH: …", "… (priority: low)".
 func priorityIn(title string) (string, string) {
@@ -296,6 +300,14 @@ func priorityIn(title string) (string, string) {
 			w = strings.Trim(w, "*_")
 			if p, ok := priorityWords[normalize(w)]; ok && len(w) > 2 {
 				return strings.TrimSpace(rest), p
+			}
+		}
+		// "… (prioridad: alta)", "… Priorität: hoch", "…（優先度：高）":
+		// a labelled priority at the end, in any language.
+		f, at := fold(title)
+		if m := reLabelledPriority.FindStringSubmatchIndex(f); m != nil {
+			if p, ok := priorityWords[f[m[2]:m[3]]]; ok {
+				return strings.TrimSpace(title[:at[m[0]]]), p
 			}
 		}
 		return title, ""
