@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	gh "github.com/google/go-github/v60/github"
 
 	ghclient "github.com/castor-incidents/castor/internal/github"
+	"github.com/castor-incidents/castor/internal/httppolicy"
 )
 
 // GitHubComments keeps castor's sticky comment on a pull request with
@@ -44,7 +46,11 @@ func (g *GitHubComments) Upsert(ctx context.Context, number int, marker, body st
 	self := g.login(ctx)
 	var mine []*gh.IssueComment
 	opt := &gh.IssueListCommentsOptions{ListOptions: gh.ListOptions{PerPage: 100}}
+	var pages httppolicy.Pages
 	for {
+		if err := pages.Next(strconv.Itoa(max(opt.Page, 1))); err != nil {
+			return fmt.Errorf("list comments: %w", err)
+		}
 		page, resp, err := g.Client.Issues.ListComments(ctx, g.Owner, g.Repo, number, opt)
 		if err != nil {
 			return fmt.Errorf("list comments: %w", readOnly(err))

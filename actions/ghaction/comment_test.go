@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -13,6 +16,7 @@ import (
 
 	"github.com/castor-incidents/castor/internal/fakegithub"
 	ghclient "github.com/castor-incidents/castor/internal/github"
+	"github.com/castor-incidents/castor/internal/httppolicy"
 )
 
 const testToken = "ghs_comment-test-token"
@@ -26,7 +30,7 @@ func startComments(t *testing.T, login string) (*fakegithub.Server, *GitHubComme
 		PullRequest: &fakegithub.PullRequest{Head: "incident/db", Base: "main"},
 		Comments:    []string{"LGTM", CommentMarker + "\nquoted by a person: never castor's"},
 	})
-	c, err := ghclient.New(ghclient.Config{APIURL: fake.URL, Token: testToken, Clock: ghclient.NewSimClock(time.Now())})
+	c, err := ghclient.New(ghclient.Config{APIURL: fake.URL, Token: testToken, Clock: httppolicy.NewSimClock(time.Now())})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,5 +200,39 @@ func TestStickyCommentOtherErrorsAreNotReadOnly(t *testing.T) {
 	}
 	if _, err := NewGitHubComments(g.Client, "acme"); err == nil {
 		t.Error("repository without a name accepted")
+	}
+}
+
+// A Link header that sends page 2 back to page 2: the comment is not
+// written and the listing stops with an error instead of reading for ever.
+func TestStickyCommentListingThatLoops(t *testing.T) {
+	var posts atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet {
+			posts.Add(1)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		if r.URL.Path == "/user" {
+			fmt.Fprint(w, `{"login":"castor-bot"}`)
+			return
+		}
+		w.Header().Set("Link", fmt.Sprintf(`<http://%s%s?page=2>; rel="next"`, r.Host, r.URL.Path))
+		fmt.Fprint(w, "[]")
+	}))
+	t.Cleanup(srv.Close)
+	c, err := ghclient.New(ghclient.Config{APIURL: srv.URL, Token: testToken, Clock: httppolicy.NewSimClock(time.Now())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := NewGitHubComments(c, "acme/incidents")
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = g.Upsert(context.Background(), 7, CommentMarker, CommentMarker+"\nplan")
+	if err == nil || !strings.Contains(err.Error(), "its listing loops") {
+		t.Errorf("err = %v", err)
+	}
+	if posts.Load() != 0 {
+		t.Errorf("%d writes after a listing that did not end", posts.Load())
 	}
 }

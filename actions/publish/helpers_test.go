@@ -14,6 +14,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/castor-incidents/castor/internal/fakestatuspage"
+	"github.com/castor-incidents/castor/internal/httppolicy"
 	"github.com/castor-incidents/castor/internal/statuspage"
 	"github.com/castor-incidents/castor/internal/webhook"
 	"github.com/castor-incidents/castor/internal/webhook/webhooktest"
@@ -146,7 +147,7 @@ var t0 = time.Date(2026, 3, 1, 13, 0, 0, 0, time.UTC)
 // clients that wait on a manual clock.
 type world struct {
 	sp     *fakestatuspage.Server
-	clock  *fakestatuspage.Clock
+	clock  *httppolicy.SimClock
 	client *statuspage.Client
 	hook   *webhooktest.Receiver
 	sender *webhook.Sender
@@ -154,7 +155,7 @@ type world struct {
 
 func newWorld(t testing.TB) *world {
 	t.Helper()
-	clock := fakestatuspage.NewClock(t0)
+	clock := httppolicy.NewSimClock(t0)
 	sp := fakestatuspage.New(fakestatuspage.Options{APIKey: "key", PageID: "pg1", Now: clock.Now})
 	t.Cleanup(sp.Close)
 	// Every request castor sent is one the API's description allows.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/castor-incidents/castor/internal/fakegithub"
 	ghclient "github.com/castor-incidents/castor/internal/github"
+	"github.com/castor-incidents/castor/internal/httppolicy"
 	"github.com/castor-incidents/castor/schema"
 )
 
@@ -51,7 +52,7 @@ func benchRecords() []*schema.Record {
 type benchWorld struct {
 	fake  *fakegithub.Server
 	g     GitHub
-	clock *ghclient.SimClock
+	clock *httppolicy.SimClock
 }
 
 func newBenchWorld(b *testing.B) *benchWorld {
@@ -66,7 +67,7 @@ func newBenchWorld(b *testing.B) *benchWorld {
 // connect starts a new client, as a new castor process would: a fresh
 // pacing window on a fresh simulated clock.
 func (w *benchWorld) connect(b *testing.B) {
-	w.clock = ghclient.NewSimClock(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
+	w.clock = httppolicy.NewSimClock(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
 	c, err := ghclient.New(ghclient.Config{APIURL: w.fake.URL, Token: testToken, Clock: w.clock})
 	if err != nil {
 		b.Fatal(err)
@@ -171,10 +172,10 @@ func TestBenchmarkCalls(t *testing.T) {
 	recs := benchRecords()
 	fake := fakegithub.Start(t, fakegithub.Options{Token: testToken})
 	fake.CreateRepo(testRepo, fakegithub.RepoOptions{Collaborators: []string{"octocat", "hubot", "monalisa"}})
-	var clock *ghclient.SimClock
+	var clock *httppolicy.SimClock
 	var g GitHub
 	connect := func() { // a new process: fresh pacing windows
-		clock = ghclient.NewSimClock(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
+		clock = httppolicy.NewSimClock(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
 		c, _ := ghclient.New(ghclient.Config{APIURL: fake.URL, Token: testToken, Clock: clock})
 		g, _ = NewGitHub(c, testRepo)
 	}

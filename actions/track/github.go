@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
 	gh "github.com/google/go-github/v60/github"
 
 	ghclient "github.com/castor-incidents/castor/internal/github"
+	"github.com/castor-incidents/castor/internal/httppolicy"
 )
 
 // GitHub is what tracking needs from GitHub's REST API, for one
@@ -167,7 +169,11 @@ func toGitHub(r IssueRequest) *gh.IssueRequest {
 
 func (g *restGitHub) list(ctx context.Context, opt *gh.IssueListByRepoOptions, all bool) ([]Issue, error) {
 	var out []Issue
+	var pages httppolicy.Pages
 	for {
+		if err := pages.Next(strconv.Itoa(max(opt.Page, 1))); err != nil {
+			return nil, fmt.Errorf("list issues of %s/%s: %w", g.owner, g.name, err)
+		}
 		page, resp, err := g.c.Issues.ListByRepo(ctx, g.owner, g.name, opt)
 		if err != nil {
 			return nil, classify(fmt.Sprintf("list issues of %s/%s", g.owner, g.name), err)
@@ -227,7 +233,11 @@ func (g *restGitHub) EditIssue(ctx context.Context, number int, req IssueRequest
 func (g *restGitHub) ListComments(ctx context.Context, number int) ([]Comment, error) {
 	var out []Comment
 	opt := &gh.IssueListCommentsOptions{ListOptions: gh.ListOptions{PerPage: 100}}
+	var pages httppolicy.Pages
 	for {
+		if err := pages.Next(strconv.Itoa(max(opt.Page, 1))); err != nil {
+			return nil, fmt.Errorf("list comments of #%d: %w", number, err)
+		}
 		page, resp, err := g.c.Issues.ListComments(ctx, g.owner, g.name, number, opt)
 		if err != nil {
 			return nil, classify(fmt.Sprintf("list comments of #%d", number), err)
@@ -250,7 +260,11 @@ func (g *restGitHub) CreateComment(ctx context.Context, number int, body string)
 func (g *restGitHub) ListLabels(ctx context.Context) ([]Label, error) {
 	var out []Label
 	opt := &gh.ListOptions{PerPage: 100}
+	var pages httppolicy.Pages
 	for {
+		if err := pages.Next(strconv.Itoa(max(opt.Page, 1))); err != nil {
+			return nil, fmt.Errorf("list labels of %s/%s: %w", g.owner, g.name, err)
+		}
 		page, resp, err := g.c.Issues.ListLabels(ctx, g.owner, g.name, opt)
 		if err != nil {
 			return nil, classify(fmt.Sprintf("list labels of %s/%s", g.owner, g.name), err)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/castor-incidents/castor/internal/fakegithub"
 	ghclient "github.com/castor-incidents/castor/internal/github"
+	"github.com/castor-incidents/castor/internal/httppolicy"
 	gh "github.com/google/go-github/v60/github"
 )
 
@@ -74,7 +75,7 @@ type env struct {
 	t     testing.TB
 	dir   string
 	fake  *fakegithub.Server
-	clock *ghclient.SimClock
+	clock *httppolicy.SimClock
 	vars  map[string]string
 }
 
@@ -84,7 +85,7 @@ func newEnv(t testing.TB, records ...record) *env {
 		t:     t,
 		dir:   t.TempDir(),
 		fake:  fakegithub.Start(t, fakegithub.Options{Token: testToken}),
-		clock: ghclient.NewSimClock(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)),
+		clock: httppolicy.NewSimClock(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)),
 	}
 	e.fake.CreateRepo(testRepo, fakegithub.RepoOptions{Collaborators: []string{"octocat", "hubot"}})
 	e.vars = map[string]string{
@@ -139,7 +140,7 @@ func (e *env) options(out *bytes.Buffer) Options {
 				return nil, err
 			}
 			cfg.Clock = e.clock
-			cfg.OnWait = func(w ghclient.Wait) {
+			cfg.OnWait = func(w httppolicy.Wait) {
 				fmt.Fprintf(log, "castor: waiting %v (%s)\n", w.Duration.Round(time.Second), w.Reason)
 			}
 			return ghclient.New(cfg)

@@ -14,7 +14,6 @@ package fakestatuspage
 
 import (
 	"cmp"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -1117,49 +1116,4 @@ func (s *Server) postmortem(r *http.Request, inc *Incident, action string, body 
 		return msg(http.StatusNotFound, "The requested resource could not be found.")
 	}
 	return msg(http.StatusMethodNotAllowed, "Method not allowed")
-}
-
-// Clock is a manual clock for tests: Sleep advances it instead of
-// waiting. Share one between a client and the server.
-type Clock struct {
-	mu    sync.Mutex
-	t     time.Time
-	slept time.Duration
-}
-
-// NewClock returns a clock set at t.
-func NewClock(t time.Time) *Clock { return &Clock{t: t} }
-
-// Now returns the clock's time.
-func (c *Clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-// Sleep advances the clock by d.
-func (c *Clock) Sleep(ctx context.Context, d time.Duration) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	c.Advance(d)
-	return nil
-}
-
-// Advance moves the clock forward.
-func (c *Clock) Advance(d time.Duration) {
-	if d <= 0 {
-		return
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-	c.slept += d
-}
-
-// Slept is the total time slept or advanced.
-func (c *Clock) Slept() time.Duration {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.slept
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/castor-incidents/castor/internal/httppolicy"
 )
 
 // call sends a raw request as a client of the real API would.
@@ -34,8 +36,8 @@ func call(t *testing.T, s *Server, method, path, body string) (int, string, http
 	return resp.StatusCode, strings.TrimSpace(string(b)), resp.Header
 }
 
-func newServer(t *testing.T) (*Server, *Clock) {
-	clock := NewClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+func newServer(t *testing.T) (*Server, *httppolicy.SimClock) {
+	clock := httppolicy.NewSimClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	s := New(Options{APIKey: "k", PageID: "p", Now: clock.Now})
 	t.Cleanup(s.Close)
 	s.AddComponent("c1", "Mail")

@@ -21,6 +21,8 @@
 //     500 an hour), on an injectable Clock so tests do not wait;
 //   - a timeout on every attempt.
 //
+// All of it is internal/httppolicy, given GitHub's rules (transport.go).
+//
 // The token goes only into the Authorization header: it is never logged
 // and never part of an error.
 package github
@@ -34,6 +36,7 @@ import (
 	"time"
 
 	"github.com/castor-incidents/castor/internal/errkind"
+	"github.com/castor-incidents/castor/internal/httppolicy"
 	gh "github.com/google/go-github/v60/github"
 )
 
@@ -71,23 +74,16 @@ type Config struct {
 
 	// Clock sleeps and tells the time for pacing and rate-limit waits.
 	// Default the real clock.
-	Clock Clock
-	// OnWait, when set, is told before every wait longer than a second
-	// (to show progress: "waiting 60s: secondary rate limit").
-	OnWait func(Wait)
+	Clock httppolicy.Clock
+	// OnWait, when set, is told before every wait of a second or more
+	// (to show progress: "waiting 60s: secondary rate limit"). The
+	// reasons are "secondary rate limit", "429 Too Many Requests",
+	// "HTTP 502", "HTTP 503 with Retry-After", "network error" and
+	// "write pacing".
+	OnWait func(httppolicy.Wait)
 	// Transport is the base transport. Default: go-cleanhttp's pooled
 	// transport.
 	Transport http.RoundTripper
-}
-
-// Wait describes a pause of the client.
-type Wait struct {
-	Duration time.Duration
-	// Reason is "secondary rate limit", "429 Too Many Requests",
-	// "HTTP 502", "network error" or "write pacing".
-	Reason string
-	Method string
-	URL    string
 }
 
 func (c *Config) defaults() {
@@ -124,9 +120,6 @@ func (c *Config) defaults() {
 	if c.WritesPerHour == 0 {
 		c.WritesPerHour = 500
 	}
-	if c.Clock == nil {
-		c.Clock = RealClock{}
-	}
 }
 
 // MissingTokenError is returned by ConfigFromEnv without GITHUB_TOKEN.
@@ -157,13 +150,13 @@ func apiURLs(raw string) (base, upload *url.URL, err error) {
 	}
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, nil, fmt.Errorf("GITHUB_API_URL=%q: want an http(s) URL such as %s", redact(raw), DefaultAPIURL)
+		return nil, nil, fmt.Errorf("GITHUB_API_URL=%q: want an http(s) URL such as %s", httppolicy.RedactURL(raw), DefaultAPIURL)
 	}
 	if u.User != nil {
 		return nil, nil, errors.New("GITHUB_API_URL must not carry credentials: set GITHUB_TOKEN instead")
 	}
 	if u.RawQuery != "" || u.Fragment != "" {
-		return nil, nil, fmt.Errorf("GITHUB_API_URL=%q: want no query or fragment", raw)
+		return nil, nil, fmt.Errorf("GITHUB_API_URL=%q: want no query or fragment", httppolicy.RedactURL(raw))
 	}
 	if !strings.HasSuffix(u.Path, "/") {
 		u.Path += "/"
@@ -180,18 +173,6 @@ func apiURLs(raw string) (base, upload *url.URL, err error) {
 		up.RawPath = ""
 	}
 	return u, &up, nil
-}
-
-// redact hides the user information of a URL that failed to parse
-// anyway, in case it holds a token.
-func redact(raw string) string {
-	if i := strings.Index(raw, "@"); i >= 0 {
-		if j := strings.Index(raw, "://"); j >= 0 && j < i {
-			return raw[:j+3] + "…" + raw[i:]
-		}
-		return "…" + raw[i:]
-	}
-	return raw
 }
 
 // New returns a go-github client configured by cfg.

@@ -13,17 +13,18 @@ import (
 
 	"github.com/castor-incidents/castor/internal/errkind"
 	"github.com/castor-incidents/castor/internal/fakegithub"
+	"github.com/castor-incidents/castor/internal/httppolicy"
 )
 
 const token = "ghp_s3cr3t-t0ken"
 
 var epoch = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 
-func setup(t *testing.T, mod func(*Config)) (*fakegithub.Server, *gh.Client, *SimClock) {
+func setup(t *testing.T, mod func(*Config)) (*fakegithub.Server, *gh.Client, *httppolicy.SimClock) {
 	t.Helper()
 	s := fakegithub.Start(t, fakegithub.Options{Token: token})
 	s.CreateRepo("acme/incidents", fakegithub.RepoOptions{})
-	clock := NewSimClock(epoch)
+	clock := httppolicy.NewSimClock(epoch)
 	cfg := Config{APIURL: s.URL, Token: token, Clock: clock}
 	if mod != nil {
 		mod(&cfg)
@@ -181,10 +182,10 @@ func TestTooManyRequestsWaitsRetryAfter(t *testing.T) {
 }
 
 func TestSecondaryRateLimit(t *testing.T) {
-	var waits []Wait
+	var waits []httppolicy.Wait
 	s, c, clock := setup(t, func(cfg *Config) {
 		cfg.WaitBudget = 150 * time.Second
-		cfg.OnWait = func(w Wait) { waits = append(waits, w) }
+		cfg.OnWait = func(w httppolicy.Wait) { waits = append(waits, w) }
 	})
 	s.AddFault(fakegithub.Fault{Kind: fakegithub.SecondaryRateLimit, RetryAfter: 60})
 	if err := list(c); err != nil {
@@ -263,7 +264,7 @@ func TestPrimaryRateLimitNotRetried(t *testing.T) {
 // network.
 type stamping struct {
 	next  http.RoundTripper
-	clock Clock
+	clock httppolicy.Clock
 	mu    sync.Mutex
 	at    []time.Time
 }
@@ -278,14 +279,14 @@ func (s *stamping) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 func TestWritesPaced(t *testing.T) {
-	clock := NewSimClock(epoch)
+	clock := httppolicy.NewSimClock(epoch)
 	st := &stamping{next: http.DefaultTransport, clock: clock}
 	var pacing int
 	s, c, _ := setup(t, func(cfg *Config) {
 		cfg.Clock = clock
 		cfg.Transport = st
 		cfg.WritesPerHour = 150
-		cfg.OnWait = func(w Wait) {
+		cfg.OnWait = func(w httppolicy.Wait) {
 			if w.Reason == "write pacing" {
 				pacing++
 			}
@@ -347,7 +348,7 @@ func TestAttemptTimeout(t *testing.T) {
 }
 
 // blockingClock sleeps until the context ends.
-type blockingClock struct{ RealClock }
+type blockingClock struct{ httppolicy.RealClock }
 
 func (blockingClock) Sleep(ctx context.Context, d time.Duration) error {
 	<-ctx.Done()
@@ -372,7 +373,7 @@ func TestNetworkErrors(t *testing.T) {
 	s := fakegithub.New(fakegithub.Options{})
 	url := s.URL
 	s.Close()
-	c, err := New(Config{APIURL: url, Token: token, RetryWaitMin: time.Millisecond, RetryWaitMax: 2 * time.Millisecond, Clock: NewSimClock(epoch)})
+	c, err := New(Config{APIURL: url, Token: token, RetryWaitMin: time.Millisecond, RetryWaitMax: 2 * time.Millisecond, Clock: httppolicy.NewSimClock(epoch)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/castor-incidents/castor/internal/httppolicy"
 )
 
 // Incident is an incident of a page, with the fields castor reads.
@@ -134,15 +136,16 @@ func incidentPath(pageID, id string) string {
 	return incidentsPath(pageID) + "/" + url.PathEscape(id)
 }
 
-// maxListPages stops a listing that would never end.
-const maxListPages = 10000
-
 // ListIncidents returns every incident of the page (all pages of the
 // listing), newest first; q, when set, is the API's text search (name,
 // status, updates — not metadata).
 func (c *Client) ListIncidents(ctx context.Context, pageID, q string) ([]Incident, error) {
 	var all []Incident
-	for page := 1; page <= maxListPages; page++ {
+	var pages httppolicy.Pages
+	for page := 1; ; page++ {
+		if err := pages.Next(strconv.Itoa(page)); err != nil {
+			return nil, fmt.Errorf("list incidents of page %s: %w", pageID, err)
+		}
 		v := url.Values{"limit": {strconv.Itoa(PerPage)}, "page": {strconv.Itoa(page)}}
 		if q != "" {
 			v.Set("q", q)
@@ -156,7 +159,6 @@ func (c *Client) ListIncidents(ctx context.Context, pageID, q string) ([]Inciden
 			return all, nil
 		}
 	}
-	return nil, fmt.Errorf("list incidents of page %s: more than %d pages", pageID, maxListPages)
 }
 
 // GetIncident returns one incident.

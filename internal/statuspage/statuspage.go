@@ -2,13 +2,14 @@
 // for what castor writes: incidents, their updates and component
 // statuses.
 //
-// It is careful with the outside world:
-//   - every request goes through go-retryablehttp, with a timeout per
-//     attempt and a bounded number of retries with exponential backoff;
-//   - requests are paced: never more than one per MinInterval (the API
-//     allows one per second), and answers 420 and 429 (rate limited, the
-//     request was rejected) are waited out, honouring Retry-After up to a
-//     cap;
+// It is careful with the outside world, through internal/httppolicy
+// given Statuspage's rules:
+//   - a timeout per attempt and a bounded number of retries with
+//     exponential backoff;
+//   - requests are paced: one at a time, never more than one per
+//     MinInterval counted from the last answer (the API allows one per
+//     second), and answers 420 and 429 (rate limited, the request was
+//     rejected) are waited out, honouring Retry-After up to a cap;
 //   - a write that may have landed (a timeout, a dropped connection or a
 //     5xx after a POST, or after a PATCH that adds an update) is never
 //     retried blindly: CreateIncidentOnce and AddUpdateOnce read the remote
@@ -16,24 +17,23 @@
 //   - the API key is sent in the Authorization header and appears in no
 //     log, error or URL.
 //
-// All waiting goes through a Clock, so tests run at full speed.
+// All waiting goes through the policy's Clock, so tests run at full speed.
 package statuspage
 
 import (
+	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
-	"sync"
 	"time"
 
-	"github.com/hashicorp/go-retryablehttp"
+	"github.com/castor-incidents/castor/internal/httppolicy"
 )
 
 // DefaultBaseURL is the public API.
@@ -52,29 +52,6 @@ const (
 	writeAttempts = 3
 )
 
-// Clock is where the client reads the time and waits.
-type Clock interface {
-	Now() time.Time
-	Sleep(ctx context.Context, d time.Duration) error
-}
-
-type realClock struct{}
-
-func (realClock) Now() time.Time { return time.Now() }
-func (realClock) Sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
-
 // Options configure New.
 type Options struct {
 	// BaseURL is the API root; DefaultBaseURL when empty.
@@ -92,19 +69,18 @@ type Options struct {
 	// MaxWait caps a wait before a retry, Retry-After included
 	// (DefaultMaxWait when zero).
 	MaxWait time.Duration
-	// Transport is the HTTP transport; http.DefaultTransport when nil.
+	// Transport is the HTTP transport; httppolicy's default when nil.
 	Transport http.RoundTripper
-	// Clock is time.Now and real sleeps when nil.
-	Clock Clock
+	// Clock is the real clock when nil.
+	Clock httppolicy.Clock
 }
 
 // Client talks to one Statuspage API. It is safe for concurrent use; the
 // pacing is shared by all calls.
 type Client struct {
-	base  *url.URL
-	key   string
-	http  *retryablehttp.Client
-	pacer *pacer
+	base *url.URL
+	key  string
+	http *httppolicy.Client
 }
 
 // New returns a client.
@@ -116,49 +92,41 @@ func New(opts Options) (*Client, error) {
 	if raw == "" {
 		raw = DefaultBaseURL
 	}
+	base, err := ParseBaseURL(raw)
+	if err != nil {
+		return nil, err
+	}
+	maxWait := cmp.Or(opts.MaxWait, DefaultMaxWait)
+	hc := httppolicy.New(httppolicy.Policy{
+		Timeout:    cmp.Or(opts.Timeout, DefaultTimeout),
+		Retries:    cmp.Or(opts.MaxRetries, DefaultMaxRetries),
+		BackoffMin: time.Second,
+		BackoffMax: maxWait,
+		MaxWait:    maxWait,
+		// 420 is the API's rate limit; 429 too, in front of it.
+		Judge: httppolicy.StatusJudge(420, http.StatusTooManyRequests),
+		// Each call says whether its write may be sent twice (do).
+		Idempotent: func(r *http.Request) bool { v, _ := r.Context().Value(idempotentKey).(bool); return v },
+		// The limit is per API key: every request is paced.
+		Pace:      []httppolicy.Window{{N: 1, Per: cmp.Or(opts.MinInterval, DefaultMinInterval)}},
+		Clock:     opts.Clock,
+		Transport: opts.Transport,
+	})
+	return &Client{base: base, key: opts.APIKey, http: hc}, nil
+}
+
+// ParseBaseURL checks an API root (STATUSPAGE_API_URL): an absolute
+// http(s) URL.
+func ParseBaseURL(raw string) (*url.URL, error) {
 	base, err := url.Parse(strings.TrimRight(raw, "/"))
 	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
-		return nil, fmt.Errorf("invalid Statuspage API URL %q: want an absolute http(s) URL", raw)
+		return nil, fmt.Errorf("invalid Statuspage API URL %q: want an absolute http(s) URL", httppolicy.RedactURL(raw))
 	}
-	if opts.MinInterval == 0 {
-		opts.MinInterval = DefaultMinInterval
-	}
-	if opts.Timeout == 0 {
-		opts.Timeout = DefaultTimeout
-	}
-	switch {
-	case opts.MaxRetries == 0:
-		opts.MaxRetries = DefaultMaxRetries
-	case opts.MaxRetries < 0:
-		opts.MaxRetries = 0
-	}
-	if opts.MaxWait == 0 {
-		opts.MaxWait = DefaultMaxWait
-	}
-	if opts.Transport == nil {
-		opts.Transport = http.DefaultTransport
-	}
-	if opts.Clock == nil {
-		opts.Clock = realClock{}
-	}
-	p := &pacer{clock: opts.Clock, interval: opts.MinInterval, maxWait: opts.MaxWait, timeout: opts.Timeout, next: opts.Transport}
-	rc := &retryablehttp.Client{
-		// The pacer applies the timeout to each attempt itself: waiting
-		// for its turn must not count.
-		HTTPClient:   &http.Client{Transport: p},
-		Logger:       nil, // requests are not logged: nothing to leak
-		RetryWaitMin: time.Second,
-		RetryWaitMax: opts.MaxWait,
-		RetryMax:     opts.MaxRetries,
-		CheckRetry:   checkRetry,
-		Backoff:      p.backoff,
-		ErrorHandler: retryablehttp.PassthroughErrorHandler,
-	}
-	return &Client{base: base, key: opts.APIKey, http: rc, pacer: p}, nil
+	return base, nil
 }
 
 // Requests returns the number of HTTP attempts made so far.
-func (c *Client) Requests() int { return c.pacer.count() }
+func (c *Client) Requests() int { return c.http.Attempts() }
 
 // Error is an answer of the API other than success, or a failed
 // transport.
@@ -219,23 +187,20 @@ const idempotentKey ctxKey = 0
 // transport errors; other writes only when the request surely did not
 // land (rate limited, connection refused).
 func (c *Client) do(ctx context.Context, method, path string, idempotent bool, in, out any) error {
-	var body []byte
+	var body io.Reader
 	if in != nil {
-		var err error
-		if body, err = json.Marshal(in); err != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
 			return fmt.Errorf("statuspage: encode %s %s: %w", method, path, err)
 		}
+		body = bytes.NewReader(b)
 	}
 	u := *c.base
 	rel, _ := url.Parse(path)
 	u.Path += rel.Path
 	u.RawQuery = rel.RawQuery
 	ctx = context.WithValue(ctx, idempotentKey, idempotent)
-	var rawBody any
-	if body != nil {
-		rawBody = body
-	}
-	req, err := retryablehttp.NewRequestWithContext(ctx, method, u.String(), rawBody)
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), body)
 	if err != nil {
 		return fmt.Errorf("statuspage: %s %s: %w", method, path, err)
 	}
@@ -250,8 +215,8 @@ func (c *Client) do(ctx context.Context, method, path string, idempotent bool, i
 		if ctx.Err() != nil {
 			return fmt.Errorf("statuspage: %s %s: %w", method, path, ctx.Err())
 		}
-		e := &Error{Method: method, Path: path, Message: transportMessage(err), Err: err}
-		e.MaybeApplied = !idempotent && method != http.MethodGet && !notSent(err)
+		e := &Error{Method: method, Path: path, Message: httppolicy.ErrorText(err), Err: err}
+		e.MaybeApplied = !idempotent && method != http.MethodGet && !httppolicy.NotSent(err)
 		return e
 	}
 	defer resp.Body.Close()
@@ -270,20 +235,6 @@ func (c *Client) do(ctx context.Context, method, path string, idempotent bool, i
 	e := &Error{Method: method, Path: path, StatusCode: resp.StatusCode, Message: apiMessage(data)}
 	e.MaybeApplied = !idempotent && method != http.MethodGet && resp.StatusCode >= 500
 	return e
-}
-
-// transportMessage describes a transport error without the URL (which
-// retryablehttp and net/http put in their messages).
-func transportMessage(err error) string {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		err = ue.Err
-	}
-	var ne net.Error
-	if errors.As(err, &ne) && ne.Timeout() {
-		return "timed out"
-	}
-	return err.Error()
 }
 
 // apiMessage extracts the message of an error body: the API's
@@ -311,139 +262,4 @@ func apiMessage(data []byte) string {
 		s = s[:200] + "…"
 	}
 	return s
-}
-
-// notSent reports whether a transport error happened before the request
-// left: then even a write is safe to retry.
-func notSent(err error) bool {
-	var op *net.OpError
-	if errors.As(err, &op) && op.Op == "dial" {
-		return true
-	}
-	var dns *net.DNSError
-	return errors.As(err, &dns)
-}
-
-// checkRetry decides on retries: always for rate limits (the API rejected
-// the request), for 5xx and transport errors only when the request is
-// idempotent or surely not sent.
-func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	if ctx.Err() != nil {
-		return false, ctx.Err()
-	}
-	idempotent, _ := ctx.Value(idempotentKey).(bool)
-	if err != nil {
-		if notSent(err) {
-			return true, nil
-		}
-		return idempotent, nil
-	}
-	switch {
-	case resp.StatusCode == 420 || resp.StatusCode == http.StatusTooManyRequests:
-		return true, nil
-	case resp.StatusCode >= 500 && resp.StatusCode != http.StatusNotImplemented:
-		return idempotent, nil
-	}
-	return false, nil
-}
-
-// pacer is the transport that spaces requests and does the waiting
-// between retries, through the clock.
-type pacer struct {
-	clock    Clock
-	interval time.Duration
-	maxWait  time.Duration
-	timeout  time.Duration
-	next     http.RoundTripper
-
-	mu        sync.Mutex
-	last      time.Time // end of the last request
-	notBefore time.Time // set by backoff
-	n         int
-}
-
-func (p *pacer) count() int {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.n
-}
-
-func (p *pacer) RoundTrip(req *http.Request) (*http.Response, error) {
-	// One request at a time: the limit is per API key.
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	now := p.clock.Now()
-	at := p.notBefore
-	if !p.last.IsZero() && p.last.Add(p.interval).After(at) {
-		at = p.last.Add(p.interval)
-	}
-	if d := at.Sub(now); d > 0 {
-		if err := p.clock.Sleep(req.Context(), d); err != nil {
-			return nil, err
-		}
-	}
-	p.n++
-	ctx, cancel := context.WithTimeout(req.Context(), p.timeout)
-	resp, err := p.next.RoundTrip(req.WithContext(ctx))
-	// Counted from the end of the answer's headers: the server saw the
-	// request before that.
-	p.last = p.clock.Now()
-	if err != nil {
-		cancel()
-		return nil, err
-	}
-	resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel}
-	return resp, nil
-}
-
-// cancelBody ends an attempt's timeout when its body is closed.
-type cancelBody struct {
-	io.ReadCloser
-	cancel context.CancelFunc
-}
-
-func (b *cancelBody) Close() error {
-	err := b.ReadCloser.Close()
-	b.cancel()
-	return err
-}
-
-// backoff is retryablehttp's Backoff: it decides the wait and leaves the
-// waiting to RoundTrip (through the clock), so it returns zero.
-func (p *pacer) backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
-	wait := minWait << attempt
-	if wait > maxWait || wait <= 0 {
-		wait = maxWait
-	}
-	if resp != nil {
-		if d, ok := retryAfter(resp.Header.Get("Retry-After"), p.clock.Now()); ok {
-			wait = d
-		}
-	}
-	wait = min(wait, p.maxWait)
-	p.mu.Lock()
-	p.notBefore = p.clock.Now().Add(wait)
-	p.mu.Unlock()
-	return 0
-}
-
-// retryAfter reads a Retry-After header: seconds or an HTTP date.
-func retryAfter(v string, now time.Time) (time.Duration, bool) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0, false
-	}
-	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if n < 0 {
-			return 0, false
-		}
-		if n > int64(24*time.Hour/time.Second) {
-			n = int64(24 * time.Hour / time.Second)
-		}
-		return time.Duration(n) * time.Second, true
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return max(t.Sub(now), 0), true
-	}
-	return 0, false
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/castor-incidents/castor/internal/fakestatuspage"
+	"github.com/castor-incidents/castor/internal/httppolicy"
 )
 
 const (
@@ -24,13 +25,13 @@ var t0 = time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 
 type env struct {
 	srv   *fakestatuspage.Server
-	clock *fakestatuspage.Clock
+	clock *httppolicy.SimClock
 	c     *Client
 }
 
 func newEnv(t *testing.T, opts Options) *env {
 	t.Helper()
-	clock := fakestatuspage.NewClock(t0)
+	clock := httppolicy.NewSimClock(t0)
 	srv := fakestatuspage.New(fakestatuspage.Options{APIKey: testKey, PageID: testPage, Now: clock.Now})
 	t.Cleanup(srv.Close)
 	// Every request the client sent is one the API's description allows.
@@ -270,7 +271,7 @@ func TestRateLimitWaitedOut(t *testing.T) {
 
 // 429 with an HTTP-date Retry-After, far in the future: the wait is capped.
 func TestRetryAfterCapped(t *testing.T) {
-	clock := fakestatuspage.NewClock(t0)
+	clock := httppolicy.NewSimClock(t0)
 	var n atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if n.Add(1) == 1 {
@@ -457,7 +458,7 @@ func TestUnreachable(t *testing.T) {
 	srv := httptest.NewServer(http.NotFoundHandler())
 	url := srv.URL
 	srv.Close()
-	clock := fakestatuspage.NewClock(t0)
+	clock := httppolicy.NewSimClock(t0)
 	c, err := New(Options{BaseURL: url, APIKey: testKey, Clock: clock, MaxRetries: 2})
 	if err != nil {
 		t.Fatal(err)
@@ -488,27 +489,5 @@ func TestCancelWhileWaiting(t *testing.T) {
 	// the two apart and leaves room for a busy machine.
 	if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > 3*time.Second {
 		t.Fatalf("err = %v after %s", err, time.Since(start))
-	}
-}
-
-func TestRetryAfterParse(t *testing.T) {
-	now := t0
-	for _, c := range []struct {
-		in   string
-		want time.Duration
-		ok   bool
-	}{
-		{"", 0, false},
-		{"3", 3 * time.Second, true},
-		{" 0 ", 0, true},
-		{"-1", 0, false},
-		{"soon", 0, false},
-		{now.Add(90 * time.Second).Format(http.TimeFormat), 90 * time.Second, true},
-		{now.Add(-time.Minute).Format(http.TimeFormat), 0, true},
-	} {
-		got, ok := retryAfter(c.in, now)
-		if got != c.want || ok != c.ok {
-			t.Errorf("retryAfter(%q) = %s, %v; want %s, %v", c.in, got, ok, c.want, c.ok)
-		}
 	}
 }

@@ -8,11 +8,13 @@
 // timeout, a re-run of a job that died), and the receiver drops a key it
 // has seen. Because of that key, a POST here is safe to retry, unlike a
 // Statuspage write. Retries are bounded, with backoff, and honour
-// Retry-After up to a cap; the secret never leaves the signature.
+// Retry-After up to a cap (internal/httppolicy); the secret never leaves
+// the signature.
 package webhook
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -21,15 +23,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
-	"sync"
 	"time"
 
-	"github.com/hashicorp/go-retryablehttp"
+	"github.com/castor-incidents/castor/internal/httppolicy"
 )
 
 // Headers of a delivery.
@@ -106,29 +105,6 @@ func Verify(secret, body []byte, header string) bool {
 	return hmac.Equal(got, m.Sum(nil))
 }
 
-// Clock is where the sender reads the time and waits.
-type Clock interface {
-	Now() time.Time
-	Sleep(ctx context.Context, d time.Duration) error
-}
-
-type realClock struct{}
-
-func (realClock) Now() time.Time { return time.Now() }
-func (realClock) Sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
-
 // Defaults of Options.
 const (
 	DefaultTimeout    = 15 * time.Second
@@ -151,15 +127,15 @@ type Options struct {
 	// (DefaultMaxWait when zero).
 	MaxWait   time.Duration
 	Transport http.RoundTripper
-	Clock     Clock
+	// Clock is the real clock when nil.
+	Clock httppolicy.Clock
 }
 
 // Sender delivers payloads to one webhook.
 type Sender struct {
 	url    string
 	secret []byte
-	http   *retryablehttp.Client
-	w      *waiter
+	http   *httppolicy.Client
 }
 
 // New returns a sender.
@@ -169,59 +145,32 @@ func New(opts Options) (*Sender, error) {
 	}
 	u, err := url.Parse(opts.URL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("webhook URL %q: want an absolute http(s) URL", Redact(opts.URL))
+		return nil, fmt.Errorf("webhook URL %q: want an absolute http(s) URL", httppolicy.RedactURL(opts.URL))
 	}
-	if opts.Timeout == 0 {
-		opts.Timeout = DefaultTimeout
-	}
-	switch {
-	case opts.MaxRetries == 0:
-		opts.MaxRetries = DefaultMaxRetries
-	case opts.MaxRetries < 0:
-		opts.MaxRetries = 0
-	}
-	if opts.MaxWait == 0 {
-		opts.MaxWait = DefaultMaxWait
-	}
-	if opts.Transport == nil {
-		opts.Transport = http.DefaultTransport
-	}
-	if opts.Clock == nil {
-		opts.Clock = realClock{}
-	}
-	w := &waiter{clock: opts.Clock, maxWait: opts.MaxWait, timeout: opts.Timeout, next: opts.Transport}
-	rc := &retryablehttp.Client{
-		HTTPClient:   &http.Client{Transport: w},
-		RetryWaitMin: time.Second,
-		RetryWaitMax: opts.MaxWait,
-		RetryMax:     opts.MaxRetries,
-		CheckRetry:   checkRetry,
-		Backoff:      w.backoff,
-		ErrorHandler: retryablehttp.PassthroughErrorHandler,
-	}
-	return &Sender{url: opts.URL, secret: []byte(opts.Secret), http: rc, w: w}, nil
+	maxWait := cmp.Or(opts.MaxWait, DefaultMaxWait)
+	hc := httppolicy.New(httppolicy.Policy{
+		Timeout:    cmp.Or(opts.Timeout, DefaultTimeout),
+		Retries:    cmp.Or(opts.MaxRetries, DefaultMaxRetries),
+		BackoffMin: time.Second,
+		BackoffMax: maxWait,
+		MaxWait:    maxWait,
+		// What may succeed later: 408, 429 (and 420, Statuspage's way of
+		// saying it), 5xx.
+		Judge: httppolicy.StatusJudge(http.StatusRequestTimeout, 420, http.StatusTooManyRequests),
+		// The idempotency key makes a repeated POST harmless.
+		Idempotent: func(*http.Request) bool { return true },
+		Clock:      opts.Clock,
+		Transport:  opts.Transport,
+	})
+	return &Sender{url: opts.URL, secret: []byte(opts.Secret), http: hc}, nil
 }
 
 // URL returns the webhook's address without credentials or query, for
 // messages.
-func (s *Sender) URL() string { return Redact(s.url) }
-
-// Redact drops the user information and the query of a URL, where
-// secrets of a webhook address usually are.
-func Redact(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "(invalid URL)"
-	}
-	u.User = nil
-	if u.RawQuery != "" {
-		u.RawQuery = "…"
-	}
-	return u.String()
-}
+func (s *Sender) URL() string { return httppolicy.RedactURL(s.url) }
 
 // Requests returns the number of HTTP attempts made so far.
-func (s *Sender) Requests() int { return s.w.count() }
+func (s *Sender) Requests() int { return s.http.Attempts() }
 
 // Error is a delivery that failed.
 type Error struct {
@@ -243,7 +192,7 @@ func (s *Sender) Send(ctx context.Context, key string, p *Payload) error {
 	if err != nil {
 		return fmt.Errorf("webhook: encode: %w", err)
 	}
-	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodPost, s.url, body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.url, bytes.NewReader(body))
 	if err != nil {
 		return &Error{Message: "bad request: " + err.Error()}
 	}
@@ -257,7 +206,7 @@ func (s *Sender) Send(ctx context.Context, key string, p *Payload) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		return &Error{Message: transportMessage(err)}
+		return &Error{Message: httppolicy.ErrorText(err)}
 	}
 	defer resp.Body.Close()
 	snippet, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
@@ -284,105 +233,4 @@ func jsonMarshal(v any) ([]byte, error) {
 		return nil, err
 	}
 	return bytes.TrimRight(b.Bytes(), "\n"), nil
-}
-
-func transportMessage(err error) string {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		err = ue.Err
-	}
-	var ne net.Error
-	if errors.As(err, &ne) && ne.Timeout() {
-		return "timed out"
-	}
-	return err.Error()
-}
-
-// checkRetry retries what may succeed later: transport errors, 408, 429
-// and 5xx. The idempotency key makes a repeated POST harmless.
-func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	if ctx.Err() != nil {
-		return false, ctx.Err()
-	}
-	if err != nil {
-		return true, nil
-	}
-	switch c := resp.StatusCode; {
-	case c == http.StatusRequestTimeout, c == http.StatusTooManyRequests, c == 420:
-		return true, nil
-	case c >= 500 && c != http.StatusNotImplemented:
-		return true, nil
-	}
-	return false, nil
-}
-
-// waiter is the transport that applies the per-attempt timeout and does
-// the waiting between retries, through the clock.
-type waiter struct {
-	clock   Clock
-	maxWait time.Duration
-	timeout time.Duration
-	next    http.RoundTripper
-
-	mu        sync.Mutex
-	notBefore time.Time
-	n         int
-}
-
-func (w *waiter) count() int {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.n
-}
-
-func (w *waiter) RoundTrip(req *http.Request) (*http.Response, error) {
-	w.mu.Lock()
-	d := w.notBefore.Sub(w.clock.Now())
-	w.n++
-	w.mu.Unlock()
-	if d > 0 {
-		if err := w.clock.Sleep(req.Context(), d); err != nil {
-			return nil, err
-		}
-	}
-	ctx, cancel := context.WithTimeout(req.Context(), w.timeout)
-	resp, err := w.next.RoundTrip(req.WithContext(ctx))
-	if err != nil {
-		cancel()
-		return nil, err
-	}
-	resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel}
-	return resp, nil
-}
-
-type cancelBody struct {
-	io.ReadCloser
-	cancel context.CancelFunc
-}
-
-func (b *cancelBody) Close() error {
-	err := b.ReadCloser.Close()
-	b.cancel()
-	return err
-}
-
-func (w *waiter) backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
-	wait := minWait << attempt
-	if wait > maxWait || wait <= 0 {
-		wait = maxWait
-	}
-	if resp != nil {
-		if v := strings.TrimSpace(resp.Header.Get("Retry-After")); v != "" {
-			if n, err := strconv.ParseInt(v, 10, 64); err == nil && n >= 0 {
-				wait = time.Duration(min(n, 86400)) * time.Second
-			} else if t, err := http.ParseTime(v); err == nil {
-				wait = max(t.Sub(w.clock.Now()), 0)
-			}
-		}
-	}
-	wait = min(wait, w.maxWait)
-	w.mu.Lock()
-	w.notBefore = w.clock.Now().Add(wait)
-	w.mu.Unlock()
-	return 0
 }

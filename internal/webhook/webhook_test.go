@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/castor-incidents/castor/internal/fakestatuspage"
+	"github.com/castor-incidents/castor/internal/httppolicy"
 	"github.com/castor-incidents/castor/internal/webhook"
 	"github.com/castor-incidents/castor/internal/webhook/webhooktest"
 )
@@ -80,9 +80,9 @@ var payload = &webhook.Payload{
 	At: time.Date(2026, 3, 1, 10, 0, 0, 0, time.FixedZone("", 3600)), URL: "https://status.example.org/incidents/2026-03-01-mail.html",
 }
 
-func newSender(t *testing.T, url string, opts webhook.Options) (*webhook.Sender, *fakestatuspage.Clock) {
+func newSender(t *testing.T, url string, opts webhook.Options) (*webhook.Sender, *httppolicy.SimClock) {
 	t.Helper()
-	clock := fakestatuspage.NewClock(time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC))
+	clock := httppolicy.NewSimClock(time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC))
 	opts.URL, opts.Clock = url, clock
 	if opts.Secret == "" {
 		opts.Secret = secret
@@ -208,7 +208,7 @@ func TestNewAndRedact(t *testing.T) {
 	if err == nil || strings.Contains(err.Error(), "pw") || strings.Contains(err.Error(), "abc") {
 		t.Errorf("bad URL: %v", err)
 	}
-	if got := webhook.Redact("https://user:pw@hooks.example.org/castor?token=abc"); got != "https://hooks.example.org/castor?…" {
+	if got := httppolicy.RedactURL("https://user:pw@hooks.example.org/castor?token=abc"); got != "https://hooks.example.org/castor?…" {
 		t.Errorf("Redact = %s", got)
 	}
 }

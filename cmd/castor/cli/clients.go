@@ -10,6 +10,7 @@ import (
 
 	"github.com/castor-incidents/castor/actions/track"
 	ghclient "github.com/castor-incidents/castor/internal/github"
+	"github.com/castor-incidents/castor/internal/httppolicy"
 )
 
 // The Factory's constructors of outside clients: the one place where the
@@ -25,7 +26,7 @@ func (f *Factory) GitHub(log io.Writer) func() (*gh.Client, error) {
 		if err != nil {
 			return nil, err
 		}
-		cfg.OnWait = func(w ghclient.Wait) {
+		cfg.OnWait = func(w httppolicy.Wait) {
 			fmt.Fprintf(log, "castor: waiting %v (%s)\n", w.Duration.Round(time.Second), w.Reason)
 		}
 		return ghclient.New(cfg)

@@ -1,4 +1,4 @@
-package github
+package httppolicy
 
 import (
 	"context"
@@ -6,11 +6,12 @@ import (
 	"time"
 )
 
-// Clock tells the time and sleeps. Pacing and rate-limit waits go through
-// it, so that tests and simulations do not wait.
+// Clock tells the time and waits. Every wait of a client — pacing,
+// backoff, Retry-After — goes through its Clock, so that tests and
+// simulations run at full speed on a SimClock.
 type Clock interface {
 	Now() time.Time
-	// Sleep waits d, or until ctx ends (then it returns ctx.Err()).
+	// Sleep waits d, or until ctx ends (then it returns ctx's error).
 	Sleep(ctx context.Context, d time.Duration) error
 }
 
@@ -36,12 +37,14 @@ func (RealClock) Sleep(ctx context.Context, d time.Duration) error {
 }
 
 // SimClock is a Clock on which sleeping takes no time: Sleep moves Now
-// forward. Tests and benchmarks use it to run paced writes and rate-limit
-// waits instantly, and read back how long they would have taken.
+// forward. Tests and benchmarks share one between a client and a fake
+// server, run paced writes and rate-limit waits instantly, and read back
+// how long they would have taken.
 type SimClock struct {
 	mu     sync.Mutex
 	now    time.Time
 	sleeps []time.Duration
+	slept  time.Duration
 }
 
 // NewSimClock starts a SimClock at t.
@@ -56,16 +59,31 @@ func (c *SimClock) Now() time.Time {
 
 // Sleep moves the simulated time forward by d, unless ctx has ended.
 func (c *SimClock) Sleep(ctx context.Context, d time.Duration) error {
-	if err := ctx.Err(); err != nil {
-		return err
+	if ctx.Err() != nil {
+		return ctx.Err()
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if d > 0 {
-		c.now = c.now.Add(d)
 		c.sleeps = append(c.sleeps, d)
+		c.advance(d)
 	}
 	return nil
+}
+
+// Advance moves the simulated time forward by d, as time passing
+// elsewhere would; it counts in Slept but is not a sleep.
+func (c *SimClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.advance(d)
+}
+
+func (c *SimClock) advance(d time.Duration) {
+	if d > 0 {
+		c.now = c.now.Add(d)
+		c.slept += d
+	}
 }
 
 // Sleeps returns every sleep so far, in order.
@@ -75,11 +93,9 @@ func (c *SimClock) Sleeps() []time.Duration {
 	return append([]time.Duration(nil), c.sleeps...)
 }
 
-// Slept is the total of the sleeps so far.
+// Slept is the total time slept or advanced so far.
 func (c *SimClock) Slept() time.Duration {
-	var t time.Duration
-	for _, d := range c.Sleeps() {
-		t += d
-	}
-	return t
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.slept
 }
