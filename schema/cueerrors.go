@@ -105,6 +105,7 @@ var boundDescriptions = map[string]string{
 	"#DateFormat": "a date like 2021-03-31",
 	"#URL":        "an absolute http(s) URL",
 	"#Lang":       "a BCP 47 language tag, like fr or en-GB",
+	"#Label":      "a GitHub label (at most 50 characters, no comma, no space at either end)",
 	"repo":        "owner/name",
 	"nonEmpty":    "a non-empty text",
 	"nonNegInt":   "a number ≥ 0",

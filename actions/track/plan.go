@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/castor-incidents/castor/internal/errkind"
 	"github.com/castor-incidents/castor/schema"
@@ -249,6 +250,7 @@ func computePlan(in planInput) (*Plan, error) {
 	adopted := map[int]string{} // issues taken over in this plan, and by which key
 	wanted := map[string]bool{}
 	want := map[string]bool{}
+	longTags := map[string]bool{} // record and tag, noted once
 	for _, rec := range in.Records {
 		inc := rec.Incident
 		if inc == nil {
@@ -281,7 +283,14 @@ func computePlan(in planInput) (*Plan, error) {
 				continue
 			}
 			p.Items++
-			labels := itemLabels(in.Labels, inc, it)
+			labels, long := itemLabels(in.Labels, inc, it)
+			for _, t := range long {
+				if longTags[inc.ID+"\x00"+t] {
+					continue
+				}
+				longTags[inc.ID+"\x00"+t] = true
+				p.Notes = append(p.Notes, Note{Key: key, Message: fmt.Sprintf("tag %q makes a label over GitHub's %d characters: its issue gets no tag/ label", t, maxLabel)})
+			}
 			for _, l := range labels {
 				if !want[strings.ToLower(l)] {
 					want[strings.ToLower(l)] = true
@@ -701,7 +710,7 @@ func closeOrphan(is Issue, key, path, source, why string) Change {
 // managedPrefixes are the label families castor sets from the record; a
 // label of these families that the record no longer asks for is removed.
 // Other labels (set by people) stay.
-var managedPrefixes = []string{"severity/", "priority/", "kind/"}
+var managedPrefixes = []string{"severity/", "priority/", "kind/", "tag/"}
 
 func managed(label string) bool {
 	l := strings.ToLower(label)
@@ -714,16 +723,31 @@ func managed(label string) bool {
 }
 
 // itemLabels are the labels an item's issue carries: tracking.labels,
-// then severity/<sev>, priority/<p> and kind/<kind>.
-func itemLabels(tracking []string, inc *schema.Incident, it schema.ActionItem) []string {
+// then severity/, priority/ and kind/ from the record and item, then a
+// tag/ label per tag of the incident. A tag too long for a GitHub label
+// (50 characters with its prefix) gets none: it is returned in long.
+func itemLabels(tracking []string, inc *schema.Incident, it schema.ActionItem) (labels, long []string) {
 	out := slices.Clone(tracking)
-	for _, l := range []string{prefixed("severity/", inc.Severity), prefixed("priority/", it.Priority), prefixed("kind/", it.Kind)} {
+	fam := []string{prefixed("severity/", inc.Severity), prefixed("priority/", it.Priority), prefixed("kind/", it.Kind)}
+	for _, t := range inc.Tags {
+		l := prefixed("tag/", t)
+		if utf8.RuneCountInString(l) > maxLabel {
+			long = append(long, t)
+			continue
+		}
+		fam = append(fam, l)
+	}
+	for _, l := range fam {
 		if l != "" && !containsFold(out, l) {
 			out = append(out, l)
 		}
 	}
-	return out
+	return out, long
 }
+
+// maxLabel is GitHub's limit on a label's name, in characters ("name is
+// too long (maximum is 50 characters)").
+const maxLabel = 50
 
 func prefixed(p, v string) string {
 	if v == "" {
@@ -867,6 +891,8 @@ func labelSpec(name string, tracking []string) Label {
 		return Label{Name: name, Color: c, Description: "Action item priority " + name[len("priority/"):] + " (castor)"}
 	case strings.HasPrefix(l, "kind/"):
 		return Label{Name: name, Color: "1d76db", Description: "Action item kind: " + name[len("kind/"):] + " (castor)"}
+	case strings.HasPrefix(l, "tag/"):
+		return Label{Name: name, Color: "c2e0c6", Description: "Incident tag: " + name[len("tag/"):] + " (castor)"}
 	case containsFold(tracking, name):
 		return Label{Name: name, Color: "5319e7", Description: "Follow-up of an incident, tracked by castor"}
 	}

@@ -691,6 +691,10 @@ func (s *Server) createLabel(rp *repo, body []byte, doc string) response {
 	if !ok || !present || name == "" {
 		return invalidRequest(doc, `"name" wasn't supplied.`)
 	}
+	if utf8.RuneCountInString(name) > 50 {
+		// As GitHub answers (github/docs#32156).
+		return validationFailed(doc, fieldError{Resource: "Label", Field: "name", Code: "custom", Message: "name is too long (maximum is 50 characters)"})
+	}
 	color, cPresent, ok := f.str("color")
 	if !ok || (cPresent && !hexColor.MatchString(color)) {
 		return validationFailed(doc, fieldError{Resource: "Label", Field: "color", Code: "invalid"})

@@ -239,11 +239,19 @@ func TestValidationErrorsLikeGitHub(t *testing.T) {
 	if !errors.As(err, &er) || er.Response.StatusCode != 422 || er.Errors[0].Code != "already_exists" {
 		t.Errorf("duplicate label: %v", err)
 	}
+	// 50 characters, not bytes: ネ is three bytes.
+	if _, _, err := c.Issues.CreateLabel(ctx, "acme", "incidents", &gh.Label{Name: gh.String("tag/" + strings.Repeat("ネ", 46))}); err != nil {
+		t.Errorf("a 50-character label: %v", err)
+	}
+	_, _, err = c.Issues.CreateLabel(ctx, "acme", "incidents", &gh.Label{Name: gh.String("tag/" + strings.Repeat("ネ", 47))})
+	if !errors.As(err, &er) || er.Response.StatusCode != 422 || er.Errors[0].Message != "name is too long (maximum is 50 characters)" {
+		t.Errorf("long label: %v", err)
+	}
 	_, _, err = c.Issues.CreateLabel(ctx, "acme", "incidents", &gh.Label{Name: gh.String("x"), Color: gh.String("#ffffff")})
 	if !errors.As(err, &er) || er.Errors[0].Field != "color" {
 		t.Errorf("bad colour: %v", err)
 	}
-	if l := s.Labels(repoName); len(l) != 1 || l[0].Color != "1d76db" || l[0].Description != "castor" {
+	if l := s.Labels(repoName); len(l) != 2 || l[0].Color != "1d76db" || l[0].Description != "castor" {
 		t.Errorf("labels %+v", l)
 	}
 	// Assignable or not.
