@@ -665,6 +665,67 @@ func sentenceStamp(sentence string, style dateStyle) (stamp, bool) {
 	return stamp{from: ct, hasTime: true, event: sentence}, true
 }
 
+// zonedClock reads a clause of running text that gives one time of day
+// with its zone and no date ("At 15:23 UTC we received a report").
+func zonedClock(clause string, style dateStyle) (stamp, bool) {
+	f := folded(clause)
+	locs := reClockIn.FindAllStringIndex(f, -1)
+	if len(locs) != 1 {
+		return stamp{}, false
+	}
+	ct, _, ok := parseClockAt(f[locs[0][0]:])
+	if !ok || (ct.zone == nil && ct.zoneTxt == "") {
+		return stamp{}, false
+	}
+	if len(datesIn(f[:locs[0][0]]+" "+f[locs[0][1]:], style)) > 0 {
+		return stamp{}, false
+	}
+	return stamp{from: ct, hasTime: true, event: clause}, true
+}
+
+// clauseBreaks are where a sentence telling several moments is cut, the
+// strongest first: "…the cause of the problem, and while we worked on a
+// fix, we reverted … by 15:56 UTC".
+var clauseBreaks = []string{"; ", ", and ", ", et ", ", und ", ", y ", ", then ", " and ", " et ", " und ", " y ", " then ", ", "}
+
+// reSpanJoin is what joins the two ends of a span: "12:17-12:30",
+// "from 9:05 to 9:40", "14h bis 15h".
+var reSpanJoin = regexp.MustCompile(`^\s*(?:[a-z]{2,5}\s*)?(?:-|–|—|to|until|till|and|a|à|au|bis|und|et|y|hasta|〜|~|から)\s*$`)
+
+// clausesByTime cuts a sentence that gives several times of day (not a
+// span) into clauses of one time each, at the strongest break between
+// two times; a sentence with one time or a span is one clause.
+func clausesByTime(sentence string) []string {
+	f, at := fold(sentence)
+	locs := reClockIn.FindAllStringIndex(f, -1)
+	if len(locs) < 2 {
+		return []string{sentence}
+	}
+	var out []string
+	start := 0 // in f
+	for i := 1; i < len(locs); i++ {
+		between := f[locs[i-1][1]:locs[i][0]]
+		if reSpanJoin.MatchString(between) || reBetween.MatchString(f[max(0, locs[i-1][0]-12):locs[i][1]]) {
+			return []string{sentence}
+		}
+		cut := -1
+		var brk string
+		for _, b := range clauseBreaks {
+			if j := strings.Index(between, b); j >= 0 {
+				cut, brk = locs[i-1][1]+j, b
+				break
+			}
+		}
+		if cut < 0 {
+			return []string{sentence}
+		}
+		out = append(out, strings.TrimSpace(sentence[at[start]:at[cut]]))
+		start = cut + len(brk)
+	}
+	out = append(out, strings.TrimSpace(sentence[at[start]:]))
+	return out
+}
+
 var weekdayNames = map[string]time.Weekday{
 	"monday": time.Monday, "tuesday": time.Tuesday, "wednesday": time.Wednesday, "thursday": time.Thursday, "friday": time.Friday, "saturday": time.Saturday, "sunday": time.Sunday,
 	"lundi": time.Monday, "mardi": time.Tuesday, "mercredi": time.Wednesday, "jeudi": time.Thursday, "vendredi": time.Friday, "samedi": time.Saturday, "dimanche": time.Sunday,

@@ -1054,6 +1054,7 @@ func (im *importer) proseTimeline() {
 		}
 	}
 	chunks := slices.Clone(im.doc.intro)
+	running := false // a dated entry was read: times with a zone follow it
 	for _, s := range im.doc.secs {
 		switch s.effective() {
 		case secSummary, secImpact, secTrigger, secRootCause, secResolution, secDetection:
@@ -1071,8 +1072,17 @@ func (im *importer) proseTimeline() {
 			continue
 		}
 		for _, sen := range splitSentences(text) {
-			if st, ok := sentenceStamp(sen, im.style); ok {
-				im.raw = append(im.raw, rawEntry{st: st, off: c.off, event: sen, todo: "read from the post's text, not from a chronology: check it"})
+			for _, cl := range clausesByTime(sen) {
+				st, ok := sentenceStamp(cl, im.style)
+				if !ok && running {
+					// "At 15:23 UTC we received a report": a time with
+					// its zone, on the day the text is at.
+					st, ok = zonedClock(cl, im.style)
+				}
+				if ok {
+					running = true
+					im.raw = append(im.raw, rawEntry{st: st, off: c.off, event: cl, todo: "read from the post's text, not from a chronology: check it"})
+				}
 			}
 		}
 	}
@@ -1577,7 +1587,6 @@ func (im *importer) times(day time.Time) {
 			spanTo = spanTo.AddDate(0, 0, 1)
 		}
 	}
-	midnight := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, im.zoneOf(nil, nil))
 	choose := func(kind fieldKind, ev eventKind, lastOne bool, span time.Time, fallback int, what string) (time.Time, string) {
 		if t, ok := at(kind); ok {
 			return t, ""
@@ -1604,7 +1613,8 @@ func (im *importer) times(day time.Time) {
 			}
 			return t, what
 		}
-		return midnight, "the post has no chronology: midnight of the incident's day"
+		// The site's zone is said to be a guess only when it is used.
+		return time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, im.zoneOf(nil, nil)), "the post has no chronology: midnight of the incident's day"
 	}
 	started, sTodo := choose(fieldStart, evStarted, false, spanFrom, first, "the chronology's first entry")
 	detected, dTodo := choose(fieldDetected, evDetected, false, time.Time{}, first, "first alert; the chronology's first entry")
@@ -1858,6 +1868,9 @@ func (im *importer) action(title, owner, priority, status, due, kind string, lin
 		a.guessed = append(a.guessed, "priority")
 	}
 	a.status = statusOf(status)
+	if a.status == "" {
+		a.title, a.status = statusTagIn(a.title)
+	}
 	if a.status == "" {
 		a.status = "open"
 	}

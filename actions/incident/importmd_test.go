@@ -405,6 +405,17 @@ func TestImportShapes(t *testing.T) {
 		post:    "# Cargo bug\n\nAt 01:52 UTC, 2022-10-28, a pull request was merged. It broke builds between 02:00 and 03:00.\n",
 		entries: []entry{{"2022-10-28T01:52:00Z", "At 01:52 UTC, 2022-10-28, a pull request was merged."}},
 	}, {
+		// Several moments in one paragraph: each sentence or clause with
+		// a time and its zone is an entry on the day the text is at; a
+		// span is not cut.
+		name:    "prose with several times",
+		post:    "# Release incident\n\nOn 2021-04-27 at 15:09 UTC we released 1.24.0. At 15:23 UTC we received a report. At 15:27 UTC we confirmed the cause, and while we worked on a fix, we reverted the release - done by 15:56 UTC. Around 16:10 UTC the mirrors caught up and by 16:20 UTC traffic was normal. Between 17:00 and 17:30 UTC we watched.\n",
+		entries: []entry{{"2021-04-27T15:09:00Z", "On 2021-04-27 at 15:09 UTC we released 1.24.0."}, {"2021-04-27T15:23:00Z", "At 15:23 UTC we received a report."}, {"2021-04-27T15:27:00Z", "At 15:27 UTC we confirmed the cause"}, {"2021-04-27T15:56:00Z", "while we worked on a fix, we reverted the release - done by 15:56 UTC."}, {"2021-04-27T16:10:00Z", "Around 16:10 UTC the mirrors caught up"}, {"2021-04-27T16:20:00Z", "by 16:20 UTC traffic was normal."}},
+	}, {
+		name:  "a status in brackets at the end of an item",
+		post:  "# Outage on 2024-05-02\n\n## Action items\n\n- Add guards against bad runtimes (done)\n- Write the runbook [erledigt]\n- Drop the old cluster (won't fix)\n- Review the plan (with the SRE team)\n",
+		items: []string{"Add guards against bad runtimes [done/P2//]", "Write the runbook [done/P2//]", "Drop the old cluster [wontfix/P2//]", "Review the plan (with the SRE team)"},
+	}, {
 		name: "the day of every entry stated",
 		post: "# Disk full on 2019-10-21\n\n## Timeline\n\nUnless otherwise noted all events happened on 2019-10-21, and all times are in\nUTC.\n\n- 2019-10-20 23:55: builds started failing\n- 01:38: alerts fired\n- 02:06: back online\n",
 		// 01:38 is on the stated day: the entry dated apart does not
@@ -454,6 +465,28 @@ func TestImportShapes(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A post whose every time carries its zone says nothing of a guessed
+// zone, though it states none for the whole post.
+func TestImportZoneOnEveryTime(t *testing.T) {
+	d, err := buildDraft([]byte("# DNS outage\n\nOn 2023-01-25 at 09:15 UTC we deployed. By 9:40 UTC traffic was normal.\n"), "post.md", draftOptions{loc: time.UTC})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range d.header {
+		if strings.Contains(h, "no time zone") {
+			t.Errorf("header: %s", h)
+		}
+	}
+	for _, w := range d.warnings {
+		if strings.Contains(w.Message, "no time zone") {
+			t.Errorf("warning: %s", w)
+		}
+	}
+	if len(d.timeline) != 2 {
+		t.Errorf("%d entries, want 2", len(d.timeline))
 	}
 }
 

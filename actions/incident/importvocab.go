@@ -351,6 +351,25 @@ func statusOf(cell string) string {
 	return ""
 }
 
+// reStatusTag is a bracketed tag at the end of an item's title:
+// "Implement guards … (done)", "… [erledigt]", "…（完了）".
+var reStatusTag = regexp.MustCompile(`\s*[\[(（【]\s*([^\[\]()（）【】]{1,40}?)\s*[\])）】]\s*$`)
+
+// statusTagIn takes a status tag off the end of an action's title when
+// the tag is a status and nothing else (at most three words).
+func statusTagIn(title string) (string, string) {
+	m := reStatusTag.FindStringSubmatchIndex(title)
+	if m == nil {
+		return title, ""
+	}
+	inner := title[m[2]:m[3]]
+	st := statusOf(inner)
+	if st == "" || len(strings.Fields(inner)) > 3 {
+		return title, ""
+	}
+	return strings.TrimSpace(title[:m[0]]), st
+}
+
 // kindOf reads an action's kind.
 func kindOf(cell string) string {
 	n := normalize(cell)
