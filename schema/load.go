@@ -10,12 +10,14 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/errgroup"
 
 	"github.com/castor-incidents/castor/internal/errkind"
+	"github.com/castor-incidents/castor/internal/gitrepo"
 	"github.com/castor-incidents/castor/internal/repofs"
 )
 
@@ -23,6 +25,15 @@ import (
 const ConfigFile = "castor.yaml"
 
 // Repo is a repository of records: its configuration and compiled schema.
+//
+// A Repo reads each file once: the listing of the records, each record's
+// content and its check are kept for the Repo's life (unless Lean or a
+// Cache is set, for validation alone), and so is the git repository
+// (Git). One command, or one run of several (castor action: validation,
+// the tracking and publishing plans, the previews), opens one Repo and
+// hands it down: the repository is read once. A Repo is the repository as
+// it was when read: a command that writes records and must read them
+// again opens a new one.
 type Repo struct {
 	// Root is the repository's directory.
 	Root string
@@ -51,7 +62,14 @@ type Repo struct {
 	// fast is the schema compiled to Go (see checkFast); the policies are
 	// evaluated apart, in a child process.
 	fast fastSchemas
+
+	git  func() (*gitrepo.Repo, error)
+	seen *seen
 }
+
+// Git returns the git repository holding the records, opened on the first
+// call; every later call returns the same one, which remembers what it read.
+func (r *Repo) Git() (*gitrepo.Repo, error) { return r.git() }
 
 // ConfigError is returned by OpenRepo when castor.yaml or a policy file is
 // invalid; Diagnostics says where.
@@ -76,7 +94,8 @@ func OpenRepo(root string) (*Repo, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &Repo{Root: root, FS: fsys, Config: &Config{}}
+	r := &Repo{Root: root, FS: fsys, Config: &Config{}, seen: &seen{}}
+	r.git = sync.OnceValues(func() (*gitrepo.Repo, error) { return gitrepo.Open(root) })
 	policies, diags, err := readPolicies(fsys)
 	if err != nil {
 		return nil, err
@@ -311,6 +330,19 @@ func IsRecordFile(p string) bool {
 // no record, like README.md): loading one reports it at its path, so that
 // no command skips it in silence or follows it.
 func (r *Repo) RecordPaths() ([]string, error) {
+	r.seen.mu.Lock()
+	defer r.seen.mu.Unlock()
+	if !r.seen.listed {
+		paths, err := r.listRecords()
+		if err != nil {
+			return nil, err
+		}
+		r.seen.paths, r.seen.listed = paths, true
+	}
+	return slices.Clone(r.seen.paths), nil
+}
+
+func (r *Repo) listRecords() ([]string, error) {
 	var out []string
 	dir := path.Clean(r.Config.Records)
 	err := r.FS.Walk(dir, func(p string, d fs.DirEntry) error {
@@ -362,7 +394,7 @@ func (r *Repo) LoadAll(ctx context.Context) (*Set, error) {
 // loaded records with all of them, so a pull request that touches one
 // record is checked against the others without validating them.
 func (r *Repo) LoadPaths(ctx context.Context, paths, all []string) (*Set, error) {
-	recs, extra, err := r.checkFiles(ctx, paths, func(p string) ([]byte, error) {
+	recs, extra, err := r.checkFiles(ctx, paths, true, func(p string) ([]byte, error) {
 		return r.FS.ReadFile(p, MaxFileSize)
 	})
 	if err != nil {
@@ -383,7 +415,7 @@ func (r *Repo) LoadFiles(ctx context.Context, files map[string][]byte) (*Set, er
 		paths = append(paths, p)
 	}
 	slices.Sort(paths)
-	recs, extra, err := r.checkFiles(ctx, paths, func(p string) ([]byte, error) {
+	recs, extra, err := r.checkFiles(ctx, paths, false, func(p string) ([]byte, error) {
 		b := files[p]
 		if len(b) > MaxFileSize {
 			return nil, repofs.ErrTooLarge
@@ -400,16 +432,18 @@ func (r *Repo) LoadFiles(ctx context.Context, files map[string][]byte) (*Set, er
 // CUE context, then, when the repository has policy files, has them
 // evaluated on the records by a child process (policyeval.go). extra are
 // the findings of the policy files themselves and of castor.yaml against
-// them.
-func (r *Repo) checkFiles(ctx context.Context, paths []string, read func(string) ([]byte, error)) (recs []*Record, extra []Diagnostic, err error) {
+// them. tree says the files are the work tree's: a record this Repo has
+// already read there is not read again; any record whose content it has
+// already checked (from the work tree or given) is not checked again.
+func (r *Repo) checkFiles(ctx context.Context, paths []string, tree bool, read func(string) ([]byte, error)) (recs []*Record, extra []Diagnostic, err error) {
+	keep, policies := r.keeps(), r.Schema.needsPolicyChild()
 	recs = make([]*Record, len(paths))
 	keys := make([]string, len(paths))
-	// datas are the contents of the records checked in this run (not
-	// from the cache) that parsed: what the policies still have to see.
-	var datas [][]byte
-	if r.Schema.needsPolicyChild() {
-		datas = make([][]byte, len(paths))
-	}
+	// datas are the contents read in this run: the records checked here
+	// (not seen before, nor from the cache) that parsed are what the
+	// policies still have to see, and what this Repo keeps.
+	datas := make([][]byte, len(paths))
+	fresh := make([]bool, len(paths))
 	g, gctx := errgroup.WithContext(ctx)
 	var next atomic.Int64
 	for range min(runtime.GOMAXPROCS(0), max(1, len(paths))) {
@@ -419,14 +453,36 @@ func (r *Repo) checkFiles(ctx context.Context, paths []string, read func(string)
 				if err := gctx.Err(); err != nil {
 					return err
 				}
-				rec, key, data, err := r.checkFile(c, paths[i], read)
+				p := paths[i]
+				if keep && tree {
+					if rec, ok := r.seen.inTree(p); ok {
+						recs[i] = rec
+						continue
+					}
+				}
+				data, err := read(p)
+				if err != nil {
+					d, ok := fileDiagnostic(p, err)
+					if !ok {
+						return fmt.Errorf("read %s: %w", p, err)
+					}
+					recs[i], fresh[i] = &Record{Path: p, Diagnostics: []Diagnostic{d}}, true
+					continue
+				}
+				if keep || policies {
+					datas[i] = data
+				}
+				if keep {
+					if rec, ok := r.seen.checked(p, data); ok {
+						recs[i] = rec
+						continue
+					}
+				}
+				rec, key, err := r.checkFile(c, p, data)
 				if err != nil {
 					return err
 				}
-				recs[i], keys[i] = rec, key
-				if datas != nil && data != nil && rec.parsed {
-					datas[i] = data
-				}
+				recs[i], keys[i], fresh[i] = rec, key, key != "" || r.Cache == nil
 			}
 			return nil
 		})
@@ -434,8 +490,9 @@ func (r *Repo) checkFiles(ctx context.Context, paths []string, read func(string)
 	if err := g.Wait(); err != nil {
 		return nil, nil, err
 	}
-	if datas != nil {
-		if extra, err = r.checkWithPolicies(ctx, recs, datas); err != nil {
+	stopped := false
+	if policies {
+		if extra, stopped, err = r.checkWithPolicies(ctx, recs, datas, fresh); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -446,61 +503,67 @@ func (r *Repo) checkFiles(ctx context.Context, paths []string, read func(string)
 			}
 		}
 	}
+	if keep && !stopped {
+		r.seen.keep(paths, tree, datas, recs, fresh)
+	}
 	return recs, extra, nil
 }
 
 // checkWithPolicies adds the findings of the team's policies to the
-// records whose content is in datas.
-func (r *Repo) checkWithPolicies(ctx context.Context, recs []*Record, datas [][]byte) ([]Diagnostic, error) {
+// records checked in this run (fresh) that parsed. It returns the findings
+// about the policy files and castor.yaml, and whether the evaluation was
+// stopped at a limit (then the records after the one it stopped at have
+// none of their policy findings).
+func (r *Repo) checkWithPolicies(ctx context.Context, recs []*Record, datas [][]byte, fresh []bool) ([]Diagnostic, bool, error) {
 	var files []evalFile
 	var index []int
 	for i, d := range datas {
-		if d != nil {
+		if fresh[i] && d != nil && recs[i].parsed {
 			files = append(files, evalFile{Path: recs[i].Path, Data: d})
 			index = append(index, i)
 		}
 	}
+	if len(files) == 0 {
+		// Every record was seen before: so were the policies.
+		if diags, ok := r.seen.policyFindings(); ok {
+			return diags, false, nil
+		}
+	}
 	res, err := r.Schema.evalPolicies(ctx, r.configData, files)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	for j, diags := range res.Records {
 		rec := recs[index[j]]
 		rec.Diagnostics = append(rec.Diagnostics, diags...)
 	}
-	return res.Diagnostics, nil
+	if !res.Stopped && r.keeps() {
+		r.seen.keepPolicyFindings(res.Diagnostics)
+	}
+	return res.Diagnostics, res.Stopped, nil
 }
 
-// checkFile checks one file. key is its entry in the result cache ("" when
-// it came from the cache, or when there is no cache), data its content
-// when it was checked here.
-func (r *Repo) checkFile(c *checker, p string, read func(string) ([]byte, error)) (rec *Record, key string, data []byte, err error) {
+// checkFile checks one file's content. key is its entry in the result
+// cache ("" when it came from the cache, or when there is no cache).
+func (r *Repo) checkFile(c *checker, p string, data []byte) (rec *Record, key string, err error) {
 	rec = &Record{Path: p}
-	data, err = read(p)
-	if err != nil {
-		if d, ok := fileDiagnostic(p, err); ok {
-			rec.Diagnostics = []Diagnostic{d}
-			return rec, "", nil, nil
-		}
-		return nil, "", nil, fmt.Errorf("read %s: %w", p, err)
-	}
 	if r.Cache != nil {
 		r.Cache.open(r.Root, r.Schema.Hash, r.configHash)
 		key = r.Cache.key(p, data)
 		if cached, ok := r.Cache.get(key); ok {
 			cached.Path = p
-			return cached, "", nil, nil
+			return cached, "", nil
 		}
 	}
 	if err := r.checkRecord(c, rec, data); err != nil {
-		return nil, "", nil, err
+		return nil, "", err
 	}
 	rec.facts = factsOf(rec)
 	rec.idPos = rec.Pos("id")
 	if r.Lean {
 		rec.Incident, rec.pos = nil, nil
 	}
-	return rec, key, data, nil
+	return rec, key, nil
 }
 
 // checkRecord runs everything that depends on the file alone (and the

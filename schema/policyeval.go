@@ -233,6 +233,9 @@ type policyResult struct {
 	Diagnostics []Diagnostic
 	// Records are the findings of each record, by index.
 	Records [][]Diagnostic
+	// Stopped is true when the child was stopped at a limit: the records
+	// it had not evaluated yet have no findings.
+	Stopped bool
 }
 
 // evalPolicies runs the child on castor.yaml (nil: not checked) and the
@@ -293,6 +296,7 @@ func (s *Schema) evalPolicies(ctx context.Context, config []byte, recs []evalFil
 		cmd.Process.Kill()
 		cmd.Wait()
 		res.Diagnostics = append(res.Diagnostics, d)
+		res.Stopped = true
 		return res, nil
 	}
 	over := func(what string, limit string) Diagnostic {

@@ -18,6 +18,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -83,8 +84,13 @@ type Options struct {
 	// when it first needs it; the error of a constructor is why there
 	// is none (no token, no publisher configured), which the step says
 	// in its log and summary. A nil constructor: nothing to say.
-	Track    func() (Tracker, error)
-	Publish  func() (Publisher, error)
+	//
+	// Track and Publish are given the repository as the run loaded it:
+	// castor.yaml, the policies and the compiled schema, and what
+	// validation read and checked, records and git objects. They work
+	// on it, never open Dir again: a run reads the repository once.
+	Track    func(repo *schema.Repo) (Tracker, error)
+	Publish  func(repo *schema.Repo) (Publisher, error)
 	Comments func() (Commenter, error)
 
 	Now time.Time
@@ -101,6 +107,22 @@ func use[T any](construct func() (T, error)) (v T, ok bool, why string) {
 		return v, false, err.Error()
 	}
 	return v, true, ""
+}
+
+// given gives a constructor of Options the run's repository; nil when
+// there is no constructor. repo is nil when castor.yaml or a policy file
+// is invalid: validation has said where, and nothing is constructed.
+func given[T any](construct func(*schema.Repo) (T, error), repo *schema.Repo) func() (T, error) {
+	if construct == nil {
+		return nil
+	}
+	return func() (T, error) {
+		if repo == nil {
+			var none T
+			return none, errors.New("the configuration is invalid, see the errors above")
+		}
+		return construct(repo)
+	}
 }
 
 // Result is what the step outputs.
@@ -146,6 +168,16 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	var summary strings.Builder
 	fmt.Fprintf(&summary, "## castor: %s\n\n", modeTitle(mode, ev))
 
+	// The repository is opened once, here, and every step below works on
+	// what this one Repo has read: each file and git object is read once.
+	open := sync.OnceValues(func() (*schema.Repo, error) {
+		repo, err := schema.OpenRepo(opts.Dir)
+		if err == nil {
+			repo.Now = opts.Now
+		}
+		return repo, err
+	})
+
 	// 1. Validation, with annotations on the exact lines.
 	since := ""
 	switch {
@@ -155,7 +187,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		since = ev.Before
 	}
 	vres, err := validate.Run(ctx, validate.Options{
-		Dir: opts.Dir, ChangedSince: since, Format: "github", Now: opts.Now,
+		Dir: opts.Dir, Records: open, ChangedSince: since, Format: "github",
 		Out: opts.Out, ErrOut: opts.Out,
 	})
 	if err != nil && !errors.Is(err, validate.ErrInvalid) {
@@ -169,7 +201,8 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	runErr := work(ctx, opts, ev, mode, res, &summary)
+	repo, _ := open() // nil when invalid: validation reported it
+	runErr := work(ctx, opts, repo, ev, mode, res, &summary)
 	if err := end(); err != nil && runErr == nil {
 		runErr = err
 	}
@@ -245,25 +278,25 @@ func resync(ev *Event) bool {
 	return ev.Name != "push" || ev.Before == "" || ev.Before == gitrepo.ZeroSHA
 }
 
-func work(ctx context.Context, opts Options, ev *Event, mode string, res *Result, summary *strings.Builder) error {
+func work(ctx context.Context, opts Options, repo *schema.Repo, ev *Event, mode string, res *Result, summary *strings.Builder) error {
 	switch mode {
 	case ModePlan:
-		return plan(ctx, opts, ev, res, summary)
+		return plan(ctx, opts, repo, ev, res, summary)
 	case ModeApply:
 		if res.Errors > 0 {
 			summary.WriteString("Nothing was applied: the records have errors.\n")
 			fmt.Fprintln(opts.Out, "castor: nothing applied, the records have errors")
 			return nil
 		}
-		return apply(ctx, opts, ev, res, summary)
+		return apply(ctx, opts, repo, ev, res, summary)
 	}
 	return nil
 }
 
-func plan(ctx context.Context, opts Options, ev *Event, res *Result, summary *strings.Builder) error {
+func plan(ctx context.Context, opts Options, repo *schema.Repo, ev *Event, res *Result, summary *strings.Builder) error {
 	var body strings.Builder
 	body.WriteString("### What merging will do\n\n")
-	if tracker, ok, why := use(opts.Track); ok {
+	if tracker, ok, why := use(given(opts.Track, repo)); ok {
 		body.WriteString("#### Tracking issues\n\n")
 		if err := tracker.PlanMarkdown(ctx, &body); err != nil {
 			fmt.Fprintf(&body, "The tracking plan could not be made: %s\n", render.Inline(err.Error()))
@@ -272,7 +305,7 @@ func plan(ctx context.Context, opts Options, ev *Event, res *Result, summary *st
 	} else if why != "" {
 		fmt.Fprintf(&body, "Tracking issues: not planned (%s).\n\n", why)
 	}
-	if publisher, ok, why := use(opts.Publish); ok {
+	if publisher, ok, why := use(given(opts.Publish, repo)); ok {
 		body.WriteString("#### Status updates\n\n")
 		// A pull request publishes what its head adds to its base; other
 		// events (mode: plan on a push or a manual run) what apply would.
@@ -287,7 +320,7 @@ func plan(ctx context.Context, opts Options, ev *Event, res *Result, summary *st
 	} else if why != "" {
 		fmt.Fprintf(&body, "Status updates: not planned (%s).\n\n", why)
 	}
-	if err := previews(ctx, opts, ev, &body); err != nil {
+	if err := previews(ctx, repo, ev, &body); err != nil {
 		return err
 	}
 	summary.WriteString(body.String())
@@ -320,11 +353,11 @@ func plan(ctx context.Context, opts Options, ev *Event, res *Result, summary *st
 // previews renders the post-mortem of each record the pull request changes.
 // The records are read from git at HEAD (what the pull request proposes),
 // never from the work tree: a link there is reported, not followed.
-func previews(ctx context.Context, opts Options, ev *Event, w io.Writer) error {
-	if ev.BaseSHA == "" {
+func previews(ctx context.Context, repo *schema.Repo, ev *Event, w io.Writer) error {
+	if ev.BaseSHA == "" || repo == nil {
 		return nil
 	}
-	g, err := gitrepo.Open(opts.Dir)
+	g, err := repo.Git()
 	if err != nil {
 		return err
 	}
@@ -332,11 +365,7 @@ func previews(ctx context.Context, opts Options, ev *Event, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	repo, err := schema.OpenRepo(opts.Dir)
-	if err != nil {
-		return nil // reported by validation already
-	}
-	prefix := g.Prefix(opts.Dir)
+	prefix := g.Prefix(repo.Root)
 	recordsDir := path.Clean(repo.Config.Records) + "/"
 	var paths []string
 	for _, c := range changes {
@@ -388,9 +417,9 @@ func previews(ctx context.Context, opts Options, ev *Event, w io.Writer) error {
 	return nil
 }
 
-func apply(ctx context.Context, opts Options, ev *Event, res *Result, summary *strings.Builder) error {
+func apply(ctx context.Context, opts Options, repo *schema.Repo, ev *Event, res *Result, summary *strings.Builder) error {
 	var errs []error
-	if tracker, ok, why := use(opts.Track); ok {
+	if tracker, ok, why := use(given(opts.Track, repo)); ok {
 		created, closed, err := tracker.Apply(ctx, opts.Out)
 		res.IssuesCreated, res.IssuesClosed = created, closed
 		fmt.Fprintf(summary, "Tracking issues: %d created, %d closed.\n\n", created, closed)
@@ -401,7 +430,7 @@ func apply(ctx context.Context, opts Options, ev *Event, res *Result, summary *s
 	} else if why != "" {
 		fmt.Fprintf(summary, "Tracking issues: skipped (%s).\n\n", why)
 	}
-	if publisher, ok, why := use(opts.Publish); ok {
+	if publisher, ok, why := use(given(opts.Publish, repo)); ok {
 		all := resync(ev)
 		n, dir, err := publisher.Apply(ctx, ev.Before, ev.After, all, opts.Out)
 		res.UpdatesPublished, res.SiteDir = n, dir

@@ -98,6 +98,10 @@ type PlanOptions struct {
 	// Dir is the repository root (castor.yaml); it may be below the top
 	// of the git work tree.
 	Dir string
+	// Records returns the repository when a run shares it (castor action):
+	// the git objects and records it has read are not read again, and
+	// its Now is the one of the checks. Nil: Dir is opened.
+	Records func() (*schema.Repo, error)
 	// Before and After are git revisions. Before may be empty or forty
 	// zeros (a new branch): every record at After is then new. After
 	// defaults to HEAD.
@@ -129,12 +133,11 @@ func MakePlan(ctx context.Context, opts PlanOptions) (*Plan, error) {
 	if opts.After == "" {
 		opts.After = "HEAD"
 	}
-	repo, err := schema.OpenRepo(opts.Dir)
+	repo, err := opts.open()
 	if err != nil {
 		return nil, err
 	}
-	repo.Now = opts.Now
-	g, err := gitrepo.Open(opts.Dir)
+	g, err := repo.Git()
 	if err != nil {
 		return nil, err
 	}
@@ -147,7 +150,7 @@ func MakePlan(ctx context.Context, opts PlanOptions) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	prefix := gitPrefix(g, opts.Dir)
+	prefix := g.Prefix(repo.Root)
 	recordsDir := path.Clean(repo.Config.Records)
 	inRecords := func(gitPath string) (string, bool) {
 		p, ok := strings.CutPrefix(gitPath, prefix)
@@ -364,9 +367,18 @@ func readRecords(ctx context.Context, g *gitrepo.Repo, rev, prefix string, paths
 	return out, nil
 }
 
-// gitPrefix is the path of dir below the top of the work tree ("" or
-// "sub/dir/"): git paths carry it, record paths do not.
-func gitPrefix(g *gitrepo.Repo, dir string) string { return g.Prefix(dir) }
+// open returns the shared repository, or opens Dir.
+func (opts PlanOptions) open() (*schema.Repo, error) {
+	if opts.Records != nil {
+		return opts.Records()
+	}
+	repo, err := schema.OpenRepo(opts.Dir)
+	if err != nil {
+		return nil, err
+	}
+	repo.Now = opts.Now
+	return repo, nil
+}
 
 func byPath(s *schema.Set) map[string]*schema.Record {
 	m := make(map[string]*schema.Record, len(s.Records))

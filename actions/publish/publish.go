@@ -43,10 +43,10 @@ type WebhookSender interface {
 	URL() string
 }
 
-// SiteBuilder builds the static status page from every public record
-// (actions/site, wired by the command line) as cfg says. With dryRun it
-// builds nothing. It returns the output directory.
-type SiteBuilder func(ctx context.Context, cfg *schema.Config, dryRun bool, log io.Writer) (dir string, err error)
+// SiteBuilder builds the static status page from every public record of
+// repo (actions/site, wired by the command line) as its castor.yaml says.
+// With dryRun it builds nothing. It returns the output directory.
+type SiteBuilder func(ctx context.Context, repo *schema.Repo, dryRun bool, log io.Writer) (dir string, err error)
 
 // Connect makes the client of a configured publisher from the
 // environment. It returns nil, nil when the credentials are not set, and
@@ -173,7 +173,14 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if opts.ErrOut == nil {
 		opts.ErrOut = opts.Out
 	}
-	plan, err := MakePlan(ctx, opts.PlanOptions)
+	// One repository for the plan and the site: read once.
+	repo, err := opts.open()
+	if err != nil {
+		return nil, err
+	}
+	po := opts.PlanOptions
+	po.Records = func() (*schema.Repo, error) { return repo, nil }
+	plan, err := MakePlan(ctx, po)
 	if err != nil {
 		return nil, err
 	}
@@ -254,7 +261,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		}
 	}
 	if cfg.Publishers.Site != nil && (opts.All || len(plan.Records) > 0 || len(plan.Notes) > 0) {
-		dir, err := opts.Site(ctx, cfg, opts.DryRun, opts.Out)
+		dir, err := opts.Site(ctx, repo, opts.DryRun, opts.Out)
 		res.SiteDir = dir
 		if err != nil {
 			res.Failed++

@@ -351,7 +351,7 @@ func TestPublishSiteHook(t *testing.T) {
 	g.write(mail, strings.Replace(record(mailID, "Mail down", "SEV2", "public", u1), "components: [email, web]\n", "", 1))
 	c1 := g.commit("first")
 	var calls []bool
-	site := func(ctx context.Context, cfg *schema.Config, dry bool, log io.Writer) (string, error) {
+	site := func(ctx context.Context, repo *schema.Repo, dry bool, log io.Writer) (string, error) {
 		calls = append(calls, dry)
 		return "public", nil
 	}
@@ -367,7 +367,7 @@ func TestPublishSiteHook(t *testing.T) {
 		t.Fatalf("err %v, calls %v", err, calls)
 	}
 	wantText(t, "output", b.String(), "publish: site unchanged\n")
-	failing := func(ctx context.Context, cfg *schema.Config, dry bool, log io.Writer) (string, error) {
+	failing := func(ctx context.Context, repo *schema.Repo, dry bool, log io.Writer) (string, error) {
 		return "", errors.New("disk full")
 	}
 	b.Reset()

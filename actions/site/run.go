@@ -19,6 +19,10 @@ import (
 type RunOptions struct {
 	// Dir is the repository root.
 	Dir string
+	// Records returns the repository when a run shares it (castor
+	// action, after publishing): the records it has read are not read
+	// again. Nil: Dir is opened.
+	Records func() (*schema.Repo, error)
 	// OutDir is the output directory; when empty, publishers.site.dir of
 	// castor.yaml (relative to Dir), else DefaultOut.
 	OutDir string
@@ -43,10 +47,15 @@ var ErrInvalid = errkind.New(errkind.Invalid, "invalid records; the site was not
 // site from them. A repository with errors builds nothing: a status page
 // must not silently lose an incident because its file is broken.
 func Run(ctx context.Context, opts RunOptions) (*Result, error) {
-	repo, err := schema.OpenRepo(opts.Dir)
+	open := opts.Records
+	if open == nil {
+		open = func() (*schema.Repo, error) { return schema.OpenRepo(opts.Dir) }
+	}
+	repo, err := open()
 	if err != nil {
 		return nil, err
 	}
+	dir := repo.Root
 	set, err := repo.LoadAll(ctx)
 	if err != nil {
 		return nil, err
@@ -68,7 +77,7 @@ func Run(ctx context.Context, opts RunOptions) (*Result, error) {
 		if p := repo.Config.Publishers.Site; p != nil && p.Dir != "" {
 			rel = path.Clean(p.Dir)
 		}
-		if err := checkOut(opts.Dir, filepath.Join(opts.Dir, filepath.FromSlash(rel)), repo.Config.Records); err != nil {
+		if err := checkOut(dir, filepath.Join(dir, filepath.FromSlash(rel)), repo.Config.Records); err != nil {
 			return nil, err
 		}
 		if err := repo.FS.MkdirAll(rel); err != nil {
@@ -78,8 +87,8 @@ func Run(ctx context.Context, opts RunOptions) (*Result, error) {
 			return nil, fmt.Errorf("open the site directory: %w", err)
 		}
 		defer outFS.Close()
-		out = filepath.Join(opts.Dir, filepath.FromSlash(rel))
-	} else if err := checkOut(opts.Dir, out, repo.Config.Records); err != nil {
+		out = filepath.Join(dir, filepath.FromSlash(rel))
+	} else if err := checkOut(dir, out, repo.Config.Records); err != nil {
 		return nil, err
 	}
 	res, err := Build(ctx, Options{Config: repo.Config, Incidents: set.Incidents(), Out: out, OutFS: outFS, Now: opts.Now})

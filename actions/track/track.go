@@ -62,6 +62,9 @@ var Formats = []string{"text", "markdown", "json"}
 type Options struct {
 	// Dir is the repository root.
 	Dir string
+	// Records returns the repository when a run shares it (castor action):
+	// the records it has read are not read again. Nil: Dir is opened.
+	Records func() (*schema.Repo, error)
 	// Repo is the repository of the issues (--repo), before
 	// tracking.repository and GITHUB_REPOSITORY.
 	Repo string
@@ -144,7 +147,11 @@ func makePlan(ctx context.Context, opts Options) (*Plan, GitHub, error) {
 	if opts.ErrOut == nil {
 		opts.ErrOut = io.Discard
 	}
-	repo, err := schema.OpenRepo(opts.Dir)
+	open := opts.Records
+	if open == nil {
+		open = func() (*schema.Repo, error) { return schema.OpenRepo(opts.Dir) }
+	}
+	repo, err := open()
 	if err != nil {
 		return nil, nil, err
 	}

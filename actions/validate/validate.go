@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/castor-incidents/castor/internal/errkind"
-	"github.com/castor-incidents/castor/internal/gitrepo"
 	"github.com/castor-incidents/castor/internal/workflow"
 	"github.com/castor-incidents/castor/schema"
 )
@@ -25,6 +24,12 @@ import (
 type Options struct {
 	// Dir is the repository root; paths in the output are relative to it.
 	Dir string
+	// Records returns the repository when a run shares it with other
+	// commands (castor action): validation then reads through it, and
+	// what it reads and checks serves them too. CacheDir and Now are the
+	// Repo's business then. Nil: Dir is opened for validation alone, which
+	// keeps only the findings.
+	Records func() (*schema.Repo, error)
 	// Paths restricts the run to these files or folders (relative to Dir).
 	Paths []string
 	// ChangedSince restricts the run to the records changed between this
@@ -62,12 +67,18 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if !slices.Contains(Formats, opts.Format) {
 		return nil, fmt.Errorf("unknown format %q (want %s)", opts.Format, strings.Join(Formats, ", "))
 	}
-	res, err := Check(ctx, opts)
+	repo, err := open(opts)
+	var res *Result
 	var cfgErr *schema.ConfigError
-	if errors.As(err, &cfgErr) {
+	switch {
+	case errors.As(err, &cfgErr):
 		res = summarize(cfgErr.Diagnostics, 0)
-	} else if err != nil {
+	case err != nil:
 		return nil, err
+	default:
+		if res, err = check(ctx, opts, repo); err != nil {
+			return nil, err
+		}
 	}
 	if err := write(opts, res); err != nil {
 		return nil, err
@@ -76,7 +87,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		// Most likely castor runs in the wrong folder: say so rather
 		// than pass in silence.
 		folder := "records"
-		if repo, err := schema.OpenRepo(opts.Dir); err == nil {
+		if repo != nil {
 			folder = repo.Config.Records
 		}
 		fmt.Fprintf(opts.ErrOut, "castor: warning: no record file in %s/ (castor reads castor.yaml and the records folder of the current folder; run it there, or give -C DIR)\n", folder)
@@ -89,6 +100,19 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 
 // Check validates without printing.
 func Check(ctx context.Context, opts Options) (*Result, error) {
+	repo, err := open(opts)
+	if err != nil {
+		return nil, err
+	}
+	return check(ctx, opts, repo)
+}
+
+// open returns the repository to validate: the shared one, or Dir opened
+// for validation alone (findings only, through the cache).
+func open(opts Options) (*schema.Repo, error) {
+	if opts.Records != nil {
+		return opts.Records()
+	}
 	repo, err := schema.OpenRepo(opts.Dir)
 	if err != nil {
 		return nil, err
@@ -100,6 +124,10 @@ func Check(ctx context.Context, opts Options) (*Result, error) {
 			return nil, err
 		}
 	}
+	return repo, nil
+}
+
+func check(ctx context.Context, opts Options, repo *schema.Repo) (*Result, error) {
 	all, err := repo.RecordPaths()
 	if err != nil {
 		return nil, err
@@ -111,7 +139,7 @@ func Check(ctx context.Context, opts Options) (*Result, error) {
 		}
 	}
 	if opts.ChangedSince != "" {
-		changed, whole, err := changedRecords(ctx, opts.Dir, opts.ChangedSince, repo)
+		changed, whole, err := changedRecords(ctx, opts.ChangedSince, repo)
 		if err != nil {
 			return nil, err
 		}
@@ -178,8 +206,8 @@ func selectPaths(dir string, args, all []string) ([]string, error) {
 // changedRecords lists the record files changed between rev and HEAD.
 // whole is true when castor.yaml or a policy changed: every record must
 // then be checked again.
-func changedRecords(ctx context.Context, dir, rev string, repo *schema.Repo) (map[string]bool, bool, error) {
-	g, err := gitrepo.Open(dir)
+func changedRecords(ctx context.Context, rev string, repo *schema.Repo) (map[string]bool, bool, error) {
+	g, err := repo.Git()
 	if err != nil {
 		return nil, false, err
 	}
@@ -189,7 +217,7 @@ func changedRecords(ctx context.Context, dir, rev string, repo *schema.Repo) (ma
 	}
 	// Paths from git are relative to the top of the work tree, which may
 	// be above the castor repository.
-	prefix := g.Prefix(dir)
+	prefix := g.Prefix(repo.Root)
 	out := map[string]bool{}
 	for _, c := range changes {
 		p, ok := strings.CutPrefix(c.To, prefix)

@@ -1,6 +1,12 @@
 // Package gitrepo reads what castor needs from a git repository with
 // go-git: which files changed between two revisions, and a file's content
 // at a revision. It never writes.
+//
+// A Repo remembers what it resolved and compared (revisions, trees, tree
+// comparisons, the work tree's top): a command that asks again, or hands
+// the Repo to the next step of its run (castor action: validation, the
+// publishing plan, the previews), reads each git object once. Open one
+// per run: a Repo does not see a reference move after it resolved it.
 package gitrepo
 
 import (
@@ -32,6 +38,12 @@ var ErrUnknownRevision = errors.New("unknown revision")
 // Repo is an open repository.
 type Repo struct {
 	r *git.Repository
+
+	mu      sync.Mutex
+	commits map[string]*object.Commit // by revision, as asked
+	trees   map[plumbing.Hash]*object.Tree
+	diffs   map[[2]plumbing.Hash][]Change
+	root    *string
 }
 
 // Open opens the repository containing dir.
@@ -40,7 +52,12 @@ func Open(dir string) (*Repo, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open git repository at %s: %w", dir, err)
 	}
-	return &Repo{r: r}, nil
+	return &Repo{
+		r:       r,
+		commits: map[string]*object.Commit{},
+		trees:   map[plumbing.Hash]*object.Tree{},
+		diffs:   map[[2]plumbing.Hash][]Change{},
+	}, nil
 }
 
 // Commit resolves a revision (SHA, branch, tag, HEAD~1...) to a commit.
@@ -48,6 +65,23 @@ func Open(dir string) (*Repo, error) {
 // the references (git prefers the object to a reference of the same name
 // too); anything else goes through go-git's revision parser.
 func (g *Repo) Commit(rev string) (*object.Commit, error) {
+	g.mu.Lock()
+	c, ok := g.commits[rev]
+	g.mu.Unlock()
+	if ok {
+		return c, nil
+	}
+	c, err := g.commit(rev)
+	if err != nil {
+		return nil, err
+	}
+	g.mu.Lock()
+	g.commits[rev] = c
+	g.mu.Unlock()
+	return c, nil
+}
+
+func (g *Repo) commit(rev string) (*object.Commit, error) {
 	if isFullHash(rev) {
 		if c, err := g.r.CommitObject(plumbing.NewHash(rev)); err == nil {
 			return c, nil
@@ -66,16 +100,26 @@ func (g *Repo) Commit(rev string) (*object.Commit, error) {
 	return c, nil
 }
 
-// tree returns the root tree of a revision.
+// tree returns the root tree of a revision. The tree is kept: go-git
+// keeps in it the folders a lookup decoded, which the next lookups reuse.
 func (g *Repo) tree(rev string) (*object.Tree, error) {
 	c, err := g.Commit(rev)
 	if err != nil {
 		return nil, err
 	}
-	t, err := c.Tree()
+	g.mu.Lock()
+	t, ok := g.trees[c.TreeHash]
+	g.mu.Unlock()
+	if ok {
+		return t, nil
+	}
+	t, err = c.Tree()
 	if err != nil {
 		return nil, fmt.Errorf("read tree of %s: %w", rev, err)
 	}
+	g.mu.Lock()
+	g.trees[c.TreeHash] = t
+	g.mu.Unlock()
 	return t, nil
 }
 
@@ -118,54 +162,24 @@ func (g *Repo) Changes(ctx context.Context, from, to string) ([]Change, error) {
 	if fromTree != nil {
 		key[0] = fromTree.Hash
 	}
-	if out, ok := diffs.get(key); ok {
-		return out, nil
+	g.mu.Lock()
+	out, ok := g.diffs[key]
+	g.mu.Unlock()
+	if ok {
+		return slices.Clone(out), nil
 	}
 	changes, err := object.DiffTreeWithOptions(ctx, fromTree, toTree, &object.DiffTreeOptions{DetectRenames: true, RenameScore: 60, RenameLimit: 1000})
 	if err != nil {
 		return nil, fmt.Errorf("diff %s..%s: %w", from, to, err)
 	}
-	out := make([]Change, 0, len(changes))
+	out = make([]Change, 0, len(changes))
 	for _, c := range changes {
 		out = append(out, Change{From: c.From.Name, To: c.To.Name})
 	}
-	diffs.put(key, out)
+	g.mu.Lock()
+	g.diffs[key] = out
+	g.mu.Unlock()
 	return slices.Clone(out), nil
-}
-
-// diffs remembers the last tree comparisons of the process: castor action
-// asks for the same one three times (validation, previews, publishing
-// plan), and with thousands of records each costs tens of milliseconds.
-// Trees are named by their content's hash, so an entry never goes stale.
-var diffs = &diffCache{m: map[[2]plumbing.Hash][]Change{}}
-
-// ForgetDiffs empties the memory of tree comparisons, for benchmarks that
-// measure one run of a fresh process.
-func ForgetDiffs() {
-	diffs.mu.Lock()
-	defer diffs.mu.Unlock()
-	clear(diffs.m)
-}
-
-type diffCache struct {
-	mu sync.Mutex
-	m  map[[2]plumbing.Hash][]Change
-}
-
-func (c *diffCache) get(key [2]plumbing.Hash) ([]Change, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	out, ok := c.m[key]
-	return slices.Clone(out), ok
-}
-
-func (c *diffCache) put(key [2]plumbing.Hash, changes []Change) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if len(c.m) >= 8 {
-		clear(c.m)
-	}
-	c.m[key] = changes
 }
 
 // ReadFile returns a file's content at a revision; ok is false when the
@@ -294,9 +308,14 @@ func (g *Repo) Prefix(dir string) string {
 
 // Root returns the work tree's top directory, "" for a bare repository.
 func (g *Repo) Root() string {
-	wt, err := g.r.Worktree()
-	if err != nil {
-		return ""
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.root == nil {
+		root := ""
+		if wt, err := g.r.Worktree(); err == nil {
+			root = wt.Filesystem.Root()
+		}
+		g.root = &root
 	}
-	return wt.Filesystem.Root()
+	return *g.root
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/castor-incidents/castor/actions/ghaction"
 	"github.com/castor-incidents/castor/actions/track"
 	ghclient "github.com/castor-incidents/castor/internal/github"
+	"github.com/castor-incidents/castor/schema"
 )
 
 // wireAction gives the Action the runner's environment and the
@@ -31,11 +32,11 @@ func wireAction(f *Factory, opts *ghaction.Options) {
 		}
 		return c, err
 	}
-	opts.Track = func() (ghaction.Tracker, error) {
+	opts.Track = func(repo *schema.Repo) (ghaction.Tracker, error) {
 		if _, err := client(); err != nil {
 			return nil, err
 		}
-		t := &track.Tracker{Options: track.Options{Dir: opts.Dir, ErrOut: f.Stdout}}
+		t := &track.Tracker{Options: track.Options{Records: loaded(repo), ErrOut: f.Stdout}}
 		f.trackOptions(&t.Options, f.Stdout)
 		return t, nil
 	}
@@ -46,5 +47,10 @@ func wireAction(f *Factory, opts *ghaction.Options) {
 		}
 		return ghaction.NewGitHubComments(c, f.Getenv("GITHUB_REPOSITORY"))
 	}
-	opts.Publish = func() (ghaction.Publisher, error) { return actionPublisher(f, opts.Dir) }
+	opts.Publish = func(repo *schema.Repo) (ghaction.Publisher, error) { return actionPublisher(f, repo) }
+}
+
+// loaded hands a command the repository a run has loaded already.
+func loaded(repo *schema.Repo) func() (*schema.Repo, error) {
+	return func() (*schema.Repo, error) { return repo, nil }
 }

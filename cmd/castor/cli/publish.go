@@ -148,8 +148,10 @@ func connectPublishers(f *Factory, opts *publish.Options) error {
 	return nil
 }
 
-// buildSite is the site publisher: actions/site from the work tree.
-func buildSite(ctx context.Context, cfg *schema.Config, dryRun bool, log io.Writer) (string, error) {
+// buildSite is the site publisher: actions/site from the work tree, as
+// the publishing run has read it.
+func buildSite(ctx context.Context, repo *schema.Repo, dryRun bool, log io.Writer) (string, error) {
+	cfg := repo.Config
 	if dryRun {
 		dir := site.DefaultOut
 		if p := cfg.Publishers.Site; p != nil && p.Dir != "" {
@@ -158,7 +160,7 @@ func buildSite(ctx context.Context, cfg *schema.Config, dryRun bool, log io.Writ
 		fmt.Fprintf(log, "site: would be rebuilt in %s\n", dir)
 		return dir, nil
 	}
-	res, err := site.Run(ctx, site.RunOptions{Dir: ".", Out: log, ErrOut: log})
+	res, err := site.Run(ctx, site.RunOptions{Records: loaded(repo), Out: log, ErrOut: log})
 	if err != nil {
 		return "", err
 	}
@@ -167,15 +169,11 @@ func buildSite(ctx context.Context, cfg *schema.Config, dryRun bool, log io.Writ
 
 // actionPublisher is `castor publish` for `castor action` (wireAction);
 // its error says why there is none.
-func actionPublisher(f *Factory, dir string) (ghaction.Publisher, error) {
-	repo, err := schema.OpenRepo(dir)
-	if err != nil {
-		return nil, errors.New("castor.yaml is invalid")
-	}
+func actionPublisher(f *Factory, repo *schema.Repo) (ghaction.Publisher, error) {
 	if len(publish.Publishers(repo.Config)) == 0 {
 		return nil, errors.New("no publisher in castor.yaml")
 	}
-	p := &publish.Publisher{Options: publish.Options{PlanOptions: publish.PlanOptions{Dir: dir}}}
+	p := &publish.Publisher{Options: publish.Options{PlanOptions: publish.PlanOptions{Records: loaded(repo)}}}
 	if err := connectPublishers(f, &p.Options); err != nil {
 		return nil, err
 	}

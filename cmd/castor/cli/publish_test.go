@@ -17,6 +17,7 @@ import (
 	"github.com/castor-incidents/castor/actions/publish"
 	"github.com/castor-incidents/castor/internal/fakestatuspage"
 	"github.com/castor-incidents/castor/internal/webhook/webhooktest"
+	"github.com/castor-incidents/castor/schema"
 )
 
 // The publish scripts talk to a fake Statuspage and a webhook receiver
@@ -299,14 +300,22 @@ var _ ghaction.Publisher = (*publish.Publisher)(nil)
 func TestActionPublisher(t *testing.T) {
 	dir := t.TempDir()
 	f := &Factory{Getenv: func(string) string { return "" }}
+	open := func() *schema.Repo {
+		t.Helper()
+		repo, err := schema.OpenRepo(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return repo
+	}
 	// A nil interface and why, so that castor action says it has no publisher.
-	if p, err := actionPublisher(f, dir); p != nil || err == nil || err.Error() != "no publisher in castor.yaml" {
+	if p, err := actionPublisher(f, open()); p != nil || err == nil || err.Error() != "no publisher in castor.yaml" {
 		t.Errorf("no castor.yaml: %v, %v", p, err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "castor.yaml"), []byte("publishers:\n  webhook: {url: \"https://hooks.example.org/x\"}\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if p, err := actionPublisher(f, dir); p == nil || err != nil {
+	if p, err := actionPublisher(f, open()); p == nil || err != nil {
 		t.Errorf("with a webhook: %v, %v", p, err)
 	}
 }
