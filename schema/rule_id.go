@@ -1,9 +1,8 @@
 package schema
 
-func init() {
-	register("id", func(rc *ruleContext) {
-		if id, stem := rc.rec.id, rc.rec.Stem(); id != "" && id != stem {
-			rc.errorf(rc.at("id"), "id %q must equal the file name %q", id, stem)
-		}
-	})
+// ruleID is the "id" rule.
+func ruleID(rc *ruleContext) {
+	if id, stem := rc.rec.id, rc.rec.Stem(); id != "" && id != stem {
+		rc.errorf(rc.at("id"), "id %q must equal the file name %q", id, stem)
+	}
 }

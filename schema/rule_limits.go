@@ -22,26 +22,26 @@ func PublishedText(s string) string {
 	return strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n"))
 }
 
-func init() {
-	// Every limit of a configured publisher is checked here, at the
-	// line, so that a text too long for it fails review rather than the
-	// publish after the merge; castor never cuts text to fit. Only
-	// public records reach a publisher. The webhook and the site take
-	// text of any length.
-	register("limits", func(rc *ruleContext) {
-		sp := rc.cfg.Publishers.Statuspage
-		if sp == nil || !rc.inc.Public() {
-			return
+// ruleLimits is the "limits" rule.
+//
+// Every limit of a configured publisher is checked here, at the
+// line, so that a text too long for it fails review rather than the
+// publish after the merge; castor never cuts text to fit. Only
+// public records reach a publisher. The webhook and the site take
+// text of any length.
+func ruleLimits(rc *ruleContext) {
+	sp := rc.cfg.Publishers.Statuspage
+	if sp == nil || !rc.inc.Public() {
+		return
+	}
+	if n := utf8.RuneCountInString(rc.inc.Title); n > StatuspageMaxName {
+		rc.errorf(rc.at("title"), "title: %s characters: a Statuspage incident name takes at most %s (publishers.statuspage)", thousands(n), thousands(StatuspageMaxName))
+	}
+	for i, u := range rc.inc.Updates {
+		if n := utf8.RuneCountInString(PublishedText(u.Message)); n > StatuspageMaxBody {
+			rc.errorf(rc.at("updates", i, "message"), "updates[%d].message: %s characters: a Statuspage update body takes at most %s (publishers.statuspage)", i, thousands(n), thousands(StatuspageMaxBody))
 		}
-		if n := utf8.RuneCountInString(rc.inc.Title); n > StatuspageMaxName {
-			rc.errorf(rc.at("title"), "title: %s characters: a Statuspage incident name takes at most %s (publishers.statuspage)", thousands(n), thousands(StatuspageMaxName))
-		}
-		for i, u := range rc.inc.Updates {
-			if n := utf8.RuneCountInString(PublishedText(u.Message)); n > StatuspageMaxBody {
-				rc.errorf(rc.at("updates", i, "message"), "updates[%d].message: %s characters: a Statuspage update body takes at most %s (publishers.statuspage)", i, thousands(n), thousands(StatuspageMaxBody))
-			}
-		}
-	})
+	}
 }
 
 // thousands prints n with a comma every three digits.

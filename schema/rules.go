@@ -9,17 +9,31 @@ import (
 
 // A recordRule checks one decoded record: what CUE cannot say well (order
 // of times, cross-field agreement, references to castor.yaml). Each rule
-// lives in its own rule_*.go file and names itself in its diagnostics.
+// lives in its own rule_*.go file, is one line of recordRules, and names
+// itself in its findings.
 type recordRule struct {
 	name  string
 	check func(rc *ruleContext)
+	// raw is true for a rule that also runs on records with errors of
+	// shape: it reads the file rather than the decoded record.
+	raw bool
 }
 
-// recordRules run on every record whose shape is valid.
-var recordRules []recordRule
-
-func register(name string, check func(rc *ruleContext)) {
-	recordRules = append(recordRules, recordRule{name: name, check: check})
+// recordRules run, in this order, on every record whose shape is valid
+// (and the raw ones on every record). A new rule is a rule_<name>.go file
+// and a line here.
+var recordRules = []recordRule{
+	{name: "components", check: ruleComponents},
+	{name: "drill", check: ruleDrill},
+	{name: "id", check: ruleID, raw: true},
+	{name: "action-item-id", check: ruleItemIDs},
+	{name: "limits", check: ruleLimits},
+	{name: "maintenance", check: ruleMaintenance},
+	{name: "mojibake", check: ruleMojibake},
+	{name: "status", check: ruleStatus},
+	{name: "time-order", check: ruleTimeOrder},
+	{name: "url", check: ruleURLs},
+	{name: "year-folder", check: ruleYearFolder},
 }
 
 // ruleContext is what a rule sees: the record, where its values are, the
@@ -55,7 +69,7 @@ func (rc *ruleContext) keyAt(elems ...any) Position {
 func runRecordRules(cfg *Config, rec *Record, p *parsed) []Diagnostic {
 	rc := &ruleContext{rec: rec, inc: rec.Incident, cfg: cfg, p: p}
 	for _, r := range recordRules {
-		if rc.inc == nil && !r.rawOK() {
+		if rc.inc == nil && !r.raw {
 			continue
 		}
 		rc.rule = r.name
@@ -63,10 +77,6 @@ func runRecordRules(cfg *Config, rec *Record, p *parsed) []Diagnostic {
 	}
 	return rc.diags
 }
-
-// rawOK tells the rules that also run on records with errors of shape:
-// they read the file rather than the decoded record.
-func (r recordRule) rawOK() bool { return r.name == "id" }
 
 // formatTime prints a time as written in records.
 func formatTime(t time.Time) string { return t.Format(time.RFC3339) }
