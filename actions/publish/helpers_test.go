@@ -18,6 +18,7 @@ import (
 	"github.com/castor-incidents/castor/internal/statuspage"
 	"github.com/castor-incidents/castor/internal/webhook"
 	"github.com/castor-incidents/castor/internal/webhook/webhooktest"
+	"github.com/castor-incidents/castor/schema"
 )
 
 // testConfig configures both HTTP publishers; the webhook's URL is
@@ -179,6 +180,14 @@ func newWorld(t testing.TB) *world {
 	return &world{sp: sp, clock: clock, client: client, hook: hook, sender: sender}
 }
 
+// statuspage and webhook are the world's constructors of publish.Options.
+func (w *world) statuspage() (StatuspageAPI, error) { return w.client, nil }
+
+func (w *world) webhook(*schema.WebhookConfig) (WebhookSender, error) { return w.sender, nil }
+
+// noKey is the Statuspage constructor of an environment without its key.
+func noKey() (StatuspageAPI, error) { return nil, &NoCredentials{Env: "STATUSPAGE_API_KEY"} }
+
 // run publishes between two revisions (before "" with all for a
 // backfill) and returns the output.
 func (w *world) run(ctx context.Context, dir, before, after string, all, dry bool) (*Result, string, error) {
@@ -186,8 +195,8 @@ func (w *world) run(ctx context.Context, dir, before, after string, all, dry boo
 	res, err := Run(ctx, Options{
 		PlanOptions: PlanOptions{Dir: dir, Before: before, After: after, All: all, Now: t0},
 		DryRun:      dry,
-		Statuspage:  w.client,
-		Webhook:     w.sender,
+		Statuspage:  w.statuspage,
+		Webhook:     w.webhook,
 		Out:         &out,
 	})
 	return res, out.String(), err

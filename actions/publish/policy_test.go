@@ -101,7 +101,7 @@ func TestHistory(t *testing.T) {
 				before = ""
 			}
 			var out strings.Builder
-			opts := Options{PlanOptions: PlanOptions{Dir: g.dir, Before: before, After: c1, All: tc.all, Now: tc.now}, Statuspage: w.client, Webhook: w.sender, Out: &out}
+			opts := Options{PlanOptions: PlanOptions{Dir: g.dir, Before: before, After: c1, All: tc.all, Now: tc.now}, Statuspage: w.statuspage, Webhook: w.webhook, Out: &out}
 			res, err := Run(ctx, opts)
 			if err != nil {
 				t.Fatalf("%v\n%s", err, out.String())
@@ -179,7 +179,7 @@ func TestMaintenance(t *testing.T) {
 		for run := range 2 {
 			w.sp.ResetLog()
 			var out strings.Builder
-			if _, err := Run(ctx, Options{PlanOptions: PlanOptions{Dir: g.dir, Before: revs[i], After: revs[i+1], Now: nows[i]}, Statuspage: w.client, Webhook: w.sender, Out: &out}); err != nil {
+			if _, err := Run(ctx, Options{PlanOptions: PlanOptions{Dir: g.dir, Before: revs[i], After: revs[i+1], Now: nows[i]}, Statuspage: w.statuspage, Webhook: w.webhook, Out: &out}); err != nil {
 				t.Fatalf("merge %d: %v\n%s", i+1, err, out.String())
 			}
 			if want := 1 - run; w.writes() != want {

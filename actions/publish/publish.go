@@ -15,6 +15,7 @@ package publish
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -48,13 +49,15 @@ type WebhookSender interface {
 // With dryRun it builds nothing. It returns the output directory.
 type SiteBuilder func(ctx context.Context, repo *schema.Repo, dryRun bool, log io.Writer) (dir string, err error)
 
-// Connect makes the client of a configured publisher from the
-// environment. It returns nil, nil when the credentials are not set, and
-// an error when the configuration cannot work (a bad URL).
-type (
-	ConnectStatuspage func(cfg *schema.StatuspageConfig) (StatuspageAPI, error)
-	ConnectWebhook    func(cfg *schema.WebhookConfig) (WebhookSender, error)
-)
+// NoCredentials is the error of a publisher's constructor when the
+// environment holds no credentials for it: a dry run goes on without the
+// publisher, a run with something to publish stops before any write.
+type NoCredentials struct {
+	// Env names the variable that holds them.
+	Env string
+}
+
+func (e *NoCredentials) Error() string { return e.Env + " is not set" }
 
 // Options configure Run.
 type Options struct {
@@ -64,15 +67,15 @@ type Options struct {
 	// client is given) say which updates they already show.
 	DryRun bool
 
-	// Statuspage, Webhook and Site reach the publishers that castor.yaml
-	// configures; a configured publisher without one is an error (except
-	// in a dry run). When Statuspage or Webhook is nil, the Connect
-	// function, if any, makes it from castor.yaml and the environment.
-	Statuspage        StatuspageAPI
-	Webhook           WebhookSender
-	Site              SiteBuilder
-	ConnectStatuspage ConnectStatuspage
-	ConnectWebhook    ConnectWebhook
+	// Statuspage and Webhook construct the clients of the publishers
+	// that castor.yaml configures, when a run needs them (the webhook's
+	// from its castor.yaml address); Site builds the site. A constructor's
+	// *NoCredentials, or no constructor, is a publisher that cannot run:
+	// an error when there is something to publish, except in a dry run;
+	// its other errors are a configuration that cannot work (a bad URL).
+	Statuspage func() (StatuspageAPI, error)
+	Webhook    func(cfg *schema.WebhookConfig) (WebhookSender, error)
+	Site       SiteBuilder
 
 	// Out receives the log of each write and the summary; ErrOut the
 	// findings of invalid records.
@@ -157,6 +160,23 @@ func Publishers(cfg *schema.Config) []string {
 	return out
 }
 
+// construct calls a publisher's constructor: its client, or why there is
+// none (no credentials, no constructor), or a configuration error.
+func construct[T any](name string, build func() (T, error), none bool) (c T, why string, err error) {
+	if none {
+		return c, "no " + name + " client", nil
+	}
+	c, err = build()
+	var nc *NoCredentials
+	switch {
+	case errors.As(err, &nc):
+		return c, nc.Error(), nil
+	case err != nil:
+		return c, "", errkind.Wrap(errkind.Usage, &ConfigError{Msg: "publishers." + name + ": " + err.Error()})
+	}
+	return c, "", nil
+}
+
 // publisher posts items to one place.
 type publisher interface {
 	name() string
@@ -193,43 +213,31 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	cfg := plan.Config
 	var missing []string
-	if c := cfg.Publishers.Statuspage; c != nil && opts.Statuspage == nil && opts.ConnectStatuspage != nil {
-		api, err := opts.ConnectStatuspage(c)
-		if err != nil {
-			return res, errkind.Wrap(errkind.Usage, &ConfigError{Msg: "publishers.statuspage: " + err.Error()})
-		}
-		if api != nil {
-			opts.Statuspage = api
-		}
-	}
-	if c := cfg.Publishers.Webhook; c != nil && opts.Webhook == nil && opts.ConnectWebhook != nil {
-		s, err := opts.ConnectWebhook(c)
-		if err != nil {
-			return res, errkind.Wrap(errkind.Usage, &ConfigError{Msg: "publishers.webhook: " + err.Error()})
-		}
-		if s != nil {
-			opts.Webhook = s
-		}
-	}
 	var pubs []publisher
 	if c := cfg.Publishers.Statuspage; c != nil {
+		api, why, err := construct("statuspage", func() (StatuspageAPI, error) { return opts.Statuspage() }, opts.Statuspage == nil)
 		switch {
-		case opts.Statuspage != nil:
-			pubs = append(pubs, newStatuspage(opts.Statuspage, c, opts.Out))
+		case err != nil:
+			return res, err
+		case why == "":
+			pubs = append(pubs, newStatuspage(api, c, opts.Out))
 		case opts.DryRun:
-			pubs = append(pubs, &offline{n: "statuspage", why: "STATUSPAGE_API_KEY not set: the page was not consulted"})
+			pubs = append(pubs, &offline{n: "statuspage", why: why + ": the page was not consulted"})
 		default:
-			missing = append(missing, "publishers.statuspage is configured but STATUSPAGE_API_KEY is not set")
+			missing = append(missing, "publishers.statuspage is configured but "+why)
 		}
 	}
 	if c := cfg.Publishers.Webhook; c != nil {
+		s, why, err := construct("webhook", func() (WebhookSender, error) { return opts.Webhook(c) }, opts.Webhook == nil)
 		switch {
-		case opts.Webhook != nil:
-			pubs = append(pubs, &webhookPublisher{s: opts.Webhook, siteURL: cfg.Site.URL})
+		case err != nil:
+			return res, err
+		case why == "":
+			pubs = append(pubs, &webhookPublisher{s: s, siteURL: cfg.Site.URL})
 		case opts.DryRun:
-			pubs = append(pubs, &offline{n: "webhook", why: "CASTOR_WEBHOOK_SECRET not set"})
+			pubs = append(pubs, &offline{n: "webhook", why: why})
 		default:
-			missing = append(missing, "publishers.webhook is configured but CASTOR_WEBHOOK_SECRET is not set")
+			missing = append(missing, "publishers.webhook is configured but "+why)
 		}
 	}
 	if cfg.Publishers.Site != nil && opts.Site == nil {

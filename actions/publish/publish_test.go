@@ -189,11 +189,11 @@ publish (dry run): statuspage 1 present, 1 would create, 1 would post; webhook 3
 
 	// Without credentials a dry run still plans.
 	var b bytes.Buffer
-	_, err = Run(ctx, Options{PlanOptions: PlanOptions{Dir: g.dir, Before: c1, After: c2, Now: t0}, DryRun: true, Out: &b})
+	_, err = Run(ctx, Options{PlanOptions: PlanOptions{Dir: g.dir, Before: c1, After: c2, Now: t0}, DryRun: true, Statuspage: noKey, Out: &b})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(b.String(), "statuspage: 2026-03-01-mail-down #2 identified: would post (STATUSPAGE_API_KEY not set: the page was not consulted)\n") {
+	if !strings.Contains(b.String(), "statuspage: 2026-03-01-mail-down #2 identified: would post (STATUSPAGE_API_KEY is not set: the page was not consulted)\n") {
 		t.Errorf("output:\n%s", b.String())
 	}
 }
@@ -260,13 +260,13 @@ func TestPublishRefusesInvalidAndMissingCredentials(t *testing.T) {
 	g.write(mail, record(mailID, "Mail down", "SEV2", "public", u1, u2))
 	c2 := g.commit("broken")
 	var errOut bytes.Buffer
-	_, err := Run(ctx, Options{PlanOptions: PlanOptions{Dir: g.dir, Before: c1, After: c2, Now: t0}, Statuspage: w.client, Webhook: w.sender, Out: io.Discard, ErrOut: &errOut})
+	_, err := Run(ctx, Options{PlanOptions: PlanOptions{Dir: g.dir, Before: c1, After: c2, Now: t0}, Statuspage: w.statuspage, Webhook: w.webhook, Out: io.Discard, ErrOut: &errOut})
 	if !errors.Is(err, ErrInvalid) || len(w.sp.Requests()) != 0 || len(w.hook.Requests()) != 0 {
 		t.Fatalf("err = %v, requests %d %d", err, len(w.sp.Requests()), len(w.hook.Requests()))
 	}
 	wantText(t, "findings", errOut.String(), web+`:3:11: error: severity: "SEV5" is not one of SEV1, SEV2, SEV3, SEV4 [schema]`+"\n")
 
-	_, err = Run(ctx, Options{PlanOptions: PlanOptions{Dir: g.dir, Before: gitrepo.ZeroSHA, After: c1, Now: t0}, Webhook: w.sender, Out: io.Discard})
+	_, err = Run(ctx, Options{PlanOptions: PlanOptions{Dir: g.dir, Before: gitrepo.ZeroSHA, After: c1, Now: t0}, Statuspage: noKey, Webhook: w.webhook, Out: io.Discard})
 	var ce *ConfigError
 	if !errors.As(err, &ce) || errkind.Of(err) != errkind.Usage || len(w.hook.Requests()) != 0 {
 		t.Fatalf("err = %v", err)
@@ -387,7 +387,7 @@ func TestPublisherForAction(t *testing.T) {
 	c0 := g.commit("config")
 	g.write(mail, record(mailID, "Mail down", "SEV2", "public", u1))
 	c1 := g.commit("first")
-	p := &Publisher{Options: Options{PlanOptions: PlanOptions{Dir: g.dir, Now: t0}, Statuspage: w.client, Webhook: w.sender}}
+	p := &Publisher{Options: Options{PlanOptions: PlanOptions{Dir: g.dir, Now: t0}, Statuspage: w.statuspage, Webhook: w.webhook}}
 	var b bytes.Buffer
 	if err := p.PlanMarkdown(ctx, c0, c1, false, &b); err != nil {
 		t.Fatal(err)

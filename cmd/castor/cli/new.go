@@ -90,18 +90,13 @@ func publishOptions(f *Factory) incident.PublishOptions {
 		Token:      strings.TrimSpace(f.Getenv("GITHUB_TOKEN")),
 		Author:     gitwrite.Identity{Name: f.Getenv("GIT_AUTHOR_NAME"), Email: f.Getenv("GIT_AUTHOR_EMAIL")},
 	}
-	cfg, err := github.ConfigFromEnv(f.Getenv)
+	client, err := f.GitHub(f.Stderr)()
 	var missing github.MissingTokenError
 	switch {
 	case errors.As(err, &missing):
 		o.PullsErr = errkind.New(errkind.Usage, "--pr needs GITHUB_TOKEN: a token that may push and open pull requests (in a workflow: permissions contents: write, pull-requests: write)")
 		return o
 	case err != nil:
-		o.PullsErr = errkind.Wrap(errkind.Usage, err)
-		return o
-	}
-	client, err := github.New(cfg)
-	if err != nil {
 		o.PullsErr = errkind.Wrap(errkind.Usage, err)
 		return o
 	}

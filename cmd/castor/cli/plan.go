@@ -51,9 +51,7 @@ revision or a GitHub error.`,
 			if dir, err := schema.DefaultCacheDir(); err == nil {
 				opts.CacheDir = dir
 			}
-			if err := connectPublishers(f, &opts.Publish); err != nil {
-				return err
-			}
+			f.publishOptions(&opts.Publish)
 			return plan.Run(cmd.Context(), opts)
 		},
 	}

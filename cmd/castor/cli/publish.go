@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -15,8 +14,6 @@ import (
 	"github.com/castor-incidents/castor/actions/site"
 	"github.com/castor-incidents/castor/internal/errkind"
 	"github.com/castor-incidents/castor/internal/gitrepo"
-	"github.com/castor-incidents/castor/internal/statuspage"
-	"github.com/castor-incidents/castor/internal/webhook"
 	"github.com/castor-incidents/castor/schema"
 )
 
@@ -90,9 +87,7 @@ or an unknown revision.`,
 				fmt.Fprintf(f.Stderr, "castor: comparing %s with its merge base with %s (%.12s)\n", opts.After, branch, base)
 				opts.Before = base
 			}
-			if err := connectPublishers(f, &opts); err != nil {
-				return err
-			}
+			f.publishOptions(&opts)
 			opts.Dir = "."
 			opts.Out = f.Stdout
 			opts.ErrOut = f.Stderr
@@ -108,44 +103,6 @@ or an unknown revision.`,
 	cmd.Flags().BoolVar(&opts.All, "all", false, "publish every public record (backfill)")
 	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "print what would be posted; write nothing")
 	return cmd
-}
-
-// connectPublishers gives publish the clients the environment allows. A
-// dry run uses the Statuspage key when there is one, to read what the
-// page already shows.
-func connectPublishers(f *Factory, opts *publish.Options) error {
-	interval := time.Duration(0)
-	if v := f.Getenv("STATUSPAGE_MIN_INTERVAL"); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil || d <= 0 {
-			return errkind.New(errkind.Usage, "STATUSPAGE_MIN_INTERVAL=%q: want a positive duration such as 1s", v)
-		}
-		interval = d
-	}
-	opts.ConnectStatuspage = func(cfg *schema.StatuspageConfig) (publish.StatuspageAPI, error) {
-		key := f.Getenv("STATUSPAGE_API_KEY")
-		if key == "" {
-			return nil, nil
-		}
-		c, err := statuspage.New(statuspage.Options{BaseURL: f.Getenv("STATUSPAGE_API_URL"), APIKey: key, MinInterval: interval})
-		if err != nil {
-			return nil, err
-		}
-		return c, nil
-	}
-	opts.ConnectWebhook = func(cfg *schema.WebhookConfig) (publish.WebhookSender, error) {
-		secret := f.Getenv("CASTOR_WEBHOOK_SECRET")
-		if secret == "" {
-			return nil, nil
-		}
-		s, err := webhook.New(webhook.Options{URL: cfg.URL, Secret: secret})
-		if err != nil {
-			return nil, err
-		}
-		return s, nil
-	}
-	opts.Site = buildSite
-	return nil
 }
 
 // buildSite is the site publisher: actions/site from the work tree, as
@@ -174,8 +131,6 @@ func actionPublisher(f *Factory, repo *schema.Repo) (ghaction.Publisher, error) 
 		return nil, errors.New("no publisher in castor.yaml")
 	}
 	p := &publish.Publisher{Options: publish.Options{PlanOptions: publish.PlanOptions{Records: loaded(repo)}}}
-	if err := connectPublishers(f, &p.Options); err != nil {
-		return nil, err
-	}
+	f.publishOptions(&p.Options)
 	return p, nil
 }
