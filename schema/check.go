@@ -162,6 +162,13 @@ func parse(name string, data []byte) (*parsed, []Diagnostic) {
 		if f, diags, err = extractYAML(name, data); diags != nil {
 			return nil, diags
 		}
+		if err != nil {
+			diags := cueDiagnostics(err, "syntax", name)
+			for i, d := range diags {
+				diags[i] = yamlSyntax(data, d)
+			}
+			return nil, diags
+		}
 	case ".json":
 		if diags := checkJSONDepth(name, data); diags != nil {
 			return nil, diags
@@ -225,6 +232,11 @@ func parse(name string, data []byte) (*parsed, []Diagnostic) {
 	}
 	if len(diags2) > 0 {
 		return nil, diags2
+	}
+	if keys := p.keys[""]; len(keys) > 0 {
+		// What is said of the record as a whole (a missing field) is
+		// said where it begins, not on a comment above it.
+		p.pos[""] = p.keyPos[keys[0]]
 	}
 	return p, nil
 }

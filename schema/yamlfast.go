@@ -55,6 +55,10 @@ func parseYAMLFast(name string, data []byte) (p *parsed, plain any, limits []Dia
 	// One position per value: sized once rather than grown.
 	c.pos = make(positions, 1+countValues(root, 1))
 	c.pos[""] = Position{File: name, Line: 1, Col: 1}
+	if len(root.Content) > 0 {
+		// Where the record begins, as parse says.
+		c.pos[""] = c.at(root.Content[0])
+	}
 	plain, ok = c.node(root, "", 1)
 	if !ok {
 		return nil, nil, nil, false
