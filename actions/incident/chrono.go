@@ -94,6 +94,11 @@ func (c civil) valid() bool {
 	if c.m < 1 || c.m > 12 || c.d < 1 || c.d > 31 {
 		return false
 	}
+	// "0001/01/01" in a post is a value shown in code, not a day of the
+	// incident: dates are of the computer age.
+	if c.y != 0 && (c.y < 1970 || c.y >= 2100) {
+		return false
+	}
 	y := c.y
 	if y == 0 {
 		y = 2000 // a leap year: 29 February is possible
@@ -173,6 +178,8 @@ var (
 	reJA           = regexp.MustCompile(`^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日(?:\s*\(.\))?`)
 	reJAmd         = regexp.MustCompile(`^(\d{1,2})\s*月\s*(\d{1,2})\s*日(?:\s*\(.\))?`)
 	reMonthDayTime = regexp.MustCompile(`^(\d{1,2})-(\d{1,2})\s+\d{1,2}:\d{2}`)
+	reNumDayMonth  = regexp.MustCompile(`^(\d{1,2})/(\d{1,2})(?:$|[^/\d])`)
+	reClockJA      = regexp.MustCompile(`^(午前|午後)?\s*(\d{1,2})\s*時(?:\s*(\d{1,2})\s*分)?(?:\s*(\d{1,2})\s*秒)?`)
 	reNumDate      = regexp.MustCompile(`^(\d{1,2})([/.])(\d{1,2})[/.](\d{4}|\d{2})\b`)
 	reMonthDay     = regexp.MustCompile(`^` + monthRE + `\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4})\b)?`)
 	reDayMonth     = regexp.MustCompile(`^(\d{1,2})(?:st|nd|rd|th|er|\.)?\s+(?:of\s+|de\s+)?` + monthRE + `(?:,?\s+(?:de\s+)?(\d{4})\b)?`)
@@ -305,6 +312,28 @@ func parseNumericDate(f string, style dateStyle) (c civil, n int, ambiguous stri
 		c = civil{0, time.Month(mo), d}
 		return c, len(m[1]) + 1 + len(m[2]), "", c.valid()
 	}
+	if m := reNumDayMonth.FindStringSubmatch(f); m != nil {
+		// "11/25": a day of the year the post is about, in the order
+		// the document's language writes it.
+		a, _ := strconv.Atoi(m[1])
+		b, _ := strconv.Atoi(m[2])
+		d, mo := a, b
+		switch {
+		case a > 12:
+		case b > 12 || style == monthFirst:
+			d, mo = b, a
+		case a == b:
+		case style == dayFirst:
+			ambiguous = "day first, as the document's language writes dates"
+		default:
+			ambiguous = "day first: the document's language does not say"
+		}
+		if style == monthFirst && a <= 12 && b <= 12 && a != b {
+			ambiguous = "month first, as the document's language writes dates"
+		}
+		c = civil{0, time.Month(mo), d}
+		return c, len(m[1]) + 1 + len(m[2]), ambiguous, c.valid()
+	}
 	if m := reNumDate.FindStringSubmatch(f); m != nil {
 		a, _ := strconv.Atoi(m[1])
 		b, _ := strconv.Atoi(m[3])
@@ -353,6 +382,23 @@ func parseNamedDate(f string) (c civil, n int, ambiguous string, ok bool) {
 // parseClockAt reads a time of day, with its zone, at the start of folded
 // text.
 func parseClockAt(f string) (ct clockTime, n int, ok bool) {
+	if m := reClockJA.FindStringSubmatch(f); m != nil && !strings.HasPrefix(f[len(m[0]):], "間") {
+		// "午後3時", "10時47分": "3時間" is three hours, no time.
+		h, _ := strconv.Atoi(m[2])
+		mm, _ := strconv.Atoi(m[3])
+		ct.sec, _ = strconv.Atoi(m[4])
+		switch {
+		case m[1] == "午後" && h < 12:
+			h += 12
+		case m[1] == "午前" && h == 12:
+			h = 0
+		}
+		if h > 23 || mm > 59 || ct.sec > 59 || (m[1] != "" && h > 23) {
+			return clockTime{}, 0, false
+		}
+		ct.min = h*60 + mm
+		return ct, len(m[0]), true
+	}
 	if reOnlyNum.MatchString(f) {
 		return ct, 0, false
 	}

@@ -334,7 +334,9 @@ func buildDraft(src []byte, name string, opts draftOptions) (*draft, error) {
 		d.lang = im.language()
 	}
 	switch {
-	case strings.HasPrefix(d.lang, "en"):
+	case strings.HasPrefix(d.lang, "en"), strings.HasPrefix(d.lang, "ja"), strings.HasPrefix(d.lang, "zh"), strings.HasPrefix(d.lang, "ko"):
+		// "11/25": month first in American English and in the languages
+		// that write the year first (2021/11/25).
 		im.style = monthFirst
 	case d.lang != "":
 		im.style = dayFirst
@@ -540,6 +542,19 @@ func (im *importer) readFields() {
 		return keep
 	}
 	doc.intro = consume(doc.intro)
+	// "### 発生日時" over a line "2021年11月25日午後3時": a heading that is
+	// a field's label, its value the one line below it.
+	for _, s := range doc.secs {
+		k := fieldOf(s.title)
+		if s.kind != secUnknown || k == fieldNone || len(s.chunks) != 1 {
+			continue
+		}
+		if lines := im.chunkLines(s.chunks[0]); len(lines) == 1 && set(k, lines[0].text, lines[0].off) {
+			im.fact(s.off)
+			im.fact(lines[0].off)
+			s.kind, s.chunks = secMeta, nil
+		}
+	}
 	for _, s := range doc.secs {
 		if k := s.effective(); k == secMeta || k == secSummary {
 			s.chunks = consume(s.chunks)
@@ -847,11 +862,29 @@ func (im *importer) readLinks(s *section) {
 					im.warn(it.off, "text under %q is not imported: castor keeps the links of this section: %q", s.title, abbreviate(it.fullText(), 40))
 					continue
 				}
-				if len(it.links) == 1 {
-					title := strings.TrimSpace(strings.Replace(it.fullText(), it.links[0], "", 1))
-					title = strings.Trim(title, " ,;:–—-")
-					if title != "" && !strings.Contains(title, "://") {
-						im.linkTitles[it.links[0]] = title
+				// The item's words title its links: "Issue notes" over
+				// two URLs gives "Issue notes (1)" and "(2)".
+				var links []string // its own and its sub-items'
+				var collect func(it mdItem)
+				collect = func(it mdItem) {
+					links = append(links, it.links...)
+					for _, n := range it.nested {
+						collect(n)
+					}
+				}
+				collect(it)
+				title := it.fullText()
+				for _, l := range links {
+					title = strings.Replace(title, l, "", 1)
+				}
+				title = strings.Trim(strings.TrimSpace(title), " ,;:–—-")
+				if title != "" && !strings.Contains(title, "://") {
+					for i, l := range links {
+						t := title
+						if len(links) > 1 {
+							t = fmt.Sprintf("%s (%d)", title, i+1)
+						}
+						im.linkTitles[l] = t
 					}
 				}
 			}

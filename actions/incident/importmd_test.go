@@ -468,6 +468,53 @@ func TestImportShapes(t *testing.T) {
 	}
 }
 
+// The shapes of Japanese reports (COCOA's, of Japan's health ministry):
+// a heading that is a field's label over its value ("### 発生日時" /
+// "2021年11月25日午後3時"), titles whose head noun comes last, a list of
+// days ("11/25", month first) over their times, a recovery report that is
+// no detection, and a year that is no year ("0001/01/01" in prose).
+func TestImportJapaneseReport(t *testing.T) {
+	post := "# 障害について\n\n## 障害の内容\nアプリが起動できなくなる。\n\n### 発生日時\n2021年11月25日午後3時\n\n## 発生から復旧までのタイムライン\n * 11/25\n     * 15:00 - リリース\n     * 16:17 - 利用者から報告\n * 11/26\n     * 00:28 - 審査提出\n     * 10:47 - iOS版の復旧報告\n\n## 原因\n`DateTime.MinValue`（`0001/01/01 00:00:00`）から減算をすると例外が発生する。\n\n## 正しく対応できたこと\n * 迅速に対応を開始できた\n"
+	d, err := buildDraft([]byte(post), "post.md", draftOptions{loc: mustLoad(t, "Asia/Tokyo")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range d.timeline {
+		got = append(got, formatTime(e.at.UTC())+" "+e.event)
+	}
+	want := []string{"2021-11-25T06:00:00Z リリース", "2021-11-25T07:17:00Z 利用者から報告", "2021-11-25T15:28:00Z 審査提出", "2021-11-26T01:47:00Z iOS版の復旧報告"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("timeline = %q\nwant %q", got, want)
+	}
+	if d.id != "2021-11-25-zhang-hai-nitsuite" && !strings.HasPrefix(d.id, "2021-11-25-") {
+		t.Errorf("id = %s", d.id)
+	}
+	if d.startedAt.value != "2021-11-25T15:00:00+09:00" || d.startedAt.todo != "" {
+		t.Errorf("started_at = %+v, want the stated 午後3時", d.startedAt)
+	}
+	if !strings.HasPrefix(d.detectedAt.value, "2021-11-25T16:17:00") || !strings.HasPrefix(d.resolved.value, "2021-11-26T10:47:00") {
+		t.Errorf("detected_at = %s, resolved_at = %s", d.detectedAt.value, d.resolved.value)
+	}
+	if d.summary == "" || len(d.pmLists[1]) != 1 {
+		t.Errorf("summary %q, went well %q", d.summary, d.pmLists[1])
+	}
+	for _, w := range d.warnings {
+		if strings.Contains(w.Message, "is not imported") {
+			t.Errorf("warning: %s", w)
+		}
+	}
+}
+
+func mustLoad(t *testing.T, name string) *time.Location {
+	t.Helper()
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc
+}
+
 // A post whose every time carries its zone says nothing of a guessed
 // zone, though it states none for the whole post.
 func TestImportZoneOnEveryTime(t *testing.T) {

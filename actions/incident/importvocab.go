@@ -52,7 +52,7 @@ var headingPhrases = []struct {
 	{secWentWell, "fr", []string{"ce qui s'est bien passe", "ce qui a bien", "ce qui a fonctionne", "ce qui a marche", "points positifs"}},
 	{secWentWell, "de", []string{"was lief gut", "was gut lief", "was hat gut funktioniert", "was gut funktioniert hat"}},
 	{secWentWell, "es", []string{"lo que salio bien", "que salio bien", "que funciono bien", "lo que funciono"}},
-	{secWentWell, "ja", []string{"うまくいったこと", "うまくいった点", "良かった点", "よかった点"}},
+	{secWentWell, "ja", []string{"うまくいったこと", "うまくいった点", "良かった点", "よかった点", "良かったこと", "できたこと"}},
 	{secWentWell, "en", []string{"what went well", "things that went well", "went well", "what worked"}},
 	{secLucky, "fr", []string{"ou nous avons eu de la chance", "ou on a eu de la chance", "ou j'ai eu de la chance", "ce qui a ete de la chance", "chance"}},
 	{secLucky, "de", []string{"wo wir gluck hatten", "wo wir glueck hatten", "gluck gehabt", "glueck gehabt"}},
@@ -115,10 +115,30 @@ var headingPhrases = []struct {
 	{secSummary, "fr", []string{"resume", "synthese", "contexte", "introduction", "que s'est-il passe", "description", "l'incident", "sommaire"}},
 	{secSummary, "de", []string{"zusammenfassung", "kontext", "hintergrund", "beschreibung", "was ist passiert"}},
 	{secSummary, "es", []string{"resumen ejecutivo", "resumen", "contexto", "descripcion", "que paso"}},
-	{secSummary, "ja", []string{"サマリー", "サマリ", "概要", "要約", "背景"}},
+	{secSummary, "ja", []string{"サマリー", "サマリ", "概要", "要約", "背景", "障害の内容", "障害内容", "事象"}},
 	{secSummary, "en", []string{"summary", "executive summary", "tl;dr", "tldr", "overview", "context", "background", "introduction", "what happened", "description", "incident summary", "incident", "details"}},
 	{secMeta, "", []string{"metadata", "metadonnees", "metadaten", "metadatos", "メタデータ", "基本情報", "incident details", "details de l'incident"}},
-	{secLinks, "", []string{"supporting information", "references", "links", "liens", "references", "referenzen", "enlaces", "参考資料", "参考リンク", "further reading", "related"}},
+	{secLinks, "", []string{"supporting information", "references", "links", "liens", "references", "referenzen", "enlaces", "参考資料", "参考リンク", "=参考", "further reading", "related"}},
+}
+
+// The phrases as titles are matched: folded like them (folding takes
+// the voicing marks off kana: "できたこと" is matched as "てきたこと").
+func init() {
+	for i := range headingPhrases {
+		for j, p := range headingPhrases[i].phrases {
+			exact, isExact := strings.CutPrefix(p, "=")
+			n := normalize(exact)
+			if isExact {
+				n = "=" + n
+			}
+			headingPhrases[i].phrases[j] = n
+		}
+	}
+	for i := range fieldLabels {
+		for j, l := range fieldLabels[i].labels {
+			fieldLabels[i].labels[j] = normalize(l)
+		}
+	}
 }
 
 var headingNumber = regexp.MustCompile(`^((\d+\.)*\d+[.)]?\s+|[ivx]+[.)]\s+|[a-z][.)]\s+)`)
@@ -161,7 +181,9 @@ func classify(title string) (sectionKind, string) {
 				}
 				continue
 			}
-			if n == p || strings.HasPrefix(n, p) && !isWordByte(n[len(p)]) {
+			// Japanese puts the head noun last: "発生から復旧までのタイム
+			// ライン" is a timeline.
+			if n == p || strings.HasPrefix(n, p) && !isWordByte(n[len(p)]) || hp.lang == "ja" && strings.HasSuffix(n, p) {
 				return hp.kind, hp.lang
 			}
 		}
@@ -489,6 +511,11 @@ func eventKinds(norm string) eventKind {
 			}
 			break
 		}
+	}
+	// "iOS版の復旧報告", "customer reported it restored": the report of
+	// the end is no detection.
+	if k&evResolved != 0 {
+		k &^= evDetected
 	}
 	return k
 }
