@@ -7,7 +7,8 @@
 // logged for exact assertions.
 //
 // It follows the public OpenAPI description of the API
-// (/pages/{page_id}/incidents and its children), and checks every request
+// (/pages/{page_id}/incidents and its children; one ServeMux pattern an
+// operation, routes.go), and checks every request
 // against it (openapi.go). Error bodies are the API's ErrorEntity,
 // {"message": "..."}.
 package fakestatuspage
@@ -170,6 +171,8 @@ type Server struct {
 
 	processed int
 	log       []Request
+
+	mux *http.ServeMux // routes.go
 }
 
 // Options configure New.
@@ -195,6 +198,7 @@ func New(opts Options) *Server {
 	if s.rate == 0 {
 		s.rate = DefaultRate
 	}
+	s.mux = s.newMux()
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	return s
 }
@@ -532,77 +536,6 @@ func (s *Server) handleLocked(r *http.Request, body []byte, entry *Request) (a a
 		}
 	}
 	return a, drop, s.slow, s.onProcessed
-}
-
-func (s *Server) route(r *http.Request, body []byte) answer {
-	parts := strings.Split(strings.Trim(strings.TrimSuffix(r.URL.Path, ".json"), "/"), "/")
-	if len(parts) < 3 || parts[0] != "pages" || parts[1] != s.pageID {
-		return msg(http.StatusNotFound, "The requested resource could not be found.")
-	}
-	switch {
-	case len(parts) == 3 && parts[2] == "incidents":
-		switch r.Method {
-		case http.MethodGet:
-			return s.list(r)
-		case http.MethodPost:
-			return s.create(r, body)
-		}
-	case len(parts) == 4 && parts[2] == "incidents":
-		inc := s.incident(parts[3])
-		if inc == nil {
-			return msg(http.StatusNotFound, "The requested resource could not be found.")
-		}
-		switch r.Method {
-		case http.MethodGet:
-			return answer{status: http.StatusOK, body: out(inc)}
-		case http.MethodPatch, http.MethodPut:
-			return s.patch(r, inc, body)
-		case http.MethodDelete:
-			s.incidents = slices.DeleteFunc(s.incidents, func(i *Incident) bool { return i == inc })
-			return answer{status: http.StatusOK, body: out(inc)}
-		}
-	case (len(parts) == 5 || len(parts) == 6) && parts[2] == "incidents" && parts[4] == "postmortem":
-		inc := s.incident(parts[3])
-		if inc == nil {
-			return msg(http.StatusNotFound, "The requested resource could not be found.")
-		}
-		action := ""
-		if len(parts) == 6 {
-			action = parts[5]
-		}
-		return s.postmortem(r, inc, action, body)
-	case len(parts) == 6 && parts[2] == "incidents" && parts[4] == "incident_updates":
-		inc := s.incident(parts[3])
-		if inc == nil {
-			return msg(http.StatusNotFound, "The requested resource could not be found.")
-		}
-		i := slices.IndexFunc(inc.IncidentUpdates, func(u IncidentUpdate) bool { return u.ID == parts[5] })
-		if i < 0 {
-			return msg(http.StatusNotFound, "The requested resource could not be found.")
-		}
-		if r.Method == http.MethodPatch || r.Method == http.MethodPut {
-			return s.patchUpdate(r, inc, i, body)
-		}
-	case len(parts) == 3 && parts[2] == "components":
-		if r.Method == http.MethodGet {
-			list := make([]Component, len(s.components))
-			for i, c := range s.components {
-				list[i] = *c
-			}
-			return answer{status: http.StatusOK, body: list}
-		}
-	case len(parts) == 4 && parts[2] == "components":
-		c := s.component(parts[3])
-		if c == nil {
-			return msg(http.StatusNotFound, "The requested resource could not be found.")
-		}
-		if r.Method == http.MethodGet {
-			return answer{status: http.StatusOK, body: *c}
-		}
-	default:
-		return msg(http.StatusNotFound, "The requested resource could not be found.")
-	}
-	return msg(http.StatusMethodNotAllowed, "Method not allowed")
 }
 
 func (s *Server) incident(id string) *Incident {
@@ -1058,7 +991,7 @@ func (s *Server) postmortem(r *http.Request, inc *Incident, action string, body 
 	switch {
 	case action == "" && r.Method == http.MethodGet:
 		if inc.PostmortemDraft == nil && inc.PostmortemBody == nil {
-			return msg(http.StatusNotFound, "The requested resource could not be found.")
+			return notFound()
 		}
 		return view()
 	case action == "" && r.Method == http.MethodPut:
@@ -1112,8 +1045,7 @@ func (s *Server) postmortem(r *http.Request, inc *Incident, action string, body 
 	case action == "revert" && r.Method == http.MethodPut:
 		inc.PostmortemBody, inc.PostmortemPublishedAt = nil, nil
 		return view()
-	case action != "" && action != "publish" && action != "revert":
-		return msg(http.StatusNotFound, "The requested resource could not be found.")
 	}
+	// Not routed here (routes.go).
 	return msg(http.StatusMethodNotAllowed, "Method not allowed")
 }
