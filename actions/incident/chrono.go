@@ -393,7 +393,7 @@ func parseClockAt(f string) (ct clockTime, n int, ok bool) {
 		case m[1] == "午前" && h == 12:
 			h = 0
 		}
-		if h > 23 || mm > 59 || ct.sec > 59 || (m[1] != "" && h > 23) {
+		if h > 23 || mm > 59 || ct.sec > 59 {
 			return clockTime{}, 0, false
 		}
 		ct.min = h*60 + mm
@@ -480,7 +480,7 @@ func parseStamp(s string, style dateStyle) (st stamp, ok bool) {
 		y, _ := strconv.Atoi(m[1])
 		mo, _ := strconv.Atoi(m[3])
 		d, _ := strconv.Atoi(m[4])
-		if c := (civil{y, time.Month(mo), d}); y >= 1970 && y < 2100 && c.valid() {
+		if c := (civil{y, time.Month(mo), d}); c.valid() {
 			st.typo = m[1] + m[2]
 			s = s[:at[pos]] + m[1] + s[at[pos]+len(m[1])+len(m[2]):]
 			f, at = fold(s)

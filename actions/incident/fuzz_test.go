@@ -9,6 +9,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	yaml "go.yaml.in/yaml/v3"
+
 	"github.com/castor-incidents/castor/internal/errkind"
 )
 
@@ -93,18 +95,7 @@ func readFileF(f *testing.F, name string) string {
 // FuzzImportDraft: whatever the Markdown, import either refuses with an
 // error or makes a draft that validates.
 func FuzzImportDraft(f *testing.F) {
-	f.Add(readFileF(f, seedDir+"flus-2021-03-10-postmortem.utf8.md"))
-	f.Add(readFileF(f, seedDir+"flus-2021-03-10-postmortem.mojibake.md"))
-	f.Add(englishPost)
-	f.Add("---\ntitle: x\ndate: 2024-01-02\n---\n## Timeline\n- 23:59 a\n- 0:01 b\n## Actions\n- null\n- true\n")
-	// The shapes of real post-mortems: every post of the corpus.
-	posts, err := filepath.Glob("testdata/import/corpus/*.md")
-	if err != nil || len(posts) == 0 {
-		f.Fatalf("no corpus posts (%v)", err)
-	}
-	for _, p := range posts {
-		f.Add(readFileF(f, p))
-	}
+	addImportSeeds(f)
 	dir := f.TempDir()
 	writeFileF(f, dir+"/castor.yaml", parisConfig)
 	ws, err := openWorkspace(dir, "")
@@ -130,6 +121,50 @@ func FuzzImportDraft(f *testing.F) {
 		}
 		if _, _, err := ws.check(context.Background(), ws.recordPath(d.id), draft); err != nil {
 			t.Fatalf("draft does not validate: %v\n%s", err, d.bytes())
+		}
+	})
+}
+
+// addImportSeeds seeds an import fuzz target with castor's seed post,
+// mangled, and the shapes of real post-mortems: every post of the corpus.
+func addImportSeeds(f *testing.F) {
+	f.Add(readFileF(f, seedDir+"flus-2021-03-10-postmortem.utf8.md"))
+	f.Add(readFileF(f, seedDir+"flus-2021-03-10-postmortem.mojibake.md"))
+	f.Add(englishPost)
+	f.Add("---\ntitle: x\ndate: 2024-01-02\n---\n## Timeline\n- 23:59 a\n- 0:01 b\n## Actions\n- null\n- true\n")
+	posts, err := filepath.Glob("testdata/import/corpus/*.md")
+	if err != nil || len(posts) == 0 {
+		f.Fatalf("no corpus posts (%v)", err)
+	}
+	for _, p := range posts {
+		f.Add(readFileF(f, p))
+	}
+}
+
+// FuzzImportRead is FuzzImportDraft without the validation of each draft
+// (which costs a schema evaluation per input): many more inputs a second
+// through the reading of the post, for panics, a draft that is not UTF-8
+// or not YAML, and slow paths.
+func FuzzImportRead(f *testing.F) {
+	addImportSeeds(f)
+	f.Fuzz(func(t *testing.T, post string) {
+		start := time.Now()
+		defer func() {
+			if d := time.Since(start); d > 3*time.Second {
+				t.Fatalf("%d-byte post took %s", len(post), d)
+			}
+		}()
+		d, err := buildDraft([]byte(post), "post.md", draftOptions{loc: time.UTC, date: "2024-03-10"})
+		if err != nil {
+			return
+		}
+		draft := d.bytes()
+		if !utf8.Valid(draft) {
+			t.Fatalf("draft is not UTF-8:\n%s", draft)
+		}
+		var v any
+		if err := yaml.Unmarshal(draft, &v); err != nil {
+			t.Fatalf("draft is not YAML: %v\n%s", err, draft)
 		}
 	})
 }
