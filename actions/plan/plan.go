@@ -25,7 +25,6 @@ import (
 	"github.com/castor-incidents/castor/actions/validate"
 	"github.com/castor-incidents/castor/internal/errkind"
 	ghclient "github.com/castor-incidents/castor/internal/github"
-	"github.com/castor-incidents/castor/internal/gitrepo"
 	"github.com/castor-incidents/castor/schema"
 )
 
@@ -47,7 +46,7 @@ type Options struct {
 	Format string
 	// Track is the template of track's plan: the records' repository,
 	// GitHub's web root and the client's constructor (set by the CLI);
-	// Dir and ErrOut are set by Run.
+	// the repository and ErrOut are set by Run.
 	Track track.Options
 	// Out receives the plan; ErrOut the findings of invalid records.
 	Out, ErrOut io.Writer
@@ -57,7 +56,7 @@ type Options struct {
 	CacheDir string
 	// Publish is the template of publish's dry run: its connectors
 	// (set by the CLI from the environment) let it read the status
-	// pages. Revisions, Dir, DryRun and outputs are set by Run.
+	// pages. Revisions, the repository, DryRun and outputs are set by Run.
 	Publish publish.Options
 }
 
@@ -83,10 +82,29 @@ func Run(ctx context.Context, opts Options) error {
 		return errkind.New(errkind.Usage, "--all plans every public record: it takes no --before")
 	}
 
-	// Every record must be valid: tracking reads them all.
-	// Tracking and publishing load the records again: through the result
-	// cache (CacheDir) this first pass costs little on a second run.
-	vres, err := validate.Check(ctx, validate.Options{Dir: opts.Dir, Now: opts.Now, CacheDir: opts.CacheDir})
+	// One repository for the whole plan: tracking reads every record and
+	// publishing the changed ones from git, on what was read first (see
+	// schema.Repo). The client's constructor says whether tracking can
+	// be planned.
+	repo, err := schema.OpenRepo(opts.Dir)
+	if err != nil {
+		return err
+	}
+	repo.Now = opts.Now
+	shared := func() (*schema.Repo, error) { return repo, nil }
+	ghErr := error(ghclient.MissingTokenError{})
+	if opts.Track.GitHub != nil {
+		_, ghErr = opts.Track.GitHub()
+	}
+
+	// Every record must be valid: tracking reads them all. When it is
+	// planned, validation loads them for it; else only the findings are
+	// needed, which the result cache (CacheDir) gives cheaply.
+	vopts := validate.Options{Dir: opts.Dir, Now: opts.Now, CacheDir: opts.CacheDir}
+	if ghErr == nil {
+		vopts.Records = shared
+	}
+	vres, err := validate.Check(ctx, vopts)
 	if err != nil {
 		return err
 	}
@@ -101,26 +119,21 @@ func Run(ctx context.Context, opts Options) error {
 
 	base, into := "", ""
 	if !opts.All {
-		if base, into, err = mergeBase(opts); err != nil {
+		if base, into, err = mergeBase(repo, opts); err != nil {
 			return err
 		}
 	}
 	var tplan *track.Plan
 	trackWhyNot := ""
-	// The client's constructor says whether tracking can be planned.
-	err = ghclient.MissingTokenError{}
-	if opts.Track.GitHub != nil {
-		_, err = opts.Track.GitHub()
-	}
-	if err != nil {
+	if ghErr != nil {
 		var missing ghclient.MissingTokenError
-		if !errors.As(err, &missing) {
-			return errkind.Wrap(errkind.Usage, err)
+		if !errors.As(ghErr, &missing) {
+			return errkind.Wrap(errkind.Usage, ghErr)
 		}
 		trackWhyNot = "GITHUB_TOKEN is not set: the plan needs to read the tracking issues (a token that may read issues is enough)"
 	} else {
 		t := opts.Track
-		t.Dir, t.ErrOut = opts.Dir, opts.ErrOut
+		t.Records, t.ErrOut = shared, opts.ErrOut
 		tplan, err = track.MakePlan(ctx, t)
 		if err != nil {
 			return fmt.Errorf("tracking plan: %w", err)
@@ -140,7 +153,7 @@ func Run(ctx context.Context, opts Options) error {
 			fmt.Fprintf(w, "Not planned: %s.\n", trackWhyNot)
 		}
 		fmt.Fprintf(w, "\n### Status updates\n\n")
-		pub, err := publish.MakePlan(ctx, publish.PlanOptions{Dir: opts.Dir, Before: base, After: opts.After, All: opts.All, Now: opts.Now})
+		pub, err := publish.MakePlan(ctx, publish.PlanOptions{Records: shared, Before: base, After: opts.After, All: opts.All})
 		if err != nil {
 			return err
 		}
@@ -157,7 +170,7 @@ func Run(ctx context.Context, opts Options) error {
 		}
 		fmt.Fprintf(w, "\nStatus updates\n")
 		po := opts.Publish
-		po.Dir, po.Before, po.After, po.All, po.DryRun, po.Now = opts.Dir, base, opts.After, opts.All, true, opts.Now
+		po.Records, po.Before, po.After, po.All, po.DryRun = shared, base, opts.After, opts.All, true
 		po.Out, po.ErrOut = w, opts.ErrOut
 		if _, err := publish.Run(ctx, po); err != nil {
 			return fmt.Errorf("publishing plan: %w", err)
@@ -176,8 +189,8 @@ func title(opts Options, into, base string) string {
 
 // mergeBase is where After leaves --before, or the default branch; into
 // names that branch.
-func mergeBase(opts Options) (base, into string, err error) {
-	g, err := gitrepo.Open(opts.Dir)
+func mergeBase(repo *schema.Repo, opts Options) (base, into string, err error) {
+	g, err := repo.Git()
 	if err != nil {
 		return "", "", errkind.Wrap(errkind.Usage, err)
 	}

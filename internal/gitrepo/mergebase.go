@@ -13,8 +13,10 @@ import (
 // main or master, the first that exists. It returns "" when none does.
 func (g *Repo) DefaultBranch() string {
 	if ref, err := g.r.Reference(plumbing.ReferenceName("refs/remotes/origin/HEAD"), false); err == nil && ref.Type() == plumbing.SymbolicReference {
-		if _, err := g.r.Reference(ref.Target(), true); err == nil {
-			return strings.TrimPrefix(ref.Target().String(), "refs/remotes/")
+		if target, err := g.r.Reference(ref.Target(), true); err == nil {
+			name := strings.TrimPrefix(ref.Target().String(), "refs/remotes/")
+			g.resolved(name, target.Hash())
+			return name
 		}
 	}
 	for _, name := range []plumbing.ReferenceName{
@@ -23,11 +25,24 @@ func (g *Repo) DefaultBranch() string {
 		plumbing.NewBranchReferenceName("main"),
 		plumbing.NewBranchReferenceName("master"),
 	} {
-		if _, err := g.r.Reference(name, true); err == nil {
+		if ref, err := g.r.Reference(name, true); err == nil {
+			g.resolved(name.Short(), ref.Hash())
 			return name.Short()
 		}
 	}
 	return ""
+}
+
+// resolved remembers the commit a branch named by DefaultBranch points to,
+// which its caller asks for next (Commit): the reference is read once.
+func (g *Repo) resolved(rev string, h plumbing.Hash) {
+	c, err := g.r.CommitObject(h)
+	if err != nil {
+		return // Commit will say why
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.commits[rev] = c
 }
 
 // MergeBase returns the hash of the best common ancestor of a and b: what
