@@ -302,16 +302,33 @@ func stringTest(op token.Token, val any) (func(string) bool, bool) {
 	}
 	switch op {
 	case token.MAT, token.NMAT:
-		re, err := regexp.Compile(lit)
-		if err != nil {
-			return nil, false
-		}
+		re := pattern(lit)
 		want := op == token.MAT
-		return func(s string) bool { return re.MatchString(s) == want }, true
+		return func(s string) bool {
+			r, err := re()
+			// A pattern Go cannot compile matches nothing: CUE,
+			// which compiles with Go's regexp too, says the same.
+			return err == nil && r.MatchString(s) == want
+		}, true
 	case token.NEQ:
 		return func(s string) bool { return s != lit }, true
 	}
 	return nil, false
+}
+
+// patterns holds each regular expression of the schema once for the
+// process, compiled the first time a value is tested against it: a
+// pattern over Unicode classes (#Tag) takes milliseconds to compile, the
+// same one appears in several definitions, and most runs (one record on a
+// pull request) test a few of them or none.
+var patterns sync.Map // string → func() (*regexp.Regexp, error)
+
+func pattern(lit string) func() (*regexp.Regexp, error) {
+	f, ok := patterns.Load(lit)
+	if !ok {
+		f, _ = patterns.LoadOrStore(lit, sync.OnceValues(func() (*regexp.Regexp, error) { return regexp.Compile(lit) }))
+	}
+	return f.(func() (*regexp.Regexp, error))
 }
 
 // timeValidator compiles time.Time() and time.Format("layout").
