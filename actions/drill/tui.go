@@ -11,6 +11,9 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+
+	// Before Bubble Tea's initialisation: no question to the terminal.
+	_ "github.com/castor-incidents/castor/internal/termbg"
 )
 
 // The game master's terminal: a Bubble Tea program around a Session. The
