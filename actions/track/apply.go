@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/castor-incidents/castor/internal/errkind"
+	"github.com/castor-incidents/castor/internal/httppolicy"
 )
 
 // Result is what a run did.
@@ -103,7 +104,7 @@ type ApplyOptions struct {
 	// write.
 	Terminal bool
 	// Sleep waits between attempts to create something whose creation
-	// got no answer. Default: a real sleep.
+	// got no answer. Default: the real clock's (httppolicy.RealClock).
 	Sleep func(ctx context.Context, d time.Duration) error
 }
 
@@ -117,7 +118,7 @@ const attempts = 4
 // stop: every step looks before it writes.
 func (p *Plan) Apply(ctx context.Context, g GitHub, opts ApplyOptions) (*Result, error) {
 	if opts.Sleep == nil {
-		opts.Sleep = sleep
+		opts.Sleep = httppolicy.RealClock{}.Sleep
 	}
 	a := &applier{plan: p, g: g, opts: opts, res: &Result{Unchanged: p.Unchanged, Notes: append([]Note(nil), p.Notes...)}}
 	a.total = p.Writes()
@@ -130,17 +131,6 @@ func (p *Plan) Apply(ctx context.Context, g GitHub, opts ApplyOptions) (*Result,
 		return a.res, errkind.Wrap(errkind.Partial, &FailedError{Failed: a.res.Failed})
 	}
 	return a.res, nil
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 type applier struct {
