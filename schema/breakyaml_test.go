@@ -293,3 +293,46 @@ func TestBrokenRecords(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkYAMLMistake measures what finding the mistake costs: parsing
+// the bundled Cloudflare record as it is (valid), broken with the parser's
+// error alone (yamlSyntax off: as before it), and broken with the mistake
+// found, for a list item dedented near the end and a tab near the start.
+func BenchmarkYAMLMistake(b *testing.B) {
+	name := "records/2022/2022-06-21-cloudflare-outage.yaml"
+	src, err := os.ReadFile("../" + name)
+	if err != nil {
+		b.Fatal(err)
+	}
+	lines := strings.Split(string(src), "\n")
+	broken := func(edit func(ls []string)) []byte {
+		ls := slices.Clone(lines)
+		edit(ls)
+		return []byte(strings.Join(ls, "\n"))
+	}
+	last := 0
+	for i, l := range lines {
+		if strings.HasPrefix(l, "  - ") {
+			last = i
+		}
+	}
+	dedent := broken(func(ls []string) { ls[last] = ls[last][2:] })
+	tab := broken(func(ls []string) { ls[16] = "\t" + ls[16] })
+	load := func(b *testing.B, data []byte) {
+		for b.Loop() {
+			parse(name, data)
+		}
+	}
+	b.Run("valid", func(b *testing.B) { load(b, src) })
+	for _, c := range []struct {
+		name string
+		data []byte
+	}{{"dedent", dedent}, {"tab", tab}} {
+		b.Run(c.name+"/parser", func(b *testing.B) {
+			findMistake = false
+			defer func() { findMistake = true }()
+			load(b, c.data)
+		})
+		b.Run(c.name+"/found", func(b *testing.B) { load(b, c.data) })
+	}
+}

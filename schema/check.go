@@ -165,7 +165,9 @@ func parse(name string, data []byte) (*parsed, []Diagnostic) {
 		if err != nil {
 			diags := cueDiagnostics(err, "syntax", name)
 			for i, d := range diags {
-				diags[i] = yamlSyntax(data, d)
+				if findMistake {
+					diags[i] = yamlSyntax(data, d)
+				}
 			}
 			return nil, diags
 		}

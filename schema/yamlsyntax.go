@@ -16,6 +16,9 @@ import (
 	yaml4 "go.yaml.in/yaml/v4"
 )
 
+// findMistake is off only to measure what yamlSyntax costs.
+var findMistake = true
+
 // yamlSyntax places a YAML syntax error where the text is wrong and says
 // how to mend it. d is the error as the decoder reports it (yaml.v3,
 // through CUE): at the line where the block the parser was in began — a
@@ -105,8 +108,10 @@ type yamlSource struct {
 	// steps counts the lines by how much deeper they are indented than
 	// the line they are under.
 	steps map[int]int
-	// from and to bound the lines each try parses.
+	// from and to bound the lines each try parses; parsed counts the
+	// bytes parsed by the tries.
 	from, to int
+	parsed   int
 }
 
 func newYAMLSource(data []byte) *yamlSource {
@@ -132,13 +137,17 @@ func (s *yamlSource) byteCol(line, col int) int {
 }
 
 // repairLines bounds how many lines where a key or item begins, above
-// the parser's mark, are tried; repairMaxSize the files in which a
-// mistake is looked for at all (each try parses the file again; records
-// are 2 to 20 KB).
+// the parser's mark, are tried; repairAfter how many lines past the mark
+// each try reads; repairMaxSize the files in which a mistake is looked
+// for at all, and repairBudget the bytes all the tries of a file parse
+// together (each try parses the file again from a top-level key; records
+// are 2 to 20 KB, tried 20 to 100 times). Nearest the mark are tried
+// first: a file too large for all its tries gets the nearest.
 const (
 	repairLines   = 8
 	repairAfter   = 30
 	repairMaxSize = 256 << 10
+	repairBudget  = 2 << 20
 )
 
 // An edit is a change to one line that may mend the file.
@@ -186,6 +195,9 @@ func (s *yamlSource) explain(le *yaml4.LoadError) (line, col int, msg string, fi
 	var best edit
 	bestReach := mark
 	for _, l := range lines {
+		if s.parsed > repairBudget {
+			break
+		}
 		for _, e := range s.edits(l, le) {
 			r := s.reach(e)
 			better := r > bestReach || r == bestReach && best.indent && e.indent && slices.Compare(e.common[:], best.common[:]) > 0
@@ -326,7 +338,9 @@ func appendStarts(starts []int, n *yaml4.Node) []int {
 func (s *yamlSource) try(e edit, end int) (*yaml4.LoadError, []*yaml4.Node) {
 	old := s.lines[e.line-1]
 	s.lines[e.line-1] = e.text
-	le, docs := yamlLoad([]byte(strings.Join(s.lines[s.from-1:end], "\n")))
+	text := []byte(strings.Join(s.lines[s.from-1:end], "\n"))
+	s.parsed += len(text)
+	le, docs := yamlLoad(text)
 	s.lines[e.line-1] = old
 	return le, docs
 }

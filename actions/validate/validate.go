@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/castor-incidents/castor/internal/errkind"
+	"github.com/castor-incidents/castor/internal/repofs"
 	"github.com/castor-incidents/castor/internal/workflow"
 	"github.com/castor-incidents/castor/schema"
 )
@@ -37,6 +38,10 @@ type Options struct {
 	ChangedSince string
 	// Format is text, github or json.
 	Format string
+	// Terminal shows, under each finding of the text format, its source
+	// line with a caret under the column; Color adds colour. For a person
+	// at a terminal only: the text format's lines stay as they are.
+	Terminal, Color bool
 	// CacheDir holds the result cache; empty disables it.
 	CacheDir string
 	// Now evaluates time-dependent policies; zero means time.Now.
@@ -80,7 +85,18 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 			return nil, err
 		}
 	}
-	if err := write(opts, res); err != nil {
+	var fsys *repofs.FS // the source lines shown on a terminal
+	switch {
+	case repo != nil:
+		fsys = repo.FS
+	case opts.Terminal:
+		// castor.yaml is invalid: its lines are still worth showing.
+		if f, err := repofs.Open(opts.Dir); err == nil {
+			defer f.Close()
+			fsys = f
+		}
+	}
+	if err := write(opts, res, fsys); err != nil {
 		return nil, err
 	}
 	if res.Records == 0 && res.Errors == 0 && len(opts.Paths) == 0 && opts.ChangedSince == "" && opts.ErrOut != nil {
@@ -232,7 +248,7 @@ func changedRecords(ctx context.Context, rev string, repo *schema.Repo) (map[str
 	return out, false, nil
 }
 
-func write(opts Options, res *Result) error {
+func write(opts Options, res *Result, fsys *repofs.FS) error {
 	switch opts.Format {
 	case "json":
 		enc := json.NewEncoder(opts.Out)
@@ -252,6 +268,13 @@ func write(opts Options, res *Result) error {
 			}, d.Message))
 		}
 	default:
+		if opts.Terminal {
+			t := &terminal{w: opts.Out, color: opts.Color, fs: fsys, lines: map[string][]string{}}
+			for _, d := range res.Diagnostics {
+				t.write(d)
+			}
+			break
+		}
 		for _, d := range res.Diagnostics {
 			fmt.Fprintln(opts.Out, d.String())
 		}

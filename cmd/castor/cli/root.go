@@ -11,6 +11,7 @@ import (
 	"os"
 	"slices"
 
+	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
 
 	"github.com/castor-incidents/castor/internal/errkind"
@@ -190,6 +191,6 @@ func checkRepo() error {
 }
 
 func isTerminal(f *os.File) bool {
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	// Not any character device: /dev/null is one.
+	return isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd())
 }

@@ -19,7 +19,10 @@ func newValidateCmd(f *Factory) *cobra.Command {
 the rules and the team's policies, and report every finding of every file
 at once, sorted, each once, as file:line:col: message [rule], with paths
 relative to the repository. Findings go to standard output; the summary
-line (0 errors, 0 warnings in 4 records) goes to standard error.
+line (0 errors, 0 warnings in 4 records) goes to standard error. On a
+terminal, each finding is followed by its source line with a caret under
+the column, in colour unless NO_COLOR is set; piped or redirected, the
+output is the plain lines.
 
 --format github prints workflow-command annotations (::error file=…), with
 record text escaped so that it can never form a workflow command.
@@ -47,6 +50,11 @@ not in the clone, a path outside the repository) or an internal error.`,
   castor validate --format json --no-cache`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
+			// A person at a terminal gets the source line under each
+			// finding, in colour unless NO_COLOR is set (no-color.org) or
+			// the terminal is dumb; a pipe or a file, the lines alone.
+			opts.Terminal = f.IsTerminal && opts.Format == "text"
+			opts.Color = opts.Terminal && f.Getenv("NO_COLOR") == "" && f.Getenv("TERM") != "dumb"
 			opts.Out = f.Stdout
 			opts.ErrOut = f.Stderr
 			if !noCache {
