@@ -2,8 +2,6 @@ package schema
 
 import (
 	"fmt"
-	"slices"
-	"strings"
 	"time"
 )
 
@@ -21,7 +19,10 @@ type recordRule struct {
 
 // recordRules run, in this order, on every record whose shape is valid
 // (and the raw ones on every record). A new rule is a rule_<name>.go file
-// and a line here.
+// and a line here. The rules that see a whole load rather than one record
+// (id-unique, future-time, the policies of castor.yaml) run after the
+// checks and the cache, in finish: rule_id_unique.go, rule_future.go,
+// policies.go.
 var recordRules = []recordRule{
 	{name: "components", check: ruleComponents},
 	{name: "drill", check: ruleDrill},
@@ -80,37 +81,3 @@ func runRecordRules(cfg *Config, rec *Record, p *parsed) []Diagnostic {
 
 // formatTime prints a time as written in records.
 func formatTime(t time.Time) string { return t.Format(time.RFC3339) }
-
-// checkUniqueIDs reports ids used by more than one record. Records not
-// loaded (all minus recs) are assumed to hold the id of their file name,
-// which the id rule enforces when they are loaded.
-func checkUniqueIDs(recs []*Record, all []string) []Diagnostic {
-	byID := map[string][]string{}
-	loaded := map[string]bool{}
-	for _, r := range recs {
-		loaded[r.Path] = true
-		if r.id != "" {
-			byID[r.id] = append(byID[r.id], r.Path)
-		}
-	}
-	for _, p := range all {
-		if loaded[p] {
-			continue
-		}
-		stem := (&Record{Path: p}).Stem()
-		if _, ok := byID[stem]; ok {
-			byID[stem] = append(byID[stem], p)
-		}
-	}
-	var out []Diagnostic
-	for _, r := range recs {
-		paths := byID[r.id]
-		if len(paths) < 2 {
-			continue
-		}
-		others := slices.DeleteFunc(slices.Clone(paths), func(p string) bool { return p == r.Path })
-		slices.Sort(others)
-		out = append(out, Diagnostic{Pos: r.idPos, Message: fmt.Sprintf("id %q is also used by %s", r.id, strings.Join(others, ", ")), Rule: "id-unique"})
-	}
-	return out
-}
