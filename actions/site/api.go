@@ -435,13 +435,20 @@ func (r *renderer) apiIncident(inc *incident) apiIncident {
 			}
 		}
 	}
+	// deliver_notifications is the policy castor's Statuspage publisher
+	// applies to a live update (publishers.statuspage.notify by severity
+	// or for maintenance, notify: false on the record), the same for each
+	// update of the record. Whether an update went out as history instead
+	// (--all, backfill_after) depends on when it was published, which the
+	// records do not say.
+	notify, _ := m.cfg.Publishers.Statuspage.Notifies(inc.Incident)
 	prev := map[string]string{}
 	updates := make([]apiUpdate, len(inc.Updates))
 	for i, u := range inc.Updates {
 		at := m.jsonTime(u.At)
 		au := apiUpdate{
 			ID: updateID(inc.ID, u), Status: u.Status, Body: u.Message, IncidentID: id,
-			CreatedAt: at, UpdatedAt: at, DisplayAt: at, AffectedComponents: []apiAffected{}, DeliverNotifications: true,
+			CreatedAt: at, UpdatedAt: at, DisplayAt: at, AffectedComponents: []apiAffected{}, DeliverNotifications: notify,
 		}
 		set := maps.Clone(u.Components)
 		if len(implicit) > 0 {

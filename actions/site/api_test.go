@@ -257,3 +257,58 @@ func TestAPIIDsStable(t *testing.T) {
 		t.Errorf("page id %s", a[0])
 	}
 }
+
+// deliver_notifications says what castor's Statuspage publisher does with
+// a live update: the notification policy of castor.yaml by severity (SEV1
+// to SEV3 and maintenance by default), and notify: false on a record.
+func TestAPINotifications(t *testing.T) {
+	no := false
+	incs := []*schema.Incident{
+		{ID: "2024-03-01-sev2", Title: "SEV2", Severity: "SEV2"},
+		{ID: "2024-03-02-sev4", Title: "SEV4", Severity: "SEV4"},
+		{ID: "2024-03-03-quiet", Title: "Quiet SEV1", Severity: "SEV1", Notify: &no},
+		{ID: "2024-03-04-maint", Title: "Maintenance", Kind: schema.KindMaintenance,
+			ScheduledFor: atp("2024-03-04T10:00:00Z"), ScheduledUntil: atp("2024-03-04T11:00:00Z")},
+	}
+	for i, inc := range incs {
+		inc.Visibility = "public"
+		at := at(fmt.Sprintf("2024-03-0%dT10:00:00Z", i+1))
+		if inc.IsMaintenance() {
+			inc.Status = schema.MaintenanceCompleted
+			inc.Updates = []schema.StatusUpdate{{At: at.Add(-time.Hour), Status: "scheduled", Message: "Planned."}, {At: at.Add(time.Hour), Status: "completed", Message: "Done."}}
+			continue
+		}
+		inc.Status, inc.StartedAt, inc.ResolvedAt = "resolved", at, &at
+		inc.Updates = []schema.StatusUpdate{{At: at, Status: "investigating", Message: "Looking."}, {At: at, Status: "resolved", Message: "Fixed."}}
+	}
+	notified := func(cfg *schema.Config) string {
+		t.Helper()
+		files := render(t, cfg, incs, fixtureNow)
+		var got []string
+		var all apiIncidentsDoc
+		var maints apiMaintenancesDoc
+		if err := json.Unmarshal(files[IncidentsFile], &all); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(files[MaintenancesFile], &maints); err != nil {
+			t.Fatal(err)
+		}
+		for _, sm := range maints.ScheduledMaintenances {
+			all.Incidents = append(all.Incidents, sm.apiIncident)
+		}
+		for _, inc := range all.Incidents {
+			for _, u := range inc.IncidentUpdates {
+				got = append(got, fmt.Sprintf("%s/%s=%v", inc.Name, u.Status, u.DeliverNotifications))
+			}
+		}
+		return strings.Join(got, " ")
+	}
+	cfg := fixtureConfig()
+	if got, want := notified(cfg), "Quiet SEV1/resolved=false Quiet SEV1/investigating=false SEV4/resolved=false SEV4/investigating=false SEV2/resolved=true SEV2/investigating=true Maintenance/completed=true Maintenance/scheduled=true"; got != want {
+		t.Errorf("default policy:\n got %s\nwant %s", got, want)
+	}
+	cfg.Publishers.Statuspage = &schema.StatuspageConfig{PageID: "p", Notify: map[string]bool{"SEV2": false, "SEV4": true, "maintenance": false, "SEV1": true}}
+	if got, want := notified(cfg), "Quiet SEV1/resolved=false Quiet SEV1/investigating=false SEV4/resolved=true SEV4/investigating=true SEV2/resolved=false SEV2/investigating=false Maintenance/completed=false Maintenance/scheduled=false"; got != want {
+		t.Errorf("castor.yaml's policy:\n got %s\nwant %s", got, want)
+	}
+}
