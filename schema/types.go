@@ -1,6 +1,9 @@
 package schema
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // Incident is one record file: an incident, its public status updates, its
 // internal timeline and its post-mortem; or, when Kind says so, another kind
@@ -184,6 +187,21 @@ type SiteConfig struct {
 	Lang     string `json:"lang,omitempty"`
 }
 
+// Location is the zone people read times in (site.timezone), UTC when
+// unset: the site, castor render, the report and status pages' post-
+// mortems show times in it. castor.yaml's check refuses an unknown zone
+// at its line; the error is for a configuration built in code.
+func (s SiteConfig) Location() (*time.Location, error) {
+	if s.Timezone == "" {
+		return time.UTC, nil
+	}
+	loc, err := time.LoadLocation(s.Timezone)
+	if err != nil {
+		return nil, fmt.Errorf("site.timezone %q: %w", s.Timezone, err)
+	}
+	return loc, nil
+}
+
 // Component is a part of the service that incidents affect.
 type Component struct {
 	// Name is the component's id in records (a slug); DisplayName what
@@ -206,6 +224,16 @@ func (c *Config) ComponentName(name string) string {
 		}
 	}
 	return name
+}
+
+// RecordLang is the language of a record's text, which its outputs speak:
+// its lang, else site.lang (castor new writes site.lang into the records
+// it makes); "" for neither, which reads as English.
+func (c *Config) RecordLang(inc *Incident) string {
+	if inc.Lang != "" || c == nil {
+		return inc.Lang
+	}
+	return c.Site.Lang
 }
 
 // Tracking configures the GitHub issues made from action items.

@@ -395,10 +395,9 @@ func previews(ctx context.Context, repo *schema.Repo, ev *Event, w io.Writer) er
 	if err != nil {
 		return err
 	}
-	var loc *time.Location
-	if tz := repo.Config.Site.Timezone; tz != "" {
-		loc, _ = time.LoadLocation(tz)
-	}
+	// An unknown site.timezone is a finding above; times then keep their
+	// own offsets (a nil location).
+	loc, _ := repo.Config.Site.Location()
 	fmt.Fprintf(w, "### Post-mortems in this pull request\n\n")
 	for _, p := range unread {
 		fmt.Fprintf(w, "- `%s`: invalid, see the errors above\n", render.Cell(p))

@@ -312,22 +312,19 @@ func (rp *RecordPlan) notifyText() string {
 	return "notifies no one (" + rp.Why + ")"
 }
 
-// publicPostmortem is the record's post-mortem as a status page shows
-// it: castor render's public rendering (the site's rule), with times in
+// publicPostmortem is the record's public post-mortem as status pages
+// get it: render.PostmortemMarkdown, the site's layout of the post-mortem
+// as Markdown, sections headed like the site's (###), times in
 // site.timezone; "" when the post-mortem is not public.
 func publicPostmortem(inc *schema.Incident, cfg *schema.Config) (string, error) {
-	if inc.Postmortem == nil || !inc.Postmortem.Public {
-		return "", nil
-	}
-	var loc *time.Location
-	if tz := cfg.Site.Timezone; tz != "" {
-		if l, err := time.LoadLocation(tz); err == nil {
-			loc = l
-		}
+	loc, err := cfg.Site.Location()
+	if err != nil {
+		return "", err
 	}
 	var b strings.Builder
-	if err := render.Markdown(&b, inc, render.Options{Location: loc, Config: cfg}); err != nil {
-		return "", fmt.Errorf("render the post-mortem of %s: %w", inc.ID, err)
+	ok, err := render.PostmortemMarkdown(&b, inc, render.Options{Location: loc, Config: cfg, HeadingLevel: 3})
+	if err != nil || !ok {
+		return "", err
 	}
 	return b.String(), nil
 }

@@ -3,7 +3,6 @@ package render
 import (
 	"context"
 	"io"
-	"time"
 
 	"github.com/castor-incidents/castor/internal/errkind"
 	"github.com/castor-incidents/castor/schema"
@@ -48,9 +47,9 @@ func Run(ctx context.Context, opts RunOptions) error {
 		}
 		return errkind.Wrap(errkind.Invalid, &InvalidError{Path: path, Findings: msgs})
 	}
-	var loc *time.Location
-	if tz := repo.Config.Site.Timezone; tz != "" {
-		loc, _ = time.LoadLocation(tz)
+	loc, err := repo.Config.Site.Location()
+	if err != nil {
+		return err
 	}
 	return Markdown(opts.Out, rec.Incident, Options{Internal: !opts.Public, Location: loc, Config: repo.Config})
 }

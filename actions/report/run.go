@@ -94,11 +94,9 @@ func Run(ctx context.Context, opts RunOptions) (*Report, error) {
 		}
 		return nil, ErrInvalid
 	}
-	loc := time.UTC
-	if tz := cfg.Site.Timezone; tz != "" {
-		if loc, err = time.LoadLocation(tz); err != nil {
-			return nil, fmt.Errorf("site.timezone %q: %w", tz, err)
-		}
+	loc, err := cfg.Site.Location()
+	if err != nil {
+		return nil, err
 	}
 	hr := <-histc
 	if hr.err != nil {

@@ -2,7 +2,6 @@ package site
 
 import (
 	"bytes"
-	"cmp"
 	"encoding/xml"
 	"fmt"
 	"html/template"
@@ -45,7 +44,7 @@ func (r *renderer) feed() ([]byte, error) {
 	incs := slices.Clone(m.incidents)
 	slices.SortStableFunc(incs, func(a, b *incident) int { return b.lastAt.Compare(a.lastAt) })
 	for _, inc := range incs[:min(len(incs), feedEntries)] {
-		il := labelsFor(cmp.Or(inc.Lang, m.cfg.Site.Lang))
+		il := labelsFor(m.cfg.RecordLang(inc.Incident))
 		var content bytes.Buffer
 		if inc.maint && inc.ScheduledFor != nil && inc.ScheduledUntil != nil {
 			// A maintenance says when it is planned first: readers see

@@ -150,13 +150,9 @@ func newModel(cfg *schema.Config, all []*schema.Incident, now time.Time) (*model
 	if cfg == nil {
 		cfg = &schema.Config{}
 	}
-	loc := time.UTC
-	if tz := cfg.Site.Timezone; tz != "" {
-		l, err := time.LoadLocation(tz)
-		if err != nil {
-			return nil, fmt.Errorf("site.timezone %q: %w", tz, err)
-		}
-		loc = l
+	loc, err := cfg.Site.Location()
+	if err != nil {
+		return nil, err
 	}
 	m := &model{cfg: cfg, loc: loc, now: now.In(loc), byName: map[string]*component{}}
 	y, mo, d := m.now.Date()

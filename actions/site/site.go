@@ -21,7 +21,6 @@ package site
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"embed"
 	"fmt"
@@ -32,6 +31,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	mdrender "github.com/castor-incidents/castor/actions/render"
 	"github.com/castor-incidents/castor/internal/repofs"
 	"github.com/castor-incidents/castor/schema"
 	"golang.org/x/sync/errgroup"
@@ -158,15 +158,11 @@ func (r *renderer) when(l *labels, t time.Time) when {
 	return when{ISO: t.Format(time.RFC3339), Text: l.Time(t)}
 }
 
-// until is the end of a span that starts at from: only the clock when
-// both fall on the same day in the site's zone ("09:40 CET"), the date too
-// otherwise.
+// until is the end of a span that starts at from, as i18n's Until shows
+// it in the site's zone.
 func (r *renderer) until(l *labels, from, to time.Time) when {
 	w := r.when(l, to)
-	f, t := from.In(r.m.loc), to.In(r.m.loc)
-	if f.Year() == t.Year() && f.YearDay() == t.YearDay() {
-		w.Text = l.Clock(t)
-	}
+	w.Text = l.Until(from.In(r.m.loc), to.In(r.m.loc))
 	return w
 }
 
@@ -258,7 +254,9 @@ type pmList struct {
 }
 
 type itemView struct {
-	Title, KindText, Priority, Status, StatusText string
+	// Title is record Markdown, as in the Markdown status pages get.
+	Title                                  template.HTML
+	KindText, Priority, Status, StatusText string
 }
 
 // recordLang is the lang attribute for record text shown among labels of
@@ -375,59 +373,38 @@ func (r *renderer) update(inc *incident, i int, l *labels, under int) updateView
 	return uv
 }
 
-// postmortem lays out a public post-mortem in the order of the SRE book's
-// example: summary, impact, root cause and trigger, resolution,
-// detection, action items, lessons, timeline. The caller has checked that
-// the post-mortem is public: this is the only place the timeline is read.
+// postmortem shows a public post-mortem as render.Layout lays it out,
+// the layout status pages receive as Markdown: the same sections, in the
+// same order, with the same words. The caller has checked that the
+// post-mortem is public; Layout checks again, and it alone reads the
+// timeline.
 func (r *renderer) postmortem(inc *incident, l *labels) *postmortemView {
-	pm := inc.Postmortem
+	pm := mdrender.Layout(inc.Incident, l, false)
+	if pm == nil {
+		return nil
+	}
 	var out postmortemView
-	add := func(id, title string, body string, lists ...pmList) {
-		s := pmSection{ID: id, Title: title, Body: Markdown(body, 3)}
-		for _, li := range lists {
-			if len(li.Items) > 0 {
-				s.Lists = append(s.Lists, li)
+	for _, s := range pm.Sections {
+		v := pmSection{ID: s.ID, Title: s.Title, Body: Markdown(s.Body, 3)}
+		for _, li := range s.Lists {
+			pl := pmList{Title: li.Title}
+			for _, it := range li.Items {
+				pl.Items = append(pl.Items, InlineMarkdown(it))
 			}
+			v.Lists = append(v.Lists, pl)
 		}
-		if s.Body != "" || len(s.Lists) > 0 {
-			out.Sections = append(out.Sections, s)
+		for _, it := range s.Items {
+			v.Items = append(v.Items, itemView{Title: InlineMarkdown(it.Title), KindText: it.KindText, Priority: it.Priority, Status: it.Status, StatusText: it.StatusText})
 		}
-	}
-	list := func(title string, items []string) pmList {
-		li := pmList{Title: title}
-		for _, it := range items {
-			li.Items = append(li.Items, InlineMarkdown(it))
-		}
-		return li
-	}
-	add("summary", l.Summary, inc.Summary)
-	add("impact", l.Impact, inc.Impact)
-	add("root-cause", l.RootCause, pm.RootCause, list(l.Contributing, pm.ContributingFactors))
-	add("trigger", l.Trigger, pm.Trigger)
-	add("resolution", l.Resolution, pm.Resolution)
-	add("detection", l.Detection, pm.Detection)
-	if len(inc.ActionItems) > 0 {
-		s := pmSection{ID: "action-items", Title: l.ActionItems}
-		for _, it := range inc.ActionItems {
-			s.Items = append(s.Items, itemView{Title: it.Title, KindText: l.KindWord(it.Kind), Priority: it.Priority, Status: it.Status, StatusText: l.ItemStatusWord(it.Status)})
-		}
-		out.Sections = append(out.Sections, s)
-	}
-	add("lessons", l.Lessons, "", list(l.WentWell, pm.WentWell), list(l.WentWrong, pm.WentWrong), list(l.Lucky, pm.Lucky))
-	if len(inc.Timeline) > 0 {
-		s := pmSection{ID: "timeline", Title: l.Timeline}
-		for _, e := range inc.Timeline {
+		for _, e := range s.Timeline {
 			tv := timelineView{At: r.when(l, e.At), Event: InlineMarkdown(e.Event)}
 			if e.Until != nil {
 				until := r.until(l, e.At, *e.Until)
 				tv.Until = &until
 			}
-			s.Timeline = append(s.Timeline, tv)
+			v.Timeline = append(v.Timeline, tv)
 		}
-		out.Sections = append(out.Sections, s)
-	}
-	if len(out.Sections) == 0 {
-		return nil
+		out.Sections = append(out.Sections, v)
 	}
 	return &out
 }
@@ -449,7 +426,7 @@ func (r *renderer) incidentPages(ctx context.Context) ([]File, error) {
 				inc := incs[i]
 				// The page's chrome (header, navigation, footer) speaks
 				// the site's language; the incident itself, its record's.
-				l := labelsFor(cmp.Or(inc.Lang, r.m.cfg.Site.Lang))
+				l := labelsFor(r.m.cfg.RecordLang(inc.Incident))
 				buf.Reset()
 				if err := tmpl.ExecuteTemplate(&buf, "incident.html", r.view(inc, l, "../", 2)); err != nil {
 					return fmt.Errorf("render the page of %s: %w", inc.ID, err)

@@ -257,13 +257,31 @@ func (l *Labels) KindWord(s string) string       { return word(l.kinds, s) }
 func (l *Labels) ItemStatusWord(s string) string { return word(l.items, s) }
 
 // Time shows an instant to people: "10 Mar 2021, 09:43 CET" or
-// "10 mars 2021, 09:43 CET". The zone abbreviation says which clock.
+// "10 mars 2021, 09:43 CET" (seconds as Clock shows them). The zone
+// abbreviation says which clock.
 func (l *Labels) Time(t time.Time) string {
 	return fmt.Sprintf("%s, %s", l.Date(t), l.Clock(t))
 }
 
-// Clock shows the time of day of an instant, with its zone: "09:43 CET".
-func (l *Labels) Clock(t time.Time) string { return t.Format("15:04 MST") }
+// Until shows the end of a span that starts at from: only the clock when
+// both fall on the same day ("09:40 CET"), the whole time otherwise. Give
+// both in the zone they are shown in.
+func (l *Labels) Until(from, to time.Time) string {
+	if from.Year() == to.Year() && from.YearDay() == to.YearDay() {
+		return l.Clock(to)
+	}
+	return l.Time(to)
+}
+
+// Clock shows the time of day of an instant, with its zone: "09:43 CET";
+// with its seconds when it has some ("09:43:12 CET"): a record's seconds
+// are part of it (castor import reads castor render's back).
+func (l *Labels) Clock(t time.Time) string {
+	if t.Second() != 0 {
+		return t.Format("15:04:05 MST")
+	}
+	return t.Format("15:04 MST")
+}
 
 // Date shows a calendar day: "10 Mar 2021", "10 mars 2021".
 func (l *Labels) Date(t time.Time) string {

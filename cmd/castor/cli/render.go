@@ -14,11 +14,13 @@ func newRenderCmd(f *Factory) *cobra.Command {
 		Long: `Print one record, named by its id or its file, as Markdown, in the order
 of the SRE book's post-mortem: summary, impact, root cause and trigger
 (with contributing factors), resolution, detection, action items, lessons
-learned, timeline, links. Labels are in the record's lang (English or
-French), times in site.timezone.
+learned, timeline, links. Labels are in the record's lang (else
+site.lang; English or French), times in site.timezone.
 
---public prints only what a status page may show: the post-mortem, and its
-timeline, only when postmortem.public is true.
+--public prints only what a status page may show: the title and facts, and
+the post-mortem with its timeline only when postmortem.public is true,
+without owners, due dates or links: the post-mortem the status site and
+Statuspage show.
 
 Exit status: 0 printed; 1 when the record is not valid (its errors are
 printed); 2 on a usage error (no such record) or an internal error.`,
@@ -31,6 +33,6 @@ printed); 2 on a usage error (no such record) or an internal error.`,
 			return render.Run(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().BoolVar(&opts.Public, "public", false, "render only what a status page may show: the post-mortem and its timeline only when postmortem.public")
+	cmd.Flags().BoolVar(&opts.Public, "public", false, "render only what a status page may show: the post-mortem and its timeline only when postmortem.public, without owners, due dates or links")
 	return cmd
 }
