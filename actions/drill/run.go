@@ -70,6 +70,11 @@ func Run(ctx context.Context, opts Options) (*Pick, error) {
 	if err != nil {
 		return nil, err
 	}
+	if opts.Record != "" {
+		if opts.Record, err = recordID(repo, set, opts.Record); err != nil {
+			return nil, err
+		}
+	}
 	if n := invalidRecords(set); n > 0 {
 		fmt.Fprintf(opts.ErrOut, "castor: %d invalid record(s) left out of the drill (castor validate says why)\n", n)
 	}
@@ -129,6 +134,23 @@ func Run(ctx context.Context, opts Options) (*Pick, error) {
 	default:
 		return pick, NewBrief(pick.Chosen).Markdown(opts.Out)
 	}
+}
+
+// recordID is the id of the record --record names by id or file (as
+// every command taking a record does): an unknown one is a usage error, a
+// record with errors cannot be played.
+func recordID(repo *schema.Repo, set *schema.Set, target string) (string, error) {
+	path, err := repo.FindRecord(target)
+	if err != nil {
+		return "", err
+	}
+	valid := set.Incidents()
+	for _, r := range set.Records {
+		if r.Path == path && r.Incident != nil && slices.Contains(valid, r.Incident) {
+			return r.Incident.ID, nil
+		}
+	}
+	return "", errkind.Wrap(errkind.Invalid, &NoCandidateError{Why: fmt.Sprintf("%s has errors (castor validate says why)", path)})
 }
 
 // reproduce is the command line that picks the same record again; with

@@ -26,7 +26,7 @@ The pick is random among the resolved incidents, weighted towards severe
 ones (SEV1 eight times a SEV4) and away from those drilled recently; the
 seed is printed so that --seed picks the same record again. --component and
 --tag keep the incidents on any of the components, with any of the tags;
---record picks one by id. Internal records can be drilled.
+--record picks one by id or file. Internal records can be drilled.
 
 The players' brief holds what the responders knew at the start, in the
 record's language: severity, the affected components of the first status
@@ -67,12 +67,13 @@ The recency of drills is measured at the current time; SOURCE_DATE_EPOCH
 (seconds since 1970) sets another.
 
 Exit status: 0 done; 1 when no record can be drilled (none resolved, none
-matching, --record unknown or still open) or castor.yaml is invalid; 2 on a
-usage or internal error.`,
+matching, --record still open or with errors) or castor.yaml is invalid; 2 on
+a usage error (--record names no record) or an internal error.`,
 		Example: `  castor drill                        # the players' brief of a random pick
   castor drill --seed 4242 --master   # the game master's sheet of that pick
   castor drill --component email --tag ovh
   castor drill --record 2021-10-04-facebook-bgp-outage --master
+  castor drill --record records/2021/2021-10-04-facebook-bgp-outage.yaml
   castor drill --wheel -o wheel/      # the wheel page to project
   castor drill --player alice --player bob --game-master carol --pr`,
 		Args: cobra.NoArgs,
@@ -110,7 +111,7 @@ usage or internal error.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&opts.Record, "record", "", "drill the record with this `ID`")
+	fl.StringVar(&opts.Record, "record", "", "drill this record: its `ID|FILE`")
 	fl.StringArrayVar(&opts.Components, "component", nil, "only incidents on this `COMPONENT` (repeatable: any of them)")
 	fl.StringArrayVar(&opts.Tags, "tag", nil, "only incidents with this `TAG` (repeatable: any of them)")
 	fl.StringVar(&seed, "seed", "", "`N` makes the pick reproducible")
