@@ -177,16 +177,9 @@ func reproduce(opts Options, master bool) string {
 // checkComponents refuses a component castor.yaml does not declare, when
 // it declares some: a typo would otherwise just find nothing.
 func checkComponents(cfg *schema.Config, comps []string) error {
-	if len(cfg.Components) == 0 {
-		return nil
-	}
-	var names []string
-	for _, c := range cfg.Components {
-		names = append(names, c.Name)
-	}
 	for _, c := range comps {
-		if !slices.Contains(names, c) {
-			return errkind.New(errkind.Usage, "--component %q is not declared in castor.yaml (declared: %s)%s", c, strings.Join(names, ", "), schema.DidYouMean(c, names))
+		if err := incident.Declared(cfg, c); err != nil {
+			return err
 		}
 	}
 	return nil

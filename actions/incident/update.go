@@ -89,7 +89,7 @@ func componentStatuses(pairs []string, def string, cfg *schema.Config) (map[stri
 		if _, dup := out[name]; dup {
 			return nil, nil, errkind.New(errkind.Usage, "--component %s given twice", name)
 		}
-		if err := declared(cfg, name); err != nil {
+		if err := Declared(cfg, name); err != nil {
 			return nil, nil, err
 		}
 		out[name] = status
@@ -98,9 +98,10 @@ func componentStatuses(pairs []string, def string, cfg *schema.Config) (map[stri
 	return out, order, nil
 }
 
-// declared refuses a component castor.yaml does not declare, as a flag
-// error: the file it would be written to does not exist yet.
-func declared(cfg *schema.Config, name string) error {
+// Declared refuses a component castor.yaml does not declare, as a flag
+// error (new, update and drill word it the same): the file it would be
+// written to may not exist yet.
+func Declared(cfg *schema.Config, name string) error {
 	if len(cfg.Components) == 0 {
 		return nil
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/castor-incidents/castor/internal/errkind"
 	"github.com/castor-incidents/castor/internal/version"
@@ -99,7 +100,15 @@ those it reads.`,
 		}
 		return nil
 	}
-	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return errkind.Wrap(errkind.Usage, err) })
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		// A flag's value is quoted like the commands' own value errors:
+		// --format "xml": want one of text|github|json.
+		var ive *pflag.InvalidValueError
+		if errors.As(err, &ive) {
+			return errkind.New(errkind.Usage, "--%s %q: %w", ive.GetFlag().Name, ive.GetValue(), ive.Unwrap())
+		}
+		return errkind.Wrap(errkind.Usage, err)
+	})
 	root.AddCommand(
 		newInitCmd(f),
 		newValidateCmd(f),

@@ -8,7 +8,7 @@ import (
 )
 
 func newSchemaCmd(f *Factory) *cobra.Command {
-	format := "jsonschema"
+	var format string
 	cmd := &cobra.Command{
 		Use:   "schema [record|config]",
 		Short: "Print the record or castor.yaml schema, for editors and other tools",
@@ -55,11 +55,10 @@ in order, ids unique, components declared in castor.yaml, team policies).`,
 			case "cue":
 				_, err := f.Stdout.Write(schema.Source())
 				return err
-			default:
-				return errkind.New(errkind.Usage, "unknown --format %q: want jsonschema or cue", format)
 			}
+			return nil
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", format, "output format: `jsonschema|cue`")
+	formatFlag(cmd.Flags(), &format, []string{"jsonschema", "cue"}, "output format")
 	return cmd
 }
