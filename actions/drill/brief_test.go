@@ -86,8 +86,8 @@ func TestBrief(t *testing.T) {
 	}
 	for _, want := range []string{
 		"- **Severity** SEV2\n- **Started** Friday 10:00 +01:00\n- **Affected components** api (partial outage)\n",
-		"- **T+0** (Friday 10:00 +01:00) The error rate of the API rises above 5%. […]\n- **T+7 min** (Friday 10:07 +01:00) The 5xx alert pages the on-call engineer.\n",
-		"*investigating*, posted T+20 min (Friday 10:20 +01:00):\n\n> Some API calls fail with 502 errors. We are looking into it.\n",
+		"- **T+0** (Friday 10:00 +01:00) The error rate of the API rises above 5%. […]\n- **T+7m** (Friday 10:07 +01:00) The 5xx alert pages the on-call engineer.\n",
+		"*investigating*, posted T+20m (Friday 10:20 +01:00):\n\n> Some API calls fail with 502 errors. We are looking into it.\n",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the brief lacks %q:\n%s", want, out)
@@ -165,13 +165,13 @@ func TestFormatOffset(t *testing.T) {
 		en, fr string
 	}{
 		{0, "T+0", "T+0"},
-		{38 * time.Second, "T+38 s", "T+38 s"},
-		{7 * time.Minute, "T+7 min", "T+7 min"},
-		{27*time.Minute + 50*time.Second, "T+27 min 50 s", "T+27 min 50 s"},
-		{65 * time.Minute, "T+1 h 05 min", "T+1 h 05 min"},
-		{6*time.Hour + 53*time.Minute + 59*time.Second, "T+6 h 53 min 59 s", "T+6 h 53 min 59 s"},
-		{26*time.Hour + 5*time.Minute, "T+1 d 2 h 05 min", "T+1 j 2 h 05 min"},
-		{-(6*time.Hour + 7*time.Minute), "T−6 h 07 min", "T−6 h 07 min"},
+		{38 * time.Second, "T+38s", "T+38 s"},
+		{7 * time.Minute, "T+7m", "T+7 min"},
+		{27*time.Minute + 50*time.Second, "T+27m 50s", "T+27 min 50 s"},
+		{65 * time.Minute, "T+1h 05m", "T+1 h 05 min"},
+		{6*time.Hour + 53*time.Minute + 59*time.Second, "T+6h 53m 59s", "T+6 h 53 min 59 s"},
+		{26*time.Hour + 5*time.Minute, "T+1d 2h 05m", "T+1 j 2 h 05 min"},
+		{-(6*time.Hour + 7*time.Minute), "T−6h 07m", "T−6 h 07 min"},
 	} {
 		if got := en.formatOffset(tt.d); got != tt.en {
 			t.Errorf("en %v: %q, want %q", tt.d, got, tt.en)

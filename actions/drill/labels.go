@@ -31,7 +31,6 @@ type labels struct {
 
 	calls    map[string]string
 	weekdays [7]string
-	day      string // the unit of days in offsets
 }
 
 var english = &labels{
@@ -106,7 +105,6 @@ var english = &labels{
 		"went_well": "Went well", "went_wrong": "Went wrong",
 	},
 	weekdays: [7]string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"},
-	day:      "d",
 }
 
 var french = &labels{
@@ -181,7 +179,6 @@ var french = &labels{
 		"went_well": "Bien passé", "went_wrong": "Moins bien passé",
 	},
 	weekdays: [7]string{"dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"},
-	day:      "j",
 }
 
 func labelsFor(lang string) *labels {

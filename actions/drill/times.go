@@ -1,11 +1,9 @@
 package drill
 
 import (
-	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
+	"github.com/castor-incidents/castor/internal/i18n"
 	"github.com/castor-incidents/castor/schema"
 )
 
@@ -91,8 +89,8 @@ func statusRank(s string) int {
 }
 
 // formatOffset writes an offset from the start the way a game master
-// reads it aloud: T+0, T+7 min, T+1 h 05 min, T+1 d 2 h 05 min, T−6 h 07
-// min; seconds only when there are some.
+// reads it aloud: T+0, T+7m, T+1h 05m, T−6h 07m, to the second when there
+// are seconds; durations read as everywhere else (i18n.Elapsed).
 func (l *labels) formatOffset(d time.Duration) string {
 	if d == 0 {
 		return "T+0"
@@ -104,26 +102,9 @@ func (l *labels) formatOffset(d time.Duration) string {
 	return "T" + sign + l.formatDuration(d)
 }
 
-// formatDuration writes a positive duration in the same units.
+// formatDuration writes a positive duration in the record's language.
 func (l *labels) formatDuration(d time.Duration) string {
-	d = d.Truncate(time.Second)
-	days := int64(d / (24 * time.Hour))
-	hours := int64(d/time.Hour) % 24
-	mins := int64(d/time.Minute) % 60
-	secs := int64(d/time.Second) % 60
-	var parts []string
-	switch {
-	case days > 0:
-		parts = append(parts, strconv.FormatInt(days, 10)+" "+l.day, strconv.FormatInt(hours, 10)+" h", fmt.Sprintf("%02d min", mins))
-	case hours > 0:
-		parts = append(parts, strconv.FormatInt(hours, 10)+" h", fmt.Sprintf("%02d min", mins))
-	case mins > 0:
-		parts = append(parts, strconv.FormatInt(mins, 10)+" min")
-	}
-	if secs > 0 || len(parts) == 0 {
-		parts = append(parts, strconv.FormatInt(secs, 10)+" s")
-	}
-	return strings.Join(parts, " ")
+	return i18n.For(l.Lang).Elapsed(d)
 }
 
 // formatDiff writes how much later (+) or earlier (−) the players were

@@ -42,7 +42,7 @@ func TestModel(t *testing.T) {
 	}
 	m, _ = send(t, m, tea.WindowSizeMsg{Width: 100, Height: 30})
 	view := m.View()
-	if !strings.Contains(view, "Clock T+7 min") || !strings.Contains(view, "(00:00:00)") {
+	if !strings.Contains(view, "Clock T+7m") || !strings.Contains(view, "(00:00:00)") {
 		t.Errorf("the clock does not start at the brief's offset:\n%s", view)
 	}
 	// The first reveal: the second sentence of the first entry, withheld
@@ -59,8 +59,8 @@ func TestModel(t *testing.T) {
 	m, _ = send(t, m, keys("a"))
 	m, _ = send(t, m, keys("n"), keys("n"))
 	view = m.View()
-	for _, want := range []string{"Clock T+9 min 10 s", "(00:02:10)", "T+0  10:00  The error rate of the API rises above 5%.",
-		"T+30 min  10:30  AFTER-DETECTION", "00:02:10  T+9 min 10 s  Acknowledged", "Next reveal 3/5: T+1 h 45 min 30 s"} {
+	for _, want := range []string{"Clock T+9m 10s", "(00:02:10)", "T+0  10:00  The error rate of the API rises above 5%.",
+		"T+30m  10:30  AFTER-DETECTION", "00:02:10  T+9m 10s  Acknowledged", "Next reveal 3/5: T+1h 45m 30s"} {
 		if !strings.Contains(view, want) {
 			t.Errorf("the view lacks %q:\n%s", want, view)
 		}
@@ -131,10 +131,10 @@ func TestModel(t *testing.T) {
 	res := m.View()
 	for _, want := range []string{
 		"The drill is over. (00:38:10)",
-		"Call          Players        Real               Difference\n",
-		"Acknowledged  T+9 min 10 s   T+12 min           −2 min 50 s\n",
-		"Identified    T+30 min 10 s  T+1 h 45 min 30 s  −1 h 15 min 20 s\n",
-		"Resolved      T+40 min 10 s  T+1 d 2 h 05 min   −1 d 1 h 24 min 50 s\n",
+		"Call          Players    Real          Difference\n",
+		"Acknowledged  T+9m 10s   T+12m         −2m 50s\n",
+		"Identified    T+30m 10s  T+1h 45m 30s  −1h 15m 20s\n",
+		"Resolved      T+40m 10s  T+1d 2h 05m   −1d 1h 24m 50s\n",
 	} {
 		if !strings.Contains(res, want) {
 			t.Errorf("the results lack %q:\n%s", want, res)
@@ -196,7 +196,7 @@ func TestPlay(t *testing.T) {
 	if got.Revealed != 1 || len(got.Log) != 2 || got.Log[0].Call != Acknowledged || got.Log[1].Text != "check the cache" || got.End.IsZero() {
 		t.Errorf("session: revealed %d, log %+v, end %v", got.Revealed, got.Log, got.End)
 	}
-	if !strings.Contains(out.String(), "Clock T+7 min") {
+	if !strings.Contains(out.String(), "Clock T+7m") {
 		t.Errorf("screen:\n%s", out.String())
 	}
 }

@@ -57,6 +57,9 @@ type Labels struct {
 	// Formats of durations: days and hours, hours and minutes, minutes;
 	// whole days, whole hours.
 	durDays, durHours, durMinutes, durWholeDays, durWholeHours string
+	// units are the suffixes of days, hours, minutes and seconds in
+	// Elapsed, the same as in the formats above.
+	units [4]string
 }
 
 var english = &Labels{
@@ -142,6 +145,7 @@ var english = &Labels{
 	months:     [12]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"},
 	monthsLong: [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
 	durDays:    "%dd %dh", durHours: "%dh %02dm", durMinutes: "%dm", durWholeDays: "%dd", durWholeHours: "%dh",
+	units: [4]string{"d", "h", "m", "s"},
 }
 
 var french = &Labels{
@@ -227,6 +231,7 @@ var french = &Labels{
 	months:     [12]string{"janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."},
 	monthsLong: [12]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"},
 	durDays:    "%d j %d h", durHours: "%d h %02d min", durMinutes: "%d min", durWholeDays: "%d j", durWholeHours: "%d h",
+	units: [4]string{" j", " h", " min", " s"},
 }
 
 // For picks the labels for a BCP 47 tag: French for fr, fr-CA...,
@@ -333,4 +338,40 @@ func (l *Labels) DurationText(d time.Duration) string {
 		return fmt.Sprintf(l.durHours, hours, minutes)
 	}
 	return fmt.Sprintf(l.durMinutes, minutes)
+}
+
+// Elapsed says how long something took to the second, in DurationText's
+// units from the largest to the smallest that is not zero: "45s", "7m",
+// "1h", "1h 05m", "1h 00m 30s", "1d 2h 05m" ("45 s", "1 h 05 min 30 s",
+// "1 j 2 h 05 min" in French), "0m" for nothing; below a day and to the
+// minute, what DurationText says. A drill times the players' calls with it.
+func (l *Labels) Elapsed(d time.Duration) string {
+	if d < 0 {
+		d = 0
+	}
+	d = d.Truncate(time.Second)
+	n := [4]int64{int64(d / (24 * time.Hour)), int64(d/time.Hour) % 24, int64(d/time.Minute) % 60, int64(d/time.Second) % 60}
+	first, last := -1, -1
+	for i, v := range n {
+		if v != 0 {
+			if first < 0 {
+				first = i
+			}
+			last = i
+		}
+	}
+	if first < 0 {
+		return l.DurationText(0)
+	}
+	parts := make([]string, 0, last-first+1)
+	for i := first; i <= last; i++ {
+		format := "%d%s"
+		if i > first && i >= 2 {
+			// After a larger unit, minutes and seconds take two digits,
+			// as in DurationText's "1h 05m".
+			format = "%02d%s"
+		}
+		parts = append(parts, fmt.Sprintf(format, n[i], l.units[i]))
+	}
+	return strings.Join(parts, " ")
 }

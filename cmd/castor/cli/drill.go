@@ -37,7 +37,7 @@ shown as […].
 
 The game master's sheet (--master) is Markdown: every timeline entry and
 status update as a reveal with its real offset from the start (T+0,
-T+7 min, …), the real times to acknowledge, identify, mitigate and
+T+7m, …), the real times to acknowledge, identify, mitigate and
 resolve, the root cause and the action items.
 
 On a terminal, castor drill runs the game master's mode: a clock, a key to

@@ -115,13 +115,13 @@ func TestDrillTerminal(t *testing.T) {
 	env = append(env, "TERM=xterm-256color", "HOME="+dir, "XDG_CACHE_HOME="+filepath.Join(dir, ".cache"))
 
 	term := startTerminal(t, dir, env, "drill", "--record", "2022-06-21-cloudflare-outage", "--player", "alice", "--player", "bob", "--game-master", "carol")
-	// The clock starts where the brief stops: acknowledged_at, T+5 min.
-	term.waitFor("Clock T+5 min")
+	// The clock starts where the brief stops: acknowledged_at, T+5m.
+	term.waitFor("Clock T+5m")
 	term.waitFor("Next reveal 1/")
 	term.typeKeys("n")
 	term.waitFor("The rollout reaches the MCP-enabled locations")
 	term.typeKeys("a")
-	term.waitFor("Acknowledged T+5 min")
+	term.waitFor("Acknowledged T+5m")
 	term.typeKeys("t")
 	term.waitFor("Note:")
 	term.typeKeys("look at the BGP sessions\r")
@@ -155,8 +155,8 @@ func TestDrillTerminal(t *testing.T) {
 	path := "records/" + day[:4] + "/" + day + "-drill-cloudflare-outage.yaml"
 	// The calls were made within a second or two of the start, on a
 	// loaded machine maybe more: their seconds are not pinned.
-	for _, want := range []string{`The drill is over\.`, `Call +Players`, `\nAcknowledged  T\+5 min( \d+ s)? +T\+5 min +(0|\+\d+ s)\n`,
-		`\nResolved +— +T\+1 h 33 min\n`, "\n" + regexp.QuoteMeta(path) + "\n"} {
+	for _, want := range []string{`The drill is over\.`, `Call +Players`, `\nAcknowledged  T\+5m( \d+s)? +T\+5m +(0|\+\d+s)\n`,
+		`\nResolved +— +T\+1h 33m\n`, "\n" + regexp.QuoteMeta(path) + "\n"} {
 		if !regexp.MustCompile(want).MatchString(screen) {
 			t.Errorf("the end of the drill lacks %s:\n%s", want, screen)
 		}
