@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/castor-incidents/castor/actions/render"
+	"github.com/castor-incidents/castor/internal/i18n"
 	"github.com/castor-incidents/castor/schema"
 )
 
@@ -139,12 +140,14 @@ func (sh *Sheet) Markdown(w io.Writer) error {
 		add("## " + l.ActionItems)
 		var b strings.Builder
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n|---|---|---|---|---|\n", l.Item, l.Kind, l.Priority, l.Owner, l.Status)
+		// Kinds, states and owners in the words castor render uses.
+		words := i18n.For(l.Lang)
 		for _, it := range inc.ActionItems {
 			owner := "—"
 			if it.Owner != "" {
-				owner = "@" + render.Cell(it.Owner)
+				owner = render.Cell(words.Person(it.Owner))
 			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", render.Cell(it.Title), it.Kind, it.Priority, owner, it.Status)
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", render.Cell(it.Title), words.KindWord(it.Kind), it.Priority, owner, words.ItemStatusWord(it.Status))
 		}
 		add(b.String())
 	}

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/castor-incidents/castor/actions/render"
+	"github.com/castor-incidents/castor/internal/i18n"
 	"github.com/castor-incidents/castor/schema"
 )
 
@@ -203,19 +204,24 @@ func issueBody(in bodyInput) string {
 			fmt.Fprintf(&b, "| %s | %s |\n", k, v)
 		}
 	}
+	// The words and labels of castor render's action items table.
 	row("Item", "`"+it.ID+"`")
-	row("Kind", render.Cell(it.Kind))
-	row("Priority", render.Cell(it.Priority))
+	row(words.Kind, render.Cell(words.KindWord(it.Kind)))
+	row(words.Priority, render.Cell(it.Priority))
 	if it.Owner != "" {
 		// In code: the assignment notifies the owner; a mention in
 		// every edited body would too.
-		row("Owner", "`@"+render.Cell(it.Owner)+"`")
+		row(words.Owner, "`"+render.Cell(words.Person(it.Owner))+"`")
 	}
-	row("Due", render.Cell(it.Due))
-	row("Status", render.Cell(it.Status))
+	row(words.Due, render.Cell(it.Due))
+	row(words.ItemStatus, render.Cell(words.ItemStatusWord(it.Status)))
 	b.WriteString("\n_Kept in step with its incident record by castor: change the record, not this issue; edits made here are overwritten._")
 	return b.String()
 }
+
+// words are the issue body's: English, as its first line and the hidden
+// lines castor reads back.
+var words = i18n.For("en")
 
 // escapeLinkText keeps already-escaped text from closing a Markdown link.
 func escapeLinkText(s string) string {

@@ -77,7 +77,7 @@ func TestFirstRunCreatesThenNothing(t *testing.T) {
 	for _, s := range []string{
 		"<!-- castor:action 2024-03-01-api/alert -->\n<!-- castor:sync state=open owner=octocat source=acme/incidents -->\n",
 		"[API errors after a deploy](https://github.com/acme/incidents/blob/HEAD/records/2024/2024-03-01-api.yaml) (SEV2, `2024-03-01-api`): Alert on the error rate\n",
-		"| Due | 2024-04-01 |", "| Owner | `@octocat` |", "| Kind | detect |", "| Status | open |",
+		"| Due | 2024-04-01 |", "| Owner | `@octocat` |", "| Kind | Detect |", "| Status | Open |",
 	} {
 		if !strings.Contains(alert.Body, s) {
 			t.Errorf("alert body lacks %q:\n%s", s, alert.Body)
