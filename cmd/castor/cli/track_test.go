@@ -78,7 +78,7 @@ func TestTrackExitCodes(t *testing.T) {
 		{"no token", map[string]string{"GITHUB_TOKEN": ""}, nil, 2, "GITHUB_TOKEN is not set"},
 		{"no repository", map[string]string{"GITHUB_REPOSITORY": ""}, nil, 2, "no repository for the tracking issues"},
 		{"bad repository", nil, []string{"--repo", "nope"}, 2, `--repo "nope": want owner/name`},
-		{"bad format", nil, []string{"--dry-run", "--format", "yaml"}, 2, "want text, markdown or json"},
+		{"bad format", nil, []string{"--dry-run", "--format", "yaml"}, 2, `--format "yaml": want one of text|markdown|json`},
 		{"bad flag", nil, []string{"--frobnicate"}, 2, "unknown flag"},
 		{"bad API URL", map[string]string{"GITHUB_API_URL": "ftp://x"}, nil, 2, "GITHUB_API_URL"},
 		{"plan", nil, []string{"--dry-run"}, 0, "plan: create 1, update 0, close 0, unchanged 0"},
