@@ -58,7 +58,7 @@ func TestNewDrillLocal(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, errOut.String())
 	}
-	if res.Path != "records/2025/2025-06-12-drill-mail-down.yaml" || out.String() != res.Path+"\n" {
+	if res.Path != "records/2025/2025-06-12-drill-mail-down.yaml" || out.String() != res.Path+": wrote the drill record\n" {
 		t.Fatalf("result %+v, out %q", res, out.String())
 	}
 	data := readFile(t, filepath.Join(dir, res.Path))
@@ -141,7 +141,7 @@ func TestNewDrillPR(t *testing.T) {
 	if len(is.Labels) != 1 || is.Labels[0] != "drill" {
 		t.Errorf("labels %v", is.Labels)
 	}
-	if !strings.Contains(out.String(), "records/2025/2025-06-12-drill-mail-down.yaml\n") {
+	if !strings.Contains(out.String(), "records/2025/2025-06-12-drill-mail-down.yaml: wrote the drill record, on branch drill/2025-06-12-drill-mail-down\nhttps://github.com/acme/incidents/pull/1\n") {
 		t.Errorf("out %q", out.String())
 	}
 

@@ -129,7 +129,7 @@ func Import(ctx context.Context, opts ImportOptions) (*ImportResult, error) {
 		res.ID, res.Path, res.PR = id, ws.recordPath(id), pr
 		res.Warnings = append(res.Warnings, vw...)
 		warningsTo(opts.ErrOut, res.Warnings)
-		fmt.Fprintln(opts.Out, res.Path)
+		fmt.Fprintf(opts.Out, "%s: %s, on branch %s\n", res.Path, drafted(name, res.Draft), pr.Branch)
 		fmt.Fprintln(opts.Out, pr.Pull.URL)
 		return res, nil
 	}
@@ -166,8 +166,31 @@ func Import(ctx context.Context, opts ImportOptions) (*ImportResult, error) {
 	}
 	res.Path = p
 	warningsTo(opts.ErrOut, res.Warnings)
-	fmt.Fprintln(opts.Out, p)
+	fmt.Fprintf(opts.Out, "%s: %s\n", p, drafted(name, res.Draft))
 	return res, nil
+}
+
+// drafted says what castor import wrote: "draft record from
+// postmortem.md (3 lines marked TODO)".
+func drafted(name string, draft []byte) string {
+	if name == "-" {
+		name = "standard input"
+	}
+	s := "draft record from " + name
+	n := 0
+	for line := range bytes.Lines(draft) {
+		if bytes.Contains(line, []byte("TODO")) {
+			n++
+		}
+	}
+	switch n {
+	case 0:
+	case 1:
+		s += " (1 line marked TODO)"
+	default:
+		s += fmt.Sprintf(" (%d lines marked TODO)", n)
+	}
+	return s
 }
 
 func readLimited(name string, limit int64) ([]byte, error) {

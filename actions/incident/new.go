@@ -156,9 +156,18 @@ func New(ctx context.Context, opts NewOptions) (*NewResult, error) {
 // open writes a new record: with pr, on a branch of its own with a draft
 // pull request (the flow of castor new --pr); else in the work tree. The
 // id is the first of baseID, baseID-2, … that no record takes; content
-// makes and validates the record for an id. It prints the record's path,
-// and the pull request's URL.
+// makes and validates the record for an id. It prints what it did
+// ("PATH: opened incident (SEV2, investigating)"), and the pull request's
+// URL.
 func (ws *workspace) open(ctx context.Context, kind, baseID string, content func(id string) ([]byte, *schema.Incident, error), pr bool, publish PublishOptions, out, errOut io.Writer) (*NewResult, error) {
+	var made *schema.Incident
+	content = func(mk func(id string) ([]byte, *schema.Incident, error)) func(id string) ([]byte, *schema.Incident, error) {
+		return func(id string) ([]byte, *schema.Incident, error) {
+			data, inc, err := mk(id)
+			made = inc
+			return data, inc, err
+		}
+	}(content)
 	if pr {
 		pub, err := newPublisher(ctx, ws, publish, true, errOut)
 		if err != nil {
@@ -169,7 +178,7 @@ func (ws *workspace) open(ctx context.Context, kind, baseID string, content func
 			return nil, asPublishError(err)
 		}
 		r := &NewResult{ID: id, Path: ws.recordPath(id), PR: res}
-		fmt.Fprintln(out, r.Path)
+		fmt.Fprintf(out, "%s: %s, on branch %s\n", r.Path, opened(made), res.Branch)
 		fmt.Fprintln(out, res.Pull.URL)
 		return r, nil
 	}
@@ -189,8 +198,28 @@ func (ws *workspace) open(ctx context.Context, kind, baseID string, content func
 	if err := ws.create(p, data); err != nil {
 		return nil, fmt.Errorf("new %s: %w", id, err)
 	}
-	fmt.Fprintln(out, p)
+	fmt.Fprintf(out, "%s: %s\n", p, opened(made))
 	return &NewResult{ID: id, Path: p}, nil
+}
+
+// opened says what a new record is: "opened incident (SEV2,
+// investigating)", "opened maintenance (scheduled)", "wrote the drill
+// record".
+func opened(inc *schema.Incident) string {
+	switch {
+	case inc == nil:
+		return "wrote the record"
+	case inc.IsDrill():
+		return "wrote the drill record"
+	}
+	facts := []string{inc.Status}
+	if inc.Severity != "" {
+		facts = append([]string{inc.Severity}, facts...)
+	}
+	if !inc.Public() {
+		facts = append(facts, inc.Visibility)
+	}
+	return fmt.Sprintf("opened %s (%s)", inc.RecordKind(), strings.Join(facts, ", "))
 }
 
 type templateValues struct {

@@ -29,7 +29,7 @@ func TestNewTemplateAndLifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	const id = "2024-03-10-serveur-de-courriels-hors-service"
-	if res.ID != id || res.Path != "records/2024/"+id+".yaml" || out != res.Path+"\n" {
+	if res.ID != id || res.Path != "records/2024/"+id+".yaml" || out != res.Path+": opened incident (SEV2, investigating)\n" {
 		t.Fatalf("result %+v, output %q", res, out)
 	}
 	file := filepath.Join(dir, filepath.FromSlash(res.Path))

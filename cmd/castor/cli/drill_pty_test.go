@@ -156,7 +156,7 @@ func TestDrillTerminal(t *testing.T) {
 	// The calls were made within a second or two of the start, on a
 	// loaded machine maybe more: their seconds are not pinned.
 	for _, want := range []string{`The drill is over\.`, `Call +Players`, `\nAcknowledged  T\+5m( \d+s)? +T\+5m +(0|\+\d+s)\n`,
-		`\nResolved +— +T\+1h 33m\n`, "\n" + regexp.QuoteMeta(path) + "\n"} {
+		`\nResolved +— +T\+1h 33m\n`, "\n" + regexp.QuoteMeta(path) + ": wrote the drill record\n"} {
 		if !regexp.MustCompile(want).MatchString(screen) {
 			t.Errorf("the end of the drill lacks %s:\n%s", want, screen)
 		}

@@ -38,9 +38,10 @@ the remote's default branch, one commit with the record, a push to origin
 (HTTPS remotes with GITHUB_TOKEN; local and file remotes too), and a draft
 pull request labelled incident and severity/<sev>, whose body links the
 record. The work tree is then switched to the branch when it has no changes.
-It prints the record's path and the pull request's URL. Run again after an
-interruption, it finishes the job; run again for an incident whose pull
-request exists, it refuses.
+It prints what it did ("records/2024/<id>.yaml: opened incident (SEV2,
+investigating), on branch incident/<id>") and the pull request's URL. Run
+again after an interruption, it finishes the job; run again for an incident
+whose pull request exists, it refuses.
 
 Environment for --pr: GITHUB_TOKEN (contents: write, pull-requests: write),
 GITHUB_REPOSITORY (default: origin's URL on github.com), GITHUB_API_URL,
