@@ -101,9 +101,9 @@ func TestSiteAndStatuspageAgree(t *testing.T) {
 	var b bytes.Buffer
 	_, err := Run(ctx, Options{
 		PlanOptions: PlanOptions{Dir: g.dir, Before: gitrepo.ZeroSHA, After: c1, Now: t0},
-		Statuspage:  w.client,
-		Site: func(ctx context.Context, cfg *schema.Config, dry bool, log io.Writer) (string, error) {
-			res, err := site.Run(ctx, site.RunOptions{Dir: g.dir, Now: t0, Out: log, ErrOut: log})
+		Statuspage:  w.statuspage,
+		Site: func(ctx context.Context, repo *schema.Repo, dry bool, log io.Writer) (string, error) {
+			res, err := site.Run(ctx, site.RunOptions{Records: func() (*schema.Repo, error) { return repo, nil }, Now: t0, Out: log, ErrOut: log})
 			if err != nil {
 				return "", err
 			}
