@@ -209,7 +209,7 @@ func (m *mdWriter) drills(d Drills) {
 	m.table([]string{"Quarter", "Drills"}, "lr", rows)
 	rows = nil
 	for _, c := range d.ByComponent {
-		rows = append(rows, []string{mdEscape(c.Name), strconv.Itoa(c.Count)})
+		rows = append(rows, []string{mdEscape(c.Label()), strconv.Itoa(c.Count)})
 	}
 	if len(rows) > 0 {
 		m.table([]string{"Component", "Drills"}, "lr", rows)

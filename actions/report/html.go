@@ -88,7 +88,7 @@ func WriteHTML(w io.Writer, r *Report, charts []Chart) error {
 		for _, groups := range [][]Group{r.BySeverity, r.ByComponent} {
 			for _, g := range groups {
 				if g.Incidents > 0 {
-					ht.Rows = append(ht.Rows, htmlRow{g.Name, g.Incidents, t.pick(g)})
+					ht.Rows = append(ht.Rows, htmlRow{g.Label(), g.Incidents, t.pick(g)})
 				}
 			}
 		}

@@ -120,7 +120,7 @@ func WriteMarkdown(w io.Writer, r *Report, opts MarkdownOptions) error {
 	m.printf("### By severity\n\n")
 	var rows [][]string
 	for _, g := range r.BySeverity {
-		rows = append(rows, []string{mdEscape(g.Name), strconv.Itoa(g.Incidents)})
+		rows = append(rows, []string{mdEscape(g.Label()), strconv.Itoa(g.Incidents)})
 	}
 	m.table([]string{"Severity", "Incidents"}, "lr", rows)
 	if len(r.ByQuarter) > 0 {
@@ -143,7 +143,7 @@ func WriteMarkdown(w io.Writer, r *Report, opts MarkdownOptions) error {
 		m.printf("### Uptime by quarter\n\n%s\n\n", uptimeNote)
 		head := []string{"Quarter"}
 		for _, u := range r.UptimeByQuarter[0].Uptime {
-			head = append(head, mdEscape(u.Name))
+			head = append(head, mdEscape(u.Label()))
 		}
 		rows = nil
 		for _, q := range r.UptimeByQuarter {
@@ -161,7 +161,7 @@ func WriteMarkdown(w io.Writer, r *Report, opts MarkdownOptions) error {
 	} else {
 		rows = nil
 		for _, g := range r.ByComponent {
-			rows = append(rows, []string{mdEscape(g.Name), strconv.Itoa(g.Incidents)})
+			rows = append(rows, []string{mdEscape(g.Label()), strconv.Itoa(g.Incidents)})
 		}
 		m.table([]string{"Component", "Incidents"}, "lr", rows)
 	}
@@ -207,12 +207,12 @@ func WriteMarkdown(w io.Writer, r *Report, opts MarkdownOptions) error {
 		rows = [][]string{summaryRow("**All**", r.Incidents, d.Summary)}
 		for _, g := range r.BySeverity {
 			if g.Incidents > 0 {
-				rows = append(rows, summaryRow(mdEscape(g.Name), g.Incidents, sec.pick(g)))
+				rows = append(rows, summaryRow(mdEscape(g.Label()), g.Incidents, sec.pick(g)))
 			}
 		}
 		for _, g := range r.ByComponent {
 			if g.Incidents > 0 {
-				rows = append(rows, summaryRow(mdEscape(g.Name), g.Incidents, sec.pick(g)))
+				rows = append(rows, summaryRow(mdEscape(g.Label()), g.Incidents, sec.pick(g)))
 			}
 		}
 		m.table(head, "lrrrrrr", rows)

@@ -51,6 +51,9 @@ type Options struct {
 	// Groups gives the group of each declared component that has one
 	// (castor.yaml's components[].group), for the groups' uptime.
 	Groups map[string]string
+	// DisplayNames gives the name people read of each component that has
+	// one (components[].display_name), as render and the site show it.
+	DisplayNames map[string]string
 	// Policies give postmortem_due_days.
 	Policies schema.Policies
 	// Location is the time zone of dates, months and quarters; UTC when
@@ -139,7 +142,9 @@ type Range struct {
 // Group is the incidents of one severity or one component, with their
 // times to detect and resolve.
 type Group struct {
-	Name          string  `json:"name"`
+	Name string `json:"name"`
+	// Display is a component's display_name, when it has one.
+	Display       string  `json:"display_name,omitempty"`
 	Incidents     int     `json:"incidents"`
 	TimeToDetect  Summary `json:"time_to_detect"`
 	TimeToResolve Summary `json:"time_to_resolve"`
@@ -158,9 +163,14 @@ type Period struct {
 
 // Count is a named number.
 type Count struct {
-	Name  string `json:"name"`
-	Count int    `json:"count"`
+	Name string `json:"name"`
+	// Display is a component's display_name, when it has one.
+	Display string `json:"display_name,omitempty"`
+	Count   int    `json:"count"`
 }
+
+// Label is what people read: the display name, else the name.
+func (c Count) Label() string { return cmp.Or(c.Display, c.Name) }
 
 // ActionItems sums up the follow-ups of the incidents in range.
 type ActionItems struct {
@@ -323,12 +333,25 @@ func Compute(opts Options) (*Report, error) {
 	}
 
 	r.countGroups(incs, opts.Components)
+	for i, g := range r.ByComponent {
+		r.ByComponent[i].Display = opts.DisplayNames[g.Name]
+	}
+	for i, c := range r.Drills.ByComponent {
+		r.Drills.ByComponent[i].Display = opts.DisplayNames[c.Name]
+	}
 	r.countPeriods(incs, loc)
 	comps := make([]schema.Component, len(opts.Components))
 	for i, c := range opts.Components {
 		comps[i] = schema.Component{Name: c, Group: opts.Groups[c]}
 	}
 	r.UptimeByQuarter = uptimeByQuarter(opts.Incidents, comps, r.ByQuarter, loc, now)
+	for _, q := range r.UptimeByQuarter {
+		for i, u := range q.Uptime {
+			if !u.Group {
+				q.Uptime[i].Display = opts.DisplayNames[u.Name]
+			}
+		}
+	}
 	// A drill's action items are followed like an incident's.
 	r.ActionItems = actionItems(slices.SortedStableFunc(slices.Values(append(slices.Clone(incs), drills...)), byStart), now, opts)
 	r.Postmortems = postmortems(incs, now, opts.Policies)
@@ -410,6 +433,9 @@ func (r *Report) countGroups(incs []*schema.Incident, declared []string) {
 	// Most affected first; ties by name, already in order.
 	slices.SortStableFunc(r.ByComponent, func(a, b Group) int { return cmp.Compare(b.Incidents, a.Incidents) })
 }
+
+// Label is what people read: the display name, else the name.
+func (g Group) Label() string { return cmp.Or(g.Display, g.Name) }
 
 func sortedKeys[V any](m map[string]V, order func(a, b string) int) []string {
 	keys := make([]string, 0, len(m))

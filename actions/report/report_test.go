@@ -451,11 +451,11 @@ func TestDrills(t *testing.T) {
 		t.Fatalf("%d drills, %d incidents", d.Drills, r.Incidents)
 	}
 	// 10 Feb is Q1; 2 and 20 May are Q2.
-	if fmt.Sprint(d.ByQuarter) != "[{2024-Q1 1} {2024-Q2 2}]" {
+	if fmt.Sprint(d.ByQuarter) != "[{2024-Q1  1} {2024-Q2  2}]" { // no display name
 		t.Errorf("by quarter %v", d.ByQuarter)
 	}
 	// api: a (listed), b (its played record's), a again; web: the two a.
-	if fmt.Sprint(d.ByComponent) != "[{api 3} {db 0} {dns 0} {web 2}]" {
+	if fmt.Sprint(d.ByComponent) != "[{api  3} {db  0} {dns  0} {web  2}]" {
 		t.Errorf("by component %v", d.ByComponent)
 	}
 	if fmt.Sprint(d.ByParticipant) != "[{bob 3 2024-05-20} {alice 1 2024-02-10} {carol 1 2024-05-02}]" {

@@ -108,26 +108,30 @@ func Run(ctx context.Context, opts RunOptions) (*Report, error) {
 		now = time.Now()
 	}
 	components := make([]string, len(cfg.Components))
-	groups := map[string]string{}
+	groups, display := map[string]string{}, map[string]string{}
 	for i, c := range cfg.Components {
 		components[i] = c.Name
 		if c.Group != "" {
 			groups[c.Name] = c.Group
 		}
+		if c.DisplayName != "" {
+			display[c.Name] = c.DisplayName
+		}
 	}
 	r, err := Compute(Options{
-		Incidents:   set.Incidents(),
-		Components:  components,
-		Groups:      groups,
-		Policies:    cfg.Policies,
-		Location:    loc,
-		Now:         now,
-		Since:       opts.Since,
-		Until:       opts.Until,
-		History:     hist.Observations,
-		HasHistory:  hist.OK,
-		HistoryNote: hist.Note,
-		Title:       cfg.Site.Title,
+		Incidents:    set.Incidents(),
+		Components:   components,
+		Groups:       groups,
+		DisplayNames: display,
+		Policies:     cfg.Policies,
+		Location:     loc,
+		Now:          now,
+		Since:        opts.Since,
+		Until:        opts.Until,
+		History:      hist.Observations,
+		HasHistory:   hist.OK,
+		HistoryNote:  hist.Note,
+		Title:        cfg.Site.Title,
 	})
 	if err != nil {
 		return nil, errkind.Wrap(errkind.Usage, err)

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
@@ -26,8 +27,10 @@ type QuarterUptime struct {
 
 // UptimeFigure is one component's or group's uptime.
 type UptimeFigure struct {
-	Name  string `json:"name"`
-	Group bool   `json:"group,omitempty"`
+	Name string `json:"name"`
+	// Display is a component's display_name, when it has one.
+	Display string `json:"display_name,omitempty"`
+	Group   bool   `json:"group,omitempty"`
 	// Percent is rounded down to two decimals, as on the status site.
 	Percent float64 `json:"uptime_percentage"`
 	// MajorOutage and PartialOutage are seconds in each status (a
@@ -35,6 +38,9 @@ type UptimeFigure struct {
 	MajorOutage   int64 `json:"major_outage_seconds"`
 	PartialOutage int64 `json:"partial_outage_seconds"`
 }
+
+// Label is what people read: the display name, else the name.
+func (u UptimeFigure) Label() string { return cmp.Or(u.Display, u.Name) }
 
 // uptimeByQuarter computes the uptime of each quarter of r.ByQuarter from
 // every public record (not only those started in range: an outage is

@@ -1,6 +1,8 @@
 package report
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -58,5 +60,38 @@ func TestUptimeByQuarter(t *testing.T) {
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("uptime by quarter:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestDisplayNames: a component with a display_name is shown by it in the
+// Markdown and HTML reports, as render and the site show it; the JSON
+// keeps the name and adds the display name.
+func TestDisplayNames(t *testing.T) {
+	r, err := Compute(Options{Incidents: fixture(), Components: fixtureComponents, Policies: fixturePolicies, Now: fixtureNow,
+		DisplayNames: map[string]string{"api": "Public API"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var md, html bytes.Buffer
+	if err := WriteMarkdown(&md, r, MarkdownOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteHTML(&html, r, nil); err != nil {
+		t.Fatal(err)
+	}
+	for name, out := range map[string]string{"markdown": md.String(), "html": html.String()} {
+		if strings.Count(out, "Public API") < 4 { // uptime, by component, time to detect, time to resolve
+			t.Errorf("%s: the display name is shown %d times:\n%s", name, strings.Count(out, "Public API"), out)
+		}
+	}
+	if !strings.Contains(md.String(), "| Public API | 3 |") || strings.Contains(md.String(), "| api |") || strings.Contains(html.String(), ">api<") {
+		t.Errorf("markdown by component:\n%s", md.String())
+	}
+	b, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `{"name":"api","display_name":"Public API","incidents":3`) {
+		t.Errorf("json: %s", b)
 	}
 }
