@@ -160,14 +160,15 @@ func New(ctx context.Context, opts NewOptions) (*NewResult, error) {
 // ("PATH: opened incident (SEV2, investigating)"), and the pull request's
 // URL.
 func (ws *workspace) open(ctx context.Context, kind, baseID string, content func(id string) ([]byte, *schema.Incident, error), pr bool, publish PublishOptions, out, errOut io.Writer) (*NewResult, error) {
+	// made is the record content last made, for the line that says what
+	// was done.
 	var made *schema.Incident
-	content = func(mk func(id string) ([]byte, *schema.Incident, error)) func(id string) ([]byte, *schema.Incident, error) {
-		return func(id string) ([]byte, *schema.Incident, error) {
-			data, inc, err := mk(id)
-			made = inc
-			return data, inc, err
-		}
-	}(content)
+	makeRecord := content
+	content = func(id string) ([]byte, *schema.Incident, error) {
+		data, inc, err := makeRecord(id)
+		made = inc
+		return data, inc, err
+	}
 	if pr {
 		pub, err := newPublisher(ctx, ws, publish, true, errOut)
 		if err != nil {
