@@ -1,6 +1,7 @@
 package drill
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"maps"
@@ -39,10 +40,22 @@ type Brief struct {
 	l *labels
 }
 
-// ComponentState is a component and, when known, its status.
+// ComponentState is a component and, when known, its status. Display is
+// the name people read (castor.yaml's display_name), when WithNames gave
+// one.
 type ComponentState struct {
-	Name   string
-	Status string
+	Name    string
+	Status  string
+	Display string
+}
+
+// WithNames shows the components by the names castor.yaml gives them
+// (schema.Config.ComponentName), as render and the site do.
+func (b *Brief) WithNames(name func(string) string) *Brief {
+	for i := range b.Components {
+		b.Components[i].Display = name(b.Components[i].Name)
+	}
+	return b
 }
 
 // BriefEntry is one quoted entry of the brief.
@@ -96,12 +109,12 @@ func newBrief(inc *schema.Incident) (*Brief, *story) {
 		// In the record's order when it lists them, then the others.
 		for _, c := range inc.Components {
 			if st, ok := u.Components[c]; ok {
-				b.Components = append(b.Components, ComponentState{c, st})
+				b.Components = append(b.Components, ComponentState{Name: c, Status: st})
 			}
 		}
 		for _, c := range slices.Sorted(maps.Keys(u.Components)) {
 			if !containsState(b.Components, c) {
-				b.Components = append(b.Components, ComponentState{c, u.Components[c]})
+				b.Components = append(b.Components, ComponentState{Name: c, Status: u.Components[c]})
 			}
 		}
 	} else {
@@ -159,7 +172,7 @@ func (b *Brief) Markdown(w io.Writer) error {
 func (b *Brief) componentList() string {
 	parts := make([]string, len(b.Components))
 	for i, c := range b.Components {
-		parts[i] = render.Inline(c.Name)
+		parts[i] = render.Inline(cmp.Or(c.Display, c.Name))
 		if c.Status != "" {
 			parts[i] += " (" + b.l.comp(c.Status) + ")"
 		}

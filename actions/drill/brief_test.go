@@ -1,6 +1,7 @@
 package drill
 
 import (
+	"cmp"
 	"strings"
 	"testing"
 	"time"
@@ -70,7 +71,7 @@ func TestBrief(t *testing.T) {
 	}
 	// The first update names only the API: the record's list names the
 	// cache, which is the cause.
-	if len(b.Components) != 1 || b.Components[0] != (ComponentState{"api", "partial_outage"}) {
+	if len(b.Components) != 1 || b.Components[0] != (ComponentState{Name: "api", Status: "partial_outage"}) {
 		t.Errorf("components: %+v", b.Components)
 	}
 	var md strings.Builder
@@ -92,6 +93,15 @@ func TestBrief(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("the brief lacks %q:\n%s", want, out)
 		}
+	}
+	// With castor.yaml's display names, as render and the site show them.
+	md.Reset()
+	names := map[string]string{"api": "Public API"}
+	if err := b.WithNames(func(c string) string { return cmp.Or(names[c], c) }).Markdown(&md); err != nil {
+		t.Fatal(err)
+	}
+	if want := "- **Affected components** Public API (partial outage)\n"; !strings.Contains(md.String(), want) {
+		t.Errorf("the brief lacks %q:\n%s", want, md.String())
 	}
 }
 

@@ -102,7 +102,7 @@ func Run(ctx context.Context, opts Options) (*Pick, error) {
 	}
 	switch {
 	case opts.WheelDir != "":
-		wo := WheelOptions{Lang: repo.Config.Site.Lang}
+		wo := WheelOptions{Lang: repo.Config.Site.Lang, ComponentName: repo.Config.ComponentName}
 		if opts.Record == "" {
 			// With --record, the command would name the record.
 			wo.Reproduce = reproduce(opts, true)
@@ -114,6 +114,7 @@ func Run(ctx context.Context, opts Options) (*Pick, error) {
 		return pick, nil
 	case opts.Interactive:
 		sh := NewSheet(pick.Chosen)
+		sh.Brief.WithNames(repo.Config.ComponentName)
 		s, err := Play(ctx, NewSession(sh, opts.Now()), opts.In, opts.Out, opts.Now)
 		if err != nil {
 			return nil, err
@@ -130,9 +131,11 @@ func Run(ctx context.Context, opts Options) (*Pick, error) {
 		})
 		return pick, err
 	case opts.Master:
-		return pick, NewSheet(pick.Chosen).Markdown(opts.Out)
+		sh := NewSheet(pick.Chosen)
+		sh.Brief.WithNames(repo.Config.ComponentName)
+		return pick, sh.Markdown(opts.Out)
 	default:
-		return pick, NewBrief(pick.Chosen).Markdown(opts.Out)
+		return pick, NewBrief(pick.Chosen).WithNames(repo.Config.ComponentName).Markdown(opts.Out)
 	}
 }
 

@@ -2,6 +2,7 @@ package drill
 
 import (
 	"bytes"
+	"cmp"
 	"embed"
 	"fmt"
 	"html/template"
@@ -40,6 +41,9 @@ type WheelOptions struct {
 	// master the sheet of the record the wheel lands on; empty to say
 	// nothing.
 	Reproduce string
+	// ComponentName gives the name people read of a component
+	// (schema.Config.ComponentName); nil: its name.
+	ComponentName func(string) string
 }
 
 type wheelSlot struct {
@@ -67,7 +71,11 @@ type wheelData struct {
 // page is self-contained and runs no script: the spin is a CSS transition
 // started by a checkbox, and the brief appears when the wheel stops.
 func Wheel(pick *Pick, opts WheelOptions) ([]byte, error) {
-	brief := NewBrief(pick.Chosen)
+	names := opts.ComponentName
+	if names == nil {
+		names = func(s string) string { return s }
+	}
+	brief := NewBrief(pick.Chosen).WithNames(names)
 	d := wheelData{L: labelsFor(opts.Lang), BL: brief.l, Brief: brief, Landed: pick.Landed + 1, Reproduce: opts.Reproduce}
 	total := 0.0
 	for _, s := range pick.Wheel {
@@ -81,14 +89,14 @@ func Wheel(pick *Pick, opts WheelOptions) ([]byte, error) {
 		if total == 0 {
 			sweep = 360 / float64(len(pick.Wheel))
 		}
-		b := NewBrief(s.Incident)
+		b := NewBrief(s.Incident).WithNames(names)
 		label := b.Severity
 		if len(b.Components) > 0 {
-			names := make([]string, len(b.Components))
+			shown := make([]string, len(b.Components))
 			for j, c := range b.Components {
-				names[j] = c.Name
+				shown[j] = cmp.Or(c.Display, c.Name)
 			}
-			label += " · " + strings.Join(names, ", ")
+			label += " · " + strings.Join(shown, ", ")
 		}
 		mid := angle + sweep/2
 		lx, ly := point(cx, cy, r*0.7, mid)
