@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -103,6 +104,42 @@ func TestReadmeTestCommand(t *testing.T) {
 	}
 	if !regexp.MustCompile("(?m)^" + regexp.QuoteMeta(string(m[1])) + "$").Match(ci) {
 		t.Errorf(".ci/run does not run the README's test command %q", m[1])
+	}
+}
+
+// The README's quick start, pasted as it stands into a shell in a new git
+// repository, runs without error, and the record it announces is there.
+func TestReadmeQuickStart(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join(docsDir, "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, _ := strings.Cut(string(readme), "\n## Quick start")
+	section, _, _ = strings.Cut(section, "\n## ")
+	var script strings.Builder
+	for _, m := range regexp.MustCompile("(?s)\n```sh\n(.*?)\n```\n").FindAllStringSubmatch(section, -1) {
+		script.WriteString(m[1] + "\n")
+	}
+	if !strings.Contains(script.String(), "castor init") || !strings.Contains(script.String(), "castor new") {
+		t.Fatalf("README.md's quick start shows no castor init and castor new in ```sh blocks:\n%s", script.String())
+	}
+	dir := t.TempDir()
+	run := func(name string, args ...string) {
+		t.Helper()
+		cmd := exec.Command(name, args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "HOME="+dir, "XDG_CACHE_HOME="+filepath.Join(dir, ".cache"),
+			"GITHUB_TOKEN=", "GITHUB_ACTIONS=", "STATUSPAGE_API_KEY=", "CASTOR_WEBHOOK_SECRET=")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
+		}
+	}
+	run("git", "init", "-q")
+	run("sh", "-exc", script.String())
+	for _, m := range regexp.MustCompile(`# → (\S+?):? `).FindAllStringSubmatch(script.String(), -1) {
+		if _, err := os.Stat(filepath.Join(dir, m[1])); err != nil {
+			t.Errorf("README.md's quick start announces %s: %v", m[1], err)
+		}
 	}
 }
 
