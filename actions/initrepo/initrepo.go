@@ -10,9 +10,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/castor-incidents/castor/docs"
@@ -129,9 +131,31 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		}
 		res.Written = append(res.Written, f.path)
 	}
-	_, gitErr := fsys.Lstat(".git")
-	report(opts, res, gitErr == nil)
+	inGit, sub := gitFolder(opts.Dir)
+	report(opts, res, inGit, sub)
 	return res, nil
+}
+
+// gitFolder says whether dir is in a git work tree, and if so where in it:
+// "" at its root, else the slash path from the root. Like git, it looks
+// for .git in dir and then in each folder above it.
+func gitFolder(dir string) (inGit bool, sub string) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return false, ""
+	}
+	for d := abs; ; d = filepath.Dir(d) {
+		if _, err := os.Lstat(filepath.Join(d, ".git")); err == nil {
+			rel, err := filepath.Rel(d, abs)
+			if err != nil || rel == "." {
+				return true, ""
+			}
+			return true, filepath.ToSlash(rel)
+		}
+		if filepath.Dir(d) == d {
+			return false, ""
+		}
+	}
 }
 
 // create writes a new file; it fails rather than replace one that
@@ -143,7 +167,7 @@ func create(fsys *repofs.FS, name string, data []byte) error {
 	return fsys.CreateFile(name, data, 0o644)
 }
 
-func report(opts Options, res *Result, inGit bool) {
+func report(opts Options, res *Result, inGit bool, sub string) {
 	w := opts.Out
 	fmt.Fprintln(w, "castor init wrote:")
 	for _, p := range res.Written {
@@ -173,6 +197,13 @@ func report(opts Options, res *Result, inGit bool) {
 	}
 	if !inGit {
 		step("Make this folder a git repository: git init")
+	}
+	if sub != "" && slices.Contains(res.Written, workflowPath) {
+		// GitHub runs only the workflows of the repository's root, and
+		// the Action looks for castor.yaml there unless told.
+		step("GitHub runs only the workflows at the repository's root: move %s/%s", sub, workflowPath)
+		fmt.Fprintf(w, "     to %s, prefix its paths with %s/ and give the castor step\n", workflowPath, sub)
+		fmt.Fprintf(w, "     config: %s/%s (see docs/action.md).\n", sub, schema.ConfigFile)
 	}
 	step("Commit these files and push them to GitHub; castor then checks every pull request.")
 	step("Open your first incident: castor new \"Something is broken\" --severity SEV3")

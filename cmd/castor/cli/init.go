@@ -34,7 +34,7 @@ tracking issues when it is not the records repository.
 Exit status: 0 written; 2 on a usage error (a bad flag value, castor.yaml
 or the workflow already there) or an internal error.`,
 		Example: `  castor init --component api --component website --site
-  castor init -C incidents --statuspage --tracking acme/engineering`,
+  castor init --statuspage --tracking acme/engineering`,
 		Args:        cobra.NoArgs,
 		Annotations: map[string]string{noRepo: "yes"},
 		RunE: func(cmd *cobra.Command, args []string) error {
