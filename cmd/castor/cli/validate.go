@@ -17,12 +17,12 @@ func newValidateCmd(f *Factory) *cobra.Command {
 		Short: "Check records against the schema, the rules and the team's policies",
 		Long: `Check every record (or the given files and folders) against the schema,
 the rules and the team's policies, and report every finding of every file
-at once, sorted, each once, as file:line:col: message [rule], with paths
-relative to the repository. Findings go to standard output; the summary
-line (0 errors, 0 warnings in 4 records) goes to standard error. On a
-terminal, each finding is followed by its source line with a caret under
-the column, in colour unless NO_COLOR is set; piped or redirected, the
-output is the plain lines.
+at once, sorted, each once, as file:line:col: error: message [rule] (or
+warning:), with paths relative to the repository. Findings go to standard
+output; the summary line (0 errors, 0 warnings in 4 records) goes to
+standard error. On a terminal, each finding is followed by its source
+line with a caret under the column, in colour unless NO_COLOR is set;
+piped or redirected, the output is the plain lines.
 
 --format github prints workflow-command annotations (::error file=…), with
 record text escaped so that it can never form a workflow command.
