@@ -336,3 +336,25 @@ func BenchmarkYAMLMistake(b *testing.B) {
 		b.Run(c.name+"/found", func(b *testing.B) { load(b, c.data) })
 	}
 }
+
+// TestYAMLMistakes pins the place and the words for mistakes where the
+// file's own statistics could point elsewhere: a short castor.yaml, and a
+// key of a list item dedented to the column where the record has a key of
+// that name (status) already.
+func TestYAMLMistakes(t *testing.T) {
+	for _, c := range []struct{ name, data, want string }{
+		{"castor.yaml", "records: records\ncomponents:\n  - name: api\n   display_name: API\n",
+			`castor.yaml:4:4: error: bad indentation: indent this line like the keys above it (column 5) [syntax]`},
+		{"r.yaml", "id: x\nstatus: resolved\naction_items:\n  - id: backups\n    priority: P2\n   status: done\n",
+			`r.yaml:6:4: error: bad indentation: indent this line like the keys above it (column 5) [syntax]`},
+		{"r.yaml", "id: x\ntitle: Outage: API down\n",
+			`r.yaml:2:14: error: quote the text: a title containing ": " must be in quotes [syntax]`},
+		{"r.yaml", "id: x\ncomponents: [api, \"db]\n",
+			`r.yaml:2:19: error: the text quoted here is never closed: end it with " [syntax]`},
+	} {
+		_, diags := parse(c.name, []byte(c.data))
+		if len(diags) != 1 || diags[0].String() != c.want {
+			t.Errorf("%q:\ngot  %v\nwant %s", c.data, diags, c.want)
+		}
+	}
+}

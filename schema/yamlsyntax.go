@@ -163,7 +163,7 @@ type edit struct {
 	// that mend the file alike, the line indented unlike the rest of the
 	// file is the one to mend.
 	indent bool
-	common [3]int
+	common [4]int
 }
 
 // explain returns where the mistake is (line and byte column) and what to
@@ -530,19 +530,39 @@ func (s *yamlSource) nearIndents(l int) []int {
 
 // common says how much more usual in the file indenting the line at l by
 // n spaces is than by old: first among the lines that begin alike (the
-// same key, a list item holding the same key), then in the steps from a
-// line to the one it is under (2 in most files), then among all lines.
-func (s *yamlSource) common(l int, body string, old, n int) [3]int {
-	var c [3]int
+// same key, a list item holding the same key), then whether the line
+// stays in the block of the line above it, then in the steps from a line
+// to the one it is under (2 in most files), then among all lines.
+func (s *yamlSource) common(l int, body string, old, n int) [4]int {
+	var c [4]int
 	if sig := signature(body); sig != "" {
 		// The line itself is not counted where it is.
 		c[0] = s.alike[fmt.Sprint(n, sig)] - s.alike[fmt.Sprint(old, sig)] + 1
 	}
-	if p, q := s.parentIndent(l, n), s.parentIndent(l, old); p >= 0 && q >= 0 {
-		c[1] = s.steps[n-p] - s.steps[old-q]
+	// A key or item indented deeper than the key or item above it was
+	// meant to be under it: indented less, it would leave that block.
+	if above := s.startAbove(l); above >= 0 && signature(body) != "" && old > above && n >= above {
+		c[1] = 1
 	}
-	c[2] = s.indents[n] - s.indents[old]
+	if p, q := s.parentIndent(l, n), s.parentIndent(l, old); p >= 0 && q >= 0 {
+		c[2] = s.steps[n-p] - s.steps[old-q]
+	}
+	c[3] = s.indents[n] - s.indents[old]
 	return c
+}
+
+// startAbove is the indentation of the nearest line of text above l when
+// it is a key or a list item (not the text of a block scalar), or -1.
+func (s *yamlSource) startAbove(l int) int {
+	for i := l - 1; i >= 1; i-- {
+		if m := s.indentOf(i); m >= 0 {
+			if !startLike.MatchString(s.lines[i-1]) {
+				return -1
+			}
+			return m
+		}
+	}
+	return -1
 }
 
 // parentIndent is the indentation of the nearest line above l indented
