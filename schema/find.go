@@ -27,6 +27,8 @@ func (r *Repo) FindRecord(target string) (string, error) {
 		}
 	}
 	file = filepath.ToSlash(file)
+	// A file that is not there is compared with the ids by its name.
+	id := (&Record{Path: file}).Stem()
 	var near []string
 	for _, p := range paths {
 		stem := (&Record{Path: p}).Stem()
@@ -34,14 +36,21 @@ func (r *Repo) FindRecord(target string) (string, error) {
 			return p, nil
 		}
 		// The same slug on another day, or a part of an id.
-		if target != "" && (strings.Contains(stem, target) || len(stem) > 11 && len(target) > 11 && stem[11:] == target[11:]) {
+		if id != "" && (strings.Contains(stem, id) || len(stem) > 11 && len(id) > 11 && stem[11:] == id[11:]) {
 			near = append(near, stem)
 		}
 	}
-	msg := fmt.Sprintf("no record %q: give an id like 2021-03-10-mail-server-down or a file under %s/", target, r.Config.Records)
 	slices.Sort(near)
-	if len(near) > 0 && len(near) <= 5 {
-		msg += " (did you mean " + strings.Join(near, ", ") + "?)"
+	var msg string
+	switch {
+	case len(paths) == 0:
+		msg = fmt.Sprintf("no record %q: there is no record under %s/ yet (castor new opens one)", target, r.Config.Records)
+	case len(near) > 0 && len(near) <= 5:
+		msg = fmt.Sprintf("no record %q under %s/; did you mean %s?", target, r.Config.Records, strings.Join(near, ", "))
+	default:
+		// The example is an id of this repository, the last one: the
+		// ids of castor's own records mean nothing in a team's.
+		msg = fmt.Sprintf("no record %q: give an id like %s or a file under %s/", target, (&Record{Path: paths[len(paths)-1]}).Stem(), r.Config.Records)
 	}
 	return "", errkind.Wrap(errkind.Usage, &NotFoundError{msg: msg})
 }

@@ -155,7 +155,7 @@ func TestUpdateBadInput(t *testing.T) {
 		want  string
 		usage bool
 	}{
-		{"unknown id", "commented.yaml", UpdateOptions{ID: "2024-03-11-mail-down", Status: "identified", Message: "x", HasMessage: true}, `no record "2024-03-11-mail-down": give an id like 2021-03-10-mail-server-down or a file under records/ (did you mean 2024-03-10-mail-down?)`, true},
+		{"unknown id", "commented.yaml", UpdateOptions{ID: "2024-03-11-mail-down", Status: "identified", Message: "x", HasMessage: true}, `no record "2024-03-11-mail-down" under records/; did you mean 2024-03-10-mail-down?`, true},
 		{"invalid status", "commented.yaml", UpdateOptions{Status: "fixed", Message: "x", HasMessage: true}, `status "fixed" is not one of investigating, identified, monitoring, resolved`, true},
 		{"empty message", "commented.yaml", UpdateOptions{Status: "identified", Message: "  ", HasMessage: true}, "the message is empty", true},
 		{"status without message", "commented.yaml", UpdateOptions{Status: "identified"}, "a status update needs --message", true},
