@@ -119,6 +119,11 @@ type UnknownRevisionError struct {
 }
 
 func (e *UnknownRevisionError) Error() string {
+	if e.Rev == "HEAD" {
+		// A clone, even shallow, has its HEAD: only a repository with no
+		// commit yet has none (castor init, then castor plan).
+		return fmt.Sprintf("%s HEAD: this repository has no commit yet: commit the records, then run again", e.Flag)
+	}
 	return fmt.Sprintf("%s %s is not in this clone: a shallow clone, or a force push that dropped it; check out the repository with fetch-depth: 0 (actions/checkout) and run again", e.Flag, e.Rev)
 }
 
