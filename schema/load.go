@@ -562,6 +562,12 @@ func (r *Repo) checkFile(c *checker, p string, data []byte) (rec *Record, key st
 	rec.idPos = rec.Pos("id")
 	if r.Lean {
 		rec.Incident, rec.pos = nil, nil
+		if r.Cache == nil {
+			// Nothing to cache: the facts are kept only where they can
+			// still give a finding, and a large repository's validation
+			// holds little more than paths and findings.
+			rec.facts = rec.facts.needed(r.Config, r.now())
+		}
 	}
 	return rec, key, nil
 }
@@ -666,6 +672,14 @@ func (r *Repo) checkFast(rec *Record, data []byte) bool {
 	return true
 }
 
+// now is the time policies are evaluated at.
+func (r *Repo) now() time.Time {
+	if r.Now.IsZero() {
+		return time.Now()
+	}
+	return r.Now
+}
+
 // finish adds the cross-record checks and the policies, and sorts.
 func (r *Repo) finish(recs []*Record, all []string, extra []Diagnostic) *Set {
 	set := &Set{Records: recs, Diagnostics: extra}
@@ -673,10 +687,7 @@ func (r *Repo) finish(recs []*Record, all []string, extra []Diagnostic) *Set {
 		set.Diagnostics = append(set.Diagnostics, rec.Diagnostics...)
 	}
 	set.Diagnostics = append(set.Diagnostics, checkUniqueIDs(recs, all)...)
-	now := r.Now
-	if now.IsZero() {
-		now = time.Now()
-	}
+	now := r.now()
 	set.Diagnostics = append(set.Diagnostics, checkPolicies(r.Config, recs, now)...)
 	set.Diagnostics = append(set.Diagnostics, checkFuture(recs, now)...)
 	set.Diagnostics = sortDiagnostics(set.Diagnostics)

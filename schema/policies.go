@@ -55,6 +55,27 @@ func factsOf(r *Record) *policyFacts {
 	return f
 }
 
+// needed returns f, or nil when neither castor.yaml's policies nor the
+// future-time rule can report on it at now or later: a time already past
+// stays past, and finish evaluates them at the same Now or a later
+// time.Now.
+func (f *policyFacts) needed(cfg *Config, now time.Time) *policyFacts {
+	if f == nil {
+		return nil
+	}
+	pol := cfg.Policies
+	if _, due := pol.PostmortemDueDays[f.Severity]; due && f.Status == StatusResolved && f.ResolvedAt != nil {
+		return f
+	}
+	if pol.RequireOwner && len(f.OpenItems) > 0 {
+		return f
+	}
+	if f.Latest != nil && f.Latest.At.After(now.Add(futureSlack)) {
+		return f
+	}
+	return nil
+}
+
 // checkPolicies applies the built-in team policies of castor.yaml. They
 // depend on the current time, so they run after the result cache.
 func checkPolicies(cfg *Config, recs []*Record, now time.Time) []Diagnostic {
