@@ -1,7 +1,6 @@
 package schema
 
 import (
-	"bytes"
 	"flag"
 	"os"
 	"path/filepath"
@@ -13,17 +12,23 @@ import (
 
 var (
 	corpusDir   = flag.String("corpus", "", "write the generated benchmark corpus to this directory (TestWriteCorpus)")
+	corpusN     = flag.Int("corpus-n", 5000, "with -corpus: how many records")
 	corpusValid = flag.Bool("corpus-valid", false, "with -corpus: repair the one record in ten that has errors")
 )
 
 // writeCorpus writes n generated records and a castor.yaml under dir.
 func writeCorpus(tb testing.TB, dir string, n int) {
 	tb.Helper()
+	writeRecords(tb, dir, n, recordgen.Record)
+}
+
+func writeRecords(tb testing.TB, dir string, n int, record func(int) (string, []byte)) {
+	tb.Helper()
 	if err := os.WriteFile(filepath.Join(dir, ConfigFile), []byte(recordgen.Config), 0o644); err != nil {
 		tb.Fatal(err)
 	}
 	for i := range n {
-		p, data := recordgen.Record(i)
+		p, data := record(i)
 		full := filepath.Join(dir, filepath.FromSlash(p))
 		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
 			tb.Fatal(err)
@@ -34,9 +39,9 @@ func writeCorpus(tb testing.TB, dir string, n int) {
 	}
 }
 
-// TestWriteCorpus writes the benchmark corpus for scripts/bench-vs-cue.sh:
+// TestWriteCorpus writes the benchmark corpus of scripts/bench-scale.sh:
 //
-//	go test ./schema -run TestWriteCorpus -corpus DIR
+//	go test ./schema -run TestWriteCorpus -corpus DIR [-corpus-n 5000] [-corpus-valid]
 func TestWriteCorpus(t *testing.T) {
 	if *corpusDir == "" {
 		t.Skip("no -corpus directory given")
@@ -44,21 +49,11 @@ func TestWriteCorpus(t *testing.T) {
 	if err := os.MkdirAll(*corpusDir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	writeCorpus(t, *corpusDir, 5000)
+	record := recordgen.Record
 	if *corpusValid {
-		// Rewrite the invalid records as the valid record of the same slot.
-		for i := range 5000 {
-			if recordgen.Valid(i) {
-				continue
-			}
-			p, data := recordgen.Record(i)
-			data = bytes.Replace(data, []byte("severity_note: unknown field\n"), nil, 1)
-			data = bytes.Replace(data, []byte("status: resolvd\n"), []byte("status: resolved\n"), 1)
-			if err := os.WriteFile(filepath.Join(*corpusDir, filepath.FromSlash(p)), data, 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
+		record = recordgen.ValidRecord
 	}
+	writeRecords(t, *corpusDir, *corpusN, record)
 }
 
 func TestGeneratedRecords(t *testing.T) {
