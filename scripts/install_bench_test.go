@@ -45,7 +45,7 @@ func BenchmarkInstallRelease(b *testing.B) {
 		install(b, srv, cache, "CASTOR_REF=v1.2.3")
 		for b.Loop() {
 			if r := install(b, srv, cache, "CASTOR_REF=v1.2.3"); r.code != 0 || !strings.Contains(r.out, "cached in") {
-				b.Fatalf("exit %d:\n%s", r.code, r.outputs)
+				b.Fatalf("exit %d:\n%s", r.code, r.out)
 			}
 		}
 	})

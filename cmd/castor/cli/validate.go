@@ -71,8 +71,9 @@ not in the clone, a path outside the repository) or an internal error.`,
 				// validate holds little more than findings (schema.Repo.Lean):
 				// under main's GC target of 300 its heap would grow to 4× that
 				// for nothing. A soft limit keeps 50,000 records under 150 MB
-				// at no CPU cost measured; the other commands hold whole
-				// records and would collect without end under it.
+				// (no CPU cost measured without a cache; +30 % for a warm
+				// run's GC: docs/performance.md); the other commands hold
+				// whole records and would collect without end under it.
 				defer debug.SetMemoryLimit(debug.SetMemoryLimit(validateMemoryLimit))
 			}
 			_, err := validate.Run(cmd.Context(), opts)
