@@ -31,6 +31,7 @@ sizes=("$@")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 root=$PWD
+rev=$(git describe --always --dirty 2>/dev/null || echo unknown)
 
 # Go keeps its build cache where it is: castor's runs below get their own
 # XDG_CACHE_HOME, which would otherwise be Go's too.
@@ -106,7 +107,7 @@ for n in "${sizes[@]}"; do
 done
 
 echo
-echo "castor $(cd "$root" && git describe --always --dirty 2>/dev/null), $("$cue" version | head -1), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end, median of $runs run(s):"
+echo "castor $rev, $("$cue" version | head -1), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end, median of $runs run(s):"
 echo
 echo "| records | variant | command | wall | CPU | peak RSS | exit |"
 echo "| ---: | --- | --- | ---: | ---: | ---: | ---: |"
