@@ -89,6 +89,11 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		{path: policyPath, data: []byte(teamPolicy)},
 		{path: editorPath, data: []byte(editorConfig)},
 	}
+	if opts.Site {
+		// The site is built on merge, by the workflow: what castor site
+		// writes locally is not to be committed.
+		files = append(files, file{path: ".gitignore", data: []byte("# castor site's output (publishers.site.dir), built by the workflow\n/_site/\n")})
+	}
 	fsys, err := repofs.Open(opts.Dir)
 	if err != nil {
 		return nil, fmt.Errorf("init: %w", err)

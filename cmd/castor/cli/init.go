@@ -20,6 +20,7 @@ func newInitCmd(f *Factory) *cobra.Command {
   .github/workflows/castor.yml   the documented workflow (docs/workflow.yml)
   policies/team.cue              the team's own rules, as commented examples
   .editorconfig                  spaces, never tabs, in YAML files
+  .gitignore                     with --site: the site's output, _site/
 
 Nothing is overwritten: when castor.yaml or the workflow is already there,
 init stops and writes nothing; the other files, when already there, are
