@@ -121,10 +121,8 @@ func (o *UpdateOptions) check() error {
 	}
 	if o.Status != "" {
 		// Which statuses the record takes depends on its kind: checked
-		// once it is read (addStatusUpdate).
-		if err := oneOf("status", o.Status, append(slices.Clone(schema.Statuses), schema.MaintenanceStatuses...)); err != nil {
-			return err
-		}
+		// once it is read (addStatusUpdate), before anything is written,
+		// so that a mistake is told the statuses of that kind only.
 		if !o.HasMessage {
 			return errkind.New(errkind.Usage, "a status update needs --message: what readers of the status page should know")
 		}
@@ -387,7 +385,7 @@ func addStatusUpdate(doc *yamlDoc, rec *schema.Record, at time.Time, o *UpdateOp
 		if err := oneOf("status of a maintenance", status, schema.MaintenanceStatuses); err != nil {
 			return nil, err
 		}
-	} else if err := oneOf("status of an incident", status, schema.Statuses); err != nil {
+	} else if err := oneOf("status", status, schema.Statuses); err != nil {
 		return nil, err
 	}
 	comps, order, err := componentStatuses(o.Components, "", cfg)
