@@ -152,10 +152,13 @@ func checkConfig(cfg *Config, p *parsed) []Diagnostic {
 	// pull request must not point them at ~/.docker or at a folder whose
 	// stale files castor would delete.
 	for key, dir := range map[string]string{"records": cfg.Records, "publishers.site.dir": sitePublisherDir(cfg)} {
-		if dir != "" && repofs.CheckPath(dir) != nil {
+		if dir == "" {
+			continue
+		}
+		if err := repofs.CheckPath(dir); err != nil {
 			pos := p.pos.lookup(key)
 			pos.File = ConfigFile
-			out = append(out, Diagnostic{Pos: pos, Message: key + `: a folder inside the repository is expected: a relative path without ".."`, Rule: "config"})
+			out = append(out, Diagnostic{Pos: pos, Message: key + ": " + err.Error(), Rule: "config"})
 		}
 	}
 	declared := map[string]int{}

@@ -400,11 +400,11 @@ func previews(ctx context.Context, repo *schema.Repo, ev *Event, w io.Writer) er
 	loc, _ := repo.Config.Site.Location()
 	fmt.Fprintf(w, "### Post-mortems in this pull request\n\n")
 	for _, p := range unread {
-		fmt.Fprintf(w, "- `%s`: invalid, see the errors above\n", render.Cell(p))
+		fmt.Fprintf(w, "- %s: invalid, see the errors above\n", render.Code(p))
 	}
 	for _, rec := range set.Records {
 		if rec.Incident == nil {
-			fmt.Fprintf(w, "- `%s`: invalid, see the errors above\n", render.Cell(rec.Path))
+			fmt.Fprintf(w, "- %s: invalid, see the errors above\n", render.Code(rec.Path))
 			continue
 		}
 		fmt.Fprintf(w, "<details><summary>%s — %s</summary>\n\n", render.Inline(rec.Path), render.Inline(rec.Incident.Title))
@@ -462,7 +462,7 @@ func writeValidation(w *strings.Builder, res *validate.Result) {
 		if d.Severity == schema.Warning {
 			mark = "warning"
 		}
-		fmt.Fprintf(w, "| %s | `%s` | %s | %s |\n", mark, render.Cell(d.Pos.String()), render.Cell(d.Message), render.Cell(d.Rule))
+		fmt.Fprintf(w, "| %s | %s | %s | %s |\n", mark, render.CodeCell(d.Pos.String()), render.Cell(d.Message), render.Cell(d.Rule))
 	}
 	w.WriteString("\n")
 }

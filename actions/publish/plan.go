@@ -498,26 +498,26 @@ func (p *Plan) WriteMarkdown(w io.Writer, publishers []string) {
 				if it.Kind == Edit {
 					msg = "*(edited)* " + msg
 				}
-				fmt.Fprintf(w, "| `%s` | %d | %s | %s | %s |\n", render.Cell(r.ID), it.Index+1, it.Update.At.Format(time.RFC3339), it.Update.Status, msg)
+				fmt.Fprintf(w, "| %s | %d | %s | %s | %s |\n", render.CodeCell(r.ID), it.Index+1, it.Update.At.Format(time.RFC3339), it.Update.Status, msg)
 			}
 		}
 		fmt.Fprintln(w)
 	}
 	for _, r := range p.Records {
 		if len(r.Items) == 0 {
-			fmt.Fprintf(w, "- `%s`: no new update\n", render.Cell(r.Path))
+			fmt.Fprintf(w, "- %s: no new update\n", render.Code(r.Path))
 		} else if p.Config.Publishers.Statuspage != nil {
-			fmt.Fprintf(w, "- `%s` on Statuspage: %s\n", render.Cell(r.ID), render.Inline(r.notifyText()))
+			fmt.Fprintf(w, "- %s on Statuspage: %s\n", render.Code(r.ID), render.Inline(r.notifyText()))
 		}
 		if r.OldPath != "" {
-			fmt.Fprintf(w, "- `%s`: renamed from `%s`\n", render.Cell(r.Path), render.Cell(r.OldPath))
+			fmt.Fprintf(w, "- %s: renamed from %s\n", render.Code(r.Path), render.Code(r.OldPath))
 		}
 		for _, u := range r.Removed {
-			fmt.Fprintf(w, "- `%s`: the %s update of %s was removed from the record; status pages keep it\n", render.Cell(r.Path), u.Status, u.At.Format(time.RFC3339))
+			fmt.Fprintf(w, "- %s: the %s update of %s was removed from the record; status pages keep it\n", render.Code(r.Path), u.Status, u.At.Format(time.RFC3339))
 		}
 	}
 	for _, n := range p.Notes {
-		fmt.Fprintf(w, "- `%s`: %s\n", render.Cell(n.Path), render.Inline(n.Text))
+		fmt.Fprintf(w, "- %s: %s\n", render.Code(n.Path), render.Inline(n.Text))
 	}
 }
 

@@ -121,15 +121,12 @@ func (p *Plan) writeText(w io.Writer) error {
 	return err
 }
 
-// cell escapes castor's own text for a table cell.
-func cell(s string) string { return strings.ReplaceAll(oneLine(s), "|", `\|`) }
-
 // writeMarkdown renders the plan for a pull-request comment or a job
 // summary. Record text goes through render.Cell: no HTML, no marker, no
 // broken table.
 func (p *Plan) writeMarkdown(w io.Writer) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Tracking issues in `%s` (label `%s`%s): %s.\n\n", p.Repository, p.Label, p.records(true), p.found())
+	fmt.Fprintf(&b, "Tracking issues in %s (label %s%s): %s.\n\n", render.Code(p.Repository), render.Code(p.Label), p.records(true), p.found())
 	if len(p.Changes) == 0 && len(p.Labels) == 0 {
 		fmt.Fprintf(&b, "Nothing to do: every issue is in step with its action item.\n\n")
 	}
@@ -140,14 +137,14 @@ func (p *Plan) writeMarkdown(w io.Writer) error {
 			if c.URL != "" && strings.HasPrefix(c.URL, "https://") {
 				ref = "[" + ref + "](" + c.URL + ")"
 			}
-			fmt.Fprintf(&b, "| %s | %s | %s<br>`%s` | %s |\n", c.Action, ref, render.Cell(c.Title), c.Key, cell(c.details()))
+			fmt.Fprintf(&b, "| %s | %s | %s<br>%s | %s |\n", c.Action, ref, render.Cell(c.Title), render.CodeCell(c.Key), render.Cell(c.details()))
 		}
 		b.WriteString("\n")
 	}
 	if len(p.Labels) > 0 {
 		var names []string
 		for _, l := range p.Labels {
-			names = append(names, "`"+render.Cell(l.Name)+"`")
+			names = append(names, render.Code(l.Name))
 		}
 		fmt.Fprintf(&b, "Labels to create: %s.\n\n", strings.Join(names, ", "))
 	}

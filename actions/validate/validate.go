@@ -106,7 +106,14 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		if repo != nil {
 			folder = repo.Config.Records
 		}
-		fmt.Fprintf(opts.ErrOut, "castor: warning: no record file in %s/ (castor reads castor.yaml and the records folder of the current folder; run it there, or give -C DIR)\n", folder)
+		msg := fmt.Sprintf("no record file in %s/ (castor reads castor.yaml and the records folder of the current folder; run it there, or give -C DIR)", repofs.SafeName(folder))
+		if opts.Format == "github" {
+			// An annotation, escaped like the findings: the folder
+			// is a value of castor.yaml.
+			fmt.Fprintln(opts.Out, workflow.Command("warning", map[string]string{"title": "castor"}, msg))
+		} else {
+			fmt.Fprintln(opts.ErrOut, "castor: warning: "+msg)
+		}
 	}
 	if res.Errors > 0 {
 		return res, ErrInvalid

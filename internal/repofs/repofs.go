@@ -36,7 +36,7 @@ import (
 var ErrTooLarge = errors.New("file larger than the limit")
 
 // ErrOutside is returned for a path that leaves the folder.
-var ErrOutside = errors.New("a path inside the repository is expected: relative, without \"..\"")
+var ErrOutside = errors.New(`a folder inside the repository is expected: a relative path without ".."`)
 
 // LinkError is a symbolic link met on a path: castor follows none.
 type LinkError struct {
@@ -80,11 +80,18 @@ func hasControl(s string) bool {
 	})
 }
 
+// ErrControl is returned by CheckPath for a path with a control character.
+var ErrControl = errors.New("a folder name without control characters (line breaks, tabs, escapes) is expected")
+
 // CheckPath checks a folder or file named in castor.yaml: a relative path
-// that stays inside the repository. It returns ErrOutside otherwise.
+// that stays inside the repository (else ErrOutside), without control
+// characters (else ErrControl: printed, it could forge lines of output).
 func CheckPath(p string) error {
 	if p == "" || filepath.IsAbs(p) || path.IsAbs(p) || strings.Contains(p, `\`) || !filepath.IsLocal(filepath.FromSlash(p)) {
 		return ErrOutside
+	}
+	if hasControl(p) {
+		return ErrControl
 	}
 	return nil
 }

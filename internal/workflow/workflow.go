@@ -6,6 +6,7 @@ package workflow
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -105,4 +106,52 @@ func Guard(w io.Writer) (end func() error, err error) {
 		_, err := fmt.Fprintf(w, "::%s::\n", token)
 		return err
 	}, nil
+}
+
+// CheckLog reads a step's output the way the Actions runner does and
+// returns an error for the first line it would obey as a workflow command
+// that castor does not mean to make: outside a stop-commands block, only
+// castor's annotations (::error file=…, ::warning file=…, ::notice::,
+// ::error title=castor::, ::warning title=castor::), each on one line, and
+// the stop-commands guard itself with an unguessable token. The runner
+// reads standard error too, never guarded: no line there may start with
+// "::". Tests of every output castor writes in a workflow use it.
+func CheckLog(stdout, stderr string) error {
+	stopped := "" // the token that resumes commands, while they are stopped
+	for i, line := range strings.Split(stdout, "\n") {
+		// The runner trims a line before it looks for a command.
+		line = strings.TrimSpace(line)
+		if !strings.HasPrefix(line, "::") {
+			continue
+		}
+		if stopped != "" {
+			if line == "::"+stopped+"::" {
+				stopped = ""
+			}
+			continue
+		}
+		switch {
+		case strings.HasPrefix(line, "::stop-commands::"):
+			stopped = strings.TrimPrefix(line, "::stop-commands::")
+			if len(stopped) < 32 {
+				return fmt.Errorf("line %d: guessable stop-commands token %q", i+1, stopped)
+			}
+		case strings.HasPrefix(line, "::error file="), strings.HasPrefix(line, "::warning file="), strings.HasPrefix(line, "::notice::"),
+			strings.HasPrefix(line, "::error title=castor::"), strings.HasPrefix(line, "::warning title=castor::"):
+			if strings.ContainsAny(line, "\r") {
+				return fmt.Errorf("line %d: command with a carriage return: %q", i+1, line)
+			}
+		default:
+			return fmt.Errorf("line %d: the runner would obey %q", i+1, line)
+		}
+	}
+	if stopped != "" {
+		return errors.New("commands stopped and never resumed")
+	}
+	for i, line := range strings.Split(stderr, "\n") {
+		if strings.HasPrefix(strings.TrimLeft(line, " \t"), "::") {
+			return fmt.Errorf("stderr line %d: the runner would obey %q", i+1, line)
+		}
+	}
+	return nil
 }

@@ -15,6 +15,8 @@ import (
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/castor-incidents/castor/internal/workflow"
 )
 
 // The castor command in scripts is this test binary run again as castor:
@@ -130,51 +132,18 @@ func envsubst(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(os.WriteFile(ts.MkAbs(args[1]), []byte(os.Expand(in, ts.Getenv)), 0o644))
 }
 
-// workflowLog reads the last command's stdout the way the Actions runner
-// does, and fails if any line would run a workflow command other than the
-// annotations castor means to make: record text must never be obeyed.
+// workflowLog reads the last command's stdout and stderr the way the
+// Actions runner does (workflow.CheckLog), and fails if any line would run
+// a workflow command other than the annotations castor means to make:
+// record text must never be obeyed.
 //
 //	workflow-log
 func workflowLog(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 0 {
 		ts.Fatalf("usage: workflow-log")
 	}
-	stopped := "" // the token that resumes commands, while they are stopped
-	for i, line := range strings.Split(ts.ReadFile("stdout"), "\n") {
-		// The runner trims a line before it looks for a command.
-		line = strings.TrimSpace(line)
-		if !strings.HasPrefix(line, "::") {
-			continue
-		}
-		if stopped != "" {
-			if line == "::"+stopped+"::" {
-				stopped = ""
-			}
-			continue
-		}
-		switch {
-		case strings.HasPrefix(line, "::stop-commands::"):
-			stopped = strings.TrimPrefix(line, "::stop-commands::")
-			if len(stopped) < 32 {
-				ts.Fatalf("line %d: guessable stop-commands token %q", i+1, stopped)
-			}
-		case strings.HasPrefix(line, "::error file="), strings.HasPrefix(line, "::warning file="), strings.HasPrefix(line, "::notice::"),
-			strings.HasPrefix(line, "::error title=castor::"):
-			if strings.ContainsAny(line, "\r") {
-				ts.Fatalf("line %d: command with a carriage return: %q", i+1, line)
-			}
-		default:
-			ts.Fatalf("line %d: the runner would obey %q", i+1, line)
-		}
-	}
-	if stopped != "" {
-		ts.Fatalf("commands stopped and never resumed")
-	}
-	// The runner reads standard error too, and it is never guarded.
-	for i, line := range strings.Split(ts.ReadFile("stderr"), "\n") {
-		if strings.HasPrefix(strings.TrimLeft(line, " \t"), "::") {
-			ts.Fatalf("stderr line %d: the runner would obey %q", i+1, line)
-		}
+	if err := workflow.CheckLog(ts.ReadFile("stdout"), ts.ReadFile("stderr")); err != nil {
+		ts.Fatalf("%v", err)
 	}
 }
 

@@ -2,11 +2,13 @@ package cli
 
 import (
 	"errors"
+	"fmt"
 	"runtime/debug"
 
 	"github.com/spf13/cobra"
 
 	"github.com/castor-incidents/castor/actions/validate"
+	"github.com/castor-incidents/castor/internal/workflow"
 	"github.com/castor-incidents/castor/schema"
 )
 
@@ -79,6 +81,12 @@ not in the clone, a path outside the repository) or an internal error.`,
 			_, err := validate.Run(cmd.Context(), opts)
 			if errors.Is(err, validate.ErrInvalid) {
 				return reported(err) // the findings say it all
+			}
+			if err != nil && opts.Format == "github" {
+				// In a workflow, as the Action does: an annotation,
+				// escaped (the message may quote a path or a value).
+				fmt.Fprintln(f.Stdout, workflow.Command("error", map[string]string{"title": "castor"}, err.Error()))
+				return reported(err)
 			}
 			return err
 		},
