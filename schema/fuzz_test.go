@@ -33,22 +33,26 @@ func FuzzValidate(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		timer := time.AfterFunc(2*badInputMaxTime, func() {
-			panic(fmt.Sprintf("no answer within %v for %q", 2*badInputMaxTime, data))
+		timer := time.AfterFunc(2*badInputMaxWall, func() {
+			panic(fmt.Sprintf("no answer within %v for %q", 2*badInputMaxWall, data))
 		})
 		defer timer.Stop()
 		const name = "records/2000-01-01-fuzz.yaml"
 		var set *Set
 		var err error
 		done := make(chan struct{})
+		since := startCost()
 		go func() {
 			defer close(done)
 			set, err = repo.LoadFiles(t.Context(), map[string][]byte{name: data})
 		}()
 		select {
 		case <-done:
-		case <-time.After(badInputMaxTime):
-			t.Fatalf("no answer within %v for %q", badInputMaxTime, data)
+		case <-time.After(badInputMaxWall):
+			t.Fatalf("no answer within %v for %q", badInputMaxWall, data)
+		}
+		if c := since(); c.cpu > badInputMaxCPU {
+			t.Fatalf("took %v of CPU time, bound %v, for %q", c.cpu, badInputMaxCPU, data)
 		}
 		if err != nil {
 			t.Fatal(err)
