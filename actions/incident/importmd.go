@@ -25,6 +25,7 @@ import (
 	xunicode "golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/transform"
 
+	"github.com/castor-incidents/castor/actions/render"
 	"github.com/castor-incidents/castor/schema"
 )
 
@@ -335,6 +336,10 @@ func buildDraft(src []byte, name string, opts draftOptions) (*draft, error) {
 				Message: "a byte was lost when the file was mis-encoded: the character cannot be recovered and is now U+FFFD; fix it by hand"})
 		}
 	}
+	// castor render's own Markdown, as posted to GitHub, has zero-width
+	// spaces after @ and # and redirect.github.com issue links (no pings):
+	// the record had neither.
+	fixed = render.Unneutralize(fixed)
 	doc := parseMarkdown([]byte(fixed))
 	im := &importer{d: d, doc: doc, name: name, opts: opts, fields: map[fieldKind]fieldValue{}, linkTitles: map[string]string{}}
 

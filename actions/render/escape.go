@@ -219,8 +219,7 @@ func neutralize(s string) string {
 	}
 	var b strings.Builder
 	fence := ""
-	for i, line := range strings.SplitAfter(s, "\n") {
-		_ = i
+	for _, line := range strings.SplitAfter(s, "\n") {
 		trimmed := strings.TrimLeft(line, " ")
 		switch {
 		case fence != "":
@@ -294,4 +293,22 @@ func neutralizeText(s string) string {
 	s = issueRe.ReplaceAllString(s, "${1}"+zwsp+"${2}")
 	s = issueURLRe.ReplaceAllString(s, "https://redirect.github.com/${2}")
 	return strings.ReplaceAll(s, "![", "!"+zwsp+"[")
+}
+
+// What neutralizeText writes, for Unneutralize.
+var (
+	zwspAfterRe   = regexp.MustCompile(`(@|#|\b[Gg][Hh]-|!)\x{200B}`)
+	redirectURLRe = regexp.MustCompile(`(?i)\bhttps://redirect\.github\.com/([A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+/(issues|pull|discussions|commit)/)`)
+)
+
+// Unneutralize undoes neutralize for a reader of castor's own Markdown
+// (castor import reading castor render): the zero-width spaces after @,
+// #, GH- and ! go, and redirect.github.com links to issues lead to
+// github.com again.
+func Unneutralize(s string) string {
+	if !strings.Contains(s, zwsp) && !strings.Contains(s, "redirect.github.com") {
+		return s
+	}
+	s = zwspAfterRe.ReplaceAllString(s, "${1}")
+	return redirectURLRe.ReplaceAllString(s, "https://github.com/${1}")
 }

@@ -54,6 +54,10 @@ func TestNeutralize(t *testing.T) {
 			t.Errorf("%s changed the text:\n%s", name, plain)
 		}
 	}
+	// castor import reads castor render back.
+	if got := Unneutralize(Block(text)); got != strings.NewReplacer("www.github.com", "github.com", "<", "&lt;", ">", "&gt;").Replace(text) {
+		t.Errorf("Unneutralize(Block) is not the text:\n%s", got)
+	}
 	got := Block(text)
 	for _, kept := range []string{"ops@example.org", "`@keep #7`", "\n@Override\n#include &lt;x&gt;\n", "C# note", "#fff"} {
 		if !strings.Contains(got, kept) {
