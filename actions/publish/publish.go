@@ -36,6 +36,7 @@ type StatuspageAPI interface {
 	EditUpdate(ctx context.Context, pageID, incidentID, updateID string, edit statuspage.UpdateEdit) (*statuspage.IncidentUpdate, error)
 	SetPostmortemDraft(ctx context.Context, pageID, incidentID, body string) (*statuspage.Postmortem, error)
 	PublishPostmortem(ctx context.Context, pageID, incidentID, body string, notify bool) (*statuspage.Postmortem, error)
+	DeleteIncident(ctx context.Context, pageID, id string) error
 }
 
 // WebhookSender is what the webhook publisher needs (*webhook.Sender).
@@ -97,7 +98,12 @@ const (
 	Present                = "present" // already there: nothing written
 	Failed                 = "failed"
 	Skipped                = "skipped" // not attempted: an earlier update failed
-	Would                  = "would "  // prefix of a dry run's actions
+	// Deleted: Statuspage, a duplicate incident two runs made at once.
+	Deleted = "deleted"
+	// Left: Statuspage, not attempted: the run that made the record's
+	// incident at the same time publishes it.
+	Left  = "left to the other run"
+	Would = "would " // prefix of a dry run's actions
 )
 
 // Outcome is what became of one item at one publisher.
@@ -334,7 +340,7 @@ func writeSummary(w io.Writer, res *Result, pubs []publisher, cfg *schema.Config
 			}
 		}
 		var c []string
-		for _, a := range []string{Created, Posted, Edited, Dated, Sent, Present, PostmortemPublished, Would + "create", Would + "post", Would + "edit", Would + "date", Would + "send", WouldPublishPostmortem, Failed, Skipped} {
+		for _, a := range []string{Created, Posted, Edited, Dated, Sent, Present, PostmortemPublished, Would + "create", Would + "post", Would + "edit", Would + "date", Would + "send", WouldPublishPostmortem, Left, Failed, Skipped} {
 			if counts[a] > 0 {
 				c = append(c, fmt.Sprintf("%d %s", counts[a], a))
 			}

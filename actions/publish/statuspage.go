@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/castor-incidents/castor/internal/statuspage"
@@ -32,20 +33,24 @@ type statuspagePublisher struct {
 
 	listed   bool
 	byRecord map[string]*statuspage.Incident
+	// dups are the newer incidents that claim a record too.
+	dups map[string][]*statuspage.Incident
 	// simulated marks incidents a dry run pretends to have created.
 	simulated map[string]bool
 	warned    map[string]bool
 }
 
 func newStatuspage(api StatuspageAPI, cfg *schema.StatuspageConfig, log io.Writer) *statuspagePublisher {
-	return &statuspagePublisher{api: api, cfg: cfg, log: log, byRecord: map[string]*statuspage.Incident{}, simulated: map[string]bool{}, warned: map[string]bool{}}
+	return &statuspagePublisher{api: api, cfg: cfg, log: log, byRecord: map[string]*statuspage.Incident{}, dups: map[string][]*statuspage.Incident{}, simulated: map[string]bool{}, warned: map[string]bool{}}
 }
 
 func (s *statuspagePublisher) name() string { return "statuspage" }
 
 // index lists every incident of the page once per run (all pages) and
-// keeps castor's, by record id. Should two incidents claim the same
-// record, the oldest is the one castor made first.
+// keeps castor's, by record id. Should several incidents claim the same
+// record (two runs made one each at once, and one was stopped before
+// converge), the oldest is the record's and the others are duplicates,
+// deleted when the record is published (dedupe).
 func (s *statuspagePublisher) index(ctx context.Context) error {
 	if s.listed {
 		return nil
@@ -54,18 +59,72 @@ func (s *statuspagePublisher) index(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	all := map[string][]*statuspage.Incident{}
 	for i := range list {
 		inc := &list[i]
-		id := inc.MetadataString(MetadataKey, MetadataField)
-		if id == "" {
-			continue
+		if id := inc.MetadataString(MetadataKey, MetadataField); id != "" {
+			all[id] = append(all[id], inc)
 		}
-		if cur := s.byRecord[id]; cur == nil || inc.CreatedAt.Before(cur.CreatedAt) {
-			s.byRecord[id] = inc
-		}
+	}
+	for id, incs := range all {
+		slices.SortFunc(incs, olderFirst)
+		s.byRecord[id], s.dups[id] = incs[0], incs[1:]
 	}
 	s.listed = true
 	return nil
+}
+
+// olderFirst orders incidents by creation, then id: every run picks the
+// same incident as a record's.
+func olderFirst(a, b *statuspage.Incident) int {
+	if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
+		return c
+	}
+	return strings.Compare(a.ID, b.ID)
+}
+
+// dedupe deletes the duplicates of a record's incident that index found.
+func (s *statuspagePublisher) dedupe(ctx context.Context, rp *RecordPlan, dry bool, out func(Item, string, string, error)) error {
+	inc := s.byRecord[rp.ID]
+	for _, d := range s.dups[rp.ID] {
+		detail := "incident " + d.ID + ", a duplicate of incident " + inc.ID + " made by a run at the same time"
+		if !dry {
+			if err := s.api.DeleteIncident(ctx, s.cfg.PageID, d.ID); err != nil {
+				out(Item{}, Failed, detail, err)
+				return err
+			}
+		}
+		out(Item{}, action(dry, Deleted, "delete"), detail, nil)
+	}
+	delete(s.dups, rp.ID)
+	return nil
+}
+
+// converge follows the creation of a record's incident. Two runs at once
+// (a push and a manual run) both find no incident and both create one:
+// the API has no conditional creation. So the run lists the page again:
+// when an older incident claims the record, its own is deleted and the
+// older one is returned, and the run that made that one publishes the
+// record. The run that created second lists after both creations, so it
+// always sees the other; the first keeps its incident.
+func (s *statuspagePublisher) converge(ctx context.Context, rp *RecordPlan, created *statuspage.Incident) (*statuspage.Incident, error) {
+	list, err := s.api.ListIncidents(ctx, s.cfg.PageID, "")
+	if err != nil {
+		return nil, fmt.Errorf("look for an incident another run made at the same time: %w", err)
+	}
+	first := created
+	for i := range list {
+		if inc := &list[i]; mine(rp.ID)(inc) && olderFirst(inc, first) < 0 {
+			first = inc
+		}
+	}
+	if first == created {
+		return created, nil
+	}
+	if err := s.api.DeleteIncident(ctx, s.cfg.PageID, created.ID); err != nil {
+		return nil, err
+	}
+	return first, nil
 }
 
 func mine(id string) func(*statuspage.Incident) bool {
@@ -102,6 +161,9 @@ func (s *statuspagePublisher) record(ctx context.Context, rp *RecordPlan, dry bo
 		}
 		return err
 	}
+	if err := s.dedupe(ctx, rp, dry, out); err != nil {
+		return fail(0, err)
+	}
 	inc := s.byRecord[rp.ID]
 	if inc == nil && rp.PreviousID != "" {
 		inc = s.byRecord[rp.PreviousID]
@@ -132,6 +194,22 @@ func (s *statuspagePublisher) record(ctx context.Context, rp *RecordPlan, dry bo
 			inc = created
 			s.byRecord[rp.ID] = inc
 			out(it, Created, "incident "+inc.ID+", "+s.policy(rp), nil)
+			kept, err := s.converge(ctx, rp, created)
+			if err != nil {
+				if k+1 < len(rp.Items) {
+					return fail(k+1, err)
+				}
+				out(Item{}, Failed, "", err)
+				return err
+			}
+			if kept != created {
+				s.byRecord[rp.ID] = kept
+				out(Item{}, Deleted, "incident "+created.ID+", a duplicate of incident "+kept.ID+" made by a run at the same time", nil)
+				for _, later := range rp.Items[k+1:] {
+					out(later, Left, "it publishes incident "+kept.ID, nil)
+				}
+				return nil
+			}
 			if err := s.date(ctx, rp, it, dry, out); err != nil {
 				return fail(k, err)
 			}

@@ -123,6 +123,9 @@ func (p *Plan) Apply(ctx context.Context, g GitHub, opts ApplyOptions) (*Result,
 	a := &applier{plan: p, g: g, opts: opts, res: &Result{Unchanged: p.Unchanged, Notes: append([]Note(nil), p.Notes...)}}
 	a.total = p.Writes()
 	err := a.run(ctx)
+	if err == nil {
+		err = a.converge(ctx)
+	}
 	a.endProgress()
 	if err != nil {
 		return a.res, err
@@ -134,13 +137,14 @@ func (p *Plan) Apply(ctx context.Context, g GitHub, opts ApplyOptions) (*Result,
 }
 
 type applier struct {
-	plan  *Plan
-	g     GitHub
-	opts  ApplyOptions
-	res   *Result
-	total int
-	n     int  // writes attempted
-	drawn bool // a progress line is on the terminal
+	plan    *Plan
+	g       GitHub
+	opts    ApplyOptions
+	res     *Result
+	total   int
+	n       int  // writes attempted
+	drawn   bool // a progress line is on the terminal
+	created []*Change
 }
 
 func (a *applier) run(ctx context.Context) error {
@@ -279,6 +283,7 @@ func (a *applier) create(ctx context.Context, c *Change) error {
 	}
 	c.Issue, c.URL = is.Number, is.URL
 	a.res.Created++
+	a.created = append(a.created, c)
 	if c.closeAfter == nil {
 		a.progress("#%d created: %s", is.Number, c.Title)
 		return nil
@@ -289,6 +294,59 @@ func (a *applier) create(ctx context.Context, c *Change) error {
 	}
 	a.progress("#%d created, %s: %s", is.Number, describeState(c.State), c.Title)
 	return nil
+}
+
+// converge closes the issues this run made that another run made too.
+// Two runs at once (a push and a manual run, two workflows) both plan
+// "create" for a new item, and both create: GitHub has no conditional
+// creation to stop the second. Issue numbers tell the order: once its
+// creations are done, a run lists the tracking issues again, and each of
+// its issues that has an older twin of the same key and source is closed
+// as a duplicate of it, with a comment. The run that created second lists
+// after both creations, so it always sees the twin and closes its own; the
+// other keeps its issue, and each duplicate is closed by one run only.
+// What a run leaves (it was stopped first) the next run's plan closes the
+// same way.
+func (a *applier) converge(ctx context.Context) error {
+	if len(a.created) == 0 {
+		return nil
+	}
+	list, err := a.g.ListIssues(ctx, a.plan.Label)
+	if err != nil {
+		return a.stopConverging(ctx, err)
+	}
+	oldest := map[string]Issue{}
+	byNumber := map[int]Issue{}
+	for _, is := range list {
+		key, ok := parseMarker(is.Body)
+		s, _ := parseSync(is.Body)
+		if !ok || !strings.EqualFold(s.Source, a.plan.Source) {
+			continue
+		}
+		byNumber[is.Number] = is
+		if cur, seen := oldest[key]; !seen || is.Number < cur.Number {
+			oldest[key] = is
+		}
+	}
+	for _, c := range a.created {
+		first, mine := oldest[c.Key], byNumber[c.Issue]
+		if first.Number == 0 || first.Number >= c.Issue || mine.Number == 0 || (mine.State == "closed" && mine.StateReason == stateNotPlanned) {
+			continue
+		}
+		dup := closeOrphan(mine, c.Key, c.Path, a.plan.Source,
+			fmt.Sprintf("duplicate of #%d, the issue of action item `%s` of record `%s` (two runs of castor track made one each at the same time)", first.Number, c.Item, c.Record))
+		a.n++
+		a.total++
+		if stop, serr := a.failed(ctx, a.edit(ctx, &dup), dup, nil); stop {
+			return serr
+		}
+	}
+	return nil
+}
+
+func (a *applier) stopConverging(ctx context.Context, err error) error {
+	_, serr := a.failed(ctx, err, Change{Key: "duplicates"}, nil)
+	return serr
 }
 
 // find looks for the issue of key among the newest tracking issues: one

@@ -203,10 +203,16 @@ func (e *env) issue(key string) fakegithub.Issue {
 
 // world is the tracking state compared across runs: per key, the issue's
 // content, and how many of castor's comments it has.
-func (e *env) world() string {
+func (e *env) world() string { return e.worldOf(func(fakegithub.Issue) bool { return true }) }
+
+// worldOf is world for the issues keep accepts.
+func (e *env) worldOf(keep func(fakegithub.Issue) bool) string {
 	var lines []string
 	for key, list := range e.byKey() {
 		for _, is := range list {
+			if !keep(is) {
+				continue
+			}
 			labels := slices.Clone(is.Labels)
 			slices.Sort(labels)
 			assignees := slices.Clone(is.Assignees)

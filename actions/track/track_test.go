@@ -43,7 +43,7 @@ func TestFirstRunCreatesThenNothing(t *testing.T) {
 	}
 	// Exact calls: one listing, one label listing, the labels, then per
 	// item a creation (the refused assignee costs one more) and, for
-	// items already done or dropped, a close.
+	// items already done or dropped, a close; then one listing.
 	want := strings.Join([]string{
 		"GET /repos/acme/incidents/issues?direction=asc&labels=incident-follow-up&per_page=100&sort=created&state=all",
 		"GET /repos/acme/incidents/labels?per_page=100",
@@ -63,6 +63,9 @@ func TestFirstRunCreatesThenNothing(t *testing.T) {
 		"PATCH /repos/acme/incidents/issues/5",
 		"POST /repos/acme/incidents/issues", // ttl, assignee refused
 		"POST /repos/acme/incidents/issues", // ttl, without
+		// After creating, the listing again: another run may have made
+		// the same issues at the same time (converge).
+		"GET /repos/acme/incidents/issues?direction=asc&labels=incident-follow-up&per_page=100&sort=created&state=all",
 	}, "\n")
 	if got := requestList(e.fake.Requests()); got != want {
 		t.Errorf("requests:\n%s\nwant:\n%s", got, want)

@@ -167,6 +167,7 @@ type Server struct {
 	failAfter    int
 	failMode     FailMode
 	slow         time.Duration
+	onArrival    func(method, path string, body []byte)
 	onProcessed  func(n int)
 
 	processed int
@@ -258,6 +259,15 @@ func (s *Server) Slow(d time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.slow = d
+}
+
+// OnArrival calls f with each request as it arrives, before the server
+// looks at it; f may block (a test holds a run's request there until
+// another run has sent its own, to make two runs race).
+func (s *Server) OnArrival(f func(method, path string, body []byte)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.onArrival = f
 }
 
 // OnProcessed calls f with the number of each processed request, after
@@ -456,6 +466,12 @@ func msg(status int, format string, args ...any) answer {
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	s.mu.Lock()
+	arrival := s.onArrival
+	s.mu.Unlock()
+	if arrival != nil {
+		arrival(r.Method, r.URL.Path, body)
+	}
 	s.mu.Lock()
 	entry := Request{N: len(s.log) + 1, Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Body: string(body)}
 	a, drop, delay, hook := s.handleLocked(r, body, &entry)

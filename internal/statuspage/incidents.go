@@ -3,6 +3,7 @@ package statuspage
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -168,6 +169,21 @@ func (c *Client) GetIncident(ctx context.Context, pageID, id string) (*Incident,
 		return nil, err
 	}
 	return &inc, nil
+}
+
+// DeleteIncident deletes an incident: castor deletes only the duplicates
+// of its own incidents that runs made at the same time. An incident
+// already gone is no error (another run deleted it).
+func (c *Client) DeleteIncident(ctx context.Context, pageID, id string) error {
+	err := c.do(ctx, http.MethodDelete, incidentPath(pageID, id), true, nil, nil)
+	var se *Error
+	if errors.As(err, &se) && se.StatusCode == http.StatusNotFound {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("delete incident %s: %w", id, err)
+	}
+	return nil
 }
 
 // CreateIncident creates an incident; its Body is the first update. It is
