@@ -27,6 +27,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/transport"
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
+
+	"github.com/castor-incidents/castor/internal/httppolicy"
 )
 
 // ErrRejected is returned when the remote refuses a push because its
@@ -175,7 +177,7 @@ func (g *Repo) Fetch(ctx context.Context, remote string) error {
 		Tags:       git.NoTags,
 	})
 	if err != nil && !errors.Is(err, git.NoErrAlreadyUpToDate) {
-		return fmt.Errorf("fetch %s: %s", remote, redact(err.Error()))
+		return fmt.Errorf("fetch %s: %s", remote, g.redactRemote(remote, err))
 	}
 	return nil
 }
@@ -189,7 +191,7 @@ func (g *Repo) DefaultBranch(ctx context.Context, remote string) (string, error)
 	}
 	refs, err := rem.ListContext(ctx, &git.ListOptions{Auth: g.auth(remote)})
 	if err != nil && !errors.Is(err, transport.ErrEmptyRemoteRepository) {
-		return "", fmt.Errorf("list %s: %s", remote, redact(err.Error()))
+		return "", fmt.Errorf("list %s: %s", remote, g.redactRemote(remote, err))
 	}
 	heads := map[string]bool{}
 	for _, r := range refs {
@@ -435,11 +437,26 @@ func (g *Repo) Push(ctx context.Context, remote, branch string) error {
 		// is not here, so it has moved on.
 		return fmt.Errorf("push %s to %s: %w; fetch it, rebase on it, then run again", branch, remote, ErrRejected)
 	default:
-		return fmt.Errorf("push %s to %s: %s", branch, remote, redact(err.Error()))
+		return fmt.Errorf("push %s to %s: %s", branch, remote, g.redactRemote(remote, err))
 	}
 }
 
 var userinfo = regexp.MustCompile(`(://)[^/@\s]+@`)
+
+// redactRemote is err's message without the credentials the remote's URL
+// may carry. A URL that does not parse (a password with ?, # or /, not
+// percent-encoded) is never shown as Go's parser words it: its message
+// quotes the URL cut at the ? or # — the password's start — or whole.
+func (g *Repo) redactRemote(remote string, err error) string {
+	raw, uerr := g.RemoteURL(remote)
+	if uerr != nil || raw == "" {
+		return redact(err.Error())
+	}
+	if _, perr := url.Parse(raw); perr != nil {
+		return fmt.Sprintf("the remote's URL %s is not a valid URL (percent-encode a ?, #, / or space in its user name or password)", httppolicy.RedactURL(raw))
+	}
+	return redact(strings.ReplaceAll(err.Error(), raw, httppolicy.RedactURL(raw)))
+}
 
 // redact removes credentials that a remote URL may carry from a message.
 func redact(s string) string { return userinfo.ReplaceAllString(s, "${1}…@") }

@@ -3,6 +3,7 @@ package gitwrite
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -306,6 +307,31 @@ func TestGitHubRepo(t *testing.T) {
 	} {
 		if got := GitHubRepo(in, ""); got != want {
 			t.Errorf("GitHubRepo(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// A remote whose password holds ?, #, / or a space (not percent-encoded)
+// does not parse: Go's parser quotes the URL cut at the ? or # (the
+// password's start) or whole. No error castor returns shows any of it.
+func TestRemotePasswordNeverShown(t *testing.T) {
+	_, dir := setup(t)
+	g := open(t, dir)
+	r, _ := git.PlainOpen(dir)
+	for i, pw := range []string{"s3cr?xyzzy", "s3cr#xyzzy", "s3cr/xyzzy", "s3cr xyzzy", "s3crxyzzy"} {
+		name := fmt.Sprintf("r%d", i)
+		if _, err := r.CreateRemote(&config.RemoteConfig{Name: name, URLs: []string{"https://user:" + pw + "@127.0.0.1:1/acme/incidents.git"}}); err != nil {
+			t.Fatal(err)
+		}
+		ctx := context.Background()
+		_, lerr := g.DefaultBranch(ctx, name)
+		for _, err := range []error{g.Fetch(ctx, name), lerr, g.Push(ctx, name, "main")} {
+			if err == nil {
+				t.Fatalf("%q: no error from an unreachable remote", pw)
+			}
+			if msg := err.Error(); strings.Contains(msg, "s3cr") || strings.Contains(msg, "xyzzy") || strings.Contains(msg, "user:") {
+				t.Errorf("%q: %s", pw, msg)
+			}
 		}
 	}
 }
