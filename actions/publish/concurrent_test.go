@@ -170,3 +170,84 @@ func TestDuplicateIncidentDeleted(t *testing.T) {
 	}
 	wantText(t, "page", w.sp.Dump(), want)
 }
+
+// TestLateDuplicateRestoresComponents: the second run's creation lands
+// after the first run has posted the record's last update (resolved,
+// components operational again). Creating set the components to the
+// first update's outage; deleting the duplicate leaves them so. The run
+// that deletes it sets them back to what the kept incident's updates say.
+func TestLateDuplicateRestoresComponents(t *testing.T) {
+	ctx := context.Background()
+	g := newGitRepo(t, map[string]string{"castor.yaml": testConfig, mail: record(mailID, "Mail down", "SEV2", "public", u1, u2, u3)})
+	c1 := g.commit("first")
+	clean := newWorld(t)
+	if _, out, err := clean.run(ctx, g.dir, gitrepo.ZeroSHA, c1, false, false); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	w := newWorld(t)
+	w.sp.SetRateLimit(-1)
+	// Both runs list the page before either creates; the second
+	// creation waits for the first run's last update.
+	resolved, listed := make(chan struct{}), make(chan struct{})
+	var once, twice sync.Once
+	var creates, lists int
+	var mu sync.Mutex
+	wait := func(ch chan struct{}) {
+		select {
+		case <-ch:
+		case <-time.After(30 * time.Second):
+		}
+	}
+	w.sp.OnArrival(func(method, path string, body []byte) {
+		switch {
+		case method == "GET" && strings.HasSuffix(path, "/incidents"):
+			mu.Lock()
+			lists++
+			if lists == 2 {
+				twice.Do(func() { close(listed) })
+			}
+			mu.Unlock()
+		case method == "PATCH" && strings.Contains(string(body), `"status":"resolved"`):
+			once.Do(func() { close(resolved) })
+		case method == "POST" && strings.HasSuffix(path, "/incidents"):
+			mu.Lock()
+			creates++
+			n := creates
+			mu.Unlock()
+			wait(listed)
+			if n == 2 {
+				wait(resolved)
+			}
+		}
+	})
+	var wg sync.WaitGroup
+	outs, errs := make([]string, 2), make([]error, 2)
+	for i := range 2 {
+		client, err := statuspage.New(statuspage.Options{BaseURL: w.sp.URL, APIKey: "key", Clock: w.clock, Timeout: time.Minute})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var out bytes.Buffer
+			_, errs[i] = Run(ctx, Options{
+				PlanOptions: PlanOptions{Dir: g.dir, Before: gitrepo.ZeroSHA, After: c1, Now: t0},
+				Statuspage:  func() (StatuspageAPI, error) { return client, nil },
+				Webhook:     w.webhook,
+				Out:         &out,
+			})
+			outs[i] = out.String()
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("run %d: %v\n%s", i, err, outs[i])
+		}
+	}
+	if !strings.Contains(strings.Join(outs, ""), ": deleted (incident ") {
+		t.Fatalf("no duplicate deleted:\n%s", strings.Join(outs, "\n---\n"))
+	}
+	wantText(t, "page", w.sp.Dump(), clean.sp.Dump())
+}

@@ -114,8 +114,9 @@ component cmpmail operational
 component cmpweb operational
 `)
 			// Requests: the listing, the create (its backfill date is
-			// the first update's time), two posts and their dating.
-			if got := len(w.sp.Requests()); got != 6 || w.writes() != 5 || res.Published != 5+3 {
+			// the first update's time), the listing again (converge),
+			// two posts and their dating.
+			if got := len(w.sp.Requests()); got != 7 || w.writes() != 5 || res.Published != 5+3 {
 				t.Errorf("%d requests, %d writes:\n%s", got, res.Published, w.spLog())
 			}
 			for _, r := range w.sp.Requests() {

@@ -37,6 +37,7 @@ type StatuspageAPI interface {
 	SetPostmortemDraft(ctx context.Context, pageID, incidentID, body string) (*statuspage.Postmortem, error)
 	PublishPostmortem(ctx context.Context, pageID, incidentID, body string, notify bool) (*statuspage.Postmortem, error)
 	DeleteIncident(ctx context.Context, pageID, id string) error
+	GetIncident(ctx context.Context, pageID, id string) (*statuspage.Incident, error)
 }
 
 // WebhookSender is what the webhook publisher needs (*webhook.Sender).

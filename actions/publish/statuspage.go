@@ -124,7 +124,47 @@ func (s *statuspagePublisher) converge(ctx context.Context, rp *RecordPlan, crea
 	if err := s.api.DeleteIncident(ctx, s.cfg.PageID, created.ID); err != nil {
 		return nil, err
 	}
-	return first, nil
+	return first, s.restoreComponents(ctx, first.ID, created)
+}
+
+// restoreComponents undoes what a deleted duplicate did to component
+// statuses: its creation set them, possibly after the other run's later
+// updates had set them on (deleting an incident leaves them as they are).
+// Each component the duplicate set gets the status the kept incident's
+// latest update gave it, read now; a patch without status or body adds
+// no update.
+func (s *statuspagePublisher) restoreComponents(ctx context.Context, keptID string, dup *statuspage.Incident) error {
+	set := map[string]bool{}
+	for _, u := range dup.Updates {
+		for _, c := range u.AffectedComponents {
+			set[c.Code] = true
+		}
+	}
+	if len(set) == 0 {
+		return nil
+	}
+	kept, err := s.api.GetIncident(ctx, s.cfg.PageID, keptID)
+	if err != nil {
+		return fmt.Errorf("read incident %s to restore component statuses: %w", keptID, err)
+	}
+	want := map[string]string{}
+	for _, u := range kept.UpdatesOldestFirst() {
+		for _, c := range u.AffectedComponents {
+			if set[c.Code] {
+				want[c.Code] = c.NewStatus
+			}
+		}
+	}
+	if len(want) == 0 {
+		return nil
+	}
+	// The incident keeps its own list of components.
+	req := statuspage.IncidentRequest{Components: want, ComponentIDs: []string{}}
+	for _, c := range kept.Components {
+		req.ComponentIDs = append(req.ComponentIDs, c.ID)
+	}
+	_, err = s.api.UpdateIncident(ctx, s.cfg.PageID, keptID, req)
+	return err
 }
 
 func mine(id string) func(*statuspage.Incident) bool {
