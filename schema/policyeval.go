@@ -117,6 +117,7 @@ func (w *eventWriter) send(e evalEvent) {
 // step. It returns the process's exit status.
 func serveEval(in io.Reader, out io.Writer) int {
 	w := &eventWriter{enc: json.NewEncoder(out)}
+	limitData(policyRSSLimit)
 	go watchMemory(w, os.Getppid())
 	debug.SetMemoryLimit(policyMemoryLimit * 3 / 4)
 	var req evalRequest
@@ -334,7 +335,9 @@ func (s *Schema) evalPolicies(ctx context.Context, config []byte, recs []evalFil
 			werr := cmd.Wait()
 			if err == nil && werr != nil {
 				var ee *exec.ExitError
-				if errors.As(werr, &ee) && ee.ExitCode() == 3 {
+				// 3: the watchdog; a runtime that could not map more
+				// memory (limitData) dies saying so.
+				if errors.As(werr, &ee) && (ee.ExitCode() == 3 || strings.Contains(stderr.firstLine(), "out of memory")) {
 					return stop(over(outOfMemory, "memory"))
 				}
 				err = fmt.Errorf("evaluate the policies: %v: %s", werr, strings.TrimSpace(stderr.String()))
@@ -434,18 +437,30 @@ func childRSS(pid int) (int, bool) {
 // tailBuffer keeps the last 4 KB written to it: the end of a child's
 // standard error, for an error message.
 type tailBuffer struct {
-	mu sync.Mutex
-	b  []byte
+	mu   sync.Mutex
+	head []byte // the first line: a runtime's fatal error, before its dump
+	b    []byte
 }
 
 func (t *tailBuffer) Write(p []byte) (int, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if len(t.head) < 512 && !bytes.Contains(t.head, []byte("\n")) {
+		t.head = append(t.head, p[:min(len(p), 512-len(t.head))]...)
+	}
 	t.b = append(t.b, p...)
 	if len(t.b) > 4096 {
 		t.b = t.b[len(t.b)-4096:]
 	}
 	return len(p), nil
+}
+
+// firstLine is the first line the child printed.
+func (t *tailBuffer) firstLine() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	line, _, _ := bytes.Cut(t.head, []byte("\n"))
+	return string(line)
 }
 
 func (t *tailBuffer) String() string {
