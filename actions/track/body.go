@@ -211,7 +211,7 @@ func issueBody(in bodyInput) string {
 	if it.Owner != "" {
 		// In code: the assignment notifies the owner; a mention in
 		// every edited body would too.
-		row(words.Owner, "`"+render.Cell(words.Person(it.Owner))+"`")
+		row(words.Owner, render.CodeCell(words.Person(it.Owner)))
 	}
 	row(words.Due, render.Cell(it.Due))
 	row(words.ItemStatus, render.Cell(words.ItemStatusWord(it.Status)))
