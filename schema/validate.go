@@ -40,7 +40,7 @@ func (c *checker) checkValue(p *parsed, name string, def Definition) (cue.Value,
 		byPath[k] = append(byPath[k], e)
 	}
 	for _, k := range order {
-		diags = append(diags, c.explain(p, name, k, data, byPath[k])...)
+		diags = append(diags, c.explain(p, name, k, schemaDef, data, byPath[k])...)
 	}
 	root, ok := c.shapes[string(def)]
 	if !ok {
@@ -60,7 +60,7 @@ func (c *checker) checkValue(p *parsed, name string, def Definition) (cue.Value,
 }
 
 // explain turns the CUE errors found at one path into diagnostics.
-func (c *checker) explain(p *parsed, name, key string, data cue.Value, errs []errors.Error) []Diagnostic {
+func (c *checker) explain(p *parsed, name, key string, schemaDef, data cue.Value, errs []errors.Error) []Diagnostic {
 	at := p.pos.lookup(key)
 	shown := displayPath(strings.Split(key, "."))
 	prefix := ""
@@ -120,10 +120,65 @@ func (c *checker) explain(p *parsed, name, key string, data cue.Value, errs []er
 			out = append(out, Diagnostic{Pos: at, Message: prefix + fmt.Sprintf(format, args...), Rule: rule})
 		}
 	}
+	if len(conflicts) > 0 && c.schema.hasPolicies() {
+		// A policy that narrows a list (status: "resolved") makes CUE
+		// report the values the list and the policy disagree on, not
+		// those left: the constraint itself says what is allowed.
+		if allowed, ok := literals(constraintAt(schemaDef, key)); ok {
+			conflicts = allowed
+		}
+	}
 	if msg := conflictMessage(prefix, describeFound(got), conflicts, kinds); msg != "" {
 		out = append(out, Diagnostic{Pos: at, Message: msg, Rule: rule})
 	}
 	return out
+}
+
+// constraintAt is what the schema says of the value at key (a path of
+// labels and list indexes joined by dots, as joinKey writes it).
+func constraintAt(v cue.Value, key string) cue.Value {
+	if key == "" {
+		return v
+	}
+	for _, label := range strings.Split(key, ".") {
+		if _, err := strconv.Atoi(label); err == nil {
+			v = v.LookupPath(cue.MakePath(cue.AnyIndex))
+			continue
+		}
+		next := v.LookupPath(cue.MakePath(cue.Str(label).Optional()))
+		if !next.Exists() {
+			next = v.LookupPath(cue.MakePath(cue.AnyString))
+		}
+		v = next
+	}
+	return v
+}
+
+// literals lists the values a constraint allows when it is one literal
+// or a list of them ("a" | "b"), as CUE prints them; ok is false for
+// anything else.
+func literals(v cue.Value) (vals []string, ok bool) {
+	if !v.Exists() || v.Err() != nil {
+		return nil, false
+	}
+	if v.IsConcrete() {
+		if s := fmt.Sprint(v); isLiteral(s) {
+			return []string{s}, true
+		}
+		return nil, false
+	}
+	op, args := v.Expr()
+	if op != cue.OrOp {
+		return nil, false
+	}
+	for _, a := range args {
+		s := fmt.Sprint(a)
+		if !a.IsConcrete() || !isLiteral(s) {
+			return nil, false
+		}
+		vals = append(vals, s)
+	}
+	return vals, true
 }
 
 // The messages of the errors of shape. The CUE path (explain, walkSchema)
