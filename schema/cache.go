@@ -15,7 +15,7 @@ import (
 
 // cacheVersion changes whenever what is cached, or how records are
 // checked, changes: old packs then simply stop matching.
-const cacheVersion = "castor-validate-4"
+const cacheVersion = "castor-validate-5"
 
 // Cache keeps the result of checking record files across runs, keyed by a
 // hash of the schema, the local policies, castor.yaml and each file's
