@@ -131,8 +131,10 @@ func (s *statuspagePublisher) converge(ctx context.Context, rp *RecordPlan, crea
 // statuses: its creation set them, possibly after the other run's later
 // updates had set them on (deleting an incident leaves them as they are).
 // Each component the duplicate set gets the status the kept incident's
-// latest update gave it, read now; a patch without status or body adds
-// no update.
+// latest update gave it; a patch without status or body adds no update.
+// The other run may post an update between the read and the patch, which
+// the patch would then undo: so the incident is read again after each
+// patch, and patched again while its latest update has changed.
 func (s *statuspagePublisher) restoreComponents(ctx context.Context, keptID string, dup *statuspage.Incident) error {
 	set := map[string]bool{}
 	for _, u := range dup.Updates {
@@ -143,29 +145,47 @@ func (s *statuspagePublisher) restoreComponents(ctx context.Context, keptID stri
 	if len(set) == 0 {
 		return nil
 	}
-	kept, err := s.api.GetIncident(ctx, s.cfg.PageID, keptID)
-	if err != nil {
-		return fmt.Errorf("read incident %s to restore component statuses: %w", keptID, err)
-	}
-	want := map[string]string{}
-	for _, u := range kept.UpdatesOldestFirst() {
-		for _, c := range u.AffectedComponents {
-			if set[c.Code] {
-				want[c.Code] = c.NewStatus
+	restoredFrom := "" // the update whose statuses the last patch set
+	for range restoreRounds {
+		kept, err := s.api.GetIncident(ctx, s.cfg.PageID, keptID)
+		if err != nil {
+			return fmt.Errorf("read incident %s to restore component statuses: %w", keptID, err)
+		}
+		updates := kept.UpdatesOldestFirst()
+		latest := ""
+		if len(updates) > 0 {
+			latest = updates[len(updates)-1].ID
+		}
+		if restoredFrom != "" && latest == restoredFrom {
+			return nil // nothing posted since the patch
+		}
+		want := map[string]string{}
+		for _, u := range updates {
+			for _, c := range u.AffectedComponents {
+				if set[c.Code] {
+					want[c.Code] = c.NewStatus
+				}
 			}
 		}
+		if len(want) == 0 {
+			return nil
+		}
+		// The incident keeps its own list of components.
+		req := statuspage.IncidentRequest{Components: want, ComponentIDs: []string{}}
+		for _, c := range kept.Components {
+			req.ComponentIDs = append(req.ComponentIDs, c.ID)
+		}
+		if _, err := s.api.UpdateIncident(ctx, s.cfg.PageID, keptID, req); err != nil {
+			return err
+		}
+		restoredFrom = latest
 	}
-	if len(want) == 0 {
-		return nil
-	}
-	// The incident keeps its own list of components.
-	req := statuspage.IncidentRequest{Components: want, ComponentIDs: []string{}}
-	for _, c := range kept.Components {
-		req.ComponentIDs = append(req.ComponentIDs, c.ID)
-	}
-	_, err = s.api.UpdateIncident(ctx, s.cfg.PageID, keptID, req)
-	return err
+	return nil
 }
+
+// restoreRounds bounds the patches of restoreComponents: each one follows
+// an update the other run posted meanwhile.
+const restoreRounds = 4
 
 func mine(id string) func(*statuspage.Incident) bool {
 	return func(inc *statuspage.Incident) bool { return inc.MetadataString(MetadataKey, MetadataField) == id }
