@@ -53,13 +53,14 @@ type Config struct {
 	UserAgent string
 
 	// Timeout bounds each attempt (connection, headers and body).
-	// Default 30s.
+	// Default httppolicy's (30s).
 	Timeout time.Duration
 	// RetryMax is the number of retries after the first attempt.
-	// Default 4; negative for none.
+	// Default httppolicy's (4); negative for none.
 	RetryMax int
 	// RetryWaitMin and RetryWaitMax bound the exponential backoff
-	// between attempts after a 5xx or a network error. Default 1s, 30s.
+	// between attempts after a 5xx or a network error. Default
+	// httppolicy's (1s, 30s).
 	RetryWaitMin, RetryWaitMax time.Duration
 	// MaxWait is the longest single wait for a rate limit (Retry-After);
 	// a longer one is not waited for. Default 2 minutes.
@@ -93,21 +94,8 @@ func (c *Config) defaults() {
 	if c.UserAgent == "" {
 		c.UserAgent = "castor"
 	}
-	if c.Timeout == 0 {
-		c.Timeout = 30 * time.Second
-	}
-	if c.RetryMax == 0 {
-		c.RetryMax = 4
-	}
-	if c.RetryMax < 0 {
-		c.RetryMax = 0
-	}
-	if c.RetryWaitMin == 0 {
-		c.RetryWaitMin = time.Second
-	}
-	if c.RetryWaitMax == 0 {
-		c.RetryWaitMax = 30 * time.Second
-	}
+	// Timeout, RetryMax and the backoff take httppolicy's defaults;
+	// what follows are GitHub's own rules.
 	if c.MaxWait == 0 {
 		c.MaxWait = 2 * time.Minute
 	}
