@@ -130,11 +130,7 @@ func (d *Drill) render(id string, loc *time.Location) []byte {
 	}
 	w("participants: [%s]\n", strings.Join(d.Participants, ", "))
 	if len(inc.Components) > 0 {
-		names := make([]string, len(inc.Components))
-		for i, c := range inc.Components {
-			names[i] = quoteFlow(c)
-		}
-		w("components: [%s] # the played record's\n", strings.Join(names, ", "))
+		w("components: [%s] # the played record's\n", flowList(inc.Components))
 	}
 	w("# Offsets from the start of the played incident (T+), as on the game\n")
 	w("# master's sheet: the clock stood at brief_at when the drill began.\n")

@@ -282,11 +282,7 @@ func (tv *templateValues) render() []byte {
 	w("acknowledged_at: %s # a human took it up\n", t)
 	w("# resolved_at: required once the status is resolved (castor update sets it)\n")
 	if len(tv.order) > 0 {
-		names := make([]string, 0, len(tv.order))
-		for _, c := range tv.order {
-			names = append(names, quoteFlow(c))
-		}
-		w("components: [%s] # declared in castor.yaml\n", strings.Join(names, ", "))
+		w("components: [%s] # declared in castor.yaml\n", flowList(tv.order))
 	}
 	if tv.commander != "" {
 		w("commander: %s # the incident commander's GitHub login\n", tv.commander)
@@ -298,11 +294,7 @@ func (tv *templateValues) render() []byte {
 	w("updates: # PUBLIC, oldest first\n")
 	w("  - at: %s\n    status: investigating\n    message:%s\n", t, yamlValue(tv.firstMessage(), 4))
 	if len(tv.order) > 0 {
-		var parts []string
-		for _, c := range tv.order {
-			parts = append(parts, quoteFlow(c)+": "+tv.comps[c])
-		}
-		w("    components: {%s} # operational | degraded_performance | partial_outage | major_outage | under_maintenance\n", strings.Join(parts, ", "))
+		w("    components: {%s} # operational | degraded_performance | partial_outage | major_outage | under_maintenance\n", flowMap(tv.order, tv.comps))
 	}
 	w("timeline: # internal chronology, never published unless postmortem.public\n")
 	w("  - at: %s\n    event: Incident opened.\n", t)
@@ -358,11 +350,7 @@ func (tv *templateValues) renderMaintenance() []byte {
 	w("scheduled_for: %s # the planned window\n", from)
 	w("scheduled_until: %s\n", until)
 	if len(tv.order) > 0 {
-		names := make([]string, 0, len(tv.order))
-		for _, c := range tv.order {
-			names = append(names, quoteFlow(c))
-		}
-		w("components: [%s] # under maintenance; declared in castor.yaml\n", strings.Join(names, ", "))
+		w("components: [%s] # under maintenance; declared in castor.yaml\n", flowList(tv.order))
 	}
 	if tv.commander != "" {
 		w("commander: %s # who runs it, a GitHub login\n", tv.commander)
@@ -374,13 +362,9 @@ func (tv *templateValues) renderMaintenance() []byte {
 	w("updates: # PUBLIC, oldest first\n")
 	w("  - at: %s\n    status: scheduled\n    message:%s\n", formatTime(tv.announced), yamlValue(message, 4))
 	if len(tv.order) > 0 {
-		var parts []string
-		for _, c := range tv.order {
-			parts = append(parts, quoteFlow(c)+": "+tv.comps[c])
-		}
 		w("# When it starts, an in_progress update sets them, and completed sets\n")
 		w("# them back to operational:\n")
-		w("#   components: {%s}\n", strings.Join(parts, ", "))
+		w("#   components: {%s}\n", flowMap(tv.order, tv.comps))
 	}
 	w("# timeline:\n#   - {at: %s, event: Maintenance started.}\n", from)
 	w("# action_items: follow-ups, as in an incident record\n")

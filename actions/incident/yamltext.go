@@ -53,6 +53,25 @@ func quoteFlow(s string) string {
 	return q
 }
 
+// flowList writes names as the inside of a YAML flow sequence (a, 'b c').
+func flowList(names []string) string {
+	quoted := make([]string, len(names))
+	for i, n := range names {
+		quoted[i] = quoteFlow(n)
+	}
+	return strings.Join(quoted, ", ")
+}
+
+// flowMap writes the inside of a YAML flow mapping of names to values, in
+// the names' order.
+func flowMap(names []string, values map[string]string) string {
+	parts := make([]string, len(names))
+	for i, n := range names {
+		parts[i] = quoteFlow(n) + ": " + values[n]
+	}
+	return strings.Join(parts, ", ")
+}
+
 // needsEscape reports whether s holds characters that only a double-quoted
 // scalar can carry: control characters, line breaks (YAML 1.1 also breaks
 // lines at NEL, LS and PS), a byte order mark, invalid UTF-8.
