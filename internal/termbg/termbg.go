@@ -15,7 +15,7 @@
 // whose imports are ready (the language specification, since Go 1.21):
 // this package imports Lip Gloss only, and its path sorts before
 // github.com/charmbracelet/bubbletea, so it runs first wherever it is
-// imported (actions/drill imports it). TestNoTerminalQuery holds it.
+// imported (actions/drill imports it). The terminal_quiet script holds it.
 package termbg
 
 import "github.com/charmbracelet/lipgloss"

@@ -54,7 +54,7 @@ func ptyCastor(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	f, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 40, Cols: 200})
 	ts.Check(err)
-	// castor asks the terminal nothing (TestNoTerminalQuery): a query
+	// castor asks the terminal nothing (terminal_quiet.txtar): a query
 	// would show in pty.out.
 	var out bytes.Buffer
 	_, err = io.Copy(&out, f)
