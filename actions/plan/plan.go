@@ -52,8 +52,6 @@ type Options struct {
 	Out, ErrOut io.Writer
 	// Now evaluates time-dependent policies; time.Now when zero.
 	Now time.Time
-	// CacheDir holds validate's result cache; empty disables it.
-	CacheDir string
 	// Publish is the template of publish's dry run: its connectors
 	// (set by the CLI from the environment) let it read the status
 	// pages. Revisions, the repository, DryRun and outputs are set by Run.
@@ -96,33 +94,16 @@ func Run(ctx context.Context, opts Options) error {
 	if opts.Track.GitHub != nil {
 		_, ghErr = opts.Track.GitHub()
 	}
-
-	// Every record must be valid: tracking reads them all. When it is
-	// planned, validation loads them for it; else only the findings are
-	// needed, which the result cache (CacheDir) gives cheaply.
-	vopts := validate.Options{Dir: opts.Dir, Now: opts.Now, CacheDir: opts.CacheDir}
-	if ghErr == nil {
-		vopts.Records = shared
-	}
-	vres, err := validate.Check(ctx, vopts)
-	if err != nil {
-		return err
-	}
-	if vres.Errors > 0 {
-		for _, d := range vres.Diagnostics {
-			if d.Severity == schema.Error {
-				fmt.Fprintln(opts.ErrOut, d.String())
-			}
-		}
-		return ErrInvalid
-	}
-
 	base, into := "", ""
 	if !opts.All {
 		if base, into, err = mergeBase(repo, opts); err != nil {
 			return err
 		}
 	}
+	if err := check(ctx, opts, repo, ghErr == nil, base); err != nil {
+		return err
+	}
+
 	var tplan *track.Plan
 	trackWhyNot := ""
 	if ghErr != nil {
@@ -177,6 +158,50 @@ func Run(ctx context.Context, opts Options) error {
 		}
 	}
 	return nil
+}
+
+// check refuses a plan on invalid records. Which records it validates is
+// what the plan reads: the tracking plan (tracking) reads every record of
+// the work tree, as tracking on the default branch will after the merge,
+// so each must be valid; without it, only the records the branch changes
+// since base are read (the publishing plan: the changed records, from
+// git), and those are validated as the Action checks a pull request, in
+// the work tree, their ids against every record's path, every record when
+// castor.yaml or a policy changed (validate's ChangedSince). The others
+// are not read: a refusal says so.
+func check(ctx context.Context, opts Options, repo *schema.Repo, tracking bool, base string) error {
+	vopts := validate.Options{Dir: opts.Dir, Records: func() (*schema.Repo, error) { return repo, nil }}
+	if !tracking && !opts.All {
+		vopts.ChangedSince = base
+	}
+	vres, err := validate.Check(ctx, vopts)
+	if err != nil {
+		return err
+	}
+	if vres.Errors == 0 {
+		return nil
+	}
+	for _, d := range vres.Diagnostics {
+		if d.Severity == schema.Error {
+			fmt.Fprintln(opts.ErrOut, d.String())
+		}
+	}
+	all, err := repo.RecordPaths()
+	if err != nil {
+		return err
+	}
+	if unchecked := len(all) - vres.Records; unchecked > 0 {
+		return fmt.Errorf("%w (%s changed since %s checked, %s not: castor validate checks every record)",
+			ErrInvalid, count(vres.Records, "record"), short(base), count(unchecked, "other record"))
+	}
+	return ErrInvalid
+}
+
+func count(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
 }
 
 // title says what is compared.

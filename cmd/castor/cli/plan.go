@@ -4,7 +4,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/castor-incidents/castor/actions/plan"
-	"github.com/castor-incidents/castor/schema"
 )
 
 func newPlanCmd(f *Factory) *cobra.Command {
@@ -38,9 +37,15 @@ STATUSPAGE_API_KEY it reads the page and tells the updates already there
 from those to post; without, it lists what the records add. As Markdown
 it lists what the records add.
 
-Exit status: 0 when the plan is shown, 1 when a record is invalid (the
-errors are listed, nothing is planned), 2 on a usage error, an unknown
-revision or a GitHub error.`,
+The plan validates what it reads. The tracking plan reads every record,
+as tracking does after the merge: each must be valid. Without it, only
+the records the branch changes are read, and validated as the Action
+checks a pull request (their ids against every record's; every record
+when castor.yaml or a policy changed): castor validate checks the rest.
+
+Exit status: 0 when the plan is shown, 1 when a record it validates is
+invalid (the errors are listed, nothing is planned), 2 on a usage error,
+an unknown revision or a GitHub error.`,
 		Example: `  castor plan                       # this branch, against the default branch
   castor plan --before HEAD~3       # the last three commits
   castor plan --all --format markdown`,
@@ -48,9 +53,6 @@ revision or a GitHub error.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f.trackOptions(&opts.Track, f.Stderr)
 			opts.Out, opts.ErrOut = f.Stdout, f.Stderr
-			if dir, err := schema.DefaultCacheDir(); err == nil {
-				opts.CacheDir = dir
-			}
 			f.publishOptions(&opts.Publish)
 			return plan.Run(cmd.Context(), opts)
 		},
