@@ -12,8 +12,6 @@ import (
 	"testing"
 	"time"
 
-	yaml "go.yaml.in/yaml/v3"
-
 	"github.com/castor-incidents/castor/internal/recordgen"
 	"github.com/castor-incidents/castor/schema/fastpath"
 )
@@ -126,13 +124,13 @@ func BenchmarkScanner(b *testing.B) {
 	}
 	for _, bc := range []struct {
 		name string
-		scan func([]byte) (*yaml.Node, bool)
+		scan func([]byte) (map[string]any, []fastpath.Entry, bool)
 	}{
 		{"scanner", fastpath.ScanYAML},
-		{"yaml.v3", func([]byte) (*yaml.Node, bool) { return nil, false }},
+		{"yaml.v3", func([]byte) (map[string]any, []fastpath.Entry, bool) { return nil, nil, false }},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
-			defer func(old func([]byte) (*yaml.Node, bool)) { scanYAML = old }(scanYAML)
+			defer func(old func([]byte) (map[string]any, []fastpath.Entry, bool)) { scanYAML = old }(scanYAML)
 			scanYAML = bc.scan
 			defer reportCPU(b)()
 			for b.Loop() {

@@ -90,6 +90,9 @@ type parsed struct {
 	kind ast.Expr
 	// lazyKeyPos, when set, builds keyPos on first use (keyAt).
 	lazyKeyPos func() positions
+	// scan, for a record read by the YAML scanner, answers for pos and
+	// keyPos, which are then nil.
+	scan *scanPositions
 	// values counts the values walked: a JSON or CUE record is held to
 	// MaxValues like a YAML one, so that its evaluation is bounded.
 	values int
@@ -97,11 +100,22 @@ type parsed struct {
 
 // keyAt returns where the key at path is written.
 func (p *parsed) keyAt(key string) (Position, bool) {
+	if p.scan != nil {
+		return p.scan.keyAt(key)
+	}
 	if p.keyPos == nil && p.lazyKeyPos != nil {
 		p.keyPos, p.lazyKeyPos = p.lazyKeyPos(), nil
 	}
 	pos, ok := p.keyPos[key]
 	return pos, ok
+}
+
+// positions returns where the values are written.
+func (p *parsed) positions() posTable {
+	if p.scan != nil {
+		return p.scan
+	}
+	return p.pos
 }
 
 // positions maps a value's path ("updates.2.at") to where it is written.

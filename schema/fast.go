@@ -50,8 +50,9 @@ func (f fastSchemas) of(plain map[string]any) *fastpath.Schema {
 // writes its own (explain, walkSchema), with the same functions.
 func fastDiagnostics(p *parsed, findings []fastpath.Finding) []Diagnostic {
 	out := make([]Diagnostic, 0, len(findings))
+	pos := p.positions()
 	for _, f := range findings {
-		d := Diagnostic{Pos: p.pos.lookup(f.Path), Rule: "schema"}
+		d := Diagnostic{Pos: pos.lookup(f.Path), Rule: "schema"}
 		prefix := pathPrefix(f.Path)
 		switch f.Kind {
 		case fastpath.Mismatch:

@@ -250,7 +250,7 @@ type Record struct {
 	// Diagnostics are this file's own findings.
 	Diagnostics []Diagnostic
 
-	pos positions
+	pos posTable
 	// id is the raw id written in the file, for the cross-record checks
 	// even when the record has other errors.
 	id string
@@ -659,7 +659,7 @@ func (r *Repo) checkFast(rec *Record, data []byte) bool {
 		return false
 	}
 	if len(findings) > 0 {
-		rec.pos, rec.id = p.pos, p.id
+		rec.pos, rec.id = p.positions(), p.id
 		rec.Diagnostics = append(fastDiagnostics(p, findings), runRecordRules(r.Config, rec, p)...)
 		return true
 	}
@@ -667,7 +667,7 @@ func (r *Repo) checkFast(rec *Record, data []byte) bool {
 	if err := decodeKind(plain, &inc); err != nil {
 		return false
 	}
-	rec.pos, rec.id, rec.Incident, rec.parsed = p.pos, p.id, &inc, true
+	rec.pos, rec.id, rec.Incident, rec.parsed = p.positions(), p.id, &inc, true
 	rec.Diagnostics = runRecordRules(r.Config, rec, p)
 	return true
 }

@@ -25,24 +25,33 @@ func latestOf(r *Record) *latestTime {
 	if inc == nil || inc.RecordKind() != KindIncident {
 		return nil
 	}
-	var out *latestTime
-	see := func(t *time.Time, key string, path ...any) {
-		if t != nil && !t.IsZero() && (out == nil || t.After(out.At)) {
-			out = &latestTime{Key: key, At: *t, Pos: r.Pos(path...)}
+	// The latest time's key and position are written once, for it alone.
+	var latest *time.Time
+	var path []any
+	see := func(t *time.Time, p ...any) {
+		if t != nil && !t.IsZero() && (latest == nil || t.After(*latest)) {
+			latest, path = t, p
 		}
 	}
-	see(&inc.StartedAt, "started_at", "started_at")
-	see(inc.DetectedAt, "detected_at", "detected_at")
-	see(inc.AcknowledgedAt, "acknowledged_at", "acknowledged_at")
-	see(inc.ResolvedAt, "resolved_at", "resolved_at")
+	see(&inc.StartedAt, "started_at")
+	see(inc.DetectedAt, "detected_at")
+	see(inc.AcknowledgedAt, "acknowledged_at")
+	see(inc.ResolvedAt, "resolved_at")
 	for i := range inc.Updates {
-		see(&inc.Updates[i].At, fmt.Sprintf("updates[%d].at", i), "updates", i, "at")
+		see(&inc.Updates[i].At, "updates", i, "at")
 	}
 	for i := range inc.Timeline {
-		see(&inc.Timeline[i].At, fmt.Sprintf("timeline[%d].at", i), "timeline", i, "at")
-		see(inc.Timeline[i].Until, fmt.Sprintf("timeline[%d].until", i), "timeline", i, "until")
+		see(&inc.Timeline[i].At, "timeline", i, "at")
+		see(inc.Timeline[i].Until, "timeline", i, "until")
 	}
-	return out
+	if latest == nil {
+		return nil
+	}
+	key := path[0].(string)
+	if len(path) == 3 {
+		key = fmt.Sprintf("%s[%d].%s", path...)
+	}
+	return &latestTime{Key: key, At: *latest, Pos: r.Pos(path...)}
 }
 
 // checkFuture warns about incidents with a time in the future: most often

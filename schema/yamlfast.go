@@ -26,20 +26,34 @@ var scanYAML = fastpath.ScanYAML
 // reports precisely. A document beyond the limits (checkYAML) gives the
 // same findings as the full path, and ok true.
 func parseYAMLFast(name string, data []byte) (p *parsed, plain any, limits []Diagnostic, ok bool) {
-	// The records' own subset of YAML is scanned directly, several times
-	// faster; anything else is left to yaml.v3.
-	doc, scanned := scanYAML(data)
-	if !scanned {
-		doc = new(yaml.Node)
-		dec := yaml.NewDecoder(bytes.NewReader(data))
-		if err := dec.Decode(doc); err != nil {
-			return nil, nil, nil, false
+	// The records' own subset of YAML is scanned directly into plain data,
+	// several times faster; anything else is left to yaml.v3. A scanned
+	// document is within the limits: no alias, nesting at most MaxDepth
+	// (the scanner refuses deeper), and at most MaxValues values counted
+	// as checkYAMLTree counts them (the document, the top-level mapping,
+	// each key and value, at most two per entry).
+	if root, entries, scanned := scanYAML(data); scanned && 2+2*len(entries) <= MaxValues {
+		p = &parsed{scan: &scanPositions{name: name, data: data, entries: entries}}
+		if id, isStr := root["id"].(string); isStr {
+			p.id = id
 		}
-		// yaml.Unmarshal would read the first of several documents:
-		// the full path refuses them.
-		if err := dec.Decode(new(yaml.Node)); err != io.EOF {
-			return nil, nil, nil, false
-		}
+		return p, root, nil, true
+	}
+	return parseYAMLTree(name, data)
+}
+
+// parseYAMLTree is parseYAMLFast with yaml.v3: a tree, then the plain
+// data and the positions of every value.
+func parseYAMLTree(name string, data []byte) (p *parsed, plain any, limits []Diagnostic, ok bool) {
+	doc := new(yaml.Node)
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(doc); err != nil {
+		return nil, nil, nil, false
+	}
+	// yaml.Unmarshal would read the first of several documents: the full
+	// path refuses them.
+	if err := dec.Decode(new(yaml.Node)); err != io.EOF {
+		return nil, nil, nil, false
 	}
 	if mayHoldTooMany(data) {
 		// The check the full path makes, on the tree at hand.

@@ -1,26 +1,54 @@
 package fastpath
 
 import (
+	"encoding/json"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	yaml "go.yaml.in/yaml/v3"
 )
 
-// ScanYAML parses the plain subset of YAML that records are written
-// in — block mappings with plain keys, block sequences, one-line plain and
+// Entry says where one value of a scanned document is written: a value of
+// a mapping (Key) or an element of a list (Index). Entries come in the
+// order of the document, a collection's entry before those of its values.
+type Entry struct {
+	// Parent is the entry of the collection holding the value, -1 for the
+	// top-level mapping.
+	Parent int32
+	// Index is the element's index in its list, -1 for a mapping's value.
+	Index int32
+	// Key is the value's key in its mapping.
+	Key string
+	// KeyOff is the byte offset of the key (mapping values), Off that of
+	// the value itself.
+	KeyOff, Off int32
+	// Scalar says the value is a scalar (a string, number, bool or null).
+	Scalar bool
+}
+
+// ScanYAML reads the plain subset of YAML that records are written in —
+// block mappings with plain keys, block sequences, one-line plain and
 // quoted scalars, literal block scalars, one-line flow collections of
-// scalars, comments — into the tree yaml.v3 would build (kinds, styles,
-// tags, values, lines and columns; comments are left out: nothing reads
-// them). It is several times faster than yaml.v3. ok is false for
-// anything outside the subset, or that it is not sure to read exactly as
-// yaml.v3 does: the caller then parses with yaml.v3.
-func ScanYAML(data []byte) (doc *yaml.Node, ok bool) {
+// scalars, comments — into plain data (map[string]any, []any, string,
+// json.Number, bool, nil) as the schema package reads a yaml.v3 tree
+// (yamlConverter), and where each value is written. It is several times
+// faster than yaml.v3 and builds no tree. ok is false for anything outside
+// the subset, that it is not sure to read exactly as yaml.v3 does, or that
+// the converter refuses (a key that is not a string, a duplicate key, a
+// number CUE would read otherwise, nesting deeper than MaxDepth): the
+// caller then parses with yaml.v3.
+func ScanYAML(data []byte) (root map[string]any, entries []Entry, ok bool) {
 	s := yamlScanner{data: data}
 	if !s.split() {
-		return nil, false
+		return nil, nil, false
 	}
-	return s.document()
+	s.entries = make([]Entry, 0, len(data)/24)
+	root, ok = s.document()
+	if !ok {
+		return nil, nil, false
+	}
+	return root, s.entries, true
 }
 
 type yamlLine struct {
@@ -28,13 +56,13 @@ type yamlLine struct {
 	indent     int // leading spaces
 	blank      bool
 	comment    bool
-	ascii      bool
 }
 
 type yamlScanner struct {
-	data  []byte
-	lines []yamlLine
-	i     int // current line
+	data    []byte
+	lines   []yamlLine
+	i       int // current line
+	entries []Entry
 }
 
 // split cuts data into lines and refuses what the subset leaves out at
@@ -42,17 +70,16 @@ type yamlScanner struct {
 // the Unicode line breaks and BOM, directives and document markers.
 func (s *yamlScanner) split() bool {
 	data := s.data
-	if len(data) == 0 || data[len(data)-1] != '\n' {
+	if len(data) == 0 || data[len(data)-1] != '\n' || len(data) > 1<<30 {
 		return false
 	}
-	s.lines = make([]yamlLine, 0, 64)
+	s.lines = make([]yamlLine, 0, len(data)/32)
 	start := 0
-	ascii := true
 	for i := 0; i < len(data); {
 		c := data[i]
 		if c == '\n' {
-			s.lines = append(s.lines, s.line(start, i, ascii))
-			start, ascii = i+1, true
+			s.lines = append(s.lines, s.line(start, i))
+			start = i + 1
 			i++
 			continue
 		}
@@ -68,7 +95,6 @@ func (s *yamlScanner) split() bool {
 			r >= 0xd800 && r < 0xe000 || r == 0xfffe || r == 0xffff {
 			return false
 		}
-		ascii = false
 		i += size
 	}
 	for n, l := range s.lines {
@@ -99,8 +125,8 @@ func (s *yamlScanner) firstContent(n int) bool {
 	return true
 }
 
-func (s *yamlScanner) line(start, end int, ascii bool) yamlLine {
-	l := yamlLine{start: start, end: end, ascii: ascii}
+func (s *yamlScanner) line(start, end int) yamlLine {
+	l := yamlLine{start: start, end: end}
 	i := start
 	for i < end && s.data[i] == ' ' {
 		i++
@@ -111,15 +137,6 @@ func (s *yamlScanner) line(start, end int, ascii bool) yamlLine {
 	return l
 }
 
-// col is the column (in characters, from 1) of byte off of line li.
-func (s *yamlScanner) col(li, off int) int {
-	l := s.lines[li]
-	if l.ascii {
-		return off - l.start + 1
-	}
-	return utf8.RuneCount(s.data[l.start:off]) + 1
-}
-
 // skip moves past blank and comment lines.
 func (s *yamlScanner) skip() {
 	for s.i < len(s.lines) && (s.lines[s.i].blank || s.lines[s.i].comment) {
@@ -127,13 +144,17 @@ func (s *yamlScanner) skip() {
 	}
 }
 
-func (s *yamlScanner) document() (*yaml.Node, bool) {
+// add appends an entry and returns its index.
+func (s *yamlScanner) add(e Entry) int32 {
+	s.entries = append(s.entries, e)
+	return int32(len(s.entries) - 1)
+}
+
+func (s *yamlScanner) document() (map[string]any, bool) {
 	s.skip()
-	doc := &yaml.Node{Kind: yaml.DocumentNode}
 	if s.i < len(s.lines) {
 		l := s.lines[s.i]
 		if string(s.data[l.start:l.end]) == "---" {
-			doc.Line, doc.Column = s.i+1, 1
 			s.i++
 			s.skip()
 		}
@@ -142,10 +163,7 @@ func (s *yamlScanner) document() (*yaml.Node, bool) {
 		return nil, false
 	}
 	l := s.lines[s.i]
-	if doc.Line == 0 {
-		doc.Line, doc.Column = s.i+1, l.indent+1
-	}
-	root, ok := s.mapping(l.indent, l.start+l.indent)
+	root, ok := s.mapping(l.indent, l.start+l.indent, -1, 1)
 	if !ok {
 		return nil, false
 	}
@@ -153,8 +171,7 @@ func (s *yamlScanner) document() (*yaml.Node, bool) {
 	if s.i < len(s.lines) {
 		return nil, false
 	}
-	doc.Content = []*yaml.Node{root}
-	return doc, true
+	return root, true
 }
 
 func isKeyStart(c byte) bool {
@@ -166,53 +183,167 @@ func isKeyByte(c byte) bool {
 }
 
 // key reads a plain key at p of line li, followed by ':' and a space or
-// the end of the line; it returns the offset just past the ':'.
-func (s *yamlScanner) key(li, p int) (*yaml.Node, int, bool) {
+// the end of the line; it returns the offset just past the ':'. A key
+// yaml.v3 does not read as a string (true, 1) is refused.
+func (s *yamlScanner) key(li, p int) (string, int, bool) {
 	end := s.lines[li].end
 	if p >= end || !isKeyStart(s.data[p]) {
-		return nil, 0, false
+		return "", 0, false
 	}
 	q := p + 1
 	for q < end && isKeyByte(s.data[q]) {
 		q++
 	}
 	if q-p > 512 || q >= end || s.data[q] != ':' || q+1 < end && s.data[q+1] != ' ' {
-		return nil, 0, false
+		return "", 0, false
 	}
-	k := s.plain(li, p, string(s.data[p:q]))
-	return k, q + 1, true
+	k, ok := s.plainKey(s.data[p:q])
+	return k, q + 1, ok
 }
 
-func (s *yamlScanner) plain(li, p int, v string) *yaml.Node {
-	n := &yaml.Node{Kind: yaml.ScalarNode, Value: v, Line: li + 1, Column: s.col(li, p)}
-	switch {
-	case v == "<<":
-		n.Tag = "!!merge" // as yaml.v3 tags it
-	case v != "" && strings.IndexByte("+-0123456789yYnNtTfFoO~.", v[0]) < 0:
+func (s *yamlScanner) plainKey(b []byte) (string, bool) {
+	v, ok := plainValue(string(b))
+	k, isStr := v.(string)
+	return k, ok && isStr
+}
+
+// plainValue is what yaml.v3 resolves a plain scalar to, as the schema
+// package's converter turns it into plain data: a string (yaml.v3's !!str
+// or !!timestamp), nil, a bool, or a json.Number for a decimal number as
+// JSON writes it. ok is false for what the converter refuses: other
+// numbers (hex, octal, underscores, .inf, +1), merge keys.
+func plainValue(v string) (any, bool) {
+	if v == "" {
+		return nil, true
+	}
+	c := v[0]
+	if strings.IndexByte("+-0123456789yYnNtTfFoO~.", c) < 0 {
 		// yaml.v3 resolves a plain scalar to a string at once unless its
 		// first character hints at another type.
-		n.Tag = "!!str"
-	default:
-		n.Tag = n.ShortTag()
+		return v, true
 	}
-	return n
+	switch v {
+	case "true", "True", "TRUE":
+		return true, true
+	case "false", "False", "FALSE":
+		return false, true
+	case "~", "null", "Null", "NULL":
+		return nil, true
+	case "<<", ".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF":
+		return nil, false
+	}
+	switch {
+	case c == '.':
+		if _, err := strconv.ParseFloat(v, 64); err == nil {
+			return nil, false // a float, not written as JSON writes it
+		}
+		return v, true
+	case c == '+' || c == '-' || c >= '0' && c <= '9':
+		if jsonNumber(v) {
+			// An int or a float for yaml.v3, unless too large for a
+			// float64 (then a string).
+			if _, err := strconv.ParseFloat(v, 64); err == nil {
+				return json.Number(v), true
+			}
+			return v, true
+		}
+		if !maybeNumber(v) {
+			return v, true // a string or a timestamp: a string either way
+		}
+		// A form too rare to decide here: yaml.v3 says.
+		switch (&yaml.Node{Kind: yaml.ScalarNode, Value: v}).ShortTag() {
+		case "!!str", "!!timestamp":
+			return v, true
+		}
+		return nil, false
+	}
+	return v, true // y, n, on, off, yes… are strings for yaml.v3
+}
+
+// jsonNumber reports whether v is a number as JSON writes it.
+func jsonNumber(v string) bool {
+	i := 0
+	if i < len(v) && v[i] == '-' {
+		i++
+	}
+	digits := func() int {
+		j := i
+		for i < len(v) && v[i] >= '0' && v[i] <= '9' {
+			i++
+		}
+		return i - j
+	}
+	switch {
+	case i < len(v) && v[i] == '0':
+		i++
+	case digits() == 0:
+		return false
+	}
+	if i < len(v) && v[i] == '.' {
+		i++
+		if digits() == 0 {
+			return false
+		}
+	}
+	if i < len(v) && (v[i] == 'e' || v[i] == 'E') {
+		i++
+		if i < len(v) && (v[i] == '+' || v[i] == '-') {
+			i++
+		}
+		if digits() == 0 {
+			return false
+		}
+	}
+	return i == len(v)
+}
+
+// maybeNumber reports whether yaml.v3 might read v (starting with a sign
+// or a digit) as an int or a float. Its numbers (strconv's ints of base
+// 0, with underscores; 0b and 0o forms; decimal floats) are written with
+// digits, hex digits, the letters of their prefixes, signs, '.' and '_';
+// a sign is first or follows an exponent's e. Anything else (a date, a
+// time, a word) is a string or a timestamp.
+func maybeNumber(v string) bool {
+	underscore := strings.IndexByte(v, '_') >= 0
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case c >= '0' && c <= '9', c >= 'a' && c <= 'f', c >= 'A' && c <= 'F',
+			c == 'x', c == 'X', c == 'o', c == 'O', c == '.', c == '_':
+		case c == '+' || c == '-':
+			if i > 0 && v[i-1] != 'e' && v[i-1] != 'E' && !underscore {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // mapping reads a block mapping whose first key is at byte p of the
-// current line, indented by n.
-func (s *yamlScanner) mapping(n, p int) (*yaml.Node, bool) {
+// current line, indented by n; parent is the mapping's entry, depth its
+// depth (1 for the document's).
+func (s *yamlScanner) mapping(n, p int, parent int32, depth int) (map[string]any, bool) {
+	if depth > MaxDepth {
+		return nil, false
+	}
 	li := s.i
-	m := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: li + 1, Column: s.col(li, p)}
+	m := make(map[string]any)
 	for {
 		k, q, ok := s.key(li, p)
 		if !ok {
 			return nil, false
 		}
-		v, ok := s.value(li, q, n, true)
+		if _, dup := m[k]; dup {
+			return nil, false
+		}
+		e := s.add(Entry{Parent: parent, Index: -1, Key: k, KeyOff: int32(p)})
+		v, off, scalar, ok := s.value(li, q, n, true, e, depth+1)
 		if !ok {
 			return nil, false
 		}
-		m.Content = append(m.Content, k, v)
+		s.entries[e].Off, s.entries[e].Scalar = int32(off), scalar
+		m[k] = v
 		s.skip()
 		if s.i >= len(s.lines) || s.lines[s.i].indent < n {
 			return m, true
@@ -233,9 +364,12 @@ func (s *yamlScanner) isDash(li, p int) bool {
 
 // sequence reads a block sequence whose entries are indented by n, the
 // first on the current line.
-func (s *yamlScanner) sequence(n int) (*yaml.Node, bool) {
+func (s *yamlScanner) sequence(n int, parent int32, depth int) ([]any, bool) {
+	if depth > MaxDepth {
+		return nil, false
+	}
 	li := s.i
-	seq := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Line: li + 1, Column: n + 1}
+	var seq []any
 	for {
 		l := s.lines[li]
 		p := l.start + n
@@ -246,17 +380,22 @@ func (s *yamlScanner) sequence(n int) (*yaml.Node, bool) {
 		for q < l.end && s.data[q] == ' ' {
 			q++
 		}
-		var e *yaml.Node
-		var ok bool
+		e := s.add(Entry{Parent: parent, Index: int32(len(seq))})
+		var v any
+		var off int
+		var scalar, ok bool
 		if _, _, isKey := s.key(li, q); isKey {
-			e, ok = s.mapping(q-l.start, q)
+			s.i = li
+			v, ok = s.mapping(q-l.start, q, e, depth+1)
+			off = q
 		} else {
-			e, ok = s.value(li, p+1, n, false)
+			v, off, scalar, ok = s.value(li, p+1, n, false, e, depth+1)
 		}
 		if !ok {
 			return nil, false
 		}
-		seq.Content = append(seq.Content, e)
+		s.entries[e].Off, s.entries[e].Scalar = int32(off), scalar
+		seq = append(seq, v)
 		s.skip()
 		if s.i >= len(s.lines) || s.lines[s.i].indent < n {
 			return seq, true
@@ -272,8 +411,13 @@ func (s *yamlScanner) sequence(n int) (*yaml.Node, bool) {
 }
 
 // value reads the value that follows a key's ':' or an entry's '-' at
-// byte p of line li, in a block collection indented by n.
-func (s *yamlScanner) value(li, p, n int, inMapping bool) (*yaml.Node, bool) {
+// byte p of line li, in a block collection indented by n; self is the
+// value's entry, depth its depth. It returns the offset where the value
+// is written and whether it is a scalar.
+func (s *yamlScanner) value(li, p, n int, inMapping bool, self int32, depth int) (v any, off int, scalar, ok bool) {
+	if depth > MaxDepth {
+		return nil, 0, false, false
+	}
 	l := s.lines[li]
 	q := p
 	for q < l.end && s.data[q] == ' ' {
@@ -285,61 +429,62 @@ func (s *yamlScanner) value(li, p, n int, inMapping bool) (*yaml.Node, bool) {
 		s.skip()
 		if s.i < len(s.lines) {
 			next := s.lines[s.i]
-			dash := s.isDash(s.i, next.start+next.indent)
+			at := next.start + next.indent
+			dash := s.isDash(s.i, at)
 			switch {
 			case next.indent > n:
 				if dash {
-					return s.sequence(next.indent)
+					v, ok := s.sequence(next.indent, self, depth)
+					return v, at, false, ok
 				}
-				return s.mapping(next.indent, next.start+next.indent)
+				v, ok := s.mapping(next.indent, at, self, depth)
+				return v, at, false, ok
 			case next.indent == n && inMapping && dash:
-				return s.sequence(n)
+				v, ok := s.sequence(n, self, depth)
+				return v, at, false, ok
 			}
 		}
-		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Line: li + 1, Column: s.col(li, p)}, true
+		return nil, p, true, true
 	}
-	var v *yaml.Node
-	var ok bool
+	scalar = true
 	switch c := s.data[q]; c {
 	case '|':
-		return s.literal(li, q, n)
+		v, ok := s.literal(li, q, n)
+		return v, q, true, ok
 	case '"', '\'':
 		var r int
 		v, r, ok = s.quoted(li, q)
-		if ok {
-			ok = s.lineEnd(li, r)
-		}
+		ok = ok && s.lineEnd(li, r)
 	case '[', '{':
 		var r int
-		v, r, ok = s.flow(li, q)
-		if ok {
-			ok = s.lineEnd(li, r)
-		}
+		v, r, ok = s.flow(li, q, self, depth)
+		ok = ok && s.lineEnd(li, r)
+		scalar = false
 	default:
 		if strings.IndexByte("-?:,]}#&*!>%@`", c) >= 0 && (c != '-' || q+1 == l.end || s.data[q+1] == ' ') {
-			return nil, false
+			return nil, 0, false, false
 		}
 		r := q
 		for r < l.end && !(s.data[r] == '#' && s.data[r-1] == ' ') {
 			if s.data[r] == ':' && (r+1 == l.end || s.data[r+1] == ' ') {
-				return nil, false
+				return nil, 0, false, false
 			}
 			r++
 		}
 		for s.data[r-1] == ' ' {
 			r--
 		}
-		v, ok = s.plain(li, q, string(s.data[q:r])), true
+		v, ok = plainValue(string(s.data[q:r]))
 	}
 	if !ok {
-		return nil, false
+		return nil, 0, false, false
 	}
 	// Nothing may continue the value on a more indented line.
 	s.skip()
 	if s.i < len(s.lines) && s.lines[s.i].indent > n {
-		return nil, false
+		return nil, 0, false, false
 	}
-	return v, true
+	return v, q, scalar, true
 }
 
 // lineEnd reports whether only spaces and a comment follow r on line li.
@@ -354,7 +499,7 @@ func (s *yamlScanner) lineEnd(li, r int) bool {
 
 // quoted reads a single- or double-quoted scalar that ends on its line;
 // it returns the offset past the closing quote.
-func (s *yamlScanner) quoted(li, p int) (*yaml.Node, int, bool) {
+func (s *yamlScanner) quoted(li, p int) (string, int, bool) {
 	end := s.lines[li].end
 	quote := s.data[p]
 	var b []byte
@@ -362,7 +507,7 @@ func (s *yamlScanner) quoted(li, p int) (*yaml.Node, int, bool) {
 	simple := true
 	for ; ; q++ {
 		if q >= end {
-			return nil, 0, false
+			return "", 0, false
 		}
 		c := s.data[q]
 		if c == quote {
@@ -381,7 +526,7 @@ func (s *yamlScanner) quoted(li, p int) (*yaml.Node, int, bool) {
 				b, simple = append(b, s.data[p+1:q]...), false
 			}
 			if q+1 >= end {
-				return nil, 0, false
+				return "", 0, false
 			}
 			q++
 			switch s.data[q] {
@@ -393,7 +538,7 @@ func (s *yamlScanner) quoted(li, p int) (*yaml.Node, int, bool) {
 				b = append(b, '\t')
 			case 'u':
 				if q+4 >= end {
-					return nil, 0, false
+					return "", 0, false
 				}
 				r := rune(0)
 				for _, h := range s.data[q+1 : q+5] {
@@ -405,16 +550,16 @@ func (s *yamlScanner) quoted(li, p int) (*yaml.Node, int, bool) {
 					case h >= 'A' && h <= 'F':
 						r = r<<4 | rune(h-'A'+10)
 					default:
-						return nil, 0, false
+						return "", 0, false
 					}
 				}
 				if r >= 0xd800 && r < 0xe000 {
-					return nil, 0, false
+					return "", 0, false
 				}
 				b = utf8.AppendRune(b, r)
 				q += 4
 			default:
-				return nil, 0, false
+				return "", 0, false
 			}
 			continue
 		}
@@ -428,16 +573,12 @@ func (s *yamlScanner) quoted(li, p int) (*yaml.Node, int, bool) {
 	} else {
 		v = string(b)
 	}
-	style := yaml.DoubleQuotedStyle
-	if quote == '\'' {
-		style = yaml.SingleQuotedStyle
-	}
-	return &yaml.Node{Kind: yaml.ScalarNode, Style: style, Tag: "!!str", Value: v, Line: li + 1, Column: s.col(li, p)}, q + 1, true
+	return v, q + 1, true
 }
 
 // flowPlain reads a plain scalar in a flow collection, ended by ',' or the
 // closing bracket; it returns the offset past the scalar.
-func (s *yamlScanner) flowPlain(li, p int) (*yaml.Node, int, bool) {
+func (s *yamlScanner) flowPlain(li, p int) (any, int, bool) {
 	end := s.lines[li].end
 	if p >= end {
 		return nil, 0, false
@@ -470,13 +611,14 @@ func (s *yamlScanner) flowPlain(li, p int) (*yaml.Node, int, bool) {
 	for s.data[r-1] == ' ' {
 		r--
 	}
-	return s.plain(li, p, string(s.data[p:r])), q, true
+	v, ok := plainValue(string(s.data[p:r]))
+	return v, q, ok
 }
 
 // flowScalar reads a quoted or plain scalar in a flow collection and the
 // spaces after it.
-func (s *yamlScanner) flowScalar(li, p int) (*yaml.Node, int, bool) {
-	var v *yaml.Node
+func (s *yamlScanner) flowScalar(li, p int) (any, int, bool) {
+	var v any
 	var q int
 	var ok bool
 	if p < s.lines[li].end && (s.data[p] == '"' || s.data[p] == '\'') {
@@ -497,23 +639,35 @@ func (s *yamlScanner) spaces(li, p int) int {
 	return p
 }
 
-// flow reads a flow sequence or mapping of scalars that ends on its line;
-// it returns the offset past the closing bracket.
-func (s *yamlScanner) flow(li, p int) (*yaml.Node, int, bool) {
+// flow reads a flow sequence or mapping of scalars that ends on its line,
+// whose entry is self and depth depth; it returns the offset past the
+// closing bracket.
+func (s *yamlScanner) flow(li, p int, self int32, depth int) (any, int, bool) {
 	end := s.lines[li].end
-	n := &yaml.Node{Style: yaml.FlowStyle, Line: li + 1, Column: s.col(li, p)}
+	var m map[string]any
+	var l []any
 	closer := byte(']')
 	if s.data[p] == '{' {
-		n.Kind, n.Tag, closer = yaml.MappingNode, "!!map", '}'
+		m, closer = map[string]any{}, '}'
 	} else {
-		n.Kind, n.Tag = yaml.SequenceNode, "!!seq"
+		l = []any{}
+	}
+	done := func() any {
+		if m != nil {
+			return m
+		}
+		return l
 	}
 	q := s.spaces(li, p+1)
 	if q < end && s.data[q] == closer {
-		return n, q + 1, true
+		return done(), q + 1, true
+	}
+	if depth+1 > MaxDepth {
+		return nil, 0, false
 	}
 	for {
-		if n.Kind == yaml.MappingNode {
+		var e int32
+		if m != nil {
 			if q >= end || !isKeyStart(s.data[q]) {
 				return nil, 0, false
 			}
@@ -524,14 +678,28 @@ func (s *yamlScanner) flow(li, p int) (*yaml.Node, int, bool) {
 			if r+1 >= end || s.data[r] != ':' || s.data[r+1] != ' ' {
 				return nil, 0, false
 			}
-			n.Content = append(n.Content, s.plain(li, q, string(s.data[q:r])))
+			k, ok := s.plainKey(s.data[q:r])
+			if !ok {
+				return nil, 0, false
+			}
+			if _, dup := m[k]; dup {
+				return nil, 0, false
+			}
+			e = s.add(Entry{Parent: self, Index: -1, Key: k, KeyOff: int32(q)})
 			q = s.spaces(li, r+1)
+		} else {
+			e = s.add(Entry{Parent: self, Index: int32(len(l))})
 		}
 		v, r, ok := s.flowScalar(li, q)
 		if !ok {
 			return nil, 0, false
 		}
-		n.Content = append(n.Content, v)
+		s.entries[e].Off, s.entries[e].Scalar = int32(q), true
+		if m != nil {
+			m[s.entries[e].Key] = v
+		} else {
+			l = append(l, v)
+		}
 		if r >= end {
 			return nil, 0, false
 		}
@@ -542,7 +710,7 @@ func (s *yamlScanner) flow(li, p int) (*yaml.Node, int, bool) {
 				return nil, 0, false
 			}
 		case closer:
-			return n, r + 1, true
+			return done(), r + 1, true
 		default:
 			return nil, 0, false
 		}
@@ -551,7 +719,7 @@ func (s *yamlScanner) flow(li, p int) (*yaml.Node, int, bool) {
 
 // literal reads a literal block scalar whose indicator is at byte p of
 // line li, in a block collection indented by n.
-func (s *yamlScanner) literal(li, p, n int) (*yaml.Node, bool) {
+func (s *yamlScanner) literal(li, p, n int) (string, bool) {
 	l := s.lines[li]
 	q := p + 1
 	chomp := byte(0)
@@ -560,7 +728,7 @@ func (s *yamlScanner) literal(li, p, n int) (*yaml.Node, bool) {
 		q++
 	}
 	if !s.lineEnd(li, q) || q < l.end && s.data[q] != ' ' {
-		return nil, false
+		return "", false
 	}
 	// The indentation is that of the first line not blank.
 	j := li + 1
@@ -570,11 +738,11 @@ func (s *yamlScanner) literal(li, p, n int) (*yaml.Node, bool) {
 		j++
 	}
 	if j >= len(s.lines) {
-		return nil, false
+		return "", false
 	}
 	m := s.lines[j].indent
 	if m <= n || maxBlank > m {
-		return nil, false
+		return "", false
 	}
 	var b strings.Builder
 	for range j - li - 1 {
@@ -586,7 +754,7 @@ func (s *yamlScanner) literal(li, p, n int) (*yaml.Node, bool) {
 		t := s.lines[j]
 		if t.blank {
 			if t.indent > m {
-				return nil, false
+				return "", false
 			}
 			blanks++
 			continue
@@ -614,5 +782,5 @@ func (s *yamlScanner) literal(li, p, n int) (*yaml.Node, bool) {
 		}
 	}
 	s.i = j
-	return &yaml.Node{Kind: yaml.ScalarNode, Style: yaml.LiteralStyle, Tag: "!!str", Value: b.String(), Line: li + 1, Column: s.col(li, p)}, true
+	return b.String(), true
 }
