@@ -50,8 +50,15 @@ type Repo struct {
 	// then carry findings only (see Cache).
 	Cache *Cache
 	// Lean drops each record's decoded incident and positions once it is
-	// checked: validation of a large repository then holds only findings.
+	// checked, and keeps no content: validation of a large repository then
+	// holds only findings.
 	Lean bool
+	// KeepIncidents, with Lean, keeps each record's decoded incident (not
+	// its positions nor its content) until a record is found with an
+	// error: for the commands that read every record's data, point at
+	// none of its lines and refuse an invalid repository (site, report),
+	// which then hold its findings only.
+	KeepIncidents bool
 	// Now is the time policies are evaluated at; time.Now when zero.
 	Now time.Time
 
@@ -561,7 +568,13 @@ func (r *Repo) checkFile(c *checker, p string, data []byte) (rec *Record, key st
 	rec.facts = factsOf(rec)
 	rec.idPos = rec.Pos("id")
 	if r.Lean {
-		rec.Incident, rec.pos = nil, nil
+		rec.pos = nil
+		if r.KeepIncidents && hasErrors(rec.Diagnostics) {
+			r.seen.invalid.Store(true)
+		}
+		if !r.KeepIncidents || r.seen.invalid.Load() {
+			rec.Incident = nil
+		}
 		if r.Cache == nil {
 			// Nothing to cache: the facts are kept only where they can
 			// still give a finding, and a large repository's validation

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"slices"
 	"sync"
+	"sync/atomic"
 )
 
 // seen is what a Repo has read and checked, kept for its life so that
@@ -20,6 +21,9 @@ type seen struct {
 	// against them, once the policies were evaluated.
 	policy    []Diagnostic
 	evaluated bool
+	// invalid is set once a record checked with KeepIncidents has an
+	// error: the incidents are no longer kept.
+	invalid atomic.Bool
 }
 
 type seenRecord struct {

@@ -67,6 +67,9 @@ func Run(ctx context.Context, opts RunOptions) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The report reads every record but points at none of their lines:
+	// their positions and contents are not kept.
+	repo.Lean, repo.KeepIncidents = true, true
 	cfg := repo.Config
 	recordsDir := filepath.Join(repo.Root, filepath.FromSlash(cfg.Records))
 	// The history comes from git objects, the records from the work tree:

@@ -69,6 +69,11 @@ func uptimeByQuarter(all []*schema.Incident, comps []schema.Component, quarters 
 	if len(comps) == 0 {
 		return out
 	}
+	type quarter struct {
+		period   string
+		from, to time.Time
+	}
+	var qs []quarter
 	for _, q := range quarters {
 		var year, n int
 		if _, err := fmt.Sscanf(q.Period, "%d-Q%d", &year, &n); err != nil {
@@ -82,8 +87,35 @@ func uptimeByQuarter(all []*schema.Incident, comps []schema.Component, quarters 
 		if to.After(now) {
 			to = now
 		}
-		qu := QuarterUptime{Period: q.Period, From: from, To: to, Uptime: []UptimeFigure{}}
-		for _, u := range schema.Uptimes(spans, comps, from, to) {
+		qs = append(qs, quarter{q.Period, from, to})
+	}
+	slices.SortStableFunc(qs, func(a, b quarter) int { return a.from.Compare(b.from) })
+	// Each quarter adds up the spans that overlap it, not every span of
+	// the history: a span reaches the quarters it overlaps (usually one),
+	// found by a binary search, so the work grows with the records and
+	// the quarters, not with their product. A span outside a quarter
+	// counts nothing in it (schema.DowntimeOf), so the figures are the
+	// same.
+	in := make([]map[string][]schema.StatusSpan, len(qs))
+	for i := range in {
+		in[i] = map[string][]schema.StatusSpan{}
+	}
+	for name, list := range spans {
+		for _, s := range list {
+			i, _ := slices.BinarySearchFunc(qs, s.From, func(q quarter, t time.Time) int {
+				if q.to.After(t) {
+					return 1
+				}
+				return -1
+			})
+			for ; i < len(qs) && qs[i].from.Before(s.To); i++ {
+				in[i][name] = append(in[i][name], s)
+			}
+		}
+	}
+	for i, q := range qs {
+		qu := QuarterUptime{Period: q.period, From: q.from, To: q.to, Uptime: []UptimeFigure{}}
+		for _, u := range schema.Uptimes(in[i], comps, q.from, q.to) {
 			qu.Uptime = append(qu.Uptime, UptimeFigure{
 				Name: u.Name, Group: u.Group, Percent: schema.FloorPercent(u.Percent),
 				MajorOutage: int64(u.Major / time.Second), PartialOutage: int64(u.Partial / time.Second),

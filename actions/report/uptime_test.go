@@ -95,3 +95,61 @@ func TestDisplayNames(t *testing.T) {
 		t.Errorf("json: %s", b)
 	}
 }
+
+// TestUptimeByQuarterSpans: each quarter adds up only the spans that
+// overlap it; the figures are those of every span of the history (what
+// schema.Uptimes gives, all spans in hand), for spans that cross one or
+// many quarters, instants, ongoing outages and overlaps.
+func TestUptimeByQuarterSpans(t *testing.T) {
+	now := at("2024-08-15T12:00:00Z")
+	statuses := []string{"major_outage", "partial_outage", "degraded_performance", "operational"}
+	var incs []*schema.Incident
+	for i := range 300 {
+		start := at("2019-01-01T00:00:00Z").Add(time.Duration(i*i*7919%(5*365*24)) * time.Hour)
+		comp := []string{"api", "web", "db"}[i%3]
+		inc := &schema.Incident{ID: fmt.Sprintf("i-%d", i), Severity: "SEV2", Status: "identified", Visibility: "public", StartedAt: start}
+		at := start
+		for j := range 1 + i%4 {
+			inc.Updates = append(inc.Updates, schema.StatusUpdate{At: at, Status: "investigating", Components: map[string]string{comp: statuses[(i+j)%4]}})
+			at = at.Add(time.Duration(1+i%7) * time.Duration(i%5) * 24 * time.Hour)
+		}
+		if i%9 != 0 { // one in nine still going on
+			end := at
+			inc.Status, inc.ResolvedAt = "resolved", &end
+		}
+		incs = append(incs, inc)
+	}
+	comps := []schema.Component{{Name: "api", Group: "Platform"}, {Name: "web", Group: "Platform"}, {Name: "db"}}
+	var quarters []Period
+	for y := 2018; y <= 2025; y++ {
+		for q := 1; q <= 4; q++ {
+			quarters = append(quarters, Period{Period: fmt.Sprintf("%d-Q%d", y, q)})
+		}
+	}
+	got := uptimeByQuarter(incs, comps, quarters, time.UTC, now)
+	all := map[string][]schema.StatusSpan{}
+	for _, inc := range incs {
+		for _, s := range inc.StatusSpans(inc.End(now)) {
+			all[s.Component] = append(all[s.Component], s)
+		}
+	}
+	if len(got) != 27 { // 2018-Q1 to 2024-Q3
+		t.Fatalf("%d quarters", len(got))
+	}
+	down := 0
+	for _, q := range got {
+		want := schema.Uptimes(all, comps, q.From, q.To)
+		for i, u := range q.Uptime {
+			w := want[i]
+			if u.Name != w.Name || u.Percent != schema.FloorPercent(w.Percent) || u.MajorOutage != int64(w.Major/time.Second) || u.PartialOutage != int64(w.Partial/time.Second) {
+				t.Errorf("%s %s: %+v, want %+v", q.Period, u.Name, u, w)
+			}
+			if u.Percent < 100 {
+				down++
+			}
+		}
+	}
+	if down < 20 {
+		t.Errorf("only %d figures below 100%%: the spans do not exercise the sums", down)
+	}
+}

@@ -2,6 +2,7 @@ package site
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/castor-incidents/castor/internal/repofs"
 )
@@ -27,57 +29,93 @@ type Result struct {
 	Written, Unchanged, Removed []string
 }
 
-// Build renders the site and writes it to opts.Out. Nothing is written
-// unless the whole site rendered. Each file is replaced atomically (a
-// reader or a crash sees the old file or the new one), files whose
-// content did not change are not touched, pages link only to files
-// written before them, and the files of incidents/ and api/ that are no
-// longer part of the site are removed last: killed at any point, a re-run
-// converges.
+// Build renders the site and writes it to opts.Out, each file as soon as
+// it is rendered: a site of 50,000 incidents is never held in memory. The
+// records are checked before anything is written. Each file is replaced
+// atomically (a reader or a crash sees the old file or the new one),
+// files whose content did not change are not touched, pages link only to
+// files written before them, and the files of incidents/ and api/ that
+// are no longer part of the site are removed last, once every file was
+// written: killed at any point, a re-run converges.
 func Build(ctx context.Context, opts Options) (*Result, error) {
 	if opts.Out == "" {
 		return nil, errors.New("site: no output directory")
 	}
-	files, err := Render(ctx, opts)
-	if err != nil {
-		return nil, err
+	type written struct {
+		seq     int
+		path    string
+		changed bool
 	}
-	res := &Result{Dir: opts.Out}
-	out := opts.OutFS
-	if out == nil {
-		if err := os.MkdirAll(opts.Out, 0o755); err != nil {
-			return nil, fmt.Errorf("create the site directory: %w", err)
+	var (
+		mu     sync.Mutex
+		done   []written
+		out    = opts.OutFS
+		opened bool                // out was opened here, and is closed here
+		made   = map[string]bool{} // directories known to exist
+	)
+	// The output is opened when the first file is ready: records that
+	// cannot make a site leave no directory behind.
+	prepare := func(dir string) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if out == nil {
+			if err := os.MkdirAll(opts.Out, 0o755); err != nil {
+				return fmt.Errorf("create the site directory: %w", err)
+			}
+			o, err := repofs.Open(opts.Out)
+			if err != nil {
+				return fmt.Errorf("open the site directory: %w", err)
+			}
+			out, opened = o, true
 		}
-		if out, err = repofs.Open(opts.Out); err != nil {
-			return nil, fmt.Errorf("open the site directory: %w", err)
-		}
-		defer out.Close()
-	}
-	keep := map[string]bool{}
-	made := map[string]bool{} // directories known to exist
-	for _, f := range files {
-		if err := ctx.Err(); err != nil {
-			return res, err
-		}
-		keep[f.Path] = true
-		if strings.HasPrefix(f.Path, IncidentDir+"/") {
-			res.Incidents++
-		}
-		if dir := path.Dir(f.Path); !made[dir] {
+		if !made[dir] {
 			if err := out.MkdirAll(dir); err != nil {
-				return res, fmt.Errorf("create the site directory: %w", err)
+				return fmt.Errorf("create the site directory: %w", err)
 			}
 			made[dir] = true
 		}
+		return nil
+	}
+	err := emit(ctx, opts, func(seq int, f File) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := prepare(path.Dir(f.Path)); err != nil {
+			return err
+		}
 		changed, err := writeIfChanged(out, f.Path, f.Data)
 		if err != nil {
-			return res, fmt.Errorf("write %s: %w", f.Path, err)
+			return fmt.Errorf("write %s: %w", f.Path, err)
 		}
-		if changed {
-			res.Written = append(res.Written, f.Path)
+		mu.Lock()
+		defer mu.Unlock()
+		done = append(done, written{seq, f.Path, changed})
+		return nil
+	})
+	if opened {
+		defer out.Close()
+	}
+	// The lists follow the site's order, whatever order the pages were
+	// written in.
+	slices.SortFunc(done, func(a, b written) int { return cmp.Compare(a.seq, b.seq) })
+	res := &Result{Dir: opts.Out}
+	keep := make(map[string]bool, len(done))
+	for _, w := range done {
+		keep[w.path] = true
+		if strings.HasPrefix(w.path, IncidentDir+"/") {
+			res.Incidents++
+		}
+		if w.changed {
+			res.Written = append(res.Written, w.path)
 		} else {
-			res.Unchanged = append(res.Unchanged, f.Path)
+			res.Unchanged = append(res.Unchanged, w.path)
 		}
+	}
+	if err != nil {
+		if out == nil {
+			return nil, err
+		}
+		return res, err
 	}
 	stale, err := staleFiles(out, keep)
 	if err != nil {

@@ -49,7 +49,16 @@ var ErrInvalid = errkind.New(errkind.Invalid, "invalid records; the site was not
 func Run(ctx context.Context, opts RunOptions) (*Result, error) {
 	open := opts.Records
 	if open == nil {
-		open = func() (*schema.Repo, error) { return schema.OpenRepo(opts.Dir) }
+		open = func() (*schema.Repo, error) {
+			repo, err := schema.OpenRepo(opts.Dir)
+			if err != nil {
+				return nil, err
+			}
+			// The site reads every record but points at none of their
+			// lines: their positions and contents are not kept.
+			repo.Lean, repo.KeepIncidents = true, true
+			return repo, nil
+		}
 	}
 	repo, err := open()
 	if err != nil {

@@ -21,6 +21,7 @@ package site
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"embed"
 	"fmt"
@@ -28,6 +29,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -90,16 +92,47 @@ func must[T any](v T, err error) T {
 	return v
 }
 
-// Render builds the site in memory. Files are in the order Build writes
+// Render builds the site in memory, the files in the order Build writes
 // them: what pages link to comes before the pages linking to it.
 func Render(ctx context.Context, opts Options) ([]File, error) {
+	type made struct {
+		seq int
+		f   File
+	}
+	var mu sync.Mutex
+	var all []made
+	err := emit(ctx, opts, func(seq int, f File) error {
+		mu.Lock()
+		defer mu.Unlock()
+		all = append(all, made{seq, File{Path: f.Path, Data: bytes.Clone(f.Data)}})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(all, func(a, b made) int { return cmp.Compare(a.seq, b.seq) })
+	files := make([]File, len(all))
+	for i, m := range all {
+		files[i] = m.f
+	}
+	return files, nil
+}
+
+// emit renders the site and hands each file to put as soon as it is
+// made, with its place in the site's order (seq): the style sheet, the
+// incident pages, the history, the feed, the API files, the index. The
+// incident pages, most of the work, are rendered on every core and put
+// from several goroutines at once, in no order; the records are checked
+// (ids that name files) before any file is put. put must not keep
+// f.Data after it returns: the buffer is reused.
+func emit(ctx context.Context, opts Options, put func(seq int, f File) error) error {
 	now := opts.Now
 	if now.IsZero() {
 		now = time.Now()
 	}
 	m, err := newModel(opts.Config, opts.Incidents, now)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	r := &renderer{m: m, site: siteInfo{Title: m.cfg.Site.Title, URL: m.cfg.Site.URL}}
 	if r.site.Title == "" {
@@ -108,12 +141,13 @@ func Render(ctx context.Context, opts Options) ([]File, error) {
 	r.l = labelsFor(m.cfg.Site.Lang)
 	r.pageID = pageID(m.cfg.Site, r.site.Title)
 
-	files := []File{{Path: StyleFile, Data: bytes.Clone(css)}}
-	pages, err := r.incidentPages(ctx)
-	if err != nil {
-		return nil, err
+	if err := put(0, File{Path: StyleFile, Data: css}); err != nil {
+		return err
 	}
-	files = append(files, pages...)
+	if err := r.incidentPages(ctx, func(i int, f File) error { return put(1+i, f) }); err != nil {
+		return err
+	}
+	seq := 1 + len(m.incidents)
 	for _, gen := range []func() ([]File, error){
 		single(HistoryFile, r.historyPage),
 		single(FeedFile, r.feed),
@@ -122,11 +156,16 @@ func Render(ctx context.Context, opts Options) ([]File, error) {
 	} {
 		fs, err := gen()
 		if err != nil {
-			return nil, err
+			return err
 		}
-		files = append(files, fs...)
+		for _, f := range fs {
+			if err := put(seq, f); err != nil {
+				return err
+			}
+			seq++
+		}
 	}
-	return files, nil
+	return nil
 }
 
 // single makes a generator of one file of a generator of its content.
@@ -409,14 +448,15 @@ func (r *renderer) postmortem(inc *incident, l *labels) *postmortemView {
 	return &out
 }
 
-// incidentPages renders one page per public incident, on every core: at
-// 5,000 incidents they are most of the work.
-func (r *renderer) incidentPages(ctx context.Context) ([]File, error) {
+// incidentPages renders one page per public incident, on every core (at
+// 5,000 incidents they are most of the work), and hands each to put as it
+// is made, with the incident's index: no more pages are held than there
+// are cores.
+func (r *renderer) incidentPages(ctx context.Context, put func(i int, f File) error) error {
 	incs := r.m.incidents
-	files := make([]File, len(incs))
 	g, gctx := errgroup.WithContext(ctx)
 	var next atomic.Int64
-	for range min(runtime.GOMAXPROCS(0), max(1, len(incs))) {
+	for range min(pageWorkers(), max(1, len(incs))) {
 		g.Go(func() error {
 			var buf bytes.Buffer
 			for i := int(next.Add(1) - 1); i < len(incs); i = int(next.Add(1) - 1) {
@@ -431,15 +471,14 @@ func (r *renderer) incidentPages(ctx context.Context) ([]File, error) {
 				if err := tmpl.ExecuteTemplate(&buf, "incident.html", r.view(inc, l, "../", 2)); err != nil {
 					return fmt.Errorf("render the page of %s: %w", inc.ID, err)
 				}
-				files[i] = File{Path: IncidentPath(inc.ID), Data: bytes.Clone(buf.Bytes())}
+				if err := put(i, File{Path: IncidentPath(inc.ID), Data: buf.Bytes()}); err != nil {
+					return err
+				}
 			}
 			return nil
 		})
 	}
-	if err := g.Wait(); err != nil {
-		return nil, err
-	}
-	return files, nil
+	return g.Wait()
 }
 
 type dayView struct{ Status, Text string }
@@ -560,3 +599,8 @@ func (r *renderer) execute(name string, data any) ([]byte, error) {
 	}
 	return buf.Bytes(), nil
 }
+
+// pageWorkers is how many incident pages are rendered at once: more than
+// the cores, so that the cores render while some pages wait for their
+// write (Build syncs each file to disk).
+func pageWorkers() int { return 4 * runtime.GOMAXPROCS(0) }
