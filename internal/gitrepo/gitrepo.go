@@ -168,7 +168,11 @@ func (g *Repo) Changes(ctx context.Context, from, to string) ([]Change, error) {
 	if ok {
 		return slices.Clone(out), nil
 	}
-	changes, err := object.DiffTreeWithOptions(ctx, fromTree, toTree, &object.DiffTreeOptions{DetectRenames: true, RenameScore: 60, RenameLimit: 1000})
+	var changes object.Changes
+	err = g.diffTrees(ctx, fromTree, toTree, "", &changes)
+	if err == nil {
+		changes, err = object.DetectRenames(changes, &renames)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("diff %s..%s: %w", from, to, err)
 	}
@@ -180,6 +184,122 @@ func (g *Repo) Changes(ctx context.Context, from, to string) ([]Change, error) {
 	g.diffs[key] = out
 	g.mu.Unlock()
 	return slices.Clone(out), nil
+}
+
+// renames are the options of rename detection: a file is taken for a
+// moved one when 60 % of it is the same (the first 1,000 files of each
+// side are compared).
+var renames = object.DiffTreeOptions{DetectRenames: true, RenameScore: 60, RenameLimit: 1000}
+
+// diffTrees appends to out the files that differ between two folders
+// (nil: empty), dir their path, as go-git's DiffTree lists them before
+// rename detection: a file added, deleted or changed (content or mode), a
+// file that became a folder as the file deleted and the folder's files
+// added. It reads a subfolder only when it differs between both sides:
+// go-git's comparison decodes every subfolder of each folder it compares
+// (its tree walker loads each entry's tree even when it does not
+// descend), which in a repository of 50,000 records in year folders made
+// a one-record comparison read the 26 year folders twice, ~100 ms.
+func (g *Repo) diffTrees(ctx context.Context, from, to *object.Tree, dir string, out *object.Changes) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	var a, b []object.TreeEntry
+	if from != nil {
+		a = from.Entries
+	}
+	if to != nil {
+		b = to.Entries
+	}
+	inB := make(map[string]int, len(b))
+	for j, e := range b {
+		inB[e.Name] = j
+	}
+	matched := make([]bool, len(b))
+	for _, ea := range a {
+		j, ok := inB[ea.Name]
+		if !ok {
+			if err := g.side(ctx, from, ea, dir, true, out); err != nil {
+				return err
+			}
+			continue
+		}
+		matched[j] = true
+		eb := b[j]
+		switch {
+		case ea.Hash == eb.Hash && ea.Mode == eb.Mode:
+		case ea.Mode == filemode.Dir && eb.Mode == filemode.Dir:
+			ta, err := g.subtree(ea.Hash)
+			if err != nil {
+				return err
+			}
+			tb, err := g.subtree(eb.Hash)
+			if err != nil {
+				return err
+			}
+			if err := g.diffTrees(ctx, ta, tb, join(dir, ea.Name), out); err != nil {
+				return err
+			}
+		case ea.Mode != filemode.Dir && eb.Mode != filemode.Dir:
+			name := join(dir, ea.Name)
+			*out = append(*out, &object.Change{
+				From: object.ChangeEntry{Name: name, Tree: from, TreeEntry: ea},
+				To:   object.ChangeEntry{Name: name, Tree: to, TreeEntry: eb},
+			})
+		default:
+			if err := g.side(ctx, from, ea, dir, true, out); err != nil {
+				return err
+			}
+			if err := g.side(ctx, to, eb, dir, false, out); err != nil {
+				return err
+			}
+		}
+	}
+	for j, eb := range b {
+		if !matched[j] {
+			if err := g.side(ctx, to, eb, dir, false, out); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// side appends an entry of one side only: a file deleted (from) or added,
+// or every file of a folder.
+func (g *Repo) side(ctx context.Context, parent *object.Tree, e object.TreeEntry, dir string, from bool, out *object.Changes) error {
+	if e.Mode == filemode.Dir {
+		t, err := g.subtree(e.Hash)
+		if err != nil {
+			return err
+		}
+		if from {
+			return g.diffTrees(ctx, t, nil, join(dir, e.Name), out)
+		}
+		return g.diffTrees(ctx, nil, t, join(dir, e.Name), out)
+	}
+	ce := object.ChangeEntry{Name: join(dir, e.Name), Tree: parent, TreeEntry: e}
+	if from {
+		*out = append(*out, &object.Change{From: ce})
+	} else {
+		*out = append(*out, &object.Change{To: ce})
+	}
+	return nil
+}
+
+func (g *Repo) subtree(h plumbing.Hash) (*object.Tree, error) {
+	t, err := g.r.TreeObject(h)
+	if err != nil {
+		return nil, fmt.Errorf("read tree %s: %w", h, err)
+	}
+	return t, nil
+}
+
+func join(dir, name string) string {
+	if dir == "" {
+		return name
+	}
+	return dir + "/" + name
 }
 
 // ReadFile returns a file's content at a revision; ok is false when the

@@ -3,6 +3,8 @@ package gitrepo
 import (
 	"context"
 	"errors"
+	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -162,5 +164,148 @@ func TestChangesRemembered(t *testing.T) {
 	back, err := g.Changes(context.Background(), c2, c1)
 	if err != nil || len(back) != 2 || slices.ContainsFunc(back, func(c Change) bool { return c.To == "b" }) {
 		t.Errorf("the reverse comparison %v, %v: want b deleted, not added", back, err)
+	}
+}
+
+// Changes lists what go-git's DiffTree lists (renames detected alike),
+// reading only the folders that differ: compared on random histories of
+// nested folders with files added, deleted, edited, moved, made
+// executable, and files and folders replacing each other.
+func TestChangesAsGoGit(t *testing.T) {
+	for seed := range 12 {
+		rng := rand.New(rand.NewPCG(uint64(seed), 7))
+		dir := t.TempDir()
+		repo, err := git.PlainInit(dir, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wt, _ := repo.Worktree()
+		var commits []string
+		commitNow := func() {
+			// The index is made again from the work tree: go-git's Add
+			// cannot take a file that became a folder.
+			os.Remove(filepath.Join(dir, ".git", "index"))
+			if err := wt.AddWithOptions(&git.AddOptions{All: true}); err != nil {
+				t.Fatal(err)
+			}
+			h, err := wt.Commit("c", &git.CommitOptions{AllowEmptyCommits: true, Author: &object.Signature{Name: "t", Email: "t@example.org", When: time.Unix(1700000000, 0)}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			commits = append(commits, h.String())
+		}
+		text := func(i int) string {
+			return fmt.Sprintf("id: r%d\n%s\n", i, strings.Repeat(fmt.Sprintf("line %d of a record long enough to be found again once moved\n", i), 3))
+		}
+		randPath := func() string {
+			parts := []string{"records"}
+			for range rng.IntN(3) {
+				parts = append(parts, fmt.Sprintf("d%d", rng.IntN(3)))
+			}
+			return filepath.Join(append(parts, fmt.Sprintf("f%d.yaml", rng.IntN(8)))...)
+		}
+		files := func() []string {
+			var out []string
+			filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+				if d.IsDir() && d.Name() == ".git" {
+					return filepath.SkipDir
+				}
+				if !d.IsDir() {
+					out = append(out, p)
+				}
+				return nil
+			})
+			return out
+		}
+		write := func(p, content string) {
+			full := filepath.Join(dir, p)
+			if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+				return // a file is in the way: skip this one
+			}
+			if fi, err := os.Stat(full); err == nil && fi.IsDir() {
+				return
+			}
+			os.WriteFile(full, []byte(content), 0o644)
+		}
+		for i := range 12 {
+			write(randPath(), text(i))
+		}
+		commitNow()
+		for step := range 4 {
+			for op := range 1 + rng.IntN(5) {
+				fs := files()
+				if len(fs) == 0 {
+					write(randPath(), text(100+op))
+					continue
+				}
+				f := fs[rng.IntN(len(fs))]
+				switch rng.IntN(6) {
+				case 0: // edit
+					os.WriteFile(f, []byte(text(200+10*step+op)), 0o644)
+				case 1: // delete
+					os.Remove(f)
+				case 2: // move
+					b, _ := os.ReadFile(f)
+					os.Remove(f)
+					write(randPath(), string(b))
+				case 3: // executable
+					os.Chmod(f, 0o755)
+				case 4: // the file becomes a folder
+					b, _ := os.ReadFile(f)
+					os.Remove(f)
+					os.MkdirAll(f, 0o755)
+					os.WriteFile(filepath.Join(f, "inner.yaml"), b, 0o644)
+				default: // a folder becomes a file
+					d := filepath.Dir(f)
+					if filepath.Base(d) != "records" {
+						os.RemoveAll(d)
+						os.WriteFile(d, []byte(text(300+op)), 0o644)
+					}
+				}
+			}
+			commitNow()
+		}
+		g, err := Open(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tree := func(rev string) *object.Tree {
+			if rev == ZeroSHA {
+				return nil
+			}
+			c, err := repo.CommitObject(plumbing.NewHash(rev))
+			if err != nil {
+				t.Fatal(err)
+			}
+			tr, err := c.Tree()
+			if err != nil {
+				t.Fatal(err)
+			}
+			return tr
+		}
+		pairs := [][2]string{{ZeroSHA, commits[len(commits)-1]}}
+		for i := 1; i < len(commits); i++ {
+			pairs = append(pairs, [2]string{commits[i-1], commits[i]}, [2]string{commits[i], commits[i-1]}, [2]string{commits[0], commits[i]})
+		}
+		for _, p := range pairs {
+			got, err := g.Changes(context.Background(), p[0], p[1])
+			if err != nil {
+				t.Fatal(err)
+			}
+			ref, err := object.DiffTreeWithOptions(context.Background(), tree(p[0]), tree(p[1]), &renames)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want []Change
+			for _, c := range ref {
+				want = append(want, Change{From: c.From.Name, To: c.To.Name})
+			}
+			order := func(a, b Change) int { return compare(a.From+"\x00"+a.To, b.From+"\x00"+b.To) }
+			slices.SortFunc(got, order)
+			slices.SortFunc(want, order)
+			if !slices.Equal(got, want) {
+				t.Fatalf("seed %d, %s..%s:\n got %v\nwant %v", seed, p[0][:7], p[1][:7], got, want)
+			}
+		}
 	}
 }
