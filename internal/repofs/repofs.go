@@ -106,6 +106,9 @@ type FS struct {
 	// maxDirs stay open, the others are opened for each use.
 	dirs    map[string]*os.Root
 	cleaned map[string]bool
+	// fds are folders of dirs kept open as files, for their descriptor
+	// (fast_linux.go).
+	fds map[string]*os.File
 }
 
 // maxDirs bounds the folders kept open (file descriptors): a repository of
@@ -120,7 +123,11 @@ func Open(dir string) (*FS, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &FS{root: r, dirs: map[string]*os.Root{}, cleaned: map[string]bool{}}, nil
+	return newFS(r), nil
+}
+
+func newFS(r *os.Root) *FS {
+	return &FS{root: r, dirs: map[string]*os.Root{}, cleaned: map[string]bool{}, fds: map[string]*os.File{}}
 }
 
 // Name is the folder as it was opened.
@@ -130,6 +137,10 @@ func (f *FS) Name() string { return f.root.Name() }
 func (f *FS) Close() error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	for _, d := range f.fds {
+		d.Close()
+	}
+	clear(f.fds)
 	for _, r := range f.dirs {
 		r.Close()
 	}
@@ -243,6 +254,9 @@ func (f *FS) ReadFile(name string, limit int64) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	if b, done, err := f.readFast(name, limit); done {
+		return b, err
+	}
 	r, release, err := f.dir(path.Dir(name))
 	if err != nil {
 		return nil, err
@@ -308,7 +322,7 @@ func (f *FS) ReadDir(name string) ([]fs.DirEntry, error) {
 		return nil, pathErr("readdir", name, err)
 	}
 	defer d.Close()
-	entries, err := d.ReadDir(-1)
+	entries, err := f.readDir(r, d, name)
 	if err != nil {
 		return nil, pathErr("readdir", name, err)
 	}
@@ -419,7 +433,7 @@ func (f *FS) Sub(name string) (*FS, error) {
 	if err != nil {
 		return nil, pathErr("open", name, err)
 	}
-	return &FS{root: sub, dirs: map[string]*os.Root{}, cleaned: map[string]bool{}}, nil
+	return newFS(sub), nil
 }
 
 // Remove removes a file (a link is removed itself, its target untouched).

@@ -264,3 +264,51 @@ func TestManyFolders(t *testing.T) {
 		t.Fatalf("read %d files: %v", n, err)
 	}
 }
+
+// BenchmarkRead lists and reads a folder of 500 records through FS and,
+// in the same run, with package os (no guarantee against links): what
+// the repository's boundary costs.
+func BenchmarkRead(b *testing.B) {
+	dir := b.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "records", "2024"), 0o755); err != nil {
+		b.Fatal(err)
+	}
+	data := make([]byte, 2048)
+	for i := range 500 {
+		if err := os.WriteFile(filepath.Join(dir, "records", "2024", strconv.Itoa(i)+".yaml"), data, 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Run("repofs", func(b *testing.B) {
+		for b.Loop() {
+			f, err := Open(dir)
+			if err != nil {
+				b.Fatal(err)
+			}
+			err = f.Walk("records", func(p string, d fs.DirEntry) error {
+				if d.Type().IsRegular() {
+					_, err := f.ReadFile(p, 1<<20)
+					return err
+				}
+				return nil
+			})
+			f.Close()
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("os", func(b *testing.B) {
+		for b.Loop() {
+			err := filepath.WalkDir(filepath.Join(dir, "records"), func(p string, d fs.DirEntry, err error) error {
+				if err == nil && d.Type().IsRegular() {
+					_, err = os.ReadFile(p)
+				}
+				return err
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
