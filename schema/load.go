@@ -408,7 +408,7 @@ func (r *Repo) LoadPaths(ctx context.Context, paths, all []string) (*Set, error)
 		return nil, err
 	}
 	if r.Cache != nil {
-		r.Cache.flush()
+		r.Cache.flush(len(paths) == len(all))
 	}
 	return r.finish(recs, all, extra), nil
 }
@@ -507,6 +507,9 @@ func (r *Repo) checkFiles(ctx context.Context, paths []string, tree bool, read f
 		for i, rec := range recs {
 			if keys[i] != "" {
 				r.Cache.put(keys[i], rec)
+				if r.Lean {
+					rec.facts = rec.facts.needed(r.Config, r.now())
+				}
 			}
 		}
 	}
@@ -557,8 +560,10 @@ func (r *Repo) checkFile(c *checker, p string, data []byte) (rec *Record, key st
 	if r.Cache != nil {
 		r.Cache.open(r.Root, r.Schema.Hash, r.configHash)
 		key = r.Cache.key(p, data)
-		if cached, ok := r.Cache.get(key); ok {
-			cached.Path = p
+		if cached, ok := r.Cache.get(key, p); ok {
+			if r.Lean {
+				cached.facts = cached.facts.needed(r.Config, r.now())
+			}
 			return cached, "", nil
 		}
 	}
