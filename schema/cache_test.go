@@ -200,3 +200,33 @@ func TestCacheEntry(t *testing.T) {
 		}
 	}
 }
+
+// What a run does not use, it does not build: a run whose records all
+// come from the cache builds no schema for them (castor.yaml is checked
+// against it when the repository is opened: one build), where filling
+// the cache compiles it.
+func TestSchemaBuilds(t *testing.T) {
+	dir, cacheDir := cacheRepo(t), t.TempDir()
+	load := func() (open, check int64) {
+		before := schemaBuilds.Load()
+		repo, err := OpenRepo(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		repo.Lean = true
+		if repo.Cache, err = OpenCache(cacheDir); err != nil {
+			t.Fatal(err)
+		}
+		opened := schemaBuilds.Load()
+		if _, err := repo.LoadAll(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		return opened - before, schemaBuilds.Load() - opened
+	}
+	if open, check := load(); open != 1 || check < 2 {
+		t.Fatalf("filling the cache: %d builds to open, %d to check; want 1 (castor.yaml), and the kinds and the fast path's", open, check)
+	}
+	if open, check := load(); open != 1 || check != 0 {
+		t.Fatalf("warm: %d builds to open, %d to check; want 1 and 0", open, check)
+	}
+}

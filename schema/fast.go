@@ -1,47 +1,56 @@
 package schema
 
 import (
+	"sync"
+
 	"cuelang.org/go/cue/cuecontext"
 
 	"github.com/castor-incidents/castor/schema/fastpath"
 )
 
 // fastSchemas are the record kinds' definitions compiled to Go for the
-// fast path, by kind.
-type fastSchemas map[string]*fastpath.Schema
+// fast path, by kind, compiled on the first record that needs them: a run
+// whose records all come from the result cache compiles nothing.
+type fastSchemas struct {
+	byKind func() map[string]*fastpath.Schema
+}
 
-// compileFast compiles the definition of every record kind of s to Go; it
-// returns nil when the schema has local policies, which may hold
+// compileFast returns the definition of every record kind of s compiled
+// to Go; nil when the schema has local policies, which may hold
 // conditions on the data that a definition alone does not show.
-func compileFast(s *Schema) fastSchemas {
+func compileFast(s *Schema) *fastSchemas {
 	if s.hasPolicies() {
 		return nil
 	}
-	files, err := s.parse()
-	if err != nil {
-		return nil
-	}
-	root, err := buildFiles(cuecontext.New(), files)
-	if err != nil {
-		return nil
-	}
-	out := fastSchemas{}
-	for _, k := range s.kinds {
-		out[k.name] = fastpath.Compile(root.LookupPath(k.def.path()))
-	}
-	return out
+	return &fastSchemas{byKind: sync.OnceValue(func() map[string]*fastpath.Schema {
+		files, err := s.parse()
+		if err != nil {
+			return nil
+		}
+		root, err := buildFiles(cuecontext.New(), files)
+		if err != nil {
+			return nil
+		}
+		out := map[string]*fastpath.Schema{}
+		for _, k := range s.kinds() {
+			out[k.name] = fastpath.Compile(root.LookupPath(k.def.path()))
+		}
+		return out
+	})}
 }
 
 // of returns the compiled definition of a record's kind, as recordDef
 // picks it; nil when the record names a kind that is not plainly one of
-// the schema's (the full path reports it).
-func (f fastSchemas) of(plain map[string]any) *fastpath.Schema {
+// the schema's (the full path reports it), or when the schema could not
+// be compiled.
+func (f *fastSchemas) of(plain map[string]any) *fastpath.Schema {
+	byKind := f.byKind()
 	kind, named := plain["kind"]
 	if !named {
-		return f[KindIncident]
+		return byKind[KindIncident]
 	}
 	if name, ok := kind.(string); ok {
-		return f[name]
+		return byKind[name]
 	}
 	return nil
 }

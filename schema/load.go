@@ -68,7 +68,7 @@ type Repo struct {
 	configData []byte
 	// fast is the schema compiled to Go (see checkFast); the policies are
 	// evaluated apart, in a child process.
-	fast fastSchemas
+	fast *fastSchemas
 
 	git  func() (*gitrepo.Repo, error)
 	seen *seen

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"path"
 	"slices"
+	"sync"
+	"sync/atomic"
 
 	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/ast"
@@ -59,8 +61,10 @@ type Schema struct {
 	policyFiles map[string]bool
 	// Hash identifies the schema and policies for the result cache.
 	Hash string
-	// kinds are the members of #Kinds, in the schema's order.
-	kinds []recordKind
+	// kinds are the members of #Kinds, in the schema's order, read from
+	// the embedded definitions built on first use: a run whose records
+	// all come from the result cache builds nothing for them.
+	kinds func() []recordKind
 	// policies says that this Schema evaluates the policy files: only in
 	// the child process that evaluates them within limits (policyeval.go).
 	// castor's own process evaluates the embedded definitions alone.
@@ -134,15 +138,18 @@ func Compile(policies map[string][]byte) (*Schema, []Diagnostic) {
 	// The embedded definitions alone: the policies are evaluated in a
 	// child process, within limits (see policyeval.go), which also reports
 	// a conflict between a policy and the schema at the policy's position.
-	var v cue.Value
-	files, err := s.parse()
-	if err == nil {
-		v, err = buildFiles(cuecontext.New(), files)
-	}
-	if err != nil {
-		return nil, cueDiagnostics(err, "schema", "")
-	}
-	s.kinds = readKinds(v)
+	// They are built when first needed; they build (TestSchemaBuilds).
+	s.kinds = sync.OnceValue(func() []recordKind {
+		files, err := s.parse()
+		if err != nil {
+			return nil
+		}
+		v, err := buildFiles(cuecontext.New(), files)
+		if err != nil {
+			return nil
+		}
+		return readKinds(v)
+	})
 	return s, nil
 }
 
@@ -186,8 +193,9 @@ func readKinds(root cue.Value) []recordKind {
 
 // Kinds returns the record kinds the schema knows, in its order.
 func (s *Schema) Kinds() []string {
-	out := make([]string, len(s.kinds))
-	for i, k := range s.kinds {
+	kinds := s.kinds()
+	out := make([]string, len(kinds))
+	for i, k := range kinds {
 		out[i] = k.name
 	}
 	return out
@@ -195,7 +203,7 @@ func (s *Schema) Kinds() []string {
 
 // kindDef returns the definition of a record kind.
 func (s *Schema) kindDef(kind string) (Definition, bool) {
-	for _, k := range s.kinds {
+	for _, k := range s.kinds() {
 		if k.name == kind {
 			return k.def, true
 		}
@@ -227,9 +235,14 @@ func (s *Schema) parse() ([]*ast.File, error) {
 	return files, nil
 }
 
+// schemaBuilds counts the builds of the schema, for the tests: what a run
+// does not use, it does not build.
+var schemaBuilds atomic.Int64
+
 // buildFiles evaluates the schema's files in ctx. The files must belong
 // to the calling goroutine (see parse).
 func buildFiles(ctx *cue.Context, files []*ast.File) (cue.Value, error) {
+	schemaBuilds.Add(1)
 	inst := build.NewContext().NewInstance("castor", nil)
 	for _, f := range files {
 		if err := inst.AddSyntax(f); err != nil {
