@@ -572,6 +572,12 @@ func (r *Repo) checkFile(c *checker, p string, data []byte) (rec *Record, key st
 	}
 	rec.facts = factsOf(rec)
 	rec.idPos = rec.Pos("id")
+	if r.Lean || r.Cache != nil {
+		// What is kept of the record once it is dropped must not hold
+		// its file's content, which the scanner's strings share.
+		rec.id = strings.Clone(rec.id)
+		rec.facts.detach()
+	}
 	if r.Lean {
 		rec.pos = nil
 		if r.KeepIncidents && hasErrors(rec.Diagnostics) {

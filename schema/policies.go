@@ -55,6 +55,18 @@ func factsOf(r *Record) *policyFacts {
 	return f
 }
 
+// detach makes f hold copies of its strings rather than parts of the
+// record's content.
+func (f *policyFacts) detach() {
+	if f == nil {
+		return
+	}
+	f.Severity, f.Status = strings.Clone(f.Severity), strings.Clone(f.Status)
+	for i := range f.OpenItems {
+		f.OpenItems[i].ID = strings.Clone(f.OpenItems[i].ID)
+	}
+}
+
 // needed returns f, or nil when neither castor.yaml's policies nor the
 // future-time rule can report on it at now or later: a time already past
 // stays past, and finish evaluates them at the same Now or a later

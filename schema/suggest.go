@@ -21,7 +21,8 @@ func DidYouMean(got string, candidates []string) string {
 // letters, and one for a word of three to seven letters (a shorter one
 // must differ only in case or separators).
 func closest(got string, candidates []string) string {
-	g := fold(got)
+	var gbuf, cbuf [32]rune
+	g := fold(gbuf[:0], got)
 	if len(g) == 0 {
 		return ""
 	}
@@ -30,7 +31,7 @@ func closest(got string, candidates []string) string {
 		if c == got {
 			return ""
 		}
-		d := distance(g, fold(c))
+		d := distance(g, fold(cbuf[:0], c))
 		switch {
 		case d < bestD:
 			best, bestD, tie = c, d, false
@@ -48,8 +49,8 @@ func closest(got string, candidates []string) string {
 	return best
 }
 
-func fold(s string) []rune {
-	var out []rune
+// fold appends the letters of s compared by closest to out.
+func fold(out []rune, s string) []rune {
 	for _, r := range s {
 		if r == '-' || r == '_' || unicode.IsSpace(r) {
 			continue
@@ -63,9 +64,15 @@ func fold(s string) []rune {
 // deletions, substitutions and transpositions of two neighbours
 // (recieve → receive) cost one each.
 func distance(a, b []rune) int {
-	prev2 := make([]int, len(b)+1)
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
+	// Three rows, on the stack for the words of records and flags.
+	var buf [3 * 33]int
+	rows := buf[:0]
+	if n := 3 * (len(b) + 1); n > len(buf) {
+		rows = make([]int, n)
+	} else {
+		rows = buf[:n]
+	}
+	prev2, prev, cur := rows[:len(b)+1], rows[len(b)+1:2*(len(b)+1)], rows[2*(len(b)+1):]
 	for j := range prev {
 		prev[j] = j
 	}

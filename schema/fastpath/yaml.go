@@ -1,6 +1,7 @@
 package fastpath
 
 import (
+	"bytes"
 	"encoding/json"
 	"strconv"
 	"strings"
@@ -43,7 +44,8 @@ func ScanYAML(data []byte) (root map[string]any, entries []Entry, ok bool) {
 	if !s.split() {
 		return nil, nil, false
 	}
-	s.entries = make([]Entry, 0, len(data)/24)
+	s.text = string(data)
+	s.entries = make([]Entry, 0, len(data)/16)
 	root, ok = s.document()
 	if !ok {
 		return nil, nil, false
@@ -59,7 +61,10 @@ type yamlLine struct {
 }
 
 type yamlScanner struct {
-	data    []byte
+	data []byte
+	// text is data as one string: keys and scalars written as they are
+	// read are its substrings, not a string each.
+	text    string
 	lines   []yamlLine
 	i       int // current line
 	entries []Entry
@@ -73,7 +78,7 @@ func (s *yamlScanner) split() bool {
 	if len(data) == 0 || data[len(data)-1] != '\n' || len(data) > 1<<30 {
 		return false
 	}
-	s.lines = make([]yamlLine, 0, len(data)/32)
+	s.lines = make([]yamlLine, 0, bytes.Count(data, []byte{'\n'}))
 	start := 0
 	for i := 0; i < len(data); {
 		c := data[i]
@@ -197,12 +202,16 @@ func (s *yamlScanner) key(li, p int) (string, int, bool) {
 	if q-p > 512 || q >= end || s.data[q] != ':' || q+1 < end && s.data[q+1] != ' ' {
 		return "", 0, false
 	}
-	k, ok := s.plainKey(s.data[p:q])
+	k, ok := plainKey(s.text[p:q])
 	return k, q + 1, ok
 }
 
-func (s *yamlScanner) plainKey(b []byte) (string, bool) {
-	v, ok := plainValue(string(b))
+// plainKey is plainValue for a key, which must be a string.
+func plainKey(k string) (string, bool) {
+	if strings.IndexByte("+-0123456789yYnNtTfFoO~.", k[0]) < 0 {
+		return k, true // the common case, without boxing k
+	}
+	v, ok := plainValue(k)
 	k, isStr := v.(string)
 	return k, ok && isStr
 }
@@ -328,7 +337,7 @@ func (s *yamlScanner) mapping(n, p int, parent int32, depth int) (map[string]any
 		return nil, false
 	}
 	li := s.i
-	m := make(map[string]any)
+	m := make(map[string]any, s.keysAt(n))
 	for {
 		k, q, ok := s.key(li, p)
 		if !ok {
@@ -354,6 +363,23 @@ func (s *yamlScanner) mapping(n, p int, parent int32, depth int) (map[string]any
 		li = s.i
 		p = s.lines[li].start + n
 	}
+}
+
+// keysAt counts the lines from the current one that may start a key of a
+// mapping indented by n: a size for its map, grown rather than refilled.
+func (s *yamlScanner) keysAt(n int) int {
+	keys := 0
+	for li := s.i; li < len(s.lines); li++ {
+		l := s.lines[li]
+		switch {
+		case l.blank || l.comment || l.indent > n:
+		case l.indent < n:
+			return keys
+		case !s.isDash(li, l.start+n):
+			keys++
+		}
+	}
+	return keys
 }
 
 // isDash reports whether a block sequence entry starts at p.
@@ -474,7 +500,7 @@ func (s *yamlScanner) value(li, p, n int, inMapping bool, self int32, depth int)
 		for s.data[r-1] == ' ' {
 			r--
 		}
-		v, ok = plainValue(string(s.data[q:r]))
+		v, ok = plainValue(s.text[q:r])
 	}
 	if !ok {
 		return nil, 0, false, false
@@ -569,7 +595,7 @@ func (s *yamlScanner) quoted(li, p int) (string, int, bool) {
 	}
 	var v string
 	if simple {
-		v = string(s.data[p+1 : q])
+		v = s.text[p+1 : q]
 	} else {
 		v = string(b)
 	}
@@ -611,7 +637,7 @@ func (s *yamlScanner) flowPlain(li, p int) (any, int, bool) {
 	for s.data[r-1] == ' ' {
 		r--
 	}
-	v, ok := plainValue(string(s.data[p:r]))
+	v, ok := plainValue(s.text[p:r])
 	return v, q, ok
 }
 
@@ -678,7 +704,7 @@ func (s *yamlScanner) flow(li, p int, self int32, depth int) (any, int, bool) {
 			if r+1 >= end || s.data[r] != ':' || s.data[r+1] != ' ' {
 				return nil, 0, false
 			}
-			k, ok := s.plainKey(s.data[q:r])
+			k, ok := plainKey(s.text[q:r])
 			if !ok {
 				return nil, 0, false
 			}
