@@ -57,48 +57,44 @@ func (s *scanPositions) keyAt(key string) (Position, bool) {
 // find returns the last entry whose path is key (a path written twice,
 // "a.b" and a: {b}, is the last one's in a map too), -1 if none. keys
 // restricts it to mapping values.
-func (s *scanPositions) find(key string, keys bool) int {
-	if key == "" {
+func (s *scanPositions) find(key string, keys bool) int32 {
+	if key == "" || len(s.entries) == 0 {
 		return -1
 	}
-	for e := len(s.entries) - 1; e >= 0; e-- {
-		if keys && s.entries[e].Index >= 0 {
-			continue
-		}
-		if s.pathIs(int32(e), key) {
-			return e
-		}
-	}
-	return -1
+	return s.findIn(0, int32(len(s.entries)), key, keys)
 }
 
-// pathIs reports whether the path of entry e (its ancestors' keys and
-// indexes joined by dots) is key, without building it.
-func (s *scanPositions) pathIs(e int32, key string) bool {
+// findIn is find among the values of one collection, the first at lo,
+// each next one at the End of the one before, and theirs below them. A
+// key with dots may name several paths: every one is followed.
+func (s *scanPositions) findIn(lo, hi int32, key string, keys bool) int32 {
+	found := int32(-1)
 	var buf [12]byte
-	for {
+	for e := lo; e < hi; e = s.entries[e].End {
 		ent := &s.entries[e]
+		var rest string
 		if ent.Index >= 0 {
 			b := strconv.AppendInt(buf[:0], int64(ent.Index), 10)
-			if len(key) < len(b) || key[len(key)-len(b):] != string(b) {
-				return false
+			if len(key) < len(b) || key[:len(b)] != string(b) {
+				continue
 			}
-			key = key[:len(key)-len(b)]
+			rest = key[len(b):]
 		} else {
-			if !strings.HasSuffix(key, ent.Key) {
-				return false
+			if !strings.HasPrefix(key, ent.Key) {
+				continue
 			}
-			key = key[:len(key)-len(ent.Key)]
+			rest = key[len(ent.Key):]
 		}
-		if ent.Parent < 0 {
-			return key == ""
+		switch {
+		case rest == "":
+			if !keys || ent.Index < 0 {
+				found = max(found, e)
+			}
+		case rest[0] == '.' && ent.End > e+1:
+			found = max(found, s.findIn(e+1, ent.End, rest[1:], keys))
 		}
-		if len(key) == 0 || key[len(key)-1] != '.' {
-			return false
-		}
-		key = key[:len(key)-1]
-		e = ent.Parent
 	}
+	return found
 }
 
 // at is the line and byte column of offset off.

@@ -20,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"cuelang.org/go/cue"
@@ -305,10 +306,10 @@ func stringTest(op token.Token, val any) (func(string) bool, bool) {
 		re := pattern(lit)
 		want := op == token.MAT
 		return func(s string) bool {
-			r, err := re()
+			r := re()
 			// A pattern Go cannot compile matches nothing: CUE,
 			// which compiles with Go's regexp too, says the same.
-			return err == nil && r.MatchString(s) == want
+			return r != nil && r.MatchString(s) == want
 		}, true
 	case token.NEQ:
 		return func(s string) bool { return s != lit }, true
@@ -321,14 +322,46 @@ func stringTest(op token.Token, val any) (func(string) bool, bool) {
 // pattern over Unicode classes (#Tag) takes milliseconds to compile, the
 // same one appears in several definitions, and most runs (one record on a
 // pull request) test a few of them or none.
-var patterns sync.Map // string → func() (*regexp.Regexp, error)
+var patterns sync.Map // string → func() *regexpDFA
 
-func pattern(lit string) func() (*regexp.Regexp, error) {
+// pattern returns the compiled pattern, nil when Go cannot compile it.
+func pattern(lit string) func() *regexpDFA {
 	f, ok := patterns.Load(lit)
 	if !ok {
-		f, _ = patterns.LoadOrStore(lit, sync.OnceValues(func() (*regexp.Regexp, error) { return regexp.Compile(lit) }))
+		f, _ = patterns.LoadOrStore(lit, sync.OnceValue(func() *regexpDFA {
+			re, err := regexp.Compile(lit)
+			if err != nil {
+				return nil
+			}
+			return &regexpDFA{re: re}
+		}))
 	}
-	return f.(func() (*regexp.Regexp, error))
+	return f.(func() *regexpDFA)
+}
+
+// dfaAfter is how many strings a pattern is tested on with Go's regexp
+// before its DFA is built: building one costs up to a few milliseconds,
+// which a run that tests a few records would not earn back.
+const dfaAfter = 1000
+
+// regexpDFA is a pattern matched with Go's regexp, then with its DFA once
+// it has been used often.
+type regexpDFA struct {
+	re   *regexp.Regexp
+	uses atomic.Int64
+	dfa  atomic.Pointer[dfa]
+}
+
+func (r *regexpDFA) MatchString(s string) bool {
+	if d := r.dfa.Load(); d != nil {
+		return d.MatchString(s)
+	}
+	if r.uses.Add(1) == dfaAfter {
+		if d := newDFA(r.re); d != nil {
+			r.dfa.Store(d)
+		}
+	}
+	return r.re.MatchString(s)
 }
 
 // timeValidator compiles time.Time() and time.Format("layout").

@@ -24,6 +24,9 @@ type Entry struct {
 	// KeyOff is the byte offset of the key (mapping values), Off that of
 	// the value itself.
 	KeyOff, Off int32
+	// End is the index past the entries of the value's own values: the
+	// next entry of its collection, if any, is there.
+	End int32
 	// Scalar says the value is a scalar (a string, number, bool or null).
 	Scalar bool
 }
@@ -351,7 +354,7 @@ func (s *yamlScanner) mapping(n, p int, parent int32, depth int) (map[string]any
 		if !ok {
 			return nil, false
 		}
-		s.entries[e].Off, s.entries[e].Scalar = int32(off), scalar
+		s.entries[e].Off, s.entries[e].Scalar, s.entries[e].End = int32(off), scalar, int32(len(s.entries))
 		m[k] = v
 		s.skip()
 		if s.i >= len(s.lines) || s.lines[s.i].indent < n {
@@ -420,7 +423,7 @@ func (s *yamlScanner) sequence(n int, parent int32, depth int) ([]any, bool) {
 		if !ok {
 			return nil, false
 		}
-		s.entries[e].Off, s.entries[e].Scalar = int32(off), scalar
+		s.entries[e].Off, s.entries[e].Scalar, s.entries[e].End = int32(off), scalar, int32(len(s.entries))
 		seq = append(seq, v)
 		s.skip()
 		if s.i >= len(s.lines) || s.lines[s.i].indent < n {
@@ -720,7 +723,7 @@ func (s *yamlScanner) flow(li, p int, self int32, depth int) (any, int, bool) {
 		if !ok {
 			return nil, 0, false
 		}
-		s.entries[e].Off, s.entries[e].Scalar = int32(q), true
+		s.entries[e].Off, s.entries[e].Scalar, s.entries[e].End = int32(q), true, e+1
 		if m != nil {
 			m[s.entries[e].Key] = v
 		} else {
