@@ -186,6 +186,9 @@ func (g *Repo) Changes(ctx context.Context, from, to string) ([]Change, error) {
 	return slices.Clone(out), nil
 }
 
+// maxDepth is go-git's bound on the depth of folders it walks.
+const maxDepth = 1024
+
 // renames are the options of rename detection: a file is taken for a
 // moved one when 60 % of it is the same (the first 1,000 files of each
 // side are compared).
@@ -203,6 +206,11 @@ var renames = object.DiffTreeOptions{DetectRenames: true, RenameScore: 60, Renam
 func (g *Repo) diffTrees(ctx context.Context, from, to *object.Tree, dir string, out *object.Changes) error {
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	if strings.Count(dir, "/") >= maxDepth {
+		// A hostile history's folders nested deeper than any checkout
+		// could hold: refused, as go-git's tree walker does.
+		return fmt.Errorf("%s: %w", dir[:min(len(dir), 200)]+"…", object.ErrMaxTreeDepth)
 	}
 	var a, b []object.TreeEntry
 	if from != nil {
