@@ -33,6 +33,14 @@ type fakeRelease struct {
 	downloads map[string]int // asset name → times served
 }
 
+// served is how many times the asset was served; the handlers run on the
+// server's goroutines.
+func (f *fakeRelease) served(asset string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.downloads[asset]
+}
+
 func (f *fakeRelease) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if f.status != 0 {
 		http.Error(w, http.StatusText(f.status), f.status)
@@ -188,7 +196,7 @@ func TestInstallRelease(t *testing.T) {
 	if !strings.Contains(r.out, "castor v1.2.3 linux/amd64: downloaded to") || !strings.Contains(r.out, "checksum verified") {
 		t.Errorf("log:\n%s", r.out)
 	}
-	if n := f.downloads["castor-linux-amd64"]; n != 1 {
+	if n := f.served("castor-linux-amd64"); n != 1 {
 		t.Errorf("binary downloaded %d times", n)
 	}
 
@@ -197,7 +205,7 @@ func TestInstallRelease(t *testing.T) {
 	if r.code != 0 || r.outputs["path"] != want || !strings.Contains(r.out, "cached in") {
 		t.Fatalf("second install: exit %d, outputs %v:\n%s", r.code, r.outputs, r.out)
 	}
-	if n := f.downloads["castor-linux-amd64"]; n != 1 {
+	if n := f.served("castor-linux-amd64"); n != 1 {
 		t.Errorf("binary downloaded %d times, want once (cached)", n)
 	}
 
@@ -207,8 +215,8 @@ func TestInstallRelease(t *testing.T) {
 	}
 	r = install(t, srv, cache, "CASTOR_REF=v1.2.3")
 	got, _ = os.ReadFile(want)
-	if r.code != 0 || !bytes.Equal(got, bin) || f.downloads["castor-linux-amd64"] != 2 {
-		t.Fatalf("tampered cache: exit %d, %d downloads:\n%s", r.code, f.downloads["castor-linux-amd64"], r.out)
+	if r.code != 0 || !bytes.Equal(got, bin) || f.served("castor-linux-amd64") != 2 {
+		t.Fatalf("tampered cache: exit %d, %d downloads:\n%s", r.code, f.served("castor-linux-amd64"), r.out)
 	}
 
 	// The other platforms' names.
@@ -224,7 +232,7 @@ func TestInstallRelease(t *testing.T) {
 		if r.code != 0 || filepath.Base(r.outputs["path"]) != name {
 			t.Errorf("%s %s: exit %d, path %q:\n%s", p.os, p.arch, r.code, r.outputs["path"], r.out)
 		}
-		if f.downloads[p.asset] == 0 {
+		if f.served(p.asset) == 0 {
 			t.Errorf("%s %s: %s not downloaded:\n%s", p.os, p.arch, p.asset, r.out)
 		}
 	}
