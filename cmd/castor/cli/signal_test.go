@@ -65,10 +65,17 @@ func signalCastor(ts *testscript.TestScript, neg bool, args []string) {
 	moment := func() { once.Do(func() { close(ready) }) }
 	release := make(chan struct{})
 	defer close(release)
+	// Closed once cmd.Process is set: the watchers below start before it.
+	started := make(chan struct{})
 	switch when := args[1]; when {
 	case "child":
 		go func() {
-			for cmd.Process == nil || len(children(cmd.Process.Pid)) == 0 {
+			select {
+			case <-started:
+			case <-release:
+				return
+			}
+			for len(children(cmd.Process.Pid)) == 0 {
 				time.Sleep(5 * time.Millisecond)
 				select {
 				case <-release:
@@ -119,6 +126,7 @@ func signalCastor(ts *testscript.TestScript, neg bool, args []string) {
 	}
 
 	ts.Check(cmd.Start())
+	close(started)
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	var kids []int
