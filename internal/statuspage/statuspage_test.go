@@ -360,14 +360,21 @@ func TestCreateNotLandedRetried(t *testing.T) {
 
 // A create whose answer never comes (connection dropped, or too slow) is
 // not repeated either.
+//
+// The attempt timeout bounds the check's GET too: a dropped connection
+// needs none shorter than the default, and the slow answer is held until
+// the client gives up, so the timeout is the subtest's cost and is long
+// enough for a GET on a loaded machine under -race (50 ms was not).
 func TestCreateDroppedOrSlow(t *testing.T) {
 	for _, mode := range []string{"drop", "slow"} {
 		t.Run(mode, func(t *testing.T) {
-			e := newEnv(t, Options{Timeout: 50 * time.Millisecond})
+			var e *env
 			if mode == "drop" {
+				e = newEnv(t, Options{})
 				e.srv.FailAfter(1, fakestatuspage.FailDrop)
 			} else {
-				e.srv.Slow(2 * time.Second)
+				e = newEnv(t, Options{Timeout: time.Second})
+				e.srv.Slow(time.Hour) // until the client gives up
 			}
 			e.srv.OnProcessed(func(n int) {
 				if n == 1 {
