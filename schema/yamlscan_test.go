@@ -113,6 +113,7 @@ var trickyYAML = []string{
 	"a: 1\na: 2\n", "1: a\n", "null: a\n", "true: 1\n", "a:\n  b:\n    c:\n      - d: 1\n        e: [f]\n", "- x\n- y\n", "x\n", "", "# only\n", "a: 1\n# end\n",
 	"a:\n  - b: 1\n    c: 2\n  - d\n", "a:\n- b: 1\n  c: 2\n- d: 3\n", "a:\n  -   b: 1\n      c: 2\n", "a:\n  - - x\n", "a:\n  - b:\n    - c\n", "a:\n  - b:\n      - c\n",
 	"a: \"x\"\"y\"\n", "a: 'x'' '\n", "a: ?x\n", "a: :x\n", "a: ,x\n", "a: x,y\n", "a: x]\n", "a: %x\n", "a: @x\n", "a: `x\n", "a: x: \n", "a:  x  \n", "a:   # c\n",
+	"a: <<\n", "a: [<<, x]\n", "a: {b: <<}\n", "a: .5\n", "a: 1e400\n", "a: -0\n", "a: 2030-01-01\n", "a: 1_000-2\n", "a: 0x1F\n", "a: +.inf\n",
 	"a: x\n\n\n", "\n\na: x\n", "# c\n---\na: 1\n", "a: [-1, -x, -]\n", "a: [?x]\n", "a: {b: [c]}\n", "a: {b: c}d\n", "a: {b: 'c', d: -1}\n",
 }
 

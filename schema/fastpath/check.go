@@ -93,8 +93,8 @@ func (r *run) walk(n *node, v any) bool {
 		if !isMap {
 			return r.mismatch(v, "struct")
 		}
-		for label, f := range n.fields {
-			if _, present := m[label]; f.required && !present {
+		for _, label := range n.required {
+			if _, present := m[label]; !present {
 				r.add(Finding{Kind: MissingField, Label: label})
 			}
 		}

@@ -47,6 +47,7 @@ type node struct {
 	// struct
 	isStruct bool
 	fields   map[string]*field
+	required []string // the fields that must be present
 	// pattern is the struct value when it has pattern constraints
 	// ({[#Slug]: T}); keys not in fields are checked against it with CUE,
 	// once per distinct key.
@@ -62,8 +63,7 @@ type node struct {
 }
 
 type field struct {
-	node     *node
-	required bool
+	node *node
 }
 
 // leaf is the constraint of a scalar.
@@ -109,9 +109,9 @@ func (s *Schema) compile(v cue.Value, depth int) *node {
 		}
 		for it.Next() {
 			sel := it.Selector()
-			n.fields[sel.Unquoted()] = &field{
-				node:     s.compile(it.Value(), depth+1),
-				required: sel.ConstraintType() == cue.RequiredConstraint,
+			n.fields[sel.Unquoted()] = &field{node: s.compile(it.Value(), depth+1)}
+			if sel.ConstraintType() == cue.RequiredConstraint {
+				n.required = append(n.required, sel.Unquoted())
 			}
 		}
 		// A struct with pattern constraints ({[#Slug]: T}) allows keys that

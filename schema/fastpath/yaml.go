@@ -85,6 +85,10 @@ func (s *yamlScanner) split() bool {
 	start := 0
 	for i := 0; i < len(data); {
 		c := data[i]
+		if c-0x20 < 0x7f-0x20 {
+			i++ // printable ASCII, most of a record
+			continue
+		}
 		if c == '\n' {
 			s.lines = append(s.lines, s.line(start, i))
 			start = i + 1
@@ -225,8 +229,11 @@ func plainKey(k string) (string, bool) {
 // JSON writes it. ok is false for what the converter refuses: other
 // numbers (hex, octal, underscores, .inf, +1), merge keys.
 func plainValue(v string) (any, bool) {
-	if v == "" {
+	switch v {
+	case "":
 		return nil, true
+	case "<<":
+		return nil, false // yaml.v3's parser tags it a merge key
 	}
 	c := v[0]
 	if strings.IndexByte("+-0123456789yYnNtTfFoO~.", c) < 0 {
@@ -241,7 +248,7 @@ func plainValue(v string) (any, bool) {
 		return false, true
 	case "~", "null", "Null", "NULL":
 		return nil, true
-	case "<<", ".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF":
+	case ".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF":
 		return nil, false
 	}
 	switch {
@@ -346,16 +353,16 @@ func (s *yamlScanner) mapping(n, p int, parent int32, depth int) (map[string]any
 		if !ok {
 			return nil, false
 		}
-		if _, dup := m[k]; dup {
-			return nil, false
-		}
 		e := s.add(Entry{Parent: parent, Index: -1, Key: k, KeyOff: int32(p)})
 		v, off, scalar, ok := s.value(li, q, n, true, e, depth+1)
 		if !ok {
 			return nil, false
 		}
 		s.entries[e].Off, s.entries[e].Scalar, s.entries[e].End = int32(off), scalar, int32(len(s.entries))
-		m[k] = v
+		size := len(m)
+		if m[k] = v; len(m) == size {
+			return nil, false // a duplicate key
+		}
 		s.skip()
 		if s.i >= len(s.lines) || s.lines[s.i].indent < n {
 			return m, true
@@ -711,9 +718,6 @@ func (s *yamlScanner) flow(li, p int, self int32, depth int) (any, int, bool) {
 			if !ok {
 				return nil, 0, false
 			}
-			if _, dup := m[k]; dup {
-				return nil, 0, false
-			}
 			e = s.add(Entry{Parent: self, Index: -1, Key: k, KeyOff: int32(q)})
 			q = s.spaces(li, r+1)
 		} else {
@@ -725,7 +729,10 @@ func (s *yamlScanner) flow(li, p int, self int32, depth int) (any, int, bool) {
 		}
 		s.entries[e].Off, s.entries[e].Scalar, s.entries[e].End = int32(q), true, e+1
 		if m != nil {
-			m[s.entries[e].Key] = v
+			size := len(m)
+			if m[s.entries[e].Key] = v; len(m) == size {
+				return nil, 0, false // a duplicate key
+			}
 		} else {
 			l = append(l, v)
 		}
