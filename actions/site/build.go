@@ -38,7 +38,8 @@ type Result struct {
 // are no longer part of the site are removed last, once every file was
 // written: killed at any point, a re-run converges.
 func Build(ctx context.Context, opts Options) (*Result, error) {
-	if opts.Out == "" {
+	dir := opts.Out
+	if dir == "" {
 		return nil, errors.New("site: no output directory")
 	}
 	type written struct {
@@ -46,6 +47,8 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		path    string
 		changed bool
 	}
+	// Nothing below reads opts again but emit: the records it is given
+	// can be collected as their pages are written (see brief).
 	var (
 		mu     sync.Mutex
 		done   []written
@@ -55,24 +58,24 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	)
 	// The output is opened when the first file is ready: records that
 	// cannot make a site leave no directory behind.
-	prepare := func(dir string) error {
+	prepare := func(sub string) error {
 		mu.Lock()
 		defer mu.Unlock()
 		if out == nil {
-			if err := os.MkdirAll(opts.Out, 0o755); err != nil {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
 				return fmt.Errorf("create the site directory: %w", err)
 			}
-			o, err := repofs.Open(opts.Out)
+			o, err := repofs.Open(dir)
 			if err != nil {
 				return fmt.Errorf("open the site directory: %w", err)
 			}
 			out, opened = o, true
 		}
-		if !made[dir] {
-			if err := out.MkdirAll(dir); err != nil {
+		if !made[sub] {
+			if err := out.MkdirAll(sub); err != nil {
 				return fmt.Errorf("create the site directory: %w", err)
 			}
-			made[dir] = true
+			made[sub] = true
 		}
 		return nil
 	}
@@ -98,7 +101,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	// The lists follow the site's order, whatever order the pages were
 	// written in.
 	slices.SortFunc(done, func(a, b written) int { return cmp.Compare(a.seq, b.seq) })
-	res := &Result{Dir: opts.Out}
+	res := &Result{Dir: dir}
 	keep := make(map[string]bool, len(done))
 	for _, w := range done {
 		keep[w.path] = true

@@ -5,7 +5,6 @@ import (
 	"encoding/xml"
 	"fmt"
 	"html/template"
-	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -41,9 +40,7 @@ func (r *renderer) feed() ([]byte, error) {
 		},
 		Author: &feeds.AtomAuthor{AtomPerson: feeds.AtomPerson{Name: r.site.Title, Uri: r.site.URL}},
 	}
-	incs := slices.Clone(m.incidents)
-	slices.SortStableFunc(incs, func(a, b *incident) int { return b.lastAt.Compare(a.lastAt) })
-	for _, inc := range incs[:min(len(incs), feedEntries)] {
+	for _, inc := range m.feed {
 		il := labelsFor(m.cfg.RecordLang(inc.Incident))
 		var content bytes.Buffer
 		if inc.maint && inc.ScheduledFor != nil && inc.ScheduledUntil != nil {

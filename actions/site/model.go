@@ -74,6 +74,8 @@ type model struct {
 	// incidents are every public record, maintenances included, newest
 	// first (by start: started_at, or scheduled_for).
 	incidents []*incident
+	// feed are the incidents of the Atom feed, last updated first.
+	feed []*incident
 	// active are the unresolved incidents, newest first; inProgress the
 	// maintenances under way and upcoming those still scheduled, soonest
 	// first.
@@ -104,6 +106,11 @@ type incident struct {
 	// state is each component's status after the last update, and peak
 	// the worst status each went through.
 	state, peak map[string]string
+	// shown is set when a page other than its own shows the incident's
+	// updates or post-mortem (the index, the feed, the API's lists):
+	// others keep only what the lists of every incident read once their
+	// own page is written (brief).
+	shown bool
 }
 
 type group struct {
@@ -202,6 +209,24 @@ func newModel(cfg *schema.Config, all []*schema.Incident, now time.Time) (*model
 	m.updatedAt = m.updatedAt.In(loc)
 	slices.Reverse(m.inProgress)
 	slices.Reverse(m.upcoming)
+	m.feed = slices.Clone(m.incidents)
+	slices.SortStableFunc(m.feed, func(a, b *incident) int { return b.lastAt.Compare(a.lastAt) })
+	m.feed = slices.Clip(m.feed[:min(len(m.feed), feedEntries)])
+	incs, maints := 0, 0
+	for _, inc := range m.incidents {
+		// incidents.json and scheduled-maintenances.json list the most
+		// recent ones.
+		if inc.maint {
+			maints++
+			inc.shown = maints <= listed
+		} else {
+			incs++
+			inc.shown = incs <= listed
+		}
+	}
+	for _, inc := range slices.Concat(m.feed, m.active, m.inProgress, m.upcoming) {
+		inc.shown = true
+	}
 
 	m.declareComponents()
 	m.history()
@@ -420,4 +445,24 @@ func sortedKeys[V any](mp map[string]V) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// brief is what the pages that list every incident (the history, the
+// index's past incidents) read of a record: with 50,000 records, the
+// site holds this of each once its page is written, not the record's
+// text. A maintenance keeps its updates' times and statuses, which say
+// when it ran (MaintenanceWindow).
+func brief(inc *schema.Incident) *schema.Incident {
+	b := &schema.Incident{
+		ID: inc.ID, Title: inc.Title, Severity: inc.Severity, Status: inc.Status, Visibility: inc.Visibility, Lang: inc.Lang,
+		StartedAt: inc.StartedAt, ResolvedAt: inc.ResolvedAt, Components: inc.Components, Kind: inc.Kind,
+		ScheduledFor: inc.ScheduledFor, ScheduledUntil: inc.ScheduledUntil,
+	}
+	if inc.IsMaintenance() {
+		b.Updates = make([]schema.StatusUpdate, len(inc.Updates))
+		for i, u := range inc.Updates {
+			b.Updates[i] = schema.StatusUpdate{At: u.At, Status: u.Status}
+		}
+	}
+	return b
 }

@@ -474,6 +474,9 @@ func (r *renderer) incidentPages(ctx context.Context, put func(i int, f File) er
 				if err := put(i, File{Path: IncidentPath(inc.ID), Data: buf.Bytes()}); err != nil {
 					return err
 				}
+				if !inc.shown {
+					inc.Incident = brief(inc.Incident)
+				}
 			}
 			return nil
 		})
