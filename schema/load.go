@@ -53,12 +53,14 @@ type Repo struct {
 	// checked, and keeps no content: validation of a large repository then
 	// holds only findings.
 	Lean bool
-	// KeepIncidents, with Lean, keeps each record's decoded incident (not
-	// its positions nor its content) until a record is found with an
-	// error: for the commands that read every record's data, point at
-	// none of its lines and refuse an invalid repository (site, report),
-	// which then hold its findings only.
-	KeepIncidents bool
+	// Keep, with Lean, is given each record's decoded incident once it is
+	// checked; what it returns (the incident, or the part of it a command
+	// reads) stays the record's Incident, without its positions or
+	// content, until a record is found with an error: for the commands
+	// that read every record's data, point at none of its lines and refuse
+	// an invalid repository (site, report), which then hold its findings
+	// only.
+	Keep func(*Incident) *Incident
 	// Now is the time policies are evaluated at; time.Now when zero.
 	Now time.Time
 
@@ -580,11 +582,13 @@ func (r *Repo) checkFile(c *checker, p string, data []byte) (rec *Record, key st
 	}
 	if r.Lean {
 		rec.pos = nil
-		if r.KeepIncidents && hasErrors(rec.Diagnostics) {
+		if r.Keep != nil && hasErrors(rec.Diagnostics) {
 			r.seen.invalid.Store(true)
 		}
-		if !r.KeepIncidents || r.seen.invalid.Load() {
+		if r.Keep == nil || r.seen.invalid.Load() || rec.Incident == nil {
 			rec.Incident = nil
+		} else {
+			rec.Incident = r.Keep(rec.Incident)
 		}
 		if r.Cache == nil {
 			// Nothing to cache: the facts are kept only where they can

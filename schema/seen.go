@@ -21,7 +21,7 @@ type seen struct {
 	// against them, once the policies were evaluated.
 	policy    []Diagnostic
 	evaluated bool
-	// invalid is set once a record checked with KeepIncidents has an
+	// invalid is set once a record checked with Repo.Keep has an
 	// error: the incidents are no longer kept.
 	invalid atomic.Bool
 }

@@ -55,8 +55,14 @@ func Run(ctx context.Context, opts RunOptions) (*Result, error) {
 				return nil, err
 			}
 			// The site reads every record but points at none of their
-			// lines: their positions and contents are not kept.
-			repo.Lean, repo.KeepIncidents = true, true
+			// lines: their positions and contents are not kept, nor the
+			// internal records.
+			repo.Lean, repo.Keep = true, func(inc *schema.Incident) *schema.Incident {
+				if !inc.Public() {
+					return nil
+				}
+				return inc
+			}
 			return repo, nil
 		}
 	}
