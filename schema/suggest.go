@@ -66,7 +66,7 @@ func fold(out []rune, s string) []rune {
 func distance(a, b []rune) int {
 	// Three rows, on the stack for the words of records and flags.
 	var buf [3 * 33]int
-	rows := buf[:0]
+	var rows []int
 	if n := 3 * (len(b) + 1); n > len(buf) {
 		rows = make([]int, n)
 	} else {
