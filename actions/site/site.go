@@ -451,12 +451,14 @@ func (r *renderer) postmortem(inc *incident, l *labels) *postmortemView {
 // incidentPages renders one page per public incident, on every core (at
 // 5,000 incidents they are most of the work), and hands each to put as it
 // is made, with the incident's index: no more pages are held than there
-// are cores.
+// are cores. (More workers than cores, to render while others wait for
+// their write, made more system time and no faster build: 5,000 pages,
+// 8 workers against 2, +1.5 s of system time, wall no shorter.)
 func (r *renderer) incidentPages(ctx context.Context, put func(i int, f File) error) error {
 	incs := r.m.incidents
 	g, gctx := errgroup.WithContext(ctx)
 	var next atomic.Int64
-	for range min(pageWorkers(), max(1, len(incs))) {
+	for range min(runtime.GOMAXPROCS(0), max(1, len(incs))) {
 		g.Go(func() error {
 			var buf bytes.Buffer
 			for i := int(next.Add(1) - 1); i < len(incs); i = int(next.Add(1) - 1) {
@@ -602,8 +604,3 @@ func (r *renderer) execute(name string, data any) ([]byte, error) {
 	}
 	return buf.Bytes(), nil
 }
-
-// pageWorkers is how many incident pages are rendered at once: more than
-// the cores, so that the cores render while some pages wait for their
-// write (Build syncs each file to disk).
-func pageWorkers() int { return 4 * runtime.GOMAXPROCS(0) }
