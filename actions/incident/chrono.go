@@ -1,7 +1,6 @@
 package incident
 
 import (
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -9,6 +8,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/castor-incidents/castor/internal/lazyre"
 )
 
 // Times, dates and time zones as people write them in post-mortems, in
@@ -171,26 +172,26 @@ const weekdayRE = `(?:(?:monday|tuesday|wednesday|thursday|friday|saturday|sunda
 	`lunes|martes|miercoles|jueves|viernes|sabado|domingo)\.?,?\s+(?:(?:le|the|den|el)\s+)?)`
 
 var (
-	reLead         = regexp.MustCompile(`^[\s\[(~≈*_>]*(?:(?:approx\.?|approximately|about|around|circa|ca\.|vers|environ|gegen|etwa|um|hacia|sobre|a las|at|on|le|el|am|de)\s+)?[\s~≈]*`)
-	reWeekday      = regexp.MustCompile(`^` + weekdayRE)
-	reISO          = regexp.MustCompile(`^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})`)
-	reYearTypo     = regexp.MustCompile(`^(\d{4})(\d)[-/.](\d{1,2})[-/.](\d{1,2})\b`)
-	reJA           = regexp.MustCompile(`^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日(?:\s*\(.\))?`)
-	reJAmd         = regexp.MustCompile(`^(\d{1,2})\s*月\s*(\d{1,2})\s*日(?:\s*\(.\))?`)
-	reMonthDayTime = regexp.MustCompile(`^(\d{1,2})-(\d{1,2})\s+\d{1,2}:\d{2}`)
-	reNumDayMonth  = regexp.MustCompile(`^(\d{1,2})/(\d{1,2})(?:$|[^/\d])`)
-	reClockJA      = regexp.MustCompile(`^(午前|午後)?\s*(\d{1,2})\s*時(?:\s*(\d{1,2})\s*分)?(?:\s*(\d{1,2})\s*秒)?`)
-	reNumDate      = regexp.MustCompile(`^(\d{1,2})([/.])(\d{1,2})[/.](\d{4}|\d{2})\b`)
-	reMonthDay     = regexp.MustCompile(`^` + monthRE + `\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4})\b)?`)
-	reDayMonth     = regexp.MustCompile(`^(\d{1,2})(?:st|nd|rd|th|er|\.)?\s+(?:of\s+|de\s+)?` + monthRE + `(?:,?\s+(?:de\s+)?(\d{4})\b)?`)
-	reDateJoin     = regexp.MustCompile(`^(?:\s*,?\s*(?:at|a|um|a las|a la|t)\s+|\s*[,t]\s*|\s*-\s+(?:\d)|\s+)`)
-	reClock        = regexp.MustCompile(`^(\d{1,2})(?:\s*[:h]\s*(\d{2})(?::(\d{2}))?|\.(\d{2})(?:\s*uhr)|h|\s*uhr)?(?:\s*([ap])\.?\s?m\.?\b)?(?:\s*uhr)?`)
-	reZone         = regexp.MustCompile(`^(?:\s+([+-]\d{2}:?\d{2})\b|\s*\(?\s*((?:utc|gmt)\s*[+-]\s*\d{1,2}(?::?\d{2})?|z\b|(?:eastern|pacific|central|mountain|[a-z]{2,5})\b(?:\s+time\b)?)\s*\)?)`)
-	reSpan         = regexp.MustCompile(`^\s*(?:-|–|—|~|〜|->|→|to|until|till|a|jusqu'a|jusqu'au|bis|hasta|las)\s*`)
-	reSep          = regexp.MustCompile(`^[\s\])*_]*(?:[:|–—-]+|->|→|-->|=>)?\s*`)
-	reParenWeekday = regexp.MustCompile(`^\(\s*` + weekdayRE + `?\)\s*`)
+	reLead         = lazyre.New(`^[\s\[(~≈*_>]*(?:(?:approx\.?|approximately|about|around|circa|ca\.|vers|environ|gegen|etwa|um|hacia|sobre|a las|at|on|le|el|am|de)\s+)?[\s~≈]*`)
+	reWeekday      = lazyre.New(`^` + weekdayRE)
+	reISO          = lazyre.New(`^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})`)
+	reYearTypo     = lazyre.New(`^(\d{4})(\d)[-/.](\d{1,2})[-/.](\d{1,2})\b`)
+	reJA           = lazyre.New(`^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日(?:\s*\(.\))?`)
+	reJAmd         = lazyre.New(`^(\d{1,2})\s*月\s*(\d{1,2})\s*日(?:\s*\(.\))?`)
+	reMonthDayTime = lazyre.New(`^(\d{1,2})-(\d{1,2})\s+\d{1,2}:\d{2}`)
+	reNumDayMonth  = lazyre.New(`^(\d{1,2})/(\d{1,2})(?:$|[^/\d])`)
+	reClockJA      = lazyre.New(`^(午前|午後)?\s*(\d{1,2})\s*時(?:\s*(\d{1,2})\s*分)?(?:\s*(\d{1,2})\s*秒)?`)
+	reNumDate      = lazyre.New(`^(\d{1,2})([/.])(\d{1,2})[/.](\d{4}|\d{2})\b`)
+	reMonthDay     = lazyre.New(`^` + monthRE + `\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4})\b)?`)
+	reDayMonth     = lazyre.New(`^(\d{1,2})(?:st|nd|rd|th|er|\.)?\s+(?:of\s+|de\s+)?` + monthRE + `(?:,?\s+(?:de\s+)?(\d{4})\b)?`)
+	reDateJoin     = lazyre.New(`^(?:\s*,?\s*(?:at|a|um|a las|a la|t)\s+|\s*[,t]\s*|\s*-\s+(?:\d)|\s+)`)
+	reClock        = lazyre.New(`^(\d{1,2})(?:\s*[:h]\s*(\d{2})(?::(\d{2}))?|\.(\d{2})(?:\s*uhr)|h|\s*uhr)?(?:\s*([ap])\.?\s?m\.?\b)?(?:\s*uhr)?`)
+	reZone         = lazyre.New(`^(?:\s+([+-]\d{2}:?\d{2})\b|\s*\(?\s*((?:utc|gmt)\s*[+-]\s*\d{1,2}(?::?\d{2})?|z\b|(?:eastern|pacific|central|mountain|[a-z]{2,5})\b(?:\s+time\b)?)\s*\)?)`)
+	reSpan         = lazyre.New(`^\s*(?:-|–|—|~|〜|->|→|to|until|till|a|jusqu'a|jusqu'au|bis|hasta|las)\s*`)
+	reSep          = lazyre.New(`^[\s\])*_]*(?:[:|–—-]+|->|→|-->|=>)?\s*`)
+	reParenWeekday = lazyre.New(`^\(\s*` + weekdayRE + `?\)\s*`)
 	// reYear keeps "2019" alone from reading as a time.
-	reOnlyNum = regexp.MustCompile(`^\d{3,}`)
+	reOnlyNum = lazyre.New(`^\d{3,}`)
 )
 
 // zoneNames resolves the zone names and abbreviations people write to
@@ -453,7 +454,7 @@ func parseClockAt(f string) (ct clockTime, n int, ok bool) {
 // reZoneHours is an offset in whole hours, as Go writes a zone without
 // an abbreviation ("20:12 -03"): taken only at the end or before a span's
 // dash or a separator, where "-03" cannot be the start of something else.
-var reZoneHours = regexp.MustCompile(`^\s+([+-]\d{2})(?:\s*$|\s+[–—·|)]|\s+-\s)`)
+var reZoneHours = lazyre.New(`^\s+([+-]\d{2})(?:\s*$|\s+[–—·|)]|\s+-\s)`)
 
 // parseStamp reads the date and time that start a chronology entry.
 // A date alone (a heading, a line above the times) has hasTime false.
@@ -539,26 +540,26 @@ func parseStamp(s string, style dateStyle) (st stamp, ok bool) {
 
 // Document-wide time zone statements: "All times are UTC", "All times
 // PDT", "Heure de Paris", "Zeiten in MEZ", "全時刻は JST", "(CEST)".
-var zoneStatements = []*regexp.Regexp{
-	regexp.MustCompile(`\ball (?:the )?(?:times?|timestamps|hours)\b(?: (?:below|above|here|listed|shown|given|mentioned|are|is|were|in this (?:document|post|report)))*(?: (?:in|at|as))?(?: the)? ([a-z][a-z0-9+:\- ]{0,20})`),
-	regexp.MustCompile(`\b(?:times?|timestamps)(?: below| above)? (?:are |were )?(?:in|shown in|given in|expressed in|listed in) (?:the )?([a-z][a-z0-9+:\- ]{0,20})`),
-	regexp.MustCompile(`\btime ?zone\s*:\s*([a-z][a-z0-9+:/_\- ]{0,25})`),
-	regexp.MustCompile(`\b(?:toutes les |les )?(?:heures|horaires)(?: indiquees| mentionnees| donnees)? (?:sont |en |exprimees |donnees |a )+(?:l'heure de |heure de |l'heure |en )?([a-z][a-z0-9+:\- ]{0,20})`),
-	regexp.MustCompile(`\b(heure de paris|heure francaise|heure de france)\b`),
-	regexp.MustCompile(`\bfuseau(?: horaire)?\s*:\s*([a-z][a-z0-9+:/_\- ]{0,25})`),
-	regexp.MustCompile(`\b(?:alle )?(?:zeiten|zeitangaben|uhrzeiten)(?: sind| verstehen sich| in diesem dokument)*(?: in)? ([a-z][a-z0-9+:\- ]{0,20})`),
-	regexp.MustCompile(`\bzeitzone\s*:\s*([a-z][a-z0-9+:/_\- ]{0,25})`),
-	regexp.MustCompile(`\b(?:todas las )?(?:horas|marcas de tiempo)(?: estan| son| se indican| indicadas)*(?: en)?(?: hora| horario)?(?: de| del)? ([a-z][a-z0-9+:\- ]{0,20})`),
-	regexp.MustCompile(`\bzona horaria\s*:\s*([a-z][a-z0-9+:/_\- ]{0,25})`),
-	regexp.MustCompile(`(?:全(?:て|ての)?)?時刻(?:は|:)\s*([a-z]{2,5}|日本時間)`),
-	regexp.MustCompile(`(日本時間)`),
+var zoneStatements = []*lazyre.Regexp{
+	lazyre.New(`\ball (?:the )?(?:times?|timestamps|hours)\b(?: (?:below|above|here|listed|shown|given|mentioned|are|is|were|in this (?:document|post|report)))*(?: (?:in|at|as))?(?: the)? ([a-z][a-z0-9+:\- ]{0,20})`),
+	lazyre.New(`\b(?:times?|timestamps)(?: below| above)? (?:are |were )?(?:in|shown in|given in|expressed in|listed in) (?:the )?([a-z][a-z0-9+:\- ]{0,20})`),
+	lazyre.New(`\btime ?zone\s*:\s*([a-z][a-z0-9+:/_\- ]{0,25})`),
+	lazyre.New(`\b(?:toutes les |les )?(?:heures|horaires)(?: indiquees| mentionnees| donnees)? (?:sont |en |exprimees |donnees |a )+(?:l'heure de |heure de |l'heure |en )?([a-z][a-z0-9+:\- ]{0,20})`),
+	lazyre.New(`\b(heure de paris|heure francaise|heure de france)\b`),
+	lazyre.New(`\bfuseau(?: horaire)?\s*:\s*([a-z][a-z0-9+:/_\- ]{0,25})`),
+	lazyre.New(`\b(?:alle )?(?:zeiten|zeitangaben|uhrzeiten)(?: sind| verstehen sich| in diesem dokument)*(?: in)? ([a-z][a-z0-9+:\- ]{0,20})`),
+	lazyre.New(`\bzeitzone\s*:\s*([a-z][a-z0-9+:/_\- ]{0,25})`),
+	lazyre.New(`\b(?:todas las )?(?:horas|marcas de tiempo)(?: estan| son| se indican| indicadas)*(?: en)?(?: hora| horario)?(?: de| del)? ([a-z][a-z0-9+:\- ]{0,20})`),
+	lazyre.New(`\bzona horaria\s*:\s*([a-z][a-z0-9+:/_\- ]{0,25})`),
+	lazyre.New(`(?:全(?:て|ての)?)?時刻(?:は|:)\s*([a-z]{2,5}|日本時間)`),
+	lazyre.New(`(日本時間)`),
 }
 
 // Statements of the day of every entry: "all events happened on
 // 2019-10-21", "tous les événements ont eu lieu le 2 juillet 2019",
 // "alle Ereignisse fanden am 22.07.2026 statt", "todos los eventos
 // ocurrieron el 2 de julio de 2019", "すべての時刻は2019年7月2日".
-var dateStatements = regexp.MustCompile(`\b(?:all (?:the )?(?:events|times|entries|timestamps)(?: (?:below|above|listed|shown))?(?: (?:happened|occurred|took place|are|were|is))? on|tous les (?:evenements|horaires|faits) (?:ont eu lieu|se sont produits|sont|datent) (?:le|du)|alle (?:ereignisse|zeiten|zeitangaben|eintrage|eintraege) (?:fanden|sind|beziehen sich auf|erfolgten) (?:am|den)|todos los (?:eventos|hechos|horarios) (?:ocurrieron|sucedieron|son|tuvieron lugar) (?:el|del))\s+(?:` + weekdayRE + `)?|(?:すべて|全て)の(?:イベント|事象|時刻|出来事)は\s*`)
+var dateStatements = lazyre.New(`\b(?:all (?:the )?(?:events|times|entries|timestamps)(?: (?:below|above|listed|shown))?(?: (?:happened|occurred|took place|are|were|is))? on|tous les (?:evenements|horaires|faits) (?:ont eu lieu|se sont produits|sont|datent) (?:le|du)|alle (?:ereignisse|zeiten|zeitangaben|eintrage|eintraege) (?:fanden|sind|beziehen sich auf|erfolgten) (?:am|den)|todos los (?:eventos|hechos|horarios) (?:ocurrieron|sucedieron|son|tuvieron lugar) (?:el|del))\s+(?:` + weekdayRE + `)?|(?:すべて|全て)の(?:イベント|事象|時刻|出来事)は\s*`)
 
 // dateStatement finds a statement of the day of every chronology entry.
 func dateStatement(text string, style dateStyle) (civil, bool) {
@@ -574,7 +575,7 @@ func dateStatementFolded(f string, style dateStyle) (civil, bool) {
 	return civil{}, false
 }
 
-var reParenZone = regexp.MustCompile(`\(\s*(?:in\s+|en\s+|in\s+)?((?:utc|gmt)\s*[+-]\s*\d{1,2}(?::?\d{2})?|[a-z]{2,5})\s*\)|\b(?:in|en)\s+([a-z]{2,5})\s*$`)
+var reParenZone = lazyre.New(`\(\s*(?:in\s+|en\s+|in\s+)?((?:utc|gmt)\s*[+-]\s*\d{1,2}(?::?\d{2})?|[a-z]{2,5})\s*\)|\b(?:in|en)\s+([a-z]{2,5})\s*$`)
 
 // zoneStatement finds a statement of the zone of every time in text.
 func zoneStatement(text string) (*time.Location, string, bool) {
@@ -638,7 +639,7 @@ func zoneWords(w string) (*time.Location, string, bool) {
 
 // Dates in running text: the first one of a sentence like "On
 // 2023-07-20 between 12:17 and 12:30 UTC" or "le 2 juillet 2019".
-var reDateAnywhere = regexp.MustCompile(`\b(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}[/.]\d{1,2}[/.]\d{4}|` + monthRE + `\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?|\d{1,2}(?:st|nd|rd|th|er|\.)?\s+(?:of\s+|de\s+)?` + monthRE + `(?:,?\s+(?:de\s+)?\d{4})?)`)
+var reDateAnywhere = lazyre.New(`\b(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}[/.]\d{1,2}[/.]\d{4}|` + monthRE + `\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?|\d{1,2}(?:st|nd|rd|th|er|\.)?\s+(?:of\s+|de\s+)?` + monthRE + `(?:,?\s+(?:de\s+)?\d{4})?)`)
 
 // datesIn returns the dates written in text, in order.
 func datesIn(text string, style dateStyle) []civil {
@@ -653,7 +654,7 @@ func datesIn(text string, style dateStyle) []civil {
 }
 
 // Relative days, anchored on the publication date.
-var reRelativeDay = regexp.MustCompile(`\b(avant-hier|hier|yesterday|the day before yesterday|aujourd'hui|today|ce matin|this morning|cette nuit|last night|gestern|heute|ayer|hoy)\b|(昨日|本日|今日)`)
+var reRelativeDay = lazyre.New(`\b(avant-hier|hier|yesterday|the day before yesterday|aujourd'hui|today|ce matin|this morning|cette nuit|last night|gestern|heute|ayer|hoy)\b|(昨日|本日|今日)`)
 
 func relativeDay(text string) (days int, ok bool) {
 	f := folded(text)
@@ -684,7 +685,7 @@ func parseFrontDate(s string, loc *time.Location) (time.Time, bool) {
 }
 
 // reClockIn finds the times of day in running text: "01:52", "9h05".
-var reClockIn = regexp.MustCompile(`\b\d{1,2}(?::\d{2}|h\d{2})\b`)
+var reClockIn = lazyre.New(`\b\d{1,2}(?::\d{2}|h\d{2})\b`)
 
 // sentenceStamp reads the instant a sentence of running text gives: one
 // time of day and one date, in any order ("At 01:52 UTC, 2022-10-28",
@@ -736,7 +737,7 @@ var clauseBreaks = []string{"; ", ", and ", ", et ", ", und ", ", y ", ", then "
 
 // reSpanJoin is what joins the two ends of a span: "12:17-12:30",
 // "from 9:05 to 9:40", "14h bis 15h".
-var reSpanJoin = regexp.MustCompile(`^\s*(?:[a-z]{2,5}\s*)?(?:-|–|—|to|until|till|and|a|à|au|bis|und|et|y|hasta|〜|~|から)\s*$`)
+var reSpanJoin = lazyre.New(`^\s*(?:[a-z]{2,5}\s*)?(?:-|–|—|to|until|till|and|a|à|au|bis|und|et|y|hasta|〜|~|から)\s*$`)
 
 // clausesByTime cuts a sentence that gives several times of day (not a
 // span) into clauses of one time each, at the strongest break between
@@ -781,7 +782,7 @@ var weekdayNames = map[string]time.Weekday{
 
 // reOnWeekday is "on Monday", "le lundi", "am Montag", "el lunes" not
 // followed by a date ("on Monday, 2 July" is a date).
-var reOnWeekday = regexp.MustCompile(`\b(?:on|le|am|el|this|last|ce)\s+(monday|tuesday|wednesday|thursday|friday|saturday|sunday|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|lunes|martes|miercoles|jueves|viernes|sabado|domingo)\b`)
+var reOnWeekday = lazyre.New(`\b(?:on|le|am|el|this|last|ce)\s+(monday|tuesday|wednesday|thursday|friday|saturday|sunday|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|lunes|martes|miercoles|jueves|viernes|sabado|domingo)\b`)
 
 // weekdayIn finds the day of the week the text names for the incident.
 func weekdayIn(text string) (time.Weekday, bool) {

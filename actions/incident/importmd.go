@@ -9,7 +9,6 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -26,6 +25,7 @@ import (
 	"golang.org/x/text/transform"
 
 	"github.com/castor-incidents/castor/actions/render"
+	"github.com/castor-incidents/castor/internal/lazyre"
 	"github.com/castor-incidents/castor/schema"
 )
 
@@ -269,7 +269,7 @@ var pmTextKeys = [4]string{"trigger", "root_cause", "resolution", "detection"}
 var pmListKeys = [4]string{"contributing_factors", "went_well", "went_wrong", "lucky"}
 
 // titlePrefix is the label a post-mortem title often starts with.
-var titlePrefix = regexp.MustCompile(`(?i)^\s*(?:[\[(]\s*(?:post[- ]?mortem|incident report|incident|retour d['’]exp[ée]rience|rex|ポストモーテム|障害報告)\s*[\])]\s*[:：–—-]?|(?:post[- ]?mortem|incident report|incident|retour d['’]exp[ée]rience|rex|ポストモーテム|障害報告)\s*[:：–—-])\s*`)
+var titlePrefix = lazyre.New(`(?i)^\s*(?:[\[(]\s*(?:post[- ]?mortem|incident report|incident|retour d['’]exp[ée]rience|rex|ポストモーテム|障害報告)\s*[\])]\s*[:：–—-]?|(?:post[- ]?mortem|incident report|incident|retour d['’]exp[ée]rience|rex|ポストモーテム|障害報告)\s*[:：–—-])\s*`)
 
 // importer holds what buildDraft learns while reading.
 type importer struct {
@@ -473,10 +473,10 @@ func (im *importer) language() string {
 
 // reFieldLine is "Label: value", with the label in bold or not, in a
 // list or not.
-var reFieldLine = regexp.MustCompile(`^\s*(?:[-*+]\s+)?(?:\*\*|__)?([^*_:：|\[\]]{1,40}?)\s*(?:\*\*|__)?\s*[:：]\s*(?:\*\*|__)?\s*(.+?)\s*$`)
+var reFieldLine = lazyre.New(`^\s*(?:[-*+]\s+)?(?:\*\*|__)?([^*_:：|\[\]]{1,40}?)\s*(?:\*\*|__)?\s*[:：]\s*(?:\*\*|__)?\s*(.+?)\s*$`)
 
 // reFact is one fact of castor's own rendering: "**Severity** SEV2".
-var reFact = regexp.MustCompile(`^\s*\*\*([^*]{1,30})\*\*\s+(.+?)\s*$`)
+var reFact = lazyre.New(`^\s*\*\*([^*]{1,30})\*\*\s+(.+?)\s*$`)
 
 // readFields collects the facts the post states: front matter, "**Date**
 // : …" lines, metadata tables. A line is taken only when the record has
@@ -645,7 +645,7 @@ func (im *importer) componentNames(v string) (names []string, ok bool) {
 
 // reDuration is a duration as people and castor write it: "2h25m",
 // "45m", "3d4h", "66 minutes", "1 hour 31 minutes", "1h 31min".
-var reDuration = regexp.MustCompile(`^(?:(\d+)\s*(?:d|j|days?|jours?|tage?n?|dias?)\s*)?(?:(\d+)\s*(?:h|hours?|hrs?|heures?|stunden?|std|horas?)\s*)?(?:(\d+)\s*(?:m|mins?|minutes?|minuten?|minutos?)\s*)?$`)
+var reDuration = lazyre.New(`^(?:(\d+)\s*(?:d|j|days?|jours?|tage?n?|dias?)\s*)?(?:(\d+)\s*(?:h|hours?|hrs?|heures?|stunden?|std|horas?)\s*)?(?:(\d+)\s*(?:m|mins?|minutes?|minuten?|minutos?)\s*)?$`)
 
 func parseDuration(v string) (time.Duration, bool) {
 	m := reDuration.FindStringSubmatch(normalize(v))
@@ -1374,7 +1374,7 @@ func (im *importer) introText() string {
 	return intro
 }
 
-var rePathDate = regexp.MustCompile(`(?:^|[/_-])(\d{4})[/_-](\d{2})[/_-](\d{2})(?:[/_.-]|$)`)
+var rePathDate = lazyre.New(`(?:^|[/_-])(\d{4})[/_-](\d{2})[/_-](\d{2})(?:[/_.-]|$)`)
 
 // published is when the post was published: its front matter's date, a
 // date in its front matter's path ("inside-rust/2023/07/21/…"), or in its
@@ -1576,7 +1576,7 @@ func (im *importer) zoneOf(own, ctx *time.Location) *time.Location {
 }
 
 // reBetween is a span in running text: "between 12:17 and 12:30 UTC".
-var reBetween = regexp.MustCompile(`(?i)\b(?:between|from|entre|zwischen|de)\s+(?:las\s+)?(\d{1,2}[:h]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[a-z]{2,5}\b)?)\s+(?:and|to|until|et|a|à|und|bis|y|hasta)\s+(?:las\s+)?(\d{1,2}[:h]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*(?:[a-z]{2,5})\b)?)`)
+var reBetween = lazyre.New(`(?i)\b(?:between|from|entre|zwischen|de)\s+(?:las\s+)?(\d{1,2}[:h]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[a-z]{2,5}\b)?)\s+(?:and|to|until|et|a|à|und|bis|y|hasta)\s+(?:las\s+)?(\d{1,2}[:h]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*(?:[a-z]{2,5})\b)?)`)
 
 // times sets started_at, detected_at and resolved_at: stated fields,
 // then the entries that say so, then the span the summary gives, then the
@@ -1716,8 +1716,8 @@ func (e timelineDraft) endTime() time.Time {
 	return e.at
 }
 
-var reGitHubIssue = regexp.MustCompile(`^https://github\.com/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+/issues/\d+$`)
-var reMention = regexp.MustCompile(`(?:^|[\s(])@([A-Za-z0-9](?:-?[A-Za-z0-9]){0,38})\b`)
+var reGitHubIssue = lazyre.New(`^https://github\.com/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+/issues/\d+$`)
+var reMention = lazyre.New(`(?:^|[\s(])@([A-Za-z0-9](?:-?[A-Za-z0-9]){0,38})\b`)
 
 // readActions reads an action items section: lists, checklists, tables.
 func (im *importer) readActions(s *section) {
@@ -1912,7 +1912,7 @@ func (im *importer) actionTable(t table, title string) {
 	}
 }
 
-var reStatusWord = regexp.MustCompile(`(?i)\b(done|todo|to do|open|in progress|fixed|wontfix)\b`)
+var reStatusWord = lazyre.New(`(?i)\b(done|todo|to do|open|in progress|fixed|wontfix)\b`)
 
 // action makes an action mdItem from its title and the cells the post gave.
 func (im *importer) action(title, owner, priority, status, due, kind string, links []string) actionDraft {
@@ -1988,7 +1988,7 @@ func (im *importer) actionIDs() {
 	}
 }
 
-var reSev = regexp.MustCompile(`(?i)\bsev(?:erity)?\s*[-_ ]?\s*([0-4])\b|\bp([0-3])\b`)
+var reSev = lazyre.New(`(?i)\bsev(?:erity)?\s*[-_ ]?\s*([0-4])\b|\bp([0-3])\b`)
 
 // severityOf maps a stated severity to SEV1..SEV4.
 func severityOf(s string) (string, bool) {
@@ -2183,6 +2183,6 @@ func (d *draft) bytes() []byte {
 	return []byte(b.String())
 }
 
-var langRE = regexp.MustCompile(`^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$`)
+var langRE = lazyre.New(`^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$`)
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -1,11 +1,13 @@
 package incident
 
 import (
-	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/castor-incidents/castor/internal/lazyre"
 )
 
 // The words of post-mortems: section titles, field labels, table column
@@ -122,8 +124,9 @@ var headingPhrases = []struct {
 }
 
 // The phrases as titles are matched: folded like them (folding takes
-// the voicing marks off kana: "できたこと" is matched as "てきたこと").
-func init() {
+// the voicing marks off kana: "できたこと" is matched as "てきたこと"),
+// on first use: only castor import reads them.
+var normalizeVocab = sync.OnceFunc(func() {
 	for i := range headingPhrases {
 		for j, p := range headingPhrases[i].phrases {
 			exact, isExact := strings.CutPrefix(p, "=")
@@ -139,9 +142,9 @@ func init() {
 			fieldLabels[i].labels[j] = normalize(l)
 		}
 	}
-}
+})
 
-var headingNumber = regexp.MustCompile(`^((\d+\.)*\d+[.)]?\s+|[ivx]+[.)]\s+|[a-z][.)]\s+)`)
+var headingNumber = lazyre.New(`^((\d+\.)*\d+[.)]?\s+|[ivx]+[.)]\s+|[a-z][.)]\s+)`)
 
 // normalize prepares text for matching: lowercase, no accents, straight
 // apostrophes, single spaces, no trailing punctuation.
@@ -171,6 +174,7 @@ func classify(title string) (sectionKind, string) {
 	if n == "" {
 		return secUnknown, ""
 	}
+	normalizeVocab()
 	for _, hp := range headingPhrases {
 		for _, p := range hp.phrases {
 			if exact, ok := strings.CutPrefix(p, "="); ok {
@@ -228,6 +232,7 @@ var fieldLabels = []struct {
 
 func fieldOf(label string) fieldKind {
 	n, _ := normalizeTitle(label)
+	normalizeVocab()
 	for _, f := range fieldLabels {
 		for _, l := range f.labels {
 			if n == l {
@@ -305,11 +310,11 @@ var priorityWords = map[string]string{
 	"low": "P3", "basse": "P3", "faible": "P3", "niedrig": "P3", "gering": "P3", "baja": "P3", "bajo": "P3", "minor": "P3", "lowest": "P3", "低": "P3",
 }
 
-var rePriorityTag = regexp.MustCompile(`(?i)^\s*(?:\[\s*(p[0-4]|high|medium|low|critical)\s*\]|\(\s*(p[0-4]|high|medium|low|critical)\s*\)|(p[0-4])\b|(high|medium|low|critical)\s*[:\-–])\s*|\s*(?:\[\s*(p[0-4]|high|medium|low|critical)\s*\]|\(\s*(p[0-4]|high|medium|low|critical)\s*\)|(?:priority|priorite|prio)\s*[:=]?\s*(p[0-4]|high|medium|low|critical))\s*$`)
+var rePriorityTag = lazyre.New(`(?i)^\s*(?:\[\s*(p[0-4]|high|medium|low|critical)\s*\]|\(\s*(p[0-4]|high|medium|low|critical)\s*\)|(p[0-4])\b|(high|medium|low|critical)\s*[:\-–])\s*|\s*(?:\[\s*(p[0-4]|high|medium|low|critical)\s*\]|\(\s*(p[0-4]|high|medium|low|critical)\s*\)|(?:priority|priorite|prio)\s*[:=]?\s*(p[0-4]|high|medium|low|critical))\s*$`)
 
 // reLabelledPriority is a priority named by its label at the end of a
 // title, on folded text: "(priorite : haute)", "prioridad: alta".
-var reLabelledPriority = regexp.MustCompile(`\s*[\[(]?\s*(?:priority|priorite|prioridad|prioritat|prioritaet|prio|優先度)\s*[:=]?\s*([a-z0-9]+|[高中低]|緊急|最優先)\s*[\])]?\s*$`)
+var reLabelledPriority = lazyre.New(`\s*[\[(]?\s*(?:priority|priorite|prioridad|prioritat|prioritaet|prio|優先度)\s*[:=]?\s*([a-z0-9]+|[高中低]|緊急|最優先)\s*[\])]?\s*$`)
 
 // priorityIn takes a priority tag off an action's title: "[P1] …",
 // "HIGH: …", "… (priority: low)".
@@ -358,8 +363,8 @@ func priorityOf(cell string) string {
 
 // statusOf reads an action's status: done, wontfix, or open.
 var (
-	reDone    = regexp.MustCompile(`\b(done|fixed|completed?|closed|resolved|finished|shipped|merged|implemented|termine|terminee|fait|faite|fini|finie|realise|realisee|erledigt|abgeschlossen|fertig|hecho|completado|terminado|resuelto|cerrado)\b|完了|対応済|済み|✅|✔|☑`)
-	reWontfix = regexp.MustCompile(`\b(wontfix|won't fix|will not fix|wont fix|cancell?ed|abandoned|dropped|rejected|not planned|obsolete|abandonne|abandonnee|annule|annulee|verworfen|abgelehnt|cancelado|descartado)\b|中止|見送り|却下`)
+	reDone    = lazyre.New(`\b(done|fixed|completed?|closed|resolved|finished|shipped|merged|implemented|termine|terminee|fait|faite|fini|finie|realise|realisee|erledigt|abgeschlossen|fertig|hecho|completado|terminado|resuelto|cerrado)\b|完了|対応済|済み|✅|✔|☑`)
+	reWontfix = lazyre.New(`\b(wontfix|won't fix|will not fix|wont fix|cancell?ed|abandoned|dropped|rejected|not planned|obsolete|abandonne|abandonnee|annule|annulee|verworfen|abgelehnt|cancelado|descartado)\b|中止|見送り|却下`)
 )
 
 func statusOf(cell string) string {
@@ -375,7 +380,7 @@ func statusOf(cell string) string {
 
 // reStatusTag is a bracketed tag at the end of an item's title:
 // "Implement guards … (done)", "… [erledigt]", "…（完了）".
-var reStatusTag = regexp.MustCompile(`\s*[\[(（【]\s*([^\[\]()（）【】]{1,40}?)\s*[\])）】]\s*$`)
+var reStatusTag = lazyre.New(`\s*[\[(（【]\s*([^\[\]()（）【】]{1,40}?)\s*[\])）】]\s*$`)
 
 // statusTagIn takes a status tag off the end of an action's title when
 // the tag is a status and nothing else (at most three words).
@@ -455,8 +460,8 @@ var eventPhrases = []struct {
 	}, []string{"暫定"}},
 }
 
-// eventMatcher holds eventPhrases by their first word.
-var eventMatcher = func() map[string][]eventPhrase {
+// eventMatcher holds eventPhrases by their first word, made on first use.
+var eventMatcher = sync.OnceValue(func() map[string][]eventPhrase {
 	m := map[string][]eventPhrase{}
 	for _, ep := range eventPhrases {
 		for _, p := range ep.phrases {
@@ -467,7 +472,7 @@ var eventMatcher = func() map[string][]eventPhrase {
 		}
 	}
 	return m
-}()
+})
 
 type eventPhrase struct {
 	words []string
@@ -494,7 +499,7 @@ func eventKinds(norm string) eventKind {
 	var k eventKind
 	words := strings.FieldsFunc(norm, func(r rune) bool { return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9') })
 	for i, w := range words {
-		for _, p := range eventMatcher[w] {
+		for _, p := range eventMatcher()[w] {
 			if len(p.words) <= len(words)-i && slices.Equal(p.words, words[i:i+len(p.words)]) {
 				k |= p.kind
 			}
@@ -521,12 +526,12 @@ func eventKinds(norm string) eventKind {
 }
 
 // reColumnZone is the zone a column header names: "Date and Time in CET".
-var reColumnZone = regexp.MustCompile(`\b(in|en)\s+[a-z]{2,5}$`)
+var reColumnZone = lazyre.New(`\b(in|en)\s+[a-z]{2,5}$`)
 
 // reIntent is a sentence that commits to doing something: "we will",
 // "the crates.io team intends to", "nous allons", "wir werden", "vamos
 // a", "予定です" (matched on folded text).
-var reIntent = regexp.MustCompile(`\b(?:we (?:will|'ll|shall|are going to|'re going to|plan to|intend to|are planning to|want to|need to|should|must|are (?:also )?(?:looking into|working on|considering|investigating|adding|introducing))|(?:the )?[a-z0-9.-]+ (?:team|project|foundation) (?:will|intends to|plans to|is planning to|is going to)|is planning|are planning|intends? to|plans? to|nous (?:allons|devons|prevoyons|comptons|souhaitons|voulons)|il (?:faut|faudra)|je vais|on va|wir (?:werden|wollen|planen|mussen|muessen|sollten)|es wird|vamos a|planeamos|debemos|tenemos que|(?:haremos|implementaremos|agregaremos|anadiremos|revisaremos|mejoraremos))\b|予定|していきます|検討します|実施します|対応します|導入します`)
+var reIntent = lazyre.New(`\b(?:we (?:will|'ll|shall|are going to|'re going to|plan to|intend to|are planning to|want to|need to|should|must|are (?:also )?(?:looking into|working on|considering|investigating|adding|introducing))|(?:the )?[a-z0-9.-]+ (?:team|project|foundation) (?:will|intends to|plans to|is planning to|is going to)|is planning|are planning|intends? to|plans? to|nous (?:allons|devons|prevoyons|comptons|souhaitons|voulons)|il (?:faut|faudra)|je vais|on va|wir (?:werden|wollen|planen|mussen|muessen|sollten)|es wird|vamos a|planeamos|debemos|tenemos que|(?:haremos|implementaremos|agregaremos|anadiremos|revisaremos|mejoraremos))\b|予定|していきます|検討します|実施します|対応します|導入します`)
 
 func isIntent(sentence string) bool {
 	f := folded(sentence)

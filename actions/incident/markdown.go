@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"html"
 	"net/url"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -16,6 +15,8 @@ import (
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
+
+	"github.com/castor-incidents/castor/internal/lazyre"
 )
 
 // A post-mortem written as Markdown, read as a syntax tree: the front
@@ -104,7 +105,7 @@ func (d *mdDoc) line(off int) (line, col int) {
 // genericTitles are H1s that only say what the document is: the next
 // heading names the incident ("# Example Postmortem" / "## Shakespeare
 // Sonnet++ Postmortem").
-var genericTitles = regexp.MustCompile(`^(example |sample )?(post[- ]?mortems?|incident reports?|incident|rapport d'incident|retour d'experience|postmortem-bericht|störungsbericht|informe (de )?(incidente|post-?mortem)|ポストモーテム|障害報告書?)$`)
+var genericTitles = lazyre.New(`^(example |sample )?(post[- ]?mortems?|incident reports?|incident|rapport d'incident|retour d'experience|postmortem-bericht|störungsbericht|informe (de )?(incidente|post-?mortem)|ポストモーテム|障害報告書?)$`)
 
 // structure finds the title and cuts the body into sections.
 func (d *mdDoc) structure() {
@@ -316,13 +317,13 @@ func (d *mdDoc) labelledList(l *ast.List) bool {
 
 // reBoldLabel is a line that starts with a bold label: "**Root Causes**
 // : text", "__Timeline__:", "**Impact**:[163](…) text".
-var reBoldLabel = regexp.MustCompile(`^\s*(?:[-*+]\s+)?(?:\*\*|__)([^*_]{1,80}?)(?:\*\*|__)\s*(?:[:：]\s*)?(?:\[\d{1,4}\]\([^)]*\)|\[\^?\d{1,4}\])?\s*(.*)$`)
+var reBoldLabel = lazyre.New(`^\s*(?:[-*+]\s+)?(?:\*\*|__)([^*_]{1,80}?)(?:\*\*|__)\s*(?:[:：]\s*)?(?:\[\d{1,4}\]\([^)]*\)|\[\^?\d{1,4}\])?\s*(.*)$`)
 
 // reLabelFootnote is a footnote link inside a bold label: "**Where we
 // got lucky[166](https://…)**".
-var reLabelFootnote = regexp.MustCompile(`^(\s*(?:[-*+]\s+)?(?:\*\*|__))([^*_\[]{1,80}?)\[\d{1,4}\]\([^)\s]*\)([^*_]{0,40}?)(\*\*|__)`)
+var reLabelFootnote = lazyre.New(`^(\s*(?:[-*+]\s+)?(?:\*\*|__))([^*_\[]{1,80}?)\[\d{1,4}\]\([^)\s]*\)([^*_]{0,40}?)(\*\*|__)`)
 
-var reLabelParen = regexp.MustCompile(`^\(([^()]{1,30})\)\s*[:：]`)
+var reLabelParen = lazyre.New(`^\(([^()]{1,30})\)\s*[:：]`)
 
 // boldLabel reads a bold label at the start of a line. The label counts
 // when it ends the line or is followed by a colon (inside or after the
@@ -629,7 +630,7 @@ func linkDestination(u string) string {
 // reBlockEscape is a backslash that only kept the text from opening a
 // block ("1\. not a list", "\# not a heading") where it was written; in a
 // record's one-line text it is not needed.
-var reBlockEscape = regexp.MustCompile(`^(\d{1,9})\\([.)])|^\\([#>+=-])|^\\(\*) `)
+var reBlockEscape = lazyre.New(`^(\d{1,9})\\([.)])|^\\([#>+=-])|^\\(\*) `)
 
 // oneLineMarkdown is the Markdown of a node as one line of record text.
 func (d *mdDoc) oneLineMarkdown(n ast.Node) string {
@@ -821,7 +822,7 @@ func (d *mdDoc) links() []link {
 
 // absURL is the record format's URL pattern; isAbsURL adds the
 // validator's parse.
-var absURL = regexp.MustCompile(`^https?://[^\s/?#]+[^\s]*$`)
+var absURL = lazyre.New(`^https?://[^\s/?#]+[^\s]*$`)
 
 func isAbsURL(s string) bool {
 	if !absURL.MatchString(s) {

@@ -7,12 +7,12 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/castor-incidents/castor/internal/errkind"
+	"github.com/castor-incidents/castor/internal/lazyre"
 	"github.com/castor-incidents/castor/schema"
 )
 
@@ -51,7 +51,7 @@ type UpdateOptions struct {
 	ErrOut io.Writer
 }
 
-var loginRE = regexp.MustCompile(`^[A-Za-z0-9](-?[A-Za-z0-9]){0,38}$`)
+var loginRE = lazyre.New(`^[A-Za-z0-9](-?[A-Za-z0-9]){0,38}$`)
 
 // usagef is errkind.New(errkind.Usage, …), the importer's shorthand.
 func usagef(format string, args ...any) error {

@@ -2,10 +2,11 @@ package incident
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/castor-incidents/castor/internal/lazyre"
 )
 
 // The YAML that castor writes by hand: new records from a template, items
@@ -16,7 +17,7 @@ import (
 
 // plainUnsafe matches strings that some YAML reader would not read as the
 // same plain string.
-var plainUnsafe = regexp.MustCompile(`^(?i:y|n|yes|no|true|false|on|off|null|~|<<|=)$|^[0-9+.-]|: |:$| #|[\t\n\r]`)
+var plainUnsafe = lazyre.New(`^(?i:y|n|yes|no|true|false|on|off|null|~|<<|=)$|^[0-9+.-]|: |:$| #|[\t\n\r]`)
 
 // quote writes s as a single-line YAML scalar: plain when that is safe,
 // single-quoted when it only needs protection from YAML's syntax, double
@@ -42,7 +43,7 @@ func quote(s string) string {
 // flowPlain is what castor leaves unquoted inside a flow collection
 // ({a: b}, [a, b]), where more characters are syntax: names and enum
 // values.
-var flowPlain = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_ ./-]*$`)
+var flowPlain = lazyre.New(`^[A-Za-z_][A-Za-z0-9_ ./-]*$`)
 
 // quoteFlow writes s for a flow collection.
 func quoteFlow(s string) string {
