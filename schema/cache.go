@@ -46,9 +46,10 @@ type Cache struct {
 	pack []byte
 	n    int
 	used []bool
-	// fresh are the results checked in this run, encoded into arena.
-	fresh []packItem
-	arena []byte
+	// fresh are the results checked in this run, encoded into chunks
+	// (see put); scratch is where each is encoded first.
+	fresh          []packItem
+	chunk, scratch []byte
 }
 
 // packItem is an entry of a pack being written: its key and its encoded
@@ -157,10 +158,20 @@ func (c *Cache) get(key, path string) (*Record, bool) {
 func (c *Cache) put(key string, rec *Record) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	start := len(c.arena)
-	c.arena = encodeEntry(c.arena, rec)
-	c.fresh = append(c.fresh, packItem{key: key, data: c.arena[start:len(c.arena):len(c.arena)]})
+	c.scratch = encodeEntry(c.scratch[:0], rec)
+	// Entries go into chunks that are never grown: a slice grown by
+	// append would keep every array it outgrew alive through the entries
+	// that point into it (five times the pack, measured at 50,000).
+	if len(c.scratch) > cap(c.chunk)-len(c.chunk) {
+		c.chunk = make([]byte, 0, max(arenaChunk, len(c.scratch)))
+	}
+	start := len(c.chunk)
+	c.chunk = append(c.chunk, c.scratch...)
+	c.fresh = append(c.fresh, packItem{key: key, data: c.chunk[start:len(c.chunk):len(c.chunk)]})
 }
+
+// arenaChunk is the size of the chunks that hold the entries of a run.
+const arenaChunk = 256 << 10
 
 // flush writes the new pack: the entries of this run and, unless all is
 // set (the run checked every record), those of the old pack it did not

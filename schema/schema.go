@@ -97,30 +97,32 @@ func Compile(policies map[string][]byte) (*Schema, []Diagnostic) {
 	add := func(name string, src []byte, policy bool) {
 		fmt.Fprintf(h, "%s\x00%d\x00", name, len(src))
 		h.Write(src)
-		if policy {
-			if d := scanCUE(name, src, true); d != nil {
-				diags = append(diags, d...)
-				return
-			}
+		if !policy {
+			// The embedded definitions: parsed when built, which every
+			// test does.
+			s.sources = append(s.sources, source{name: name, src: src})
+			return
+		}
+		if d := scanCUE(name, src, true); d != nil {
+			diags = append(diags, d...)
+			return
 		}
 		f, err := parser.ParseFile(name, src, parser.ParseComments)
 		if err != nil {
 			diags = append(diags, cueDiagnostics(err, "syntax", name)...)
 			return
 		}
-		if policy {
-			if pkg := f.PackageName(); pkg != "" && pkg != "castor" {
-				diags = append(diags, Diagnostic{Pos: Position{File: name, Line: 1, Col: 1},
-					Message: fmt.Sprintf("policy files must be in package castor, not %s", pkg), Rule: "policy"})
-				return
-			}
-			// A file that declares nothing (the commented example castor
-			// init writes) constrains nothing: it keeps the fast path.
-			if declares(f) {
-				s.policyFiles[name] = true
-			}
+		if pkg := f.PackageName(); pkg != "" && pkg != "castor" {
+			diags = append(diags, Diagnostic{Pos: Position{File: name, Line: 1, Col: 1},
+				Message: fmt.Sprintf("policy files must be in package castor, not %s", pkg), Rule: "policy"})
+			return
 		}
-		s.sources = append(s.sources, source{name: name, src: src, policy: policy})
+		// A file that declares nothing (the commented example castor
+		// init writes) constrains nothing: it keeps the fast path.
+		if declares(f) {
+			s.policyFiles[name] = true
+		}
+		s.sources = append(s.sources, source{name: name, src: src, policy: true})
 	}
 	add("castor.cue", Source(), false)
 	names := make([]string, 0, len(policies))

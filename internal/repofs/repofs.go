@@ -29,6 +29,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 )
 
 // ErrTooLarge is returned by ReadFile for a file over its limit; the file
@@ -75,6 +76,20 @@ func SafeName(p string) string {
 }
 
 func hasControl(s string) bool {
+	// Names are mostly ASCII: checked a byte at a time (a listing checks
+	// every path), the rest by rune.
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < ' ' || c == 0x7f:
+			return true
+		case c >= utf8.RuneSelf:
+			return hasControlRune(s[i:])
+		}
+	}
+	return false
+}
+
+func hasControlRune(s string) bool {
 	return strings.ContainsFunc(s, func(r rune) bool {
 		return unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || r == '\ufeff'
 	})

@@ -312,3 +312,14 @@ func BenchmarkRead(b *testing.B) {
 		}
 	})
 }
+
+func TestHasControl(t *testing.T) {
+	for s, want := range map[string]bool{
+		"records/2024/a.yaml": false, "records/é/障害.yaml": false, "": false,
+		"a\nb": true, "a\tb": true, "\x1b[31m": true, "a\x7f": true, "é\u0085": true, "障害\u2028": true, "\ufeffa": true, "é\x00": true,
+	} {
+		if got := hasControl(s); got != want {
+			t.Errorf("hasControl(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

@@ -13,7 +13,7 @@ import (
 )
 
 // validateMemoryLimit is validate's soft memory limit (see RunE).
-const validateMemoryLimit = 128 << 20
+const validateMemoryLimit = 100 << 20
 
 func newValidateCmd(f *Factory) *cobra.Command {
 	opts := validate.Options{Dir: "."}
@@ -72,10 +72,11 @@ not in the clone, a path outside the repository) or an internal error.`,
 			if f.Getenv("GOMEMLIMIT") == "" {
 				// validate holds little more than findings (schema.Repo.Lean):
 				// under main's GC target of 300 its heap would grow to 4× that
-				// for nothing. A soft limit keeps 50,000 records under 150 MB
-				// (no CPU cost measured without a cache; +30 % for a warm
-				// run's GC: docs/performance.md); the other commands hold
-				// whole records and would collect without end under it.
+				// for nothing. A soft limit keeps 50,000 records (~35 MB
+				// live) at ~120 MB, filling the cache, warm or without it,
+				// for no CPU measured (docs/performance.md); the other
+				// commands hold whole records and would collect without
+				// end under it.
 				defer debug.SetMemoryLimit(debug.SetMemoryLimit(validateMemoryLimit))
 			}
 			_, err := validate.Run(cmd.Context(), opts)
