@@ -5,11 +5,14 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -18,7 +21,7 @@ import (
 
 // cacheVersion changes whenever what is cached, how records are checked,
 // or the pack's format changes: old packs then simply stop matching.
-const cacheVersion = "castor-validate-6"
+const cacheVersion = "castor-validate-7"
 
 // Cache keeps the result of checking record files across runs, keyed by a
 // hash of the schema, the local policies, castor.yaml and each file's
@@ -41,11 +44,15 @@ type Cache struct {
 	mu     sync.Mutex
 	name   string
 	opened bool
-	// pack is the pack read at open (nil when there is none or it is
-	// bad), with n entries; used marks those hit in this run.
-	pack []byte
-	n    int
-	used []bool
+	// index and data are those of the pack read at open (nil when there
+	// is none or it is bad), of n entries; used marks those hit in this
+	// run.
+	index, data []byte
+	n           int
+	used        []bool
+	// config is castor.yaml as checked when the pack was written (JSON);
+	// newConfig, as checked in this run when the pack had none.
+	config, newConfig []byte
 	// fresh are the results checked in this run, encoded into chunks
 	// (see put); scratch is where each is encoded first.
 	fresh          []packItem
@@ -59,15 +66,14 @@ type packItem struct {
 	data []byte
 }
 
-// Pack layout: the magic line (cacheVersion), the number of entries (4
-// bytes), then for each entry in key order its key (32 bytes), offset and
-// length in the data (4 bytes each), then the data. Integers are little
-// endian.
+// Pack layout: the magic line (cacheVersion), castor.yaml as checked (a
+// length as a uvarint, then its JSON), the number of entries (4 bytes),
+// then for each entry in key order its key (32 bytes), offset and length
+// in the data (4 bytes each), then the data. Integers are little endian.
 const (
-	keySize      = sha256.Size
-	indexEntry   = keySize + 8
-	packMagic    = cacheVersion + "\n"
-	packHeadSize = len(packMagic) + 4
+	keySize    = sha256.Size
+	indexEntry = keySize + 8
+	packMagic  = cacheVersion + "\n"
 )
 
 // OpenCache uses dir, typically $XDG_CACHE_HOME/castor/validate.
@@ -101,16 +107,78 @@ func (c *Cache) open(root, schemaHash, configHash string) {
 	}
 	c.opened = true
 	abs, _ := filepath.Abs(root)
-	c.name = filepath.Join(c.dir, hashBytes([]byte(cacheVersion+"\x00"+abs+"\x00"+schemaHash+"\x00"+configHash))+".pack")
+	c.name = filepath.Join(c.dir, hashBytes([]byte(cacheVersion+"\x00"+abs+"\x00"+schemaHash+"\x00"+configHash+"\x00"+configShape()))+".pack")
 	b, err := os.ReadFile(c.name)
-	if err != nil || !bytes.HasPrefix(b, []byte(packMagic)) || len(b) < packHeadSize {
+	if err != nil || !bytes.HasPrefix(b, []byte(packMagic)) {
 		return // no pack, or a bad one: every file is a miss
 	}
-	n := int(binary.LittleEndian.Uint32(b[len(packMagic):]))
-	if n > (len(b)-packHeadSize)/indexEntry {
+	b = b[len(packMagic):]
+	size, k := binary.Uvarint(b)
+	if k <= 0 || size > uint64(len(b)-k) {
 		return
 	}
-	c.pack, c.n, c.used = b, n, make([]bool, n)
+	config, b := b[k:k+int(size)], b[k+int(size):]
+	if len(b) < 4 {
+		return
+	}
+	n := int(binary.LittleEndian.Uint32(b))
+	if n > (len(b)-4)/indexEntry {
+		return
+	}
+	c.config = config
+	c.index, c.data, c.n, c.used = b[4:4+n*indexEntry], b[4+n*indexEntry:], n, make([]bool, n)
+}
+
+// configShape describes the Config type, field by field: a pack holds
+// castor.yaml decoded, which a castor whose Config differs must not read.
+var configShape = sync.OnceValue(func() string {
+	var b strings.Builder
+	var walk func(t reflect.Type)
+	walk = func(t reflect.Type) {
+		b.WriteString(t.String())
+		switch t.Kind() {
+		case reflect.Pointer, reflect.Slice, reflect.Map:
+			b.WriteByte('(')
+			walk(t.Elem())
+			b.WriteByte(')')
+		case reflect.Struct:
+			b.WriteByte('{')
+			for i := range t.NumField() {
+				f := t.Field(i)
+				fmt.Fprintf(&b, "%s %q ", f.Name, f.Tag)
+				walk(f.Type)
+				b.WriteByte(';')
+			}
+			b.WriteByte('}')
+		}
+	}
+	walk(reflect.TypeFor[Config]())
+	return b.String()
+})
+
+// checkedConfig returns castor.yaml as checked when the pack of a
+// repository, schema and castor.yaml was written; nil when there is none.
+func (c *Cache) checkedConfig(root, schemaHash, configHash string) *Config {
+	c.open(root, schemaHash, configHash)
+	if len(c.config) == 0 {
+		return nil
+	}
+	var cfg Config
+	if json.Unmarshal(c.config, &cfg) != nil {
+		return nil
+	}
+	return &cfg
+}
+
+// keepConfig keeps castor.yaml as checked in this run, for the next.
+func (c *Cache) keepConfig(cfg *Config) {
+	b, err := json.Marshal(cfg)
+	if err != nil {
+		return
+	}
+	c.mu.Lock()
+	c.newConfig = b
+	c.mu.Unlock()
 }
 
 // key is the entry of a file's content at a path: 32 bytes.
@@ -124,13 +192,23 @@ func (c *Cache) key(path string, data []byte) string {
 
 // indexKey is the key of the pack's entry i.
 func (c *Cache) indexKey(i int) []byte {
-	at := packHeadSize + i*indexEntry
-	return c.pack[at : at+keySize]
+	at := i * indexEntry
+	return c.index[at : at+keySize]
+}
+
+// entry is the data of the pack's entry i; false when the pack is bad.
+func (c *Cache) entry(i int) ([]byte, bool) {
+	at := i*indexEntry + keySize
+	off, size := binary.LittleEndian.Uint32(c.index[at:]), binary.LittleEndian.Uint32(c.index[at+4:])
+	if uint64(off)+uint64(size) > uint64(len(c.data)) {
+		return nil, false
+	}
+	return c.data[off : off+size], true
 }
 
 // get returns the cached result of the file at path whose key is key.
 func (c *Cache) get(key, path string) (*Record, bool) {
-	if c.pack == nil {
+	if c.n == 0 {
 		return nil, false
 	}
 	k := []byte(key)
@@ -138,13 +216,11 @@ func (c *Cache) get(key, path string) (*Record, bool) {
 	if i == c.n || !bytes.Equal(c.indexKey(i), k) {
 		return nil, false
 	}
-	at := packHeadSize + i*indexEntry + keySize
-	off, size := binary.LittleEndian.Uint32(c.pack[at:]), binary.LittleEndian.Uint32(c.pack[at+4:])
-	data := c.pack[packHeadSize+c.n*indexEntry:]
-	if uint64(off)+uint64(size) > uint64(len(data)) {
+	data, ok := c.entry(i)
+	if !ok {
 		return nil, false
 	}
-	rec, ok := decodeEntry(data[off:off+size], path)
+	rec, ok := decodeEntry(data, path)
 	if !ok {
 		return nil, false // a bad entry is a miss
 	}
@@ -185,31 +261,31 @@ func (c *Cache) flush(all bool) {
 	}
 	items := slices.Clone(c.fresh)
 	stale := false
-	data := c.pack[min(len(c.pack), packHeadSize+c.n*indexEntry):]
 	for i := range c.n {
-		if !c.used[i] && all {
+		data, ok := c.entry(i)
+		if !ok || !c.used[i] && all {
 			stale = true
 			continue
 		}
-		at := packHeadSize + i*indexEntry + keySize
-		off, size := binary.LittleEndian.Uint32(c.pack[at:]), binary.LittleEndian.Uint32(c.pack[at+4:])
-		if uint64(off)+uint64(size) > uint64(len(data)) {
-			stale = true
-			continue
-		}
-		items = append(items, packItem{key: string(c.indexKey(i)), data: data[off : off+size]})
+		items = append(items, packItem{key: string(c.indexKey(i)), data: data})
 	}
-	if len(c.fresh) == 0 && !stale {
+	config := c.config
+	if c.newConfig != nil {
+		config = c.newConfig
+	}
+	if len(c.fresh) == 0 && !stale && c.newConfig == nil {
 		return // the pack holds what it should
 	}
 	slices.SortFunc(items, func(a, b packItem) int { return bytes.Compare([]byte(a.key), []byte(b.key)) })
 	items = slices.CompactFunc(items, func(a, b packItem) bool { return a.key == b.key })
-	size := packHeadSize + len(items)*indexEntry
+	size := len(packMagic) + binary.MaxVarintLen64 + len(config) + 4 + len(items)*indexEntry
 	for _, it := range items {
 		size += len(it.data)
 	}
 	buf := make([]byte, 0, size)
 	buf = append(buf, packMagic...)
+	buf = binary.AppendUvarint(buf, uint64(len(config)))
+	buf = append(buf, config...)
 	buf = binary.LittleEndian.AppendUint32(buf, uint32(len(items)))
 	off := 0
 	for _, it := range items {

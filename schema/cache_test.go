@@ -3,6 +3,7 @@ package schema
 import (
 	"context"
 	"encoding/binary"
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -72,7 +73,9 @@ func packEntries(t *testing.T, cacheDir string) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return int(binary.LittleEndian.Uint32(b[len(packMagic):]))
+	b = b[len(packMagic):]
+	size, k := binary.Uvarint(b)
+	return int(binary.LittleEndian.Uint32(b[k+int(size):]))
 }
 
 // A cached run finds what a run without the cache finds, whether it
@@ -202,21 +205,22 @@ func TestCacheEntry(t *testing.T) {
 }
 
 // What a run does not use, it does not build: a run whose records all
-// come from the cache builds no schema for them (castor.yaml is checked
-// against it when the repository is opened: one build), where filling
-// the cache compiles it.
+// come from the cache builds no schema, not even for castor.yaml (read
+// back from the pack), where filling the cache builds it for castor.yaml,
+// the kinds and the fast path.
 func TestSchemaBuilds(t *testing.T) {
 	dir, cacheDir := cacheRepo(t), t.TempDir()
 	load := func() (open, check int64) {
 		before := schemaBuilds.Load()
-		repo, err := OpenRepo(dir)
+		c, err := OpenCache(cacheDir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		repo, err := c.OpenRepo(dir)
 		if err != nil {
 			t.Fatal(err)
 		}
 		repo.Lean = true
-		if repo.Cache, err = OpenCache(cacheDir); err != nil {
-			t.Fatal(err)
-		}
 		opened := schemaBuilds.Load()
 		if _, err := repo.LoadAll(context.Background()); err != nil {
 			t.Fatal(err)
@@ -226,7 +230,60 @@ func TestSchemaBuilds(t *testing.T) {
 	if open, check := load(); open != 1 || check < 2 {
 		t.Fatalf("filling the cache: %d builds to open, %d to check; want 1 (castor.yaml), and the kinds and the fast path's", open, check)
 	}
-	if open, check := load(); open != 1 || check != 0 {
-		t.Fatalf("warm: %d builds to open, %d to check; want 1 and 0", open, check)
+	if open, check := load(); open != 0 || check != 0 {
+		t.Fatalf("warm: %d builds to open, %d to check; want none", open, check)
+	}
+}
+
+// castor.yaml read back from the cache is castor.yaml as checked; one
+// that changed is checked again (an invalid one refused, cache or not).
+func TestCacheConfig(t *testing.T) {
+	dir, cacheDir := t.TempDir(), t.TempDir()
+	cfg := `records: records
+site: {id: status, title: Status, url: "https://status.example.org", timezone: Europe/Paris, lang: fr}
+components:
+  - {name: api, display_name: API, description: The API, group: core}
+  - {name: web}
+tracking: {repository: acme/incidents, labels: [incident, follow-up]}
+publishers:
+  statuspage: {page_id: abc123, components: {api: cmp1}, backfill_after: 24h, notify: {SEV4: true, maintenance: false}, scheduled_remind_prior: true, postmortem_notify: true}
+  webhook: {url: "https://hooks.example.org/x"}
+  site: {dir: _site}
+policies: {postmortem_due_days: {SEV1: 5}, require_owner: true, level: error}
+`
+	writeRecords(t, dir, 3, recordgen.Record)
+	if err := os.WriteFile(filepath.Join(dir, ConfigFile), []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want, err := OpenRepo(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for run := range 2 { // filling, then read back
+		c, err := OpenCache(cacheDir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		repo, err := c.OpenRepo(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := repo.LoadAll(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(repo.Config, want.Config) {
+			t.Fatalf("run %d: config\n%+v\nwant\n%+v", run, repo.Config, want.Config)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, ConfigFile), []byte(cfg+"unknown: 1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := OpenCache(cacheDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ce *ConfigError
+	if _, err := c.OpenRepo(dir); !errors.As(err, &ce) {
+		t.Fatalf("changed castor.yaml: %v, want its findings", err)
 	}
 }

@@ -98,7 +98,23 @@ func (e *ConfigError) Error() string {
 // OpenRepo reads castor.yaml (optional) and the local policy files at root
 // and compiles the schema once. Every file is read through repofs: a link
 // or a path out of the repository is an error at its place.
-func OpenRepo(root string) (*Repo, error) {
+func OpenRepo(root string) (*Repo, error) { return openRepo(root, nil) }
+
+// OpenRepo opens the repository at root as OpenRepo does, with c as its
+// result cache: castor.yaml, once checked against a schema, is read back
+// from the cache with the same schema and bytes rather than checked again
+// (which builds the schema: a run whose records all come from the cache
+// then builds none).
+func (c *Cache) OpenRepo(root string) (*Repo, error) {
+	r, err := openRepo(root, c)
+	if err != nil {
+		return nil, err
+	}
+	r.Cache = c
+	return r, nil
+}
+
+func openRepo(root string, cache *Cache) (*Repo, error) {
 	fsys, err := repofs.Open(root)
 	if err != nil {
 		return nil, err
@@ -128,12 +144,21 @@ func OpenRepo(root string) (*Repo, error) {
 		return nil, fmt.Errorf("read %s: %w", ConfigFile, err)
 	default:
 		r.ConfigPath = ConfigFile
-		cfg, diags := loadConfig(s, ConfigFile, data)
-		if len(diags) > 0 {
-			return nil, errkind.Wrap(errkind.Invalid, &ConfigError{Diagnostics: sortDiagnostics(diags)})
+		r.configHash = hashBytes(data)
+		var cfg *Config
+		if cache != nil {
+			cfg = cache.checkedConfig(root, s.Hash, r.configHash)
+		}
+		if cfg == nil {
+			var diags []Diagnostic
+			if cfg, diags = loadConfig(s, ConfigFile, data); len(diags) > 0 {
+				return nil, errkind.Wrap(errkind.Invalid, &ConfigError{Diagnostics: sortDiagnostics(diags)})
+			}
+			if cache != nil {
+				cache.keepConfig(cfg)
+			}
 		}
 		r.Config = cfg
-		r.configHash = hashBytes(data)
 		if s.needsPolicyChild() {
 			r.configData = data
 		}

@@ -136,17 +136,20 @@ func open(opts Options) (*schema.Repo, error) {
 	if opts.Records != nil {
 		return opts.Records()
 	}
-	repo, err := schema.OpenRepo(opts.Dir)
+	open := schema.OpenRepo
+	if opts.CacheDir != "" {
+		cache, err := schema.OpenCache(opts.CacheDir)
+		if err != nil {
+			return nil, err
+		}
+		open = cache.OpenRepo
+	}
+	repo, err := open(opts.Dir)
 	if err != nil {
 		return nil, err
 	}
 	repo.Now = opts.Now
 	repo.Lean = true
-	if opts.CacheDir != "" {
-		if repo.Cache, err = schema.OpenCache(opts.CacheDir); err != nil {
-			return nil, err
-		}
-	}
 	return repo, nil
 }
 
