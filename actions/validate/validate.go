@@ -136,15 +136,15 @@ func open(opts Options) (*schema.Repo, error) {
 	if opts.Records != nil {
 		return opts.Records()
 	}
-	open := schema.OpenRepo
+	openRepo := schema.OpenRepo
 	if opts.CacheDir != "" {
 		cache, err := schema.OpenCache(opts.CacheDir)
 		if err != nil {
 			return nil, err
 		}
-		open = cache.OpenRepo
+		openRepo = cache.OpenRepo
 	}
-	repo, err := open(opts.Dir)
+	repo, err := openRepo(opts.Dir)
 	if err != nil {
 		return nil, err
 	}
