@@ -240,18 +240,48 @@ func checkOut(out, records string) error {
 // reported is what the report reads of a record: its text (summary,
 // impact, messages, timeline, links, the post-mortem's prose but its root
 // cause) is left out, so that a report on 50,000 records holds their
-// figures, not their words.
+// figures, not their words. The strings kept are copied: the decoded
+// record's are cut from one copy of its file, which any of them would
+// keep whole.
 func reported(inc *schema.Incident) *schema.Incident {
+	c := strings.Clone
 	r := *inc
-	r.Summary, r.Impact, r.Timeline, r.Links, r.Tags = "", "", nil, nil, nil
+	r.ID, r.Title, r.Severity, r.Status, r.Visibility, r.Lang, r.Kind = c(inc.ID), c(inc.Title), c(inc.Severity), c(inc.Status), c(inc.Visibility), c(inc.Lang), c(inc.Kind)
+	r.Commander, r.Summary, r.Impact, r.Timeline, r.Links, r.Tags = "", "", "", nil, nil, nil
+	r.Components = cloneAll(inc.Components)
 	if inc.Updates != nil {
 		r.Updates = make([]schema.StatusUpdate, len(inc.Updates))
 		for i, u := range inc.Updates {
-			r.Updates[i] = schema.StatusUpdate{At: u.At, Status: u.Status, Components: u.Components}
+			r.Updates[i] = schema.StatusUpdate{At: u.At, Status: c(u.Status)}
+			if u.Components != nil {
+				r.Updates[i].Components = make(map[string]string, len(u.Components))
+				for k, v := range u.Components {
+					r.Updates[i].Components[c(k)] = c(v)
+				}
+			}
+		}
+	}
+	if inc.ActionItems != nil {
+		r.ActionItems = make([]schema.ActionItem, len(inc.ActionItems))
+		for i, it := range inc.ActionItems {
+			r.ActionItems[i] = schema.ActionItem{ID: c(it.ID), Title: c(it.Title), Owner: c(it.Owner), Kind: c(it.Kind),
+				Priority: c(it.Priority), Due: c(it.Due), Status: c(it.Status), Issue: c(it.Issue)}
 		}
 	}
 	if pm := inc.Postmortem; pm != nil {
-		r.Postmortem = &schema.Postmortem{Public: pm.Public, RootCause: pm.RootCause}
+		r.Postmortem = &schema.Postmortem{Public: pm.Public, RootCause: c(pm.RootCause)}
 	}
 	return &r
+}
+
+// cloneAll copies a list of strings, and the strings.
+func cloneAll(ss []string) []string {
+	if ss == nil {
+		return nil
+	}
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = strings.Clone(s)
+	}
+	return out
 }

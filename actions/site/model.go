@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/castor-incidents/castor/schema"
@@ -453,15 +454,21 @@ func sortedKeys[V any](mp map[string]V) []string {
 // text. A maintenance keeps its updates' times and statuses, which say
 // when it ran (MaintenanceWindow).
 func brief(inc *schema.Incident) *schema.Incident {
+	// The strings are copied: a decoded record's are cut from one copy of
+	// its file, which any of them would keep whole.
+	c := strings.Clone
 	b := &schema.Incident{
-		ID: inc.ID, Title: inc.Title, Severity: inc.Severity, Status: inc.Status, Visibility: inc.Visibility, Lang: inc.Lang,
-		StartedAt: inc.StartedAt, ResolvedAt: inc.ResolvedAt, Components: inc.Components, Kind: inc.Kind,
+		ID: c(inc.ID), Title: c(inc.Title), Severity: c(inc.Severity), Status: c(inc.Status), Visibility: c(inc.Visibility), Lang: c(inc.Lang),
+		StartedAt: inc.StartedAt, ResolvedAt: inc.ResolvedAt, Kind: c(inc.Kind),
 		ScheduledFor: inc.ScheduledFor, ScheduledUntil: inc.ScheduledUntil,
+	}
+	for _, n := range inc.Components {
+		b.Components = append(b.Components, c(n))
 	}
 	if inc.IsMaintenance() {
 		b.Updates = make([]schema.StatusUpdate, len(inc.Updates))
 		for i, u := range inc.Updates {
-			b.Updates[i] = schema.StatusUpdate{At: u.At, Status: u.Status}
+			b.Updates[i] = schema.StatusUpdate{At: u.At, Status: c(u.Status)}
 		}
 	}
 	return b
