@@ -74,8 +74,10 @@ const maxImport = 4 << 20
 // Import turns a Markdown post-mortem into a record draft, validates it
 // and writes it.
 func Import(ctx context.Context, opts ImportOptions) (*ImportResult, error) {
-	if opts.Severity != "" && !slices.Contains(schema.Severities, opts.Severity) {
-		return nil, usagef("severity %q is not one of %s%s", opts.Severity, strings.Join(schema.Severities, ", "), schema.DidYouMean(opts.Severity, schema.Severities))
+	if opts.Severity != "" {
+		if err := oneOf("severity", opts.Severity, schema.Severities); err != nil {
+			return nil, err
+		}
 	}
 	if opts.PR && opts.Output != "" {
 		return nil, usagef("--pr commits the draft where it belongs: it takes no --output")
@@ -1283,7 +1285,7 @@ func (im *importer) incidentDay() (time.Time, error) {
 	if opts.date != "" {
 		t, err := time.Parse("2006-01-02", opts.date)
 		if err != nil {
-			return time.Time{}, usagef("--date %q: want YYYY-MM-DD", opts.date)
+			return time.Time{}, usagef("--date %q: want a date, YYYY-MM-DD", opts.date)
 		}
 		return t, nil
 	}

@@ -282,10 +282,10 @@ func TestImportBadInput(t *testing.T) {
 		want       string
 	}{
 		{"no date", "---\ntitle: Outage\n---\n\n## Timeline\n\n- 10h00 : down\n", ImportOptions{}, "no incident date in the front matter or the text; give --date YYYY-MM-DD"},
-		{"bad date flag", "# Outage\n", ImportOptions{Date: "10/03/2021"}, `--date "10/03/2021": want YYYY-MM-DD`},
+		{"bad date flag", "# Outage\n", ImportOptions{Date: "10/03/2021"}, `--date "10/03/2021": want a date, YYYY-MM-DD`},
 		{"title only punctuation", "---\ntitle: \"?!…\"\ndate: 2021-03-11\n---\ntext\n", ImportOptions{}, `the title "?!…" has no letter or digit to make an id from; give --slug`},
 		{"not text", "# Outage\x00\xff\n", ImportOptions{Date: "2021-03-10"}, "post.md: not text (it holds NUL bytes)"},
-		{"bad severity", "# Outage\n", ImportOptions{Date: "2021-03-10", Severity: "high"}, `severity "high" is not one of SEV1, SEV2, SEV3, SEV4`},
+		{"bad severity", "# Outage\n", ImportOptions{Date: "2021-03-10", Severity: "high"}, `--severity "high": want one of SEV1|SEV2|SEV3|SEV4`},
 		{"bad slug", "# Outage\n", ImportOptions{Date: "2021-03-10", Slug: "Not A Slug"}, `--slug "Not A Slug": use lowercase letters, digits and hyphens`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -112,7 +112,7 @@ func TestNewMaintenance(t *testing.T) {
 		t.Errorf("after the updates: %+v", inc)
 	}
 	_, _, err = runUpdate(t, dir, UpdateOptions{ID: id, Status: "resolved", Message: "x", HasMessage: true, At: "2024-03-12 23:50"})
-	if err == nil || !strings.Contains(err.Error(), `status of a maintenance "resolved" is not one of scheduled, in_progress, verifying, completed`) {
+	if err == nil || !strings.Contains(err.Error(), `--status "resolved": want one of scheduled|in_progress|verifying|completed`) {
 		t.Errorf("an incident status on a maintenance: %v", err)
 	}
 }
@@ -127,10 +127,10 @@ func TestNewBadInput(t *testing.T) {
 		{"title only punctuation", NewOptions{Title: "?!… — ???", Severity: "SEV2"}, `the title "?!… — ???" has no letter or digit to make an id from: give --slug`, true},
 		{"empty title", NewOptions{Title: "   ", Severity: "SEV2"}, "the title is empty", true},
 		{"no severity", NewOptions{Title: "API down"}, "--severity is required: one of SEV1, SEV2, SEV3, SEV4", true},
-		{"bad severity", NewOptions{Title: "API down", Severity: "sev2"}, `severity "sev2" is not one of SEV1, SEV2, SEV3, SEV4`, true},
+		{"bad severity", NewOptions{Title: "API down", Severity: "sev2"}, `--severity "sev2": want one of SEV1|SEV2|SEV3|SEV4; did you mean "SEV2"?`, true},
 		{"bad commander", NewOptions{Title: "API down", Severity: "SEV2", Commander: "-x"}, `--commander "-x" is not a GitHub login`, true},
 		{"bad slug", NewOptions{Title: "API down", Severity: "SEV2", Slug: "API"}, `--slug "API"`, true},
-		{"bad component status", NewOptions{Title: "API down", Severity: "SEV2", Components: []string{"api=dead"}}, `component status "dead" is not one of`, true},
+		{"bad component status", NewOptions{Title: "API down", Severity: "SEV2", Components: []string{"api=dead"}}, `--component "api=dead": want NAME=STATUS, STATUS one of operational|`, true},
 		{"undeclared component", NewOptions{Title: "API down", Severity: "SEV2", Components: []string{"billing"}}, "--component billing: not declared in castor.yaml (declared: email, api)", true},
 		{"--pr without a token", NewOptions{Title: "API down", Severity: "SEV2", PR: true}, "--pr needs GitHub: set GITHUB_TOKEN", false},
 		{"maintenance with a severity", NewOptions{Title: "Upgrade", Maintenance: true, Severity: "SEV2", At: "22:00", Until: "23:00"}, "--severity: a maintenance has no severity", true},

@@ -58,11 +58,13 @@ func usagef(format string, args ...any) error {
 	return errkind.New(errkind.Usage, format, args...)
 }
 
-func oneOf(what, v string, allowed []string) error {
+// oneOf checks the value of --flag against its choices, worded like
+// every flag's bad value: --severity "2": want one of SEV1|SEV2|SEV3|SEV4.
+func oneOf(flag, v string, allowed []string) error {
 	if slices.Contains(allowed, v) {
 		return nil
 	}
-	return errkind.New(errkind.Usage, "%s %q is not one of %s%s", what, v, strings.Join(allowed, ", "), schema.DidYouMean(v, allowed))
+	return errkind.New(errkind.Usage, "--%s %q: want one of %s%s", flag, v, strings.Join(allowed, "|"), schema.DidYouMean(v, allowed))
 }
 
 // componentStatuses parses "name=status" pairs.
@@ -83,8 +85,8 @@ func componentStatuses(pairs []string, def string, cfg *schema.Config) (map[stri
 		if Slug(name, 0) != name || name == "" {
 			return nil, nil, errkind.New(errkind.Usage, "--component %q: a component name is lowercase letters, digits and hyphens", p)
 		}
-		if err := oneOf("component status", status, schema.ComponentStatuses); err != nil {
-			return nil, nil, err
+		if !slices.Contains(schema.ComponentStatuses, status) {
+			return nil, nil, errkind.New(errkind.Usage, "--component %q: want NAME=STATUS, STATUS one of %s%s", p, strings.Join(schema.ComponentStatuses, "|"), schema.DidYouMean(status, schema.ComponentStatuses))
 		}
 		if _, dup := out[name]; dup {
 			return nil, nil, errkind.New(errkind.Usage, "--component %s given twice", name)
@@ -382,7 +384,7 @@ func addStatusUpdate(doc *yamlDoc, rec *schema.Record, at time.Time, o *UpdateOp
 		status = inc.Status
 	}
 	if inc.IsMaintenance() {
-		if err := oneOf("status of a maintenance", status, schema.MaintenanceStatuses); err != nil {
+		if err := oneOf("status", status, schema.MaintenanceStatuses); err != nil {
 			return nil, err
 		}
 	} else if err := oneOf("status", status, schema.Statuses); err != nil {

@@ -156,14 +156,14 @@ func TestUpdateBadInput(t *testing.T) {
 		usage bool
 	}{
 		{"unknown id", "commented.yaml", UpdateOptions{ID: "2024-03-11-mail-down", Status: "identified", Message: "x", HasMessage: true}, `no record "2024-03-11-mail-down" under records/; did you mean 2024-03-10-mail-down?`, true},
-		{"invalid status", "commented.yaml", UpdateOptions{Status: "fixed", Message: "x", HasMessage: true}, `status "fixed" is not one of investigating, identified, monitoring, resolved`, true},
+		{"invalid status", "commented.yaml", UpdateOptions{Status: "fixed", Message: "x", HasMessage: true}, `--status "fixed": want one of investigating|identified|monitoring|resolved`, true},
 		{"empty message", "commented.yaml", UpdateOptions{Status: "identified", Message: "  ", HasMessage: true}, "the message is empty", true},
 		{"status without message", "commented.yaml", UpdateOptions{Status: "identified"}, "a status update needs --message", true},
 		{"nothing", "commented.yaml", UpdateOptions{}, "nothing to add", true},
 		{"older than the last", "commented.yaml", UpdateOptions{Status: "identified", Message: "x", HasMessage: true, At: "09:09"},
 			"this update (2024-03-10T09:09:00+01:00) is older than the last one (2024-03-10T09:10:00+01:00, records/2024/2024-03-10-mail-down.yaml:22:9)", true},
 		{"before the start", "commented.yaml", UpdateOptions{Timeline: "x", HasTimeline: true, Status: "identified", Message: "x", HasMessage: true, At: "2024-03-09 09:00"}, "is older than the last one", true},
-		{"bad component status", "commented.yaml", UpdateOptions{Status: "identified", Message: "x", HasMessage: true, Components: []string{"email=down"}}, `component status "down" is not one of operational`, true},
+		{"bad component status", "commented.yaml", UpdateOptions{Status: "identified", Message: "x", HasMessage: true, Components: []string{"email=down"}}, `--component "email=down": want NAME=STATUS, STATUS one of operational`, true},
 		{"undeclared component", "commented.yaml", UpdateOptions{Status: "identified", Message: "x", HasMessage: true, Components: []string{"dns=major_outage"}},
 			"--component dns: not declared in castor.yaml (declared: email, api)", true},
 		{"bad owner", "commented.yaml", UpdateOptions{Action: "x", Owner: "not a login"}, `--owner "not a login" is not a GitHub login`, true},

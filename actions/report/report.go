@@ -30,6 +30,7 @@ package report
 import (
 	"cmp"
 	"fmt"
+	"github.com/castor-incidents/castor/internal/errkind"
 	"slices"
 	"strings"
 	"time"
@@ -255,7 +256,7 @@ const dateLayout = "2006-01-02"
 func ParseDate(s string, loc *time.Location) (time.Time, error) {
 	t, err := time.ParseInLocation(dateLayout, s, loc)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("date %q: want YYYY-MM-DD", s)
+		return time.Time{}, fmt.Errorf("%q: want a date, YYYY-MM-DD", s)
 	}
 	return t, nil
 }
@@ -278,7 +279,7 @@ func Compute(opts Options) (*Report, error) {
 	if opts.Since != "" {
 		t, err := ParseDate(opts.Since, loc)
 		if err != nil {
-			return nil, fmt.Errorf("--since: %w", err)
+			return nil, errkind.New(errkind.Usage, "--since %w", err)
 		}
 		from = t
 		r.Range.Since = &opts.Since
@@ -286,13 +287,13 @@ func Compute(opts Options) (*Report, error) {
 	if opts.Until != "" {
 		t, err := ParseDate(opts.Until, loc)
 		if err != nil {
-			return nil, fmt.Errorf("--until: %w", err)
+			return nil, errkind.New(errkind.Usage, "--until %w", err)
 		}
 		to = t.AddDate(0, 0, 1)
 		r.Range.Until = &opts.Until
 	}
 	if !from.IsZero() && !to.IsZero() && !from.Before(to) {
-		return nil, fmt.Errorf("--since %s is after --until %s", opts.Since, opts.Until)
+		return nil, errkind.New(errkind.Usage, "--since %q is after --until %q", opts.Since, opts.Until)
 	}
 
 	// Incidents are counted by started_at, maintenance apart by its

@@ -48,6 +48,7 @@ import (
 	"time"
 
 	"github.com/castor-incidents/castor/internal/errkind"
+	ghclient "github.com/castor-incidents/castor/internal/github"
 	"github.com/castor-incidents/castor/schema"
 	gh "github.com/google/go-github/v60/github"
 )
@@ -129,7 +130,7 @@ func checkFormat(opts Options) error {
 	switch {
 	case opts.Format == "" || opts.Format == "text":
 	case !opts.DryRun:
-		return errkind.New(errkind.Usage, "--format %s: only the plan (--dry-run) has other formats than text", opts.Format)
+		return errkind.New(errkind.Usage, "--format %q: want text, or --dry-run (the plan is written as text, markdown or json)", opts.Format)
 	case opts.Format != "markdown" && opts.Format != "json":
 		return errkind.New(errkind.Usage, "--format %q: want text, markdown or json", opts.Format)
 	}
@@ -316,6 +317,10 @@ func connect(opts Options, repository string) (GitHub, error) {
 		return nil, errors.New("track: no GitHub client constructor")
 	}
 	c, err := opts.GitHub()
+	if opts.DryRun && errors.As(err, new(ghclient.MissingTokenError)) {
+		// The client's message asks for a token that may write.
+		return nil, errkind.New(errkind.Usage, "GITHUB_TOKEN is not set: the dry run needs to read the tracking issues (a token that may read issues is enough; it writes nothing)")
+	}
 	if err != nil {
 		return nil, err
 	}
