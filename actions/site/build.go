@@ -55,6 +55,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		out    = opts.OutFS
 		opened bool                // out was opened here, and is closed here
 		made   = map[string]bool{} // directories known to exist
+		synced bool                // out syncs once, at the end
 	)
 	// The output is opened when the first file is ready: records that
 	// cannot make a site leave no directory behind.
@@ -70,6 +71,11 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 				return fmt.Errorf("open the site directory: %w", err)
 			}
 			out, opened = o, true
+		}
+		if !synced {
+			// Thousands of pages: one sync at the end, not one a page.
+			out.DeferSync()
+			synced = true
 		}
 		if !made[sub] {
 			if err := out.MkdirAll(sub); err != nil {
@@ -129,6 +135,9 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 			return res, fmt.Errorf("remove %s: %w", p, err)
 		}
 		res.Removed = append(res.Removed, p)
+	}
+	if err := out.Sync(); err != nil {
+		return res, fmt.Errorf("write the site: %w", err)
 	}
 	return res, nil
 }

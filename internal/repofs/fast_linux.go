@@ -175,3 +175,9 @@ func (e *dirent) IsDir() bool                { return e.typ.IsDir() }
 func (e *dirent) Type() fs.FileMode          { return e.typ }
 func (e *dirent) Info() (fs.FileInfo, error) { return e.f.Lstat(path.Join(e.dir, e.name)) }
 func (e *dirent) String() string             { return fs.FormatDirEntry(e) }
+
+// canSyncAll says that syncAll syncs a whole file system in one call.
+const canSyncAll = true
+
+// syncAll syncs the file system holding d (syncfs).
+func syncAll(d *os.File) error { return unix.Syncfs(int(d.Fd())) }

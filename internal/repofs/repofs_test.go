@@ -323,3 +323,60 @@ func TestHasControl(t *testing.T) {
 		}
 	}
 }
+
+// TestDeferSync: after DeferSync, writes skip their own sync (where one
+// call syncs the file system) and still leave each file whole; Sync then
+// succeeds. Without it, every write is synced.
+func TestDeferSync(t *testing.T) {
+	syncs := 0
+	orig := syncFile
+	syncFile = func(f *os.File) error { syncs++; return orig(f) }
+	t.Cleanup(func() { syncFile = orig })
+
+	repo, _ := tree(t)
+	fsys, err := Open(repo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fsys.Close()
+	if err := fsys.WriteFile("a.txt", []byte("one"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if syncs != 1 {
+		t.Fatalf("a plain write synced %d times, want 1", syncs)
+	}
+	fsys.DeferSync()
+	for i := range 3 {
+		if err := fsys.WriteFile("records/2024/p"+strconv.Itoa(i)+".html", []byte("page "+strconv.Itoa(i)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := fsys.WriteFile("a.txt", []byte("two"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want := 1
+	if !canSyncAll {
+		want += 4
+	}
+	if syncs != want {
+		t.Fatalf("after DeferSync: %d syncs, want %d", syncs, want)
+	}
+	if err := fsys.Sync(); err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string]string{"a.txt": "two", "records/2024/p2.html": "page 2"} {
+		got, err := os.ReadFile(filepath.Join(repo, filepath.FromSlash(name)))
+		if err != nil || string(got) != data {
+			t.Fatalf("%s: %q, %v; want %q", name, got, err, data)
+		}
+	}
+	entries, err := os.ReadDir(filepath.Join(repo, "records/2024"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if IsTemp(e.Name()) {
+			t.Fatalf("temporary file left: %s", e.Name())
+		}
+	}
+}
