@@ -22,6 +22,8 @@ func newInitCmd(f *Factory) *cobra.Command {
   .editorconfig                  spaces, never tabs, in YAML files
   .gitignore                     with --site: the site's output, _site/
 
+With -C DIR, init works in DIR, and makes it when it is not there.
+
 Nothing is overwritten: when castor.yaml or the workflow is already there,
 init stops and writes nothing; the other files, when already there, are
 left as they are. What it writes validates at once. It prints the next
@@ -37,7 +39,7 @@ or the workflow already there) or an internal error.`,
 		Example: `  castor init --component api --component website --site
   castor init --statuspage --tracking acme/engineering`,
 		Args:        cobra.NoArgs,
-		Annotations: map[string]string{noRepo: "yes"},
+		Annotations: map[string]string{noRepo: "yes", makesDir: "yes"},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Out = f.Stdout
 			_, err := initrepo.Run(cmd.Context(), opts)

@@ -8,8 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"slices"
+	"syscall"
 
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
@@ -88,8 +90,8 @@ those it reads.`,
 	root.Flags().BoolP("version", "v", false, "print castor's version, commit and Go version")
 	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
 		if dir, _ := cmd.Flags().GetString("chdir"); dir != "" {
-			if err := os.Chdir(dir); err != nil {
-				return errkind.Wrap(errkind.Usage, err)
+			if err := chdir(cmd, dir, f.Stderr); err != nil {
+				return err
 			}
 		}
 		if fl := cmd.Flags().Lookup("out"); fl != nil && fl.Changed {
@@ -176,6 +178,32 @@ func arrange(root *cobra.Command) {
 		}
 	}
 	root.AddCommand(cmds...)
+}
+
+// makesDir annotates the commands for which -C names a folder to make
+// when it is not there (init, like git init DIR).
+const makesDir = "castor/makes-dir"
+
+// chdir is -C: a folder that is not there is a usage error, worded like a
+// bad flag value, except for init, which makes it and says so.
+func chdir(cmd *cobra.Command, dir string, stderr io.Writer) error {
+	err := os.Chdir(dir)
+	if errors.Is(err, fs.ErrNotExist) && cmd.Annotations[makesDir] != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return errkind.New(errkind.Usage, "-C %q: %w", dir, err)
+		}
+		fmt.Fprintf(stderr, "castor: created %s\n", dir)
+		err = os.Chdir(dir)
+	}
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, fs.ErrNotExist):
+		return errkind.New(errkind.Usage, "-C %q: no such folder", dir)
+	case errors.Is(err, syscall.ENOTDIR):
+		return errkind.New(errkind.Usage, "-C %q: not a folder", dir)
+	}
+	return errkind.New(errkind.Usage, "-C %q: %w", dir, err)
 }
 
 // noRepo annotates the commands that do not work on a repository of
